@@ -1,0 +1,75 @@
+//! Evaluates a program's self-assessment against the MMP policy embedded in
+//! the crate and prints its level, benefits and improvement plan.
+//!
+//! ```text
+//! cargo run --example evaluate                         # the bundled sample
+//! cargo run --example evaluate -- examples/assessments/partner.yaml
+//! cargo run --example evaluate -- --json path/to/assessment.yaml
+//! cargo run --example evaluate -- --policy my-policy.yaml my-assessment.yaml
+//! ```
+
+use std::process::ExitCode;
+
+use qbm::{Assessment, Policy};
+
+const SAMPLE: &str = include_str!("assessments/near-partner.yaml");
+const USAGE: &str = "usage: evaluate [--json] [--policy POLICY.yaml] [ASSESSMENT.yaml]";
+
+fn main() -> ExitCode {
+    let mut json = false;
+    let mut policy_path = None;
+    let mut assessment_path = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--json" => json = true,
+            "--policy" => match args.next() {
+                Some(p) => policy_path = Some(p),
+                None => return fail(USAGE),
+            },
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other if other.starts_with('-') => {
+                return fail(&format!("unknown option `{other}`\n{USAGE}"));
+            }
+            other if assessment_path.is_none() => assessment_path = Some(other.to_owned()),
+            _ => return fail(USAGE),
+        }
+    }
+    let policy = match policy_path {
+        Some(p) => Policy::from_path(p),
+        None => Policy::builtin(),
+    };
+    let policy = match policy {
+        Ok(p) => p,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let assessment = match &assessment_path {
+        Some(p) => Assessment::from_path(p),
+        None => Assessment::from_yaml_named(SAMPLE, "examples/assessments/near-partner.yaml"),
+    };
+    let assessment = match assessment {
+        Ok(a) => a,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let evaluation = match policy.evaluate(&assessment) {
+        Ok(e) => e,
+        Err(e) => return fail(&e.to_string()),
+    };
+    if json {
+        match serde_json::to_string_pretty(&evaluation) {
+            Ok(text) => println!("{text}"),
+            Err(e) => return fail(&e.to_string()),
+        }
+    } else {
+        print!("{evaluation}");
+    }
+    ExitCode::SUCCESS
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::FAILURE
+}

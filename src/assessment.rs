@@ -1,0 +1,321 @@
+//! A program's self-assessment: its facts and its answers by item id.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::{DiagnosticKind as K, Diagnostics, LoadError, quote};
+use crate::id::{FactId, ItemId};
+use crate::raw::{RawAssessment, RawAssessmentHeader};
+use crate::suggest::did_you_mean;
+use crate::value::Value;
+use crate::yaml::{self, SourceMap, key_path};
+
+/// A program's answer to one item.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    /// The practice is in place.
+    Met,
+    /// The practice is not in place.
+    NotMet,
+    /// The program is working on it; counts as not met.
+    InProgress,
+    /// The item does not apply to the program (only where the item allows it).
+    NotApplicable,
+    /// A number, for items with a numeric threshold (hours of training, months of commitment).
+    Number(f64),
+}
+
+impl Answer {
+    const WORDS: [&'static str; 4] = ["met", "not_met", "in_progress", "not_applicable"];
+
+    fn from_word(word: &str) -> Option<Self> {
+        match word {
+            "met" => Some(Answer::Met),
+            "not_met" => Some(Answer::NotMet),
+            "in_progress" => Some(Answer::InProgress),
+            "not_applicable" => Some(Answer::NotApplicable),
+            _ => None,
+        }
+    }
+
+    fn to_value(self) -> Value {
+        match self {
+            Answer::Number(n) => Value::Number(n),
+            other => Value::Text(
+                match other {
+                    Answer::Met => "met",
+                    Answer::NotMet => "not_met",
+                    Answer::InProgress => "in_progress",
+                    Answer::NotApplicable | Answer::Number(_) => "not_applicable",
+                }
+                .to_owned(),
+            ),
+        }
+    }
+}
+
+/// A program's self-assessment: who it is, which policy it answered, its
+/// facts and its answers.
+///
+/// Load one from YAML ([`Assessment::from_yaml_str`], [`Assessment::from_path`])
+/// or build one in code:
+///
+/// ```
+/// use qbm::{Answer, Assessment};
+///
+/// let a = Assessment::new("Riverside Mentors")
+///     .with_fact("months_operating", 14)
+///     .with_answer("B.1.1", Answer::Met)
+///     .with_answer("B.3.1", Answer::Number(3.0));
+/// assert_eq!(a.answer("B.1.1"), Some(Answer::Met));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Assessment {
+    pub(crate) program: String,
+    pub(crate) policy: Option<String>,
+    pub(crate) version: Option<semver::VersionReq>,
+    pub(crate) facts: BTreeMap<FactId, Value>,
+    pub(crate) answers: BTreeMap<ItemId, Answer>,
+    pub(crate) source: SourceMap,
+}
+
+impl Assessment {
+    /// An empty assessment for the named program.
+    pub fn new(program: impl Into<String>) -> Self {
+        Self {
+            program: program.into(),
+            policy: None,
+            version: None,
+            facts: BTreeMap::new(),
+            answers: BTreeMap::new(),
+            source: SourceMap::detached("<assessment>"),
+        }
+    }
+
+    /// States the policy and versions the assessment was answered against;
+    /// evaluating it against another is an error.
+    pub fn for_policy(mut self, name: impl Into<String>, version: semver::VersionReq) -> Self {
+        self.policy = Some(name.into());
+        self.version = Some(version);
+        self
+    }
+
+    /// Sets a program fact.
+    pub fn with_fact(mut self, fact: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.set_fact(fact, value);
+        self
+    }
+
+    /// Sets an answer.
+    pub fn with_answer(mut self, item: impl Into<String>, answer: Answer) -> Self {
+        self.set_answer(item, answer);
+        self
+    }
+
+    /// Sets a program fact, replacing any earlier value.
+    pub fn set_fact(&mut self, fact: impl Into<String>, value: impl Into<Value>) {
+        self.facts.insert(FactId::new(fact), value.into());
+    }
+
+    /// Sets an answer, replacing any earlier one.
+    pub fn set_answer(&mut self, item: impl Into<String>, answer: Answer) {
+        self.answers.insert(ItemId::new(item), answer);
+    }
+
+    /// Removes an answer, leaving the item unanswered.
+    pub fn clear_answer(&mut self, item: &str) -> Option<Answer> {
+        self.answers.remove(item)
+    }
+
+    /// The program's name.
+    pub fn program(&self) -> &str {
+        &self.program
+    }
+
+    /// The policy name the assessment was answered against, if it says.
+    pub fn policy(&self) -> Option<&str> {
+        self.policy.as_deref()
+    }
+
+    /// The policy versions the assessment was answered against, if it says.
+    pub fn version(&self) -> Option<&semver::VersionReq> {
+        self.version.as_ref()
+    }
+
+    /// The answer to an item, if given.
+    pub fn answer(&self, item: &str) -> Option<Answer> {
+        self.answers.get(item).copied()
+    }
+
+    /// Every answer, by item id.
+    pub fn answers(&self) -> impl Iterator<Item = (&ItemId, Answer)> {
+        self.answers.iter().map(|(k, v)| (k, *v))
+    }
+
+    /// A program fact, if given.
+    pub fn fact(&self, fact: &str) -> Option<&Value> {
+        self.facts.get(fact)
+    }
+
+    /// Every fact, by id.
+    pub fn facts(&self) -> impl Iterator<Item = (&FactId, &Value)> {
+        self.facts.iter()
+    }
+
+    /// Loads an assessment from YAML text.
+    ///
+    /// Checks the format alone; whether the items and facts exist in a policy
+    /// is checked by [`Policy::evaluate`](crate::Policy::evaluate).
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Invalid`] for YAML that is not an assessment: unknown
+    /// fields, an answer that is not `met`, `not_met`, `in_progress`,
+    /// `not_applicable` or a number, duplicate keys.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let a = qbm::Assessment::from_yaml_str(
+    ///     "assessment: {program: Riverside}\nanswers: {B.1.1: met, B.3.1: 2.5}\n",
+    /// )?;
+    /// assert_eq!(a.answer("B.3.1"), Some(qbm::Answer::Number(2.5)));
+    /// # Ok::<(), qbm::LoadError>(())
+    /// ```
+    pub fn from_yaml_str(text: &str) -> Result<Self, LoadError> {
+        Self::from_yaml_named(text, "<input>")
+    }
+
+    /// Like [`Assessment::from_yaml_str`], naming the text `origin` in errors.
+    ///
+    /// # Errors
+    ///
+    /// As [`Assessment::from_yaml_str`].
+    pub fn from_yaml_named(text: &str, origin: &str) -> Result<Self, LoadError> {
+        let (raw, map) = yaml::parse::<RawAssessment>(text, origin).map_err(LoadError::Invalid)?;
+        let mut errors = Vec::new();
+        let mut answers = BTreeMap::new();
+        for (item, value) in &raw.answers {
+            let path = key_path("answers", item);
+            let answer = match value {
+                Value::Number(n) => Some(Answer::Number(*n)),
+                Value::Text(word) => Answer::from_word(word).or_else(|| {
+                    let hint = did_you_mean(word, Answer::WORDS).or_else(|| {
+                        Some("answer met, not_met, in_progress, not_applicable or a number".into())
+                    });
+                    errors.push(map.diag(
+                        K::InvalidValue,
+                        &path,
+                        format!("unknown answer {}", quote(word)),
+                        hint,
+                    ));
+                    None
+                }),
+                Value::Bool(b) => {
+                    let hint = Some(format!("write `{}`", if *b { "met" } else { "not_met" }));
+                    errors.push(map.diag(
+                        K::InvalidValue,
+                        &path,
+                        format!("answer `{b}` is not an answer"),
+                        hint,
+                    ));
+                    None
+                }
+            };
+            if let Some(a) = answer {
+                answers.insert(ItemId::new(item), a);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(LoadError::Invalid(Diagnostics(errors)));
+        }
+        Ok(Self {
+            program: raw.assessment.program,
+            policy: raw.assessment.policy,
+            version: raw.assessment.version,
+            facts: raw
+                .facts
+                .into_iter()
+                .map(|(k, v)| (FactId::new(k), v))
+                .collect(),
+            answers,
+            source: map,
+        })
+    }
+
+    /// Reads and loads an assessment file.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Read`] when the file cannot be read, otherwise as
+    /// [`Assessment::from_yaml_str`].
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_yaml_named(&text, &path.display().to_string())
+    }
+
+    /// Writes the assessment as YAML that loads to the same assessment.
+    pub fn to_yaml(&self) -> String {
+        let raw = RawAssessment {
+            assessment: RawAssessmentHeader {
+                program: self.program.clone(),
+                policy: self.policy.clone(),
+                version: self.version.clone(),
+            },
+            facts: self
+                .facts
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            answers: self
+                .answers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_value()))
+                .collect(),
+        };
+        yaml::to_string(&raw).unwrap_or_else(|e| format!("# cannot write assessment: {e}\n"))
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(n: f64) -> Self {
+        Value::Number(n)
+    }
+}
+
+impl From<i32> for Value {
+    fn from(n: i32) -> Self {
+        Value::Number(f64::from(n))
+    }
+}
+
+impl From<u32> for Value {
+    fn from(n: u32) -> Self {
+        Value::Number(f64::from(n))
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Text(s.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Text(s)
+    }
+}

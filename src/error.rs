@@ -1,0 +1,222 @@
+//! Errors: one enum per operation, each carrying diagnostics that say where and what.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// Longest user value quoted back in a message; longer values are cut.
+pub(crate) const QUOTE_LIMIT: usize = 60;
+
+/// Quotes a user value in backticks, cut to a fixed length so that errors
+/// never echo unbounded input.
+pub(crate) fn quote(value: &str) -> String {
+    let mut chars = value.chars();
+    let head: String = chars.by_ref().take(QUOTE_LIMIT).collect();
+    if chars.next().is_some() {
+        format!("`{head}…`")
+    } else {
+        format!("`{head}`")
+    }
+}
+
+/// A place in a YAML document: 1-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Position {
+    /// Line, counting from 1.
+    pub line: usize,
+    /// Column, counting from 1.
+    pub column: usize,
+}
+
+/// What kind of problem a [`Diagnostic`] reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DiagnosticKind {
+    /// The text is not well-formed YAML, or is empty.
+    Syntax,
+    /// A mapping repeats a key.
+    DuplicateKey,
+    /// A field the format does not know.
+    UnknownField,
+    /// A value of the wrong type or shape for its field.
+    InvalidValue,
+    /// Two things of one kind share an id.
+    DuplicateId,
+    /// A reference to an item, standard, level, fact, kind or set that does not exist.
+    UnknownReference,
+    /// The levels are not in a total order.
+    LevelOrder,
+    /// A threshold or compared value whose type does not fit what it is compared with.
+    ThresholdType,
+    /// Not-applicable allowed where the item's kind forbids it, or answered where the item forbids it.
+    NotApplicable,
+    /// A cycle of references between levels or sets.
+    Cycle,
+    /// A rule that can never hold, such as 5 of a set of 3 items.
+    Unsatisfiable,
+    /// An answer of the wrong type for its item, or a fact of the wrong type.
+    AnswerType,
+    /// The assessment was answered against another policy or version.
+    PolicyMismatch,
+}
+
+/// One problem found in a document: where it is, what it is, and a hint.
+///
+/// Displays as `file:line:column: path: message (hint: ...)`, one line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// The kind of problem.
+    pub kind: DiagnosticKind,
+    /// The file (or `<input>` for text given directly) the problem is in.
+    pub origin: String,
+    /// Where in the file, when known.
+    pub position: Option<Position>,
+    /// The YAML path of the offending node, such as `levels[2].requires[0]`; empty for the root.
+    pub path: String,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// How to fix it, when there is something to say.
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.origin)?;
+        if let Some(p) = self.position {
+            write!(f, ":{}:{}", p.line, p.column)?;
+        }
+        f.write_str(": ")?;
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in one document, in document order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Diagnostics(pub(crate) Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// The problems, in document order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+
+    /// How many problems there are (at least one).
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Always `false`: a `Diagnostics` value holds at least one problem.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Failure to load a policy or an assessment.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The document was read but is not valid; every problem found is listed.
+    #[error("{0}")]
+    Invalid(Diagnostics),
+}
+
+impl LoadError {
+    /// The problems found, empty when the file could not be read at all.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            LoadError::Invalid(d) => &d.0,
+            LoadError::Read { .. } => &[],
+        }
+    }
+}
+
+/// Failure to evaluate an assessment: input the policy cannot use.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvalError {
+    /// The assessment names a policy or version other than the one it was evaluated against.
+    #[error("{0}")]
+    PolicyMismatch(Box<Diagnostic>),
+    /// Answers or facts the policy cannot use; every problem found is listed.
+    #[error("{0}")]
+    Invalid(Diagnostics),
+}
+
+impl EvalError {
+    /// The problems found.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            EvalError::PolicyMismatch(d) => std::slice::from_ref(d),
+            EvalError::Invalid(d) => &d.0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostic_renders_on_one_line() {
+        let d = Diagnostic {
+            kind: DiagnosticKind::UnknownReference,
+            origin: "p.yaml".into(),
+            position: Some(Position { line: 3, column: 7 }),
+            path: "levels[0].requires[1]".into(),
+            message: "unknown level `parnter`".into(),
+            hint: Some("did you mean `partner`?".into()),
+        };
+        assert_eq!(
+            d.to_string(),
+            "p.yaml:3:7: levels[0].requires[1]: unknown level `parnter` (hint: did you mean `partner`?)"
+        );
+    }
+
+    #[test]
+    fn quotes_are_cut() {
+        let long = "x".repeat(500);
+        let q = quote(&long);
+        assert_eq!(q.chars().count(), QUOTE_LIMIT + 3);
+        assert_eq!(quote("ok"), "`ok`");
+    }
+}

@@ -1,0 +1,935 @@
+//! Evaluation: an assessment bound to a policy, turned into a level, its
+//! benefits, an explanation and an improvement plan.
+
+use serde::Serialize;
+
+use crate::assessment::{Answer, Assessment};
+use crate::error::{Diagnostic, DiagnosticKind as K, Diagnostics, EvalError, quote};
+use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, StandardId};
+use crate::policy::{FactType, Policy};
+use crate::requirement::{ItemRule, Req, Requirement};
+use crate::suggest::did_you_mean;
+use crate::value::Value;
+use crate::yaml::key_path;
+
+/// Whether a requirement holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// It holds.
+    Met,
+    /// It does not hold, and answering the unanswered items would not change that.
+    Unmet,
+    /// It does not hold, but it might once unanswered items or facts are answered.
+    Unanswered,
+}
+
+/// A level as evaluation results name it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LevelSummary {
+    /// Its id.
+    pub id: LevelId,
+    /// Its title.
+    pub title: String,
+    /// Its rank: higher is better.
+    pub rank: u32,
+}
+
+/// The policy an evaluation used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PolicyRef {
+    /// The policy's name.
+    pub name: String,
+    /// Its exact version.
+    pub version: semver::Version,
+}
+
+/// A benefit granted by the level reached.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GrantedBenefit {
+    /// The benefit's id.
+    pub id: BenefitId,
+    /// Its title.
+    pub title: String,
+    /// Whether the program gets priority for it at its level.
+    pub priority: bool,
+    /// How many, for benefits that come in a number (four training vouchers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<Quantity>,
+    /// The discount, for benefits that are one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount: Option<Discount>,
+}
+
+/// A number of something.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Quantity {
+    /// How many.
+    pub amount: u32,
+    /// Of what.
+    pub unit: String,
+}
+
+/// A discount.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Discount {
+    /// What the discount is on.
+    pub on: String,
+    /// How much, where the policy says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f64>,
+}
+
+/// What the program answered for an item, as reports show it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum AnswerState {
+    /// No answer: counts as not met.
+    Unanswered,
+    /// Met.
+    Met,
+    /// Not met.
+    NotMet,
+    /// In progress: counts as not met.
+    InProgress,
+    /// Not applicable: left out of counts.
+    NotApplicable,
+    /// A number, compared with the item's threshold.
+    Number {
+        /// The answer.
+        value: f64,
+        /// The threshold that applied (fixed or declared by the program).
+        at_least: f64,
+        /// The unit.
+        unit: String,
+    },
+}
+
+/// What was found for one requirement.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Detail {
+    /// A group of requirements (`all`, `any`, `at_least` of).
+    Group {
+        /// How many must hold.
+        needed: usize,
+        /// How many hold.
+        holding: usize,
+    },
+    /// The negation of the one child.
+    Not,
+    /// A program fact compared with an expectation.
+    Fact {
+        /// The fact.
+        fact: FactId,
+        /// The program's value, if it gave one.
+        actual: Option<Value>,
+        /// What the requirement expects, as a phrase (`is at least 12`).
+        expected: String,
+    },
+    /// Items of a set counted.
+    Items {
+        /// How many are met.
+        met: usize,
+        /// How many apply (not-applicable answers left out).
+        applicable: usize,
+        /// How many must be met.
+        needed: usize,
+        /// The applicable items not met, unanswered ones included.
+        missing: Vec<ItemId>,
+        /// The items with no answer.
+        unanswered: Vec<ItemId>,
+    },
+    /// Another level held.
+    Level {
+        /// The level.
+        level: LevelId,
+    },
+}
+
+/// One requirement with its status and the values compared.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RequirementOutcome {
+    /// The requirement, as a sentence.
+    pub requirement: String,
+    /// Whether it holds.
+    pub status: Status,
+    /// The values compared.
+    pub detail: Detail,
+    /// The outcomes of nested requirements.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<RequirementOutcome>,
+}
+
+/// One level with each of its requirements.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LevelOutcome {
+    /// The level.
+    pub level: LevelSummary,
+    /// Whether all its requirements hold.
+    pub status: Status,
+    /// Each requirement.
+    pub requirements: Vec<RequirementOutcome>,
+}
+
+/// Items met per kind within a standard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KindScore {
+    /// The kind.
+    pub kind: KindId,
+    /// Items of the kind met.
+    pub met: usize,
+    /// Items of the kind that apply.
+    pub applicable: usize,
+}
+
+/// Items met in one standard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StandardScore {
+    /// The standard.
+    pub standard: StandardId,
+    /// Its title.
+    pub title: String,
+    /// Items met.
+    pub met: usize,
+    /// Items that apply (all but those answered not applicable).
+    pub applicable: usize,
+    /// Items answered not applicable.
+    pub not_applicable: usize,
+    /// Items with no answer.
+    pub unanswered: usize,
+    /// The same counts per kind, in the policy's order of kinds.
+    pub by_kind: Vec<KindScore>,
+}
+
+/// A program fact or other condition the next level needs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConditionGap {
+    /// The requirement, as a sentence.
+    pub requirement: String,
+    /// The fact, where the condition is on one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fact: Option<FactId>,
+    /// The program's value, where it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<Value>,
+}
+
+/// An item to improve for the next level.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ItemGap {
+    /// The item.
+    pub item: ItemId,
+    /// Its title.
+    pub title: String,
+    /// The question it asks.
+    pub question: String,
+    /// Its kind.
+    pub kind: KindId,
+    /// What the program answered.
+    pub answer: AnswerState,
+    /// The requirement that needs it, with the count where one applies.
+    pub required_by: String,
+}
+
+/// The items to improve in one standard.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StandardGaps {
+    /// The standard.
+    pub standard: StandardId,
+    /// Its title.
+    pub title: String,
+    /// The items, in the policy's order.
+    pub items: Vec<ItemGap>,
+}
+
+/// What is missing for the next level, grouped by standard.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ImprovementPlan {
+    /// The level the plan leads to.
+    pub target: LevelSummary,
+    /// Conditions outside the questionnaire (facts, other levels).
+    pub conditions: Vec<ConditionGap>,
+    /// Items to improve, standard by standard.
+    pub standards: Vec<StandardGaps>,
+}
+
+/// The result of evaluating an assessment: the level, the benefits, and why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// The policy and exact version used.
+    pub policy: PolicyRef,
+    /// The program evaluated.
+    pub program: String,
+    /// The highest level whose requirements hold; `None` for a non-member.
+    pub level: Option<LevelSummary>,
+    /// The benefits that level earns.
+    pub benefits: Vec<GrantedBenefit>,
+    /// Every level, lowest first, with each requirement.
+    pub levels: Vec<LevelOutcome>,
+    /// Items met per standard.
+    pub scorecard: Vec<StandardScore>,
+    /// What is missing for the next level; `None` at the top level.
+    pub plan: Option<ImprovementPlan>,
+    /// Items with no answer, counted as not met.
+    pub unanswered: Vec<ItemId>,
+}
+
+/// One item's answer as evaluation sees it.
+#[derive(Clone, Copy, Debug)]
+struct ItemState {
+    answer: Option<Answer>,
+    threshold: Option<f64>,
+    met: bool,
+}
+
+impl ItemState {
+    fn applies(&self) -> bool {
+        !matches!(self.answer, Some(Answer::NotApplicable))
+    }
+}
+
+/// An assessment checked against a policy: answers and facts by index.
+struct Bound<'p> {
+    policy: &'p Policy,
+    items: Vec<ItemState>,
+    facts: Vec<Option<Value>>,
+}
+
+impl Policy {
+    /// Evaluates an assessment: the level reached, its benefits, every
+    /// requirement explained, a scorecard and the plan for the next level.
+    ///
+    /// # Errors
+    ///
+    /// [`EvalError::PolicyMismatch`] when the assessment names another policy
+    /// or a version requirement this policy's version does not meet;
+    /// [`EvalError::Invalid`] listing every answer to an unknown item (with
+    /// the nearest known id), answer of the wrong type, unknown fact or fact
+    /// value of the wrong type.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use qbm::{Assessment, Policy};
+    ///
+    /// let policy = Policy::builtin()?;
+    /// let program = Assessment::new("Riverside Mentors")
+    ///     .with_fact("application_submitted", true)
+    ///     .with_fact("direct_youth_mentoring", true);
+    /// let result = policy.evaluate(&program)?;
+    /// assert_eq!(result.level.map(|l| l.id.to_string()).as_deref(), Some("affiliate"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evaluate(&self, assessment: &Assessment) -> Result<Evaluation, EvalError> {
+        self.check_policy(assessment)?;
+        let bound = self.bind(assessment)?;
+        Ok(bound.evaluate(assessment.program.clone()))
+    }
+
+    fn check_policy(&self, a: &Assessment) -> Result<(), EvalError> {
+        let mismatch = |path: &str, message: String, hint: String| {
+            EvalError::PolicyMismatch(Box::new(a.source.diag(
+                K::PolicyMismatch,
+                path,
+                message,
+                Some(hint),
+            )))
+        };
+        if let Some(name) = &a.policy
+            && name != &self.name {
+                return Err(mismatch(
+                    "assessment.policy",
+                    format!(
+                        "the assessment answers policy {}, not `{}`",
+                        quote(name),
+                        self.name
+                    ),
+                    format!("evaluate it against `{name}`"),
+                ));
+            }
+        if let Some(req) = &a.version
+            && !req.matches(&self.version) {
+                return Err(mismatch(
+                    "assessment.version",
+                    format!(
+                        "the assessment answers `{}` versions {req}, not {}",
+                        self.name, self.version
+                    ),
+                    format!(
+                        "evaluate it against a version that matches {req}, or update the assessment"
+                    ),
+                ));
+            }
+        Ok(())
+    }
+
+    fn bind(&self, a: &Assessment) -> Result<Bound<'_>, EvalError> {
+        let mut errors: Vec<Diagnostic> = Vec::new();
+        let mut facts: Vec<Option<Value>> = vec![None; self.facts.len()];
+        for (id, value) in &a.facts {
+            let path = key_path("facts", id.as_str());
+            let Some(&fi) = self.fact_index.get(id) else {
+                let hint = did_you_mean(id.as_str(), self.facts.iter().map(|f| f.id().as_str()));
+                errors.push(a.source.diag(
+                    K::UnknownReference,
+                    path,
+                    format!("unknown fact {}", quote(id.as_str())),
+                    hint,
+                ));
+                continue;
+            };
+            let Some(fact) = self.facts.get(fi) else {
+                continue;
+            };
+            let problem = match (&fact.ty, value) {
+                (FactType::Boolean, Value::Bool(_)) => None,
+                (FactType::Number { min, max, unit }, Value::Number(n)) => {
+                    let unit = unit.as_deref().unwrap_or_default();
+                    if !n.is_finite() {
+                        Some((
+                            K::InvalidValue,
+                            format!("fact `{id}` is not a finite number"),
+                            None,
+                        ))
+                    } else if min.is_some_and(|m| *n < m) || max.is_some_and(|m| *n > m) {
+                        let range = format!(
+                            "{} to {} {unit}",
+                            min.map_or("any".into(), |m| m.to_string()),
+                            max.map_or("any".into(), |m| m.to_string())
+                        );
+                        Some((
+                            K::InvalidValue,
+                            format!("fact `{id}` is {n}, outside {}", range.trim_end()),
+                            None,
+                        ))
+                    } else {
+                        None
+                    }
+                }
+                (FactType::Choice(values), Value::Text(t)) if values.contains(t) => None,
+                (FactType::Choice(values), Value::Text(t)) => Some((
+                    K::AnswerType,
+                    format!("{} is not a value of fact `{id}`", quote(t)),
+                    did_you_mean(t, values.iter().map(String::as_str))
+                        .or_else(|| Some(format!("the values are {}", values.join(", ")))),
+                )),
+                (ty, v) => Some((
+                    K::AnswerType,
+                    format!(
+                        "fact `{id}` is a {}, but the value is {} {}",
+                        ty.name(),
+                        v.type_name(),
+                        quote(&v.to_string())
+                    ),
+                    None,
+                )),
+            };
+            match problem {
+                Some((kind, msg, hint)) => errors.push(a.source.diag(kind, path, msg, hint)),
+                None => {
+                    if let Some(slot) = facts.get_mut(fi) {
+                        *slot = Some(value.clone());
+                    }
+                }
+            }
+        }
+        let mut items: Vec<ItemState> = self
+            .items
+            .iter()
+            .map(|_| ItemState {
+                answer: None,
+                threshold: None,
+                met: false,
+            })
+            .collect();
+        for (id, answer) in &a.answers {
+            let path = key_path("answers", id.as_str());
+            let Some(&ii) = self.item_index.get(id) else {
+                let hint = did_you_mean(id.as_str(), self.items.iter().map(|i| i.id().as_str()));
+                errors.push(a.source.diag(
+                    K::UnknownReference,
+                    path,
+                    format!("unknown item {}", quote(id.as_str())),
+                    hint,
+                ));
+                continue;
+            };
+            let Some(item) = self.items.get(ii) else {
+                continue;
+            };
+            let problem = match (answer, item.threshold()) {
+                (Answer::Number(n), _) if !n.is_finite() => Some((
+                    K::InvalidValue,
+                    format!("the answer to `{id}` is not a finite number"),
+                    None,
+                )),
+                (Answer::Number(_), None) => Some((
+                    K::AnswerType,
+                    format!(
+                        "item `{id}` is answered met, not_met, in_progress or not_applicable, not with a number"
+                    ),
+                    None,
+                )),
+                (Answer::Met, Some(t)) => Some((
+                    K::AnswerType,
+                    format!(
+                        "item `{id}` is answered with a number of {}, not `met`",
+                        t.unit
+                    ),
+                    Some(format!("give the number; {} or more meets it", t.at_least)),
+                )),
+                (Answer::NotApplicable, _) if !item.allows_not_applicable() => Some((
+                    K::NotApplicable,
+                    format!("item `{id}` may not be answered not applicable"),
+                    Some("answer met, not_met or in_progress".into()),
+                )),
+                _ => None,
+            };
+            if let Some((kind, msg, hint)) = problem {
+                errors.push(a.source.diag(kind, path, msg, hint));
+                continue;
+            }
+            let threshold = item.threshold().map(|t| {
+                t.declared_by_index
+                    .and_then(|fi| facts.get(fi))
+                    .and_then(|v| match v {
+                        Some(Value::Number(n)) => Some(*n),
+                        _ => None,
+                    })
+                    .unwrap_or(t.at_least)
+            });
+            let met = match (answer, threshold) {
+                (Answer::Met, _) => true,
+                (Answer::Number(n), Some(t)) => *n >= t,
+                _ => false,
+            };
+            if let Some(slot) = items.get_mut(ii) {
+                *slot = ItemState {
+                    answer: Some(*answer),
+                    threshold,
+                    met,
+                };
+            }
+        }
+        if errors.is_empty() {
+            Ok(Bound {
+                policy: self,
+                items,
+                facts,
+            })
+        } else {
+            errors.sort_by_key(|d| d.position);
+            Err(EvalError::Invalid(Diagnostics(errors)))
+        }
+    }
+}
+
+impl Bound<'_> {
+    fn evaluate(&self, program: String) -> Evaluation {
+        let p = self.policy;
+        let mut memo: Vec<Option<LevelOutcome>> = vec![None; p.levels.len()];
+        for i in 0..p.levels.len() {
+            self.level(i, &mut memo);
+        }
+        let levels: Vec<LevelOutcome> = memo.into_iter().flatten().collect();
+        let reached = levels.iter().rposition(|l| l.status == Status::Met);
+        let level = reached.and_then(|i| levels.get(i)).map(|l| l.level.clone());
+        let benefits = reached.map(|i| self.benefits(i)).unwrap_or_default();
+        let target = reached.map_or(0, |i| i + 1);
+        let plan = levels.get(target).map(|t| self.plan(t, &levels));
+        let unanswered = p
+            .items
+            .iter()
+            .zip(&self.items)
+            .filter(|(_, s)| s.answer.is_none())
+            .map(|(it, _)| it.id().clone())
+            .collect();
+        Evaluation {
+            policy: PolicyRef {
+                name: p.name.clone(),
+                version: p.version.clone(),
+            },
+            program,
+            level,
+            benefits,
+            levels,
+            scorecard: self.scorecard(),
+            plan,
+            unanswered,
+        }
+    }
+
+    fn summary(&self, level: usize) -> Option<LevelSummary> {
+        self.policy.levels.get(level).map(|l| LevelSummary {
+            id: l.id().clone(),
+            title: l.title().to_owned(),
+            rank: l.rank(),
+        })
+    }
+
+    /// Evaluates level `i`, memoised; levels refer to each other without cycles.
+    fn level(&self, i: usize, memo: &mut Vec<Option<LevelOutcome>>) -> Option<Status> {
+        if let Some(Some(done)) = memo.get(i) {
+            return Some(done.status);
+        }
+        let level = self.policy.levels.get(i)?;
+        let requirements: Vec<RequirementOutcome> = level
+            .requires
+            .iter()
+            .map(|r| self.requirement(r, memo))
+            .collect();
+        let statuses: Vec<Status> = requirements.iter().map(|r| r.status).collect();
+        let status = at_least(statuses.len(), &statuses);
+        if let Some(slot) = memo.get_mut(i) {
+            *slot = Some(LevelOutcome {
+                level: self.summary(i)?,
+                status,
+                requirements,
+            });
+        }
+        Some(status)
+    }
+
+    fn requirement(
+        &self,
+        r: &Requirement,
+        memo: &mut Vec<Option<LevelOutcome>>,
+    ) -> RequirementOutcome {
+        let text = r.to_string();
+        let (status, detail, children) = match &r.kind {
+            Req::All(list) | Req::AtLeast(_, list) => {
+                let needed = match &r.kind {
+                    Req::AtLeast(n, _) => *n,
+                    _ => list.len(),
+                };
+                let children: Vec<RequirementOutcome> =
+                    list.iter().map(|c| self.requirement(c, memo)).collect();
+                let statuses: Vec<Status> = children.iter().map(|c| c.status).collect();
+                let holding = statuses.iter().filter(|s| **s == Status::Met).count();
+                (
+                    at_least(needed, &statuses),
+                    Detail::Group { needed, holding },
+                    children,
+                )
+            }
+            Req::Not(inner) => {
+                let child = self.requirement(inner, memo);
+                let status = if child.status == Status::Met {
+                    Status::Unmet
+                } else {
+                    Status::Met
+                };
+                (status, Detail::Not, vec![child])
+            }
+            Req::Fact { fact, test } => {
+                let actual = self.facts.get(*fact).cloned().flatten();
+                let status = match &actual {
+                    None => Status::Unanswered,
+                    Some(v) if test.holds(v) => Status::Met,
+                    Some(_) => Status::Unmet,
+                };
+                let id = self
+                    .policy
+                    .facts
+                    .get(*fact)
+                    .map(|f| f.id().clone())
+                    .unwrap_or_else(|| FactId::new(""));
+                (
+                    status,
+                    Detail::Fact {
+                        fact: id,
+                        actual,
+                        expected: test.describe(),
+                    },
+                    Vec::new(),
+                )
+            }
+            Req::Met(i) => self.items_outcome(std::slice::from_ref(i), ItemRule::All),
+            Req::Items { items, rule, .. } => self.items_outcome(items, *rule),
+            Req::Level(l) => {
+                let status = self.level(*l, memo).unwrap_or(Status::Unmet);
+                let id = self
+                    .policy
+                    .levels
+                    .get(*l)
+                    .map(|x| x.id().clone())
+                    .unwrap_or_else(|| LevelId::new(""));
+                (status, Detail::Level { level: id }, Vec::new())
+            }
+        };
+        RequirementOutcome {
+            requirement: text,
+            status,
+            detail,
+            children,
+        }
+    }
+
+    fn items_outcome(
+        &self,
+        set: &[usize],
+        rule: ItemRule,
+    ) -> (Status, Detail, Vec<RequirementOutcome>) {
+        let mut met = 0;
+        let mut applicable = 0;
+        let mut missing = Vec::new();
+        let mut unanswered = Vec::new();
+        for &i in set {
+            let (Some(state), Some(item)) = (self.items.get(i), self.policy.items.get(i)) else {
+                continue;
+            };
+            if !state.applies() {
+                continue;
+            }
+            applicable += 1;
+            if state.met {
+                met += 1;
+            } else {
+                missing.push(item.id().clone());
+                if state.answer.is_none() {
+                    unanswered.push(item.id().clone());
+                }
+            }
+        }
+        let status = if rule.holds(met, applicable) {
+            Status::Met
+        } else if rule.holds(met + unanswered.len(), applicable) {
+            Status::Unanswered
+        } else {
+            Status::Unmet
+        };
+        let needed = rule.needed(applicable);
+        (
+            status,
+            Detail::Items {
+                met,
+                applicable,
+                needed,
+                missing,
+                unanswered,
+            },
+            Vec::new(),
+        )
+    }
+
+    fn benefits(&self, level: usize) -> Vec<GrantedBenefit> {
+        let rank = self.policy.levels.get(level).map_or(0, |l| l.rank());
+        self.policy
+            .benefits
+            .iter()
+            .filter(|b| b.granted_to.get(level).copied().unwrap_or(false))
+            .map(|b| GrantedBenefit {
+                id: b.id().clone(),
+                title: b.title().to_owned(),
+                priority: b
+                    .priority_from
+                    .as_ref()
+                    .is_some_and(|(_, from)| rank >= *from),
+                quantity: b.quantity.as_ref().map(|(amount, unit)| Quantity {
+                    amount: *amount,
+                    unit: unit.clone(),
+                }),
+                discount: b.discount.as_ref().map(|(on, percent)| Discount {
+                    on: on.clone(),
+                    percent: *percent,
+                }),
+            })
+            .collect()
+    }
+
+    fn scorecard(&self) -> Vec<StandardScore> {
+        let p = self.policy;
+        p.standards
+            .iter()
+            .map(|s| {
+                let states = self.items.get(s.items.clone()).unwrap_or_default();
+                let items = p.items.get(s.items.clone()).unwrap_or_default();
+                let count = |f: &dyn Fn(&ItemState) -> bool| states.iter().filter(|x| f(x)).count();
+                let by_kind = p
+                    .kinds
+                    .iter()
+                    .filter_map(|k| {
+                        let of_kind: Vec<&ItemState> = items
+                            .iter()
+                            .zip(states)
+                            .filter(|(it, _)| it.kind() == k.id())
+                            .map(|(_, st)| st)
+                            .collect();
+                        (!of_kind.is_empty()).then(|| KindScore {
+                            kind: k.id().clone(),
+                            met: of_kind.iter().filter(|x| x.met).count(),
+                            applicable: of_kind.iter().filter(|x| x.applies()).count(),
+                        })
+                    })
+                    .collect();
+                StandardScore {
+                    standard: s.id().clone(),
+                    title: s.title().to_owned(),
+                    met: count(&|x| x.met),
+                    applicable: count(&|x| x.applies()),
+                    not_applicable: count(&|x| !x.applies()),
+                    unanswered: count(&|x| x.answer.is_none()),
+                    by_kind,
+                }
+            })
+            .collect()
+    }
+
+    fn answer_state(&self, i: usize) -> AnswerState {
+        let Some(state) = self.items.get(i) else {
+            return AnswerState::Unanswered;
+        };
+        match state.answer {
+            None => AnswerState::Unanswered,
+            Some(Answer::Met) => AnswerState::Met,
+            Some(Answer::NotMet) => AnswerState::NotMet,
+            Some(Answer::InProgress) => AnswerState::InProgress,
+            Some(Answer::NotApplicable) => AnswerState::NotApplicable,
+            Some(Answer::Number(value)) => AnswerState::Number {
+                value,
+                at_least: state.threshold.unwrap_or(f64::NAN),
+                unit: self
+                    .policy
+                    .items
+                    .get(i)
+                    .and_then(|it| it.threshold())
+                    .map(|t| t.unit.clone())
+                    .unwrap_or_default(),
+            },
+        }
+    }
+
+    fn plan(&self, target: &LevelOutcome, levels: &[LevelOutcome]) -> ImprovementPlan {
+        let mut conditions = Vec::new();
+        let mut gaps: Vec<(usize, ItemGap)> = Vec::new();
+        let mut visited = vec![false; levels.len()];
+        self.collect_level(target, levels, &mut visited, &mut conditions, &mut gaps);
+        gaps.sort_by_key(|(i, _)| *i);
+        gaps.dedup_by_key(|(i, _)| *i);
+        let p = self.policy;
+        let standards = p
+            .standards
+            .iter()
+            .filter_map(|s| {
+                let items: Vec<ItemGap> = gaps
+                    .iter()
+                    .filter(|(i, _)| s.items.contains(i))
+                    .map(|(_, g)| g.clone())
+                    .collect();
+                (!items.is_empty()).then(|| StandardGaps {
+                    standard: s.id().clone(),
+                    title: s.title().to_owned(),
+                    items,
+                })
+            })
+            .collect();
+        ImprovementPlan {
+            target: target.level.clone(),
+            conditions,
+            standards,
+        }
+    }
+
+    fn collect_level(
+        &self,
+        level: &LevelOutcome,
+        levels: &[LevelOutcome],
+        visited: &mut [bool],
+        conditions: &mut Vec<ConditionGap>,
+        gaps: &mut Vec<(usize, ItemGap)>,
+    ) {
+        if let Some(pos) = levels.iter().position(|l| l.level.id == level.level.id) {
+            match visited.get_mut(pos) {
+                Some(v) if !*v => *v = true,
+                _ => return,
+            }
+        }
+        for r in &level.requirements {
+            self.collect(r, levels, visited, conditions, gaps);
+        }
+    }
+
+    fn collect(
+        &self,
+        r: &RequirementOutcome,
+        levels: &[LevelOutcome],
+        visited: &mut [bool],
+        conditions: &mut Vec<ConditionGap>,
+        gaps: &mut Vec<(usize, ItemGap)>,
+    ) {
+        if r.status == Status::Met {
+            return;
+        }
+        match &r.detail {
+            Detail::Group { .. } => {
+                for c in &r.children {
+                    self.collect(c, levels, visited, conditions, gaps);
+                }
+            }
+            Detail::Not => conditions.push(ConditionGap {
+                requirement: r.requirement.clone(),
+                fact: None,
+                actual: None,
+            }),
+            Detail::Fact { fact, actual, .. } => conditions.push(ConditionGap {
+                requirement: r.requirement.clone(),
+                fact: Some(fact.clone()),
+                actual: actual.clone(),
+            }),
+            Detail::Level { level } => {
+                conditions.push(ConditionGap {
+                    requirement: r.requirement.clone(),
+                    fact: None,
+                    actual: None,
+                });
+                if let Some(l) = levels.iter().find(|l| &l.level.id == level) {
+                    self.collect_level(l, levels, visited, conditions, gaps);
+                }
+            }
+            Detail::Items {
+                met,
+                needed,
+                missing,
+                ..
+            } => {
+                let required_by = format!("{} ({met} of {needed} met)", r.requirement);
+                for id in missing {
+                    let Some(&i) = self.policy.item_index.get(id) else {
+                        continue;
+                    };
+                    let Some(item) = self.policy.items.get(i) else {
+                        continue;
+                    };
+                    gaps.push((
+                        i,
+                        ItemGap {
+                            item: id.clone(),
+                            title: item.title().to_owned(),
+                            question: item.question().to_owned(),
+                            kind: item.kind().clone(),
+                            answer: self.answer_state(i),
+                            required_by: required_by.clone(),
+                        },
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The status of "at least `needed` of these hold".
+fn at_least(needed: usize, statuses: &[Status]) -> Status {
+    let met = statuses.iter().filter(|s| **s == Status::Met).count();
+    let open = statuses
+        .iter()
+        .filter(|s| **s == Status::Unanswered)
+        .count();
+    if met >= needed {
+        Status::Met
+    } else if met + open >= needed {
+        Status::Unanswered
+    } else {
+        Status::Unmet
+    }
+}

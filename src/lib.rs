@@ -1,0 +1,102 @@
+//! # qbm: quality-based membership as data
+//!
+//! Mentoring partnerships such as Mass Mentoring Partnership (MMP) grant
+//! youth mentoring programs a *membership level* for the quality of their
+//! practice, measured against standards such as MENTOR's *Elements of
+//! Effective Practice*. Each level unlocks *benefits*, and a program learns
+//! what to improve to reach the next one. `qbm` keeps all of that in data and
+//! evaluates it.
+//!
+//! ## The model
+//!
+//! - A [`Policy`] is loaded from YAML and validated once. It holds:
+//!   - **standards**, each a titled section of **items** (benchmarks,
+//!     enhancements, management practices: the item **kinds** are data too);
+//!     an item is answered met / not met / in progress / not applicable, or
+//!     with a number compared to a threshold;
+//!   - **facts** about a program asked outside the questionnaire (months in
+//!     operation, whether a review was held);
+//!   - **levels**, ordered by rank, each with **requirements** written in a
+//!     small language (`all`, `any`, `not`, `at_least` of, fact comparisons,
+//!     `met`, `all_met`, `met_at_least` count or percent, `level`);
+//!   - **benefits**, granted from a minimum level or to listed levels, with
+//!     priority, quantities and discounts.
+//! - An [`Assessment`] is a program's facts and answers by item id.
+//! - [`Policy::evaluate`] binds the assessment to the policy and returns an
+//!   [`Evaluation`]: the highest level whose requirements hold, the benefits
+//!   it earns, every requirement of every level as met, unmet or unanswered
+//!   with the values compared, a scorecard per standard, and an
+//!   [`ImprovementPlan`] for the next level, grouped by standard.
+//!
+//! Data flows one way: YAML text → raw serde structs → validated [`Policy`];
+//! YAML (or code) → [`Assessment`]; both → [`Evaluation`], which serializes
+//! to JSON and displays as a readable report.
+//!
+//! ## Quick start
+//!
+//! ```
+//! use qbm::{Answer, Assessment, Policy};
+//!
+//! // The MMP policy embedded in the crate; `Policy::from_path` loads your own.
+//! let policy = Policy::builtin()?;
+//!
+//! let program = Assessment::new("Riverside Mentors")
+//!     .with_fact("application_submitted", true)
+//!     .with_fact("direct_youth_mentoring", true)
+//!     .with_fact("formal_program", true)
+//!     .with_fact("months_operating", 18)
+//!     .with_fact("matches_completed_minimum_cycle", true)
+//!     .with_fact("self_assessment", "in_progress")
+//!     .with_answer("B.1.1", Answer::Met)
+//!     .with_answer("B.3.1", Answer::Number(1.5)); // hours; 2 are needed
+//!
+//! let result = policy.evaluate(&program)?;
+//! let level = result.level.as_ref().map(|l| l.id.as_str());
+//! assert_eq!(level, Some("associate_partner"));
+//! assert!(result.benefits.iter().any(|b| b.id.as_str() == "key_grants"));
+//!
+//! // What is missing for Partner, standard by standard.
+//! let plan = result.plan.as_ref().expect("Partner is above");
+//! assert_eq!(plan.target.id.as_str(), "partner");
+//! assert!(plan.standards.iter().any(|s| s.items.iter().any(|g| g.item.as_str() == "B.3.1")));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Errors
+//!
+//! Loading reports every problem at once as [`Diagnostic`]s naming the file,
+//! line, column and YAML path, with a hint ("did you mean `partner`?").
+//! Evaluation fails only on input the policy cannot use: an answer to an
+//! unknown item, an answer of the wrong type, or an assessment made for
+//! another policy version. Nothing panics.
+//!
+//! The YAML formats are described in the README.
+
+#![forbid(unsafe_code)]
+
+mod assessment;
+mod error;
+mod eval;
+mod id;
+mod policy;
+mod raw;
+mod render;
+mod requirement;
+mod suggest;
+mod value;
+mod yaml;
+
+pub use assessment::{Answer, Assessment};
+pub use error::{Diagnostic, DiagnosticKind, Diagnostics, EvalError, LoadError, Position};
+pub use eval::{
+    AnswerState, ConditionGap, Detail, Discount, Evaluation, GrantedBenefit, ImprovementPlan,
+    ItemGap, KindScore, LevelOutcome, LevelSummary, PolicyRef, Quantity, RequirementOutcome,
+    StandardGaps, StandardScore, Status,
+};
+pub use id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
+pub use policy::{
+    BUILTIN_YAML, Benefit, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Standard,
+    Threshold,
+};
+pub use requirement::Requirement;
+pub use value::Value;

@@ -1,0 +1,1645 @@
+//! The validated policy model and the checks that build it from the raw layer.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use crate::error::{Diagnostic, DiagnosticKind as K, Diagnostics, LoadError, quote};
+use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
+use crate::raw::{
+    RawBenefit, RawFactType, RawItemCount, RawNaPolicy, RawPolicy, RawRequirement, RawSelector,
+};
+use crate::requirement::{FactTest, ItemRule, Req, Requirement};
+use crate::suggest::did_you_mean;
+use crate::value::Value;
+use crate::yaml::{self, SourceMap, index_path, key_path};
+
+/// The MMP policy shipped with the crate, as YAML.
+pub const BUILTIN_YAML: &str = include_str!("../standards/mmp-qbm-1.0.0.yaml");
+const BUILTIN_ORIGIN: &str = "standards/mmp-qbm-1.0.0.yaml (embedded)";
+
+/// A validated membership policy: levels, standards, items, facts and benefits.
+///
+/// Built only by loading YAML ([`Policy::from_yaml_str`], [`Policy::from_path`],
+/// [`Policy::builtin`]), so every reference in it resolves and its levels are
+/// totally ordered. Immutable, cheap to share behind an `Arc`.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub(crate) name: String,
+    pub(crate) version: semver::Version,
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) kinds: Vec<Kind>,
+    pub(crate) facts: Vec<Fact>,
+    pub(crate) standards: Vec<Standard>,
+    pub(crate) items: Vec<Item>,
+    pub(crate) sets: Vec<ItemSet>,
+    /// INVARIANT: sorted by rank, lowest first; ranks are distinct.
+    pub(crate) levels: Vec<Level>,
+    pub(crate) benefits: Vec<Benefit>,
+    pub(crate) item_index: HashMap<ItemId, usize>,
+    pub(crate) fact_index: HashMap<FactId, usize>,
+    pub(crate) level_index: HashMap<LevelId, usize>,
+    raw: RawPolicy,
+}
+
+/// A kind of item, such as benchmark or enhancement.
+#[derive(Clone, Debug)]
+pub struct Kind {
+    id: KindId,
+    title: String,
+    not_applicable_forbidden: bool,
+}
+
+impl Kind {
+    /// The kind's id.
+    pub fn id(&self) -> &KindId {
+        &self.id
+    }
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    /// Whether no item of this kind may be answered not applicable.
+    pub fn forbids_not_applicable(&self) -> bool {
+        self.not_applicable_forbidden
+    }
+}
+
+/// The type of a program fact.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum FactType {
+    /// `true` or `false`.
+    Boolean,
+    /// A number, optionally bounded.
+    Number {
+        /// The unit, such as `months`.
+        unit: Option<String>,
+        /// The least value a program may give.
+        min: Option<f64>,
+        /// The greatest value a program may give.
+        max: Option<f64>,
+    },
+    /// One of a fixed list of words.
+    Choice(Vec<String>),
+}
+
+impl FactType {
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            FactType::Boolean => "boolean",
+            FactType::Number { .. } => "number",
+            FactType::Choice(_) => "choice",
+        }
+    }
+}
+
+/// A fact about a program asked outside the questionnaire, such as months in operation.
+#[derive(Clone, Debug)]
+pub struct Fact {
+    id: FactId,
+    title: String,
+    question: Option<String>,
+    pub(crate) ty: FactType,
+}
+
+impl Fact {
+    /// The fact's id.
+    pub fn id(&self) -> &FactId {
+        &self.id
+    }
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    /// The question a program answers, if the policy words one.
+    pub fn question(&self) -> Option<&str> {
+        self.question.as_deref()
+    }
+    /// Its type.
+    pub fn fact_type(&self) -> &FactType {
+        &self.ty
+    }
+}
+
+/// A standard: a titled section of items.
+#[derive(Clone, Debug)]
+pub struct Standard {
+    id: StandardId,
+    title: String,
+    description: Option<String>,
+    pub(crate) items: std::ops::Range<usize>,
+}
+
+impl Standard {
+    /// The standard's id.
+    pub fn id(&self) -> &StandardId {
+        &self.id
+    }
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    /// Its description, if any.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+}
+
+/// The threshold a numeric item's answer must reach.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Threshold {
+    /// The unit of the answer, such as `hours`.
+    pub unit: String,
+    /// The least value that meets the item, unless the program declares its own.
+    pub at_least: f64,
+    /// The fact through which a program declares its own minimum, if the item allows one.
+    pub declared_by: Option<FactId>,
+    pub(crate) declared_by_index: Option<usize>,
+}
+
+/// One item a program answers: a benchmark, an enhancement, a management practice.
+#[derive(Clone, Debug)]
+pub struct Item {
+    id: ItemId,
+    title: String,
+    question: String,
+    kind: KindId,
+    pub(crate) standard: usize,
+    pub(crate) not_applicable: bool,
+    pub(crate) threshold: Option<Threshold>,
+}
+
+impl Item {
+    /// The item's id, such as `B.2.4`.
+    pub fn id(&self) -> &ItemId {
+        &self.id
+    }
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    /// The question a program answers.
+    pub fn question(&self) -> &str {
+        &self.question
+    }
+    /// Its kind.
+    pub fn kind(&self) -> &KindId {
+        &self.kind
+    }
+    /// Whether a program may answer it not applicable.
+    pub fn allows_not_applicable(&self) -> bool {
+        self.not_applicable
+    }
+    /// The numeric threshold, for items answered with a number.
+    pub fn threshold(&self) -> Option<&Threshold> {
+        self.threshold.as_ref()
+    }
+}
+
+/// A named set of items, such as the designated standards.
+#[derive(Clone, Debug)]
+pub struct ItemSet {
+    id: SetId,
+    title: String,
+    pub(crate) items: Vec<usize>,
+}
+
+impl ItemSet {
+    /// The set's id.
+    pub fn id(&self) -> &SetId {
+        &self.id
+    }
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    /// How many items it holds.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+    /// Whether it holds no items (never, for a loaded policy).
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// A membership level.
+#[derive(Clone, Debug)]
+pub struct Level {
+    id: LevelId,
+    rank: u32,
+    title: String,
+    description: Option<String>,
+    pub(crate) requires: Vec<Requirement>,
+}
+
+impl Level {
+    /// The level's id.
+    pub fn id(&self) -> &LevelId {
+        &self.id
+    }
+    /// Its rank: higher is better.
+    pub fn rank(&self) -> u32 {
+        self.rank
+    }
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    /// Its description, if any.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// What a program must meet to hold the level; all must hold.
+    pub fn requirements(&self) -> &[Requirement] {
+        &self.requires
+    }
+}
+
+/// Which levels a benefit is granted to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Grant {
+    /// The level and every level above it.
+    AtLeast(LevelId),
+    /// Exactly these levels.
+    Levels(Vec<LevelId>),
+}
+
+/// A benefit of membership.
+#[derive(Clone, Debug)]
+pub struct Benefit {
+    id: BenefitId,
+    title: String,
+    description: Option<String>,
+    grant: Grant,
+    /// INVARIANT: indices into `Policy::levels`.
+    pub(crate) granted_to: Vec<bool>,
+    pub(crate) priority_from: Option<(LevelId, u32)>,
+    pub(crate) quantity: Option<(u32, String)>,
+    pub(crate) discount: Option<(String, Option<f64>)>,
+}
+
+impl Benefit {
+    /// The benefit's id.
+    pub fn id(&self) -> &BenefitId {
+        &self.id
+    }
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    /// Its description, if any.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// Which levels receive it.
+    pub fn grant(&self) -> &Grant {
+        &self.grant
+    }
+}
+
+impl Policy {
+    /// Loads and validates a policy from YAML text.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Invalid`] listing every problem found: unknown fields
+    /// (with the nearest known name), duplicate ids, unknown references,
+    /// ranks that do not order the levels, thresholds of the wrong type,
+    /// cycles, rules that can never hold.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let policy = qbm::Policy::from_yaml_str(qbm::BUILTIN_YAML)?;
+    /// assert_eq!(policy.name(), "mmp-qbm");
+    /// # Ok::<(), qbm::LoadError>(())
+    /// ```
+    pub fn from_yaml_str(text: &str) -> Result<Self, LoadError> {
+        Self::from_yaml_named(text, "<input>")
+    }
+
+    /// Like [`Policy::from_yaml_str`], naming the text `origin` in errors.
+    ///
+    /// # Errors
+    ///
+    /// As [`Policy::from_yaml_str`].
+    pub fn from_yaml_named(text: &str, origin: &str) -> Result<Self, LoadError> {
+        let (raw, map) = yaml::parse::<RawPolicy>(text, origin).map_err(LoadError::Invalid)?;
+        Builder::new(&map).build(raw).map_err(LoadError::Invalid)
+    }
+
+    /// Reads, loads and validates a policy file.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Read`] when the file cannot be read, otherwise as
+    /// [`Policy::from_yaml_str`], with the path in every diagnostic.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_yaml_named(&text, &path.display().to_string())
+    }
+
+    /// The MMP Quality-Based Membership policy embedded in the crate.
+    ///
+    /// # Errors
+    ///
+    /// None in practice: the embedded text is validated by the crate's tests.
+    /// The `Result` stays so that no code path can panic.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let policy = qbm::Policy::builtin()?;
+    /// let levels: Vec<&str> = policy.levels().iter().map(|l| l.id().as_str()).collect();
+    /// assert_eq!(levels, ["affiliate", "associate_partner", "partner"]);
+    /// # Ok::<(), qbm::LoadError>(())
+    /// ```
+    pub fn builtin() -> Result<Self, LoadError> {
+        Self::from_yaml_named(BUILTIN_YAML, BUILTIN_ORIGIN)
+    }
+
+    /// Writes the policy back as YAML that loads to the same policy.
+    ///
+    /// Comments and key order of the original are not kept.
+    pub fn to_yaml(&self) -> String {
+        // Serializing plain structs of strings, numbers and lists cannot fail;
+        // should it ever, the error text is better than a panic.
+        yaml::to_string(&self.raw).unwrap_or_else(|e| format!("# cannot write policy: {e}\n"))
+    }
+
+    /// The policy's name, such as `mmp-qbm`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Its version.
+    pub fn version(&self) -> &semver::Version {
+        &self.version
+    }
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    /// Its description, if any.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// The levels, lowest first.
+    pub fn levels(&self) -> &[Level] {
+        &self.levels
+    }
+    /// The level with this id.
+    pub fn level(&self, id: &str) -> Option<&Level> {
+        self.level_index.get(id).and_then(|&i| self.levels.get(i))
+    }
+    /// The standards, in the order the policy gives them.
+    pub fn standards(&self) -> &[Standard] {
+        &self.standards
+    }
+    /// Every item, standard by standard.
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+    /// The items of one standard.
+    pub fn items_of(&self, standard: &Standard) -> &[Item] {
+        self.items.get(standard.items.clone()).unwrap_or(&[])
+    }
+    /// The item with this id.
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.item_index.get(id).and_then(|&i| self.items.get(i))
+    }
+    /// The standard an item belongs to.
+    pub fn standard_of(&self, item: &Item) -> Option<&Standard> {
+        self.standards.get(item.standard)
+    }
+    /// The program facts the policy asks for.
+    pub fn facts(&self) -> &[Fact] {
+        &self.facts
+    }
+    /// The kinds of item.
+    pub fn kinds(&self) -> &[Kind] {
+        &self.kinds
+    }
+    /// The named item sets.
+    pub fn sets(&self) -> &[ItemSet] {
+        &self.sets
+    }
+    /// The items of a named set.
+    pub fn set_items<'a>(&'a self, set: &'a ItemSet) -> impl Iterator<Item = &'a Item> + 'a {
+        set.items.iter().filter_map(|&i| self.items.get(i))
+    }
+    /// The benefits.
+    pub fn benefits(&self) -> &[Benefit] {
+        &self.benefits
+    }
+}
+
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.name, self.version)
+    }
+}
+
+/// Builds a [`Policy`] from the raw layer, collecting every problem.
+struct Builder<'m> {
+    map: &'m SourceMap,
+    errors: Vec<Diagnostic>,
+    sets: SetResolver,
+}
+
+/// Named sets resolved to their items; a set that failed is reported once.
+#[derive(Default)]
+struct SetResolver {
+    resolved: Vec<Option<Vec<usize>>>,
+    failed: Vec<bool>,
+    visiting: Vec<usize>,
+}
+
+/// Checks ids for duplicates and builds an id -> index map.
+fn index_ids<'a>(
+    b: &mut Builder<'_>,
+    what: &str,
+    list: &str,
+    ids: impl Iterator<Item = (String, &'a str)>,
+) -> HashMap<String, usize> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut first_path: HashMap<String, String> = HashMap::new();
+    for (i, (path, id)) in ids.enumerate() {
+        let id_path = key_path(&path, "id");
+        if id.trim().is_empty() {
+            b.err(
+                K::InvalidValue,
+                &id_path,
+                format!("{what} id is empty"),
+                None,
+            );
+            continue;
+        }
+        if let Some(first) = first_path.get(id) {
+            let hint = Some(format!(
+                "first used at `{first}`; ids are unique among {list}"
+            ));
+            b.err(
+                K::DuplicateId,
+                &id_path,
+                format!("duplicate {what} id {}", quote(id)),
+                hint,
+            );
+        } else {
+            first_path.insert(id.to_owned(), id_path);
+            seen.insert(id.to_owned(), i);
+        }
+    }
+    seen
+}
+
+impl<'m> Builder<'m> {
+    fn new(map: &'m SourceMap) -> Self {
+        Self {
+            map,
+            errors: Vec::new(),
+            sets: SetResolver::default(),
+        }
+    }
+
+    fn err(&mut self, kind: K, path: &str, message: impl Into<String>, hint: Option<String>) {
+        self.errors.push(self.map.diag(kind, path, message, hint));
+    }
+
+    /// Reports an unknown reference with the nearest known name.
+    fn unknown<T>(&mut self, path: &str, what: &str, name: &str, known: &HashMap<String, T>) {
+        let hint = did_you_mean(name, known.keys().map(String::as_str));
+        self.err(
+            K::UnknownReference,
+            path,
+            format!("unknown {what} {}", quote(name)),
+            hint,
+        );
+    }
+
+    fn build(mut self, raw: RawPolicy) -> Result<Policy, Diagnostics> {
+        let h = &raw.policy;
+        if h.name.trim().is_empty() {
+            self.err(
+                K::InvalidValue,
+                "policy.name",
+                "the policy name is empty",
+                None,
+            );
+        }
+
+        // Kinds.
+        let kind_ids = index_ids(
+            &mut self,
+            "kind",
+            "kinds",
+            raw.kinds
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (index_path("kinds", i), k.id.as_str())),
+        );
+        let kinds: Vec<Kind> = raw
+            .kinds
+            .iter()
+            .map(|k| Kind {
+                id: KindId::new(&k.id),
+                title: k.title.clone(),
+                not_applicable_forbidden: k.not_applicable == RawNaPolicy::Forbidden,
+            })
+            .collect();
+
+        // Facts.
+        let fact_ids = index_ids(
+            &mut self,
+            "fact",
+            "facts",
+            raw.facts
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (index_path("facts", i), f.id.as_str())),
+        );
+        let mut facts = Vec::with_capacity(raw.facts.len());
+        for (i, f) in raw.facts.iter().enumerate() {
+            let path = index_path("facts", i);
+            let ty = match f.ty {
+                RawFactType::Choice => {
+                    if f.values.is_empty() {
+                        self.err(
+                            K::InvalidValue,
+                            &key_path(&path, "values"),
+                            format!("choice fact {} lists no values", quote(&f.id)),
+                            Some("add `values: [a, b, ...]`".into()),
+                        );
+                    }
+                    FactType::Choice(f.values.clone())
+                }
+                RawFactType::Boolean | RawFactType::Number => {
+                    if !f.values.is_empty() {
+                        self.err(
+                            K::InvalidValue,
+                            &key_path(&path, "values"),
+                            format!(
+                                "only a choice fact lists values; {} is not one",
+                                quote(&f.id)
+                            ),
+                            Some("set `type: choice` or remove `values`".into()),
+                        );
+                    }
+                    if f.ty == RawFactType::Boolean {
+                        FactType::Boolean
+                    } else {
+                        if let (Some(lo), Some(hi)) = (f.min, f.max)
+                            && lo > hi {
+                                self.err(
+                                    K::InvalidValue,
+                                    &key_path(&path, "max"),
+                                    format!("`max` {hi} is below `min` {lo}"),
+                                    None,
+                                );
+                            }
+                        FactType::Number {
+                            unit: f.unit.clone(),
+                            min: f.min,
+                            max: f.max,
+                        }
+                    }
+                }
+            };
+            if f.ty != RawFactType::Number && (f.min.is_some() || f.max.is_some()) {
+                self.err(
+                    K::InvalidValue,
+                    &path,
+                    format!(
+                        "only a number fact has `min` and `max`; {} is not one",
+                        quote(&f.id)
+                    ),
+                    None,
+                );
+            }
+            facts.push(Fact {
+                id: FactId::new(&f.id),
+                title: f.title.clone(),
+                question: f.question.clone(),
+                ty,
+            });
+        }
+
+        // Standards and their items.
+        let standard_ids = index_ids(
+            &mut self,
+            "standard",
+            "standards",
+            raw.standards
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (index_path("standards", i), s.id.as_str())),
+        );
+        let item_ids = index_ids(
+            &mut self,
+            "item",
+            "the items of all standards",
+            raw.standards.iter().enumerate().flat_map(|(si, s)| {
+                s.items.iter().enumerate().map(move |(ii, it)| {
+                    (
+                        index_path(&key_path(&index_path("standards", si), "items"), ii),
+                        it.id.as_str(),
+                    )
+                })
+            }),
+        );
+        let mut standards = Vec::with_capacity(raw.standards.len());
+        let mut items = Vec::new();
+        for (si, s) in raw.standards.iter().enumerate() {
+            let spath = index_path("standards", si);
+            let start = items.len();
+            for (ii, it) in s.items.iter().enumerate() {
+                let path = index_path(&key_path(&spath, "items"), ii);
+                match kind_ids.get(&it.kind).and_then(|&k| kinds.get(k)) {
+                    None => self.unknown(&key_path(&path, "kind"), "kind", &it.kind, &kind_ids),
+                    Some(kind) if kind.not_applicable_forbidden && it.not_applicable => self.err(
+                        K::NotApplicable,
+                        &key_path(&path, "not_applicable"),
+                        format!(
+                            "item {} allows not-applicable, but its kind {} forbids it",
+                            quote(&it.id),
+                            quote(&it.kind)
+                        ),
+                        Some("remove `not_applicable: true`, or change the kind".into()),
+                    ),
+                    Some(_) => {}
+                }
+                let threshold = it.number.as_ref().and_then(|n| {
+                    let npath = key_path(&path, "number");
+                    let at_least = match &n.at_least {
+                        Value::Number(x) => Some(*x),
+                        other => {
+                            self.err(
+                                K::ThresholdType,
+                                &key_path(&npath, "at_least"),
+                                format!(
+                                    "threshold of item {} is {} {}, not a number",
+                                    quote(&it.id),
+                                    other.type_name(),
+                                    quote(&other.to_string())
+                                ),
+                                None,
+                            );
+                            None
+                        }
+                    };
+                    let declared = n.declared_by.as_ref().and_then(|fid| {
+                        let dpath = key_path(&npath, "declared_by");
+                        match fact_ids.get(fid) {
+                            None => {
+                                self.unknown(&dpath, "fact", fid, &fact_ids);
+                                None
+                            }
+                            Some(&fi) => match facts.get(fi).map(|f| &f.ty) {
+                                Some(FactType::Number { .. }) => Some(fi),
+                                Some(ty) => {
+                                    self.err(
+                                        K::ThresholdType,
+                                        &dpath,
+                                        format!(
+                                            "fact {} declares a threshold but is a {}, not a number",
+                                            quote(fid),
+                                            ty.name()
+                                        ),
+                                        None,
+                                    );
+                                    None
+                                }
+                                None => None,
+                            },
+                        }
+                    });
+                    at_least.map(|at_least| Threshold {
+                        unit: n.unit.clone(),
+                        at_least,
+                        declared_by: declared.map(|_| FactId::new(n.declared_by.clone().unwrap_or_default())),
+                        declared_by_index: declared,
+                    })
+                });
+                items.push(Item {
+                    id: ItemId::new(&it.id),
+                    title: it.title.clone(),
+                    question: it.question.clone(),
+                    kind: KindId::new(&it.kind),
+                    standard: si,
+                    not_applicable: it.not_applicable,
+                    threshold,
+                });
+            }
+            standards.push(Standard {
+                id: StandardId::new(&s.id),
+                title: s.title.clone(),
+                description: s.description.clone(),
+                items: start..items.len(),
+            });
+        }
+
+        // Named sets, which may name other sets.
+        let set_ids = index_ids(
+            &mut self,
+            "set",
+            "sets",
+            raw.sets
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (index_path("sets", i), s.id.as_str())),
+        );
+        let ctx = Ctx {
+            raw: &raw,
+            items: &items,
+            facts: &facts,
+            kind_ids: &kind_ids,
+            fact_ids: &fact_ids,
+            standard_ids: &standard_ids,
+            item_ids: &item_ids,
+            set_ids: &set_ids,
+            level_ids: HashMap::new(),
+        };
+        self.sets.resolved = vec![None; raw.sets.len()];
+        self.sets.failed = vec![false; raw.sets.len()];
+        for i in 0..raw.sets.len() {
+            self.resolve_set(&ctx, i);
+        }
+        let sets: Vec<ItemSet> = raw
+            .sets
+            .iter()
+            .zip(&self.sets.resolved)
+            .map(|(s, r)| ItemSet {
+                id: SetId::new(&s.id),
+                title: s.title.clone(),
+                items: r.clone().unwrap_or_default(),
+            })
+            .collect();
+
+        // Levels: ordered by rank, which must be distinct.
+        let level_ids_by_list = index_ids(
+            &mut self,
+            "level",
+            "levels",
+            raw.levels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (index_path("levels", i), l.id.as_str())),
+        );
+        if raw.levels.is_empty() {
+            self.err(
+                K::InvalidValue,
+                "levels",
+                "the policy has no levels",
+                Some("add at least one level".into()),
+            );
+        }
+        let mut by_rank: Vec<usize> = (0..raw.levels.len()).collect();
+        by_rank.sort_by_key(|&i| raw.levels.get(i).map(|l| l.rank));
+        for pair in by_rank.windows(2) {
+            if let [a, b] = pair
+                && let (Some(la), Some(lb)) = (raw.levels.get(*a), raw.levels.get(*b))
+                    && la.rank == lb.rank {
+                        self.err(
+                            K::LevelOrder,
+                            &key_path(&index_path("levels", *b), "rank"),
+                            format!(
+                                "levels {} and {} share rank {}, so the order of levels is not total",
+                                quote(&la.id),
+                                quote(&lb.id),
+                                la.rank
+                            ),
+                            Some("give every level a distinct rank, higher for better levels".into()),
+                        );
+                    }
+        }
+        // Position in rank order, by id and by list index.
+        let level_ids: HashMap<String, usize> = by_rank
+            .iter()
+            .enumerate()
+            .filter_map(|(pos, &i)| raw.levels.get(i).map(|l| (l.id.clone(), pos)))
+            .collect();
+        let ctx = Ctx { level_ids, ..ctx };
+        let mut levels = Vec::with_capacity(raw.levels.len());
+        for &i in &by_rank {
+            let Some(l) = raw.levels.get(i) else { continue };
+            let path = key_path(&index_path("levels", i), "requires");
+            let requires: Vec<Requirement> = l
+                .requires
+                .iter()
+                .enumerate()
+                .filter_map(|(ri, r)| self.requirement(&ctx, r, &index_path(&path, ri)))
+                .collect();
+            levels.push(Level {
+                id: LevelId::new(&l.id),
+                rank: l.rank,
+                title: l.title.clone(),
+                description: l.description.clone(),
+                requires,
+            });
+        }
+        let _ = level_ids_by_list;
+        self.level_cycles(&raw, &ctx.level_ids, &levels, &by_rank);
+
+        // Benefits.
+        let _ = index_ids(
+            &mut self,
+            "benefit",
+            "benefits",
+            raw.benefits
+                .iter()
+                .enumerate()
+                .map(|(i, b)| (index_path("benefits", i), b.id.as_str())),
+        );
+        let benefits: Vec<Benefit> = raw
+            .benefits
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| self.benefit(&ctx, &levels, b, &index_path("benefits", i)))
+            .collect();
+
+        if !self.errors.is_empty() {
+            // Report in document order.
+            self.errors.sort_by_key(|d| d.position);
+            return Err(Diagnostics(self.errors));
+        }
+        let item_index = items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (it.id.clone(), i))
+            .collect();
+        let fact_index = facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.clone(), i))
+            .collect();
+        let level_index = levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.clone(), i))
+            .collect();
+        Ok(Policy {
+            name: raw.policy.name.clone(),
+            version: raw.policy.version.clone(),
+            title: raw.policy.title.clone(),
+            description: raw.policy.description.clone(),
+            kinds,
+            facts,
+            standards,
+            items,
+            sets,
+            levels,
+            benefits,
+            item_index,
+            fact_index,
+            level_index,
+            raw,
+        })
+    }
+
+    /// Resolves set `i` to its items, reporting cycles between sets.
+    fn resolve_set(&mut self, ctx: &Ctx<'_>, i: usize) -> Option<Vec<usize>> {
+        if let Some(Some(done)) = self.sets.resolved.get(i) {
+            return Some(done.clone());
+        }
+        if self.sets.failed.get(i).copied().unwrap_or(true) {
+            return None;
+        }
+        let set = ctx.raw.sets.get(i)?;
+        let path = key_path(&index_path("sets", i), "select");
+        if let Some(start) = self.sets.visiting.iter().position(|&v| v == i) {
+            let names: Vec<String> = self
+                .sets
+                .visiting
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .chain(std::iter::once(&i))
+                .filter_map(|&v| ctx.raw.sets.get(v).map(|s| format!("`{}`", s.id)))
+                .collect();
+            self.err(
+                K::Cycle,
+                &path,
+                format!("sets name each other in a cycle: {}", names.join(" -> ")),
+                Some("a set may name only sets that do not lead back to it".into()),
+            );
+            for &v in self.sets.visiting.get(start..).unwrap_or_default() {
+                if let Some(f) = self.sets.failed.get_mut(v) {
+                    *f = true;
+                }
+            }
+            return None;
+        }
+        self.sets.visiting.push(i);
+        let items = self.select(ctx, &set.select, &path);
+        self.sets.visiting.pop();
+        match &items {
+            Some(found) => {
+                if let Some(slot) = self.sets.resolved.get_mut(i) {
+                    *slot = Some(found.clone());
+                }
+            }
+            None => {
+                if let Some(f) = self.sets.failed.get_mut(i) {
+                    *f = true;
+                }
+            }
+        }
+        items
+    }
+
+    /// Resolves a selector to the items it names (sorted item indices).
+    fn select(&mut self, ctx: &Ctx<'_>, sel: &RawSelector, path: &str) -> Option<Vec<usize>> {
+        if sel.standard.is_none() && sel.kind.is_none() && sel.set.is_none() && sel.items.is_none()
+        {
+            self.err(
+                K::InvalidValue,
+                path,
+                "a selection names no items",
+                Some("give at least one of `standard`, `kind`, `set`, `items`".into()),
+            );
+            return None;
+        }
+        let mut ok = true;
+        let mut keep: Vec<bool> = vec![true; ctx.items.len()];
+        if let Some(sid) = &sel.standard {
+            match ctx.standard_ids.get(sid) {
+                None => {
+                    self.unknown(
+                        &key_path(path, "standard"),
+                        "standard",
+                        sid,
+                        ctx.standard_ids,
+                    );
+                    ok = false;
+                }
+                Some(&s) => keep
+                    .iter_mut()
+                    .zip(ctx.items)
+                    .for_each(|(k, it)| *k &= it.standard == s),
+            }
+        }
+        if let Some(kid) = &sel.kind {
+            if ctx.kind_ids.contains_key(kid) {
+                keep.iter_mut()
+                    .zip(ctx.items)
+                    .for_each(|(k, it)| *k &= it.kind.as_str() == kid);
+            } else {
+                self.unknown(&key_path(path, "kind"), "kind", kid, ctx.kind_ids);
+                ok = false;
+            }
+        }
+        if let Some(set) = &sel.set {
+            match ctx.set_ids.get(set) {
+                None => {
+                    self.unknown(&key_path(path, "set"), "set", set, ctx.set_ids);
+                    ok = false;
+                }
+                Some(&si) => match self.resolve_set(ctx, si) {
+                    Some(m) => {
+                        let mut inset = vec![false; ctx.items.len()];
+                        for i in m {
+                            if let Some(slot) = inset.get_mut(i) {
+                                *slot = true;
+                            }
+                        }
+                        keep.iter_mut().zip(inset).for_each(|(k, m)| *k &= m);
+                    }
+                    None => ok = false,
+                },
+            }
+        }
+        if let Some(list) = &sel.items {
+            let mut inlist = vec![false; ctx.items.len()];
+            for (n, id) in list.iter().enumerate() {
+                match ctx.item_ids.get(id) {
+                    Some(&i) => {
+                        if let Some(slot) = inlist.get_mut(i) {
+                            *slot = true;
+                        }
+                    }
+                    None => {
+                        self.unknown(
+                            &index_path(&key_path(path, "items"), n),
+                            "item",
+                            id,
+                            ctx.item_ids,
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            keep.iter_mut().zip(inlist).for_each(|(k, m)| *k &= m);
+        }
+        if !ok {
+            return None;
+        }
+        let chosen: Vec<usize> = keep
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| **k)
+            .map(|(i, _)| i)
+            .collect();
+        if chosen.is_empty() {
+            self.err(
+                K::Unsatisfiable,
+                path,
+                "the selection matches no items",
+                Some("criteria given together must all hold for an item".into()),
+            );
+            return None;
+        }
+        Some(chosen)
+    }
+
+    fn requirement(
+        &mut self,
+        ctx: &Ctx<'_>,
+        r: &RawRequirement,
+        path: &str,
+    ) -> Option<Requirement> {
+        let shapes: Vec<&str> = [
+            ("all", r.all.is_some()),
+            ("any", r.any.is_some()),
+            ("not", r.not.is_some()),
+            ("of", r.of.is_some()),
+            ("fact", r.fact.is_some()),
+            ("met", r.met.is_some()),
+            ("all_met", r.all_met.is_some()),
+            ("met_at_least", r.met_at_least.is_some()),
+            ("level", r.level.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(n, present)| present.then_some(n))
+        .collect();
+        let comparisons: Vec<&str> = [
+            ("equals", r.equals.is_some()),
+            ("one_of", r.one_of.is_some()),
+            ("at_least", r.at_least.is_some()),
+            ("at_most", r.at_most.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(n, present)| present.then_some(n))
+        .collect();
+        let shape = match shapes.as_slice() {
+            [] => {
+                let hint = if comparisons.is_empty() {
+                    "use one of `all`, `any`, `not`, `at_least`+`of`, `fact`, `met`, `all_met`, `met_at_least`, `level`".to_owned()
+                } else {
+                    format!(
+                        "`{}` compares a `fact`, or counts requirements with `of`",
+                        comparisons.join("`, `")
+                    )
+                };
+                self.err(
+                    K::InvalidValue,
+                    path,
+                    "the requirement says nothing to check",
+                    Some(hint),
+                );
+                return None;
+            }
+            [one] => *one,
+            many => {
+                self.err(
+                    K::InvalidValue,
+                    path,
+                    format!("the requirement mixes `{}`", many.join("` and `")),
+                    Some("a requirement has one shape; combine several with `all` or `any`".into()),
+                );
+                return None;
+            }
+        };
+        // Comparison keys belong to `fact`, and `at_least` also to `of`.
+        let stray: Vec<&str> = comparisons
+            .iter()
+            .copied()
+            .filter(|c| match shape {
+                "fact" => false,
+                "of" => *c != "at_least",
+                _ => true,
+            })
+            .collect();
+        if !stray.is_empty() {
+            self.err(
+                K::InvalidValue,
+                &key_path(path, stray.first().copied().unwrap_or_default()),
+                format!("`{}` does not go with `{shape}`", stray.join("`, `")),
+                Some(
+                    "comparisons go with `fact`; `at_least` also counts requirements with `of`"
+                        .into(),
+                ),
+            );
+            return None;
+        }
+        let label = r.label.clone();
+        let children =
+            |b: &mut Self, list: &[RawRequirement], key: &str| -> Option<Vec<Requirement>> {
+                let kp = key_path(path, key);
+                if list.is_empty() {
+                    b.err(
+                        K::InvalidValue,
+                        &kp,
+                        format!("`{key}` lists no requirements"),
+                        None,
+                    );
+                    return None;
+                }
+                let out: Vec<Requirement> = list
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, c)| b.requirement(ctx, c, &index_path(&kp, i)))
+                    .collect();
+                (out.len() == list.len()).then_some(out)
+            };
+        let kind = match shape {
+            "all" => Req::All(children(self, r.all.as_deref().unwrap_or_default(), "all")?),
+            "any" => Req::AtLeast(
+                1,
+                children(self, r.any.as_deref().unwrap_or_default(), "any")?,
+            ),
+            "not" => {
+                let inner = r.not.as_deref()?;
+                Req::Not(Box::new(self.requirement(
+                    ctx,
+                    inner,
+                    &key_path(path, "not"),
+                )?))
+            }
+            "of" => {
+                let list = children(self, r.of.as_deref().unwrap_or_default(), "of")?;
+                let np = key_path(path, "at_least");
+                let n = match &r.at_least {
+                    None => {
+                        self.err(
+                            K::InvalidValue,
+                            path,
+                            "`of` needs `at_least`: how many must hold",
+                            None,
+                        );
+                        return None;
+                    }
+                    Some(Value::Number(n)) if n.fract() == 0.0 && *n >= 0.0 => *n,
+                    Some(v) => {
+                        self.err(
+                            K::ThresholdType,
+                            &np,
+                            format!("`at_least` with `of` counts requirements, so it is a whole number, not {}", quote(&v.to_string())),
+                            None,
+                        );
+                        return None;
+                    }
+                };
+                if n > list.len() as f64 {
+                    self.err(
+                        K::Unsatisfiable,
+                        &np,
+                        format!(
+                            "needs {n} of {} requirements, so it can never hold",
+                            list.len()
+                        ),
+                        None,
+                    );
+                    return None;
+                }
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                Req::AtLeast(n as usize, list)
+            }
+            "fact" => self.fact_requirement(ctx, r, path)?,
+            "met" => {
+                let id = r.met.as_deref().unwrap_or_default();
+                match ctx.item_ids.get(id) {
+                    Some(&i) => Req::Met(i),
+                    None => {
+                        self.unknown(&key_path(path, "met"), "item", id, ctx.item_ids);
+                        return None;
+                    }
+                }
+            }
+            "all_met" => {
+                let sel = r.all_met.as_ref()?;
+                let items = self.select(ctx, sel, &key_path(path, "all_met"))?;
+                Req::Items {
+                    items,
+                    rule: ItemRule::All,
+                    scope: describe_selector(sel),
+                }
+            }
+            "met_at_least" => {
+                let c = r.met_at_least.as_ref()?;
+                self.item_count(ctx, c, &key_path(path, "met_at_least"))?
+            }
+            "level" => {
+                let id = r.level.as_deref().unwrap_or_default();
+                match ctx.level_ids.get(id) {
+                    Some(&l) => Req::Level(l),
+                    None => {
+                        self.unknown(&key_path(path, "level"), "level", id, &ctx.level_ids);
+                        return None;
+                    }
+                }
+            }
+            _ => return None,
+        };
+        let text = describe(&kind, r, ctx);
+        Some(Requirement { label, text, kind })
+    }
+
+    fn item_count(&mut self, ctx: &Ctx<'_>, c: &RawItemCount, path: &str) -> Option<Req> {
+        let items = self.select(ctx, &c.of, &key_path(path, "of"))?;
+        let rule = match (c.count, c.percent) {
+            (Some(n), None) => {
+                if n as usize > items.len() {
+                    self.err(
+                        K::Unsatisfiable,
+                        &key_path(path, "count"),
+                        format!("needs {n} items met, but the selection has {}", items.len()),
+                        None,
+                    );
+                    return None;
+                }
+                ItemRule::Count(n as usize)
+            }
+            (None, Some(p)) => {
+                if !(0.0..=100.0).contains(&p) {
+                    self.err(
+                        K::InvalidValue,
+                        &key_path(path, "percent"),
+                        format!("percent {p} is outside 0 to 100"),
+                        None,
+                    );
+                    return None;
+                }
+                ItemRule::Percent(p)
+            }
+            _ => {
+                self.err(
+                    K::InvalidValue,
+                    path,
+                    "`met_at_least` takes exactly one of `count` and `percent`",
+                    None,
+                );
+                return None;
+            }
+        };
+        Some(Req::Items {
+            items,
+            rule,
+            scope: describe_selector(&c.of),
+        })
+    }
+
+    fn fact_requirement(&mut self, ctx: &Ctx<'_>, r: &RawRequirement, path: &str) -> Option<Req> {
+        let id = r.fact.as_deref().unwrap_or_default();
+        let Some(&fi) = ctx.fact_ids.get(id) else {
+            self.unknown(&key_path(path, "fact"), "fact", id, ctx.fact_ids);
+            return None;
+        };
+        let ty = &ctx.facts.get(fi)?.ty;
+        let test = if let Some(v) = &r.equals {
+            if r.one_of.is_some() || r.at_least.is_some() || r.at_most.is_some() {
+                self.err(
+                    K::InvalidValue,
+                    path,
+                    "`equals` does not go with other comparisons",
+                    None,
+                );
+                return None;
+            }
+            if !self.fits(id, ty, v, &key_path(path, "equals")) {
+                return None;
+            }
+            FactTest::Equals(v.clone())
+        } else if let Some(vs) = &r.one_of {
+            if r.at_least.is_some() || r.at_most.is_some() {
+                self.err(
+                    K::InvalidValue,
+                    path,
+                    "`one_of` does not go with other comparisons",
+                    None,
+                );
+                return None;
+            }
+            let vp = key_path(path, "one_of");
+            let fits: Vec<bool> = vs
+                .iter()
+                .enumerate()
+                .map(|(i, v)| self.fits(id, ty, v, &index_path(&vp, i)))
+                .collect();
+            if fits.contains(&false) {
+                return None;
+            }
+            FactTest::OneOf(vs.clone())
+        } else if r.at_least.is_some() || r.at_most.is_some() {
+            let lo = self.bound(id, ty, r.at_least.as_ref(), &key_path(path, "at_least"));
+            let hi = self.bound(id, ty, r.at_most.as_ref(), &key_path(path, "at_most"));
+            FactTest::Range(lo?, hi?)
+        } else {
+            self.err(
+                K::InvalidValue,
+                path,
+                format!("nothing to compare fact `{id}` with"),
+                Some("add `equals`, `one_of`, `at_least` or `at_most`".into()),
+            );
+            return None;
+        };
+        Some(Req::Fact { fact: fi, test })
+    }
+
+    /// Whether `v` is a value fact `id` can take; reports it when not.
+    fn fits(&mut self, id: &str, ty: &FactType, v: &Value, path: &str) -> bool {
+        match (ty, v) {
+            (FactType::Boolean, Value::Bool(_)) | (FactType::Number { .. }, Value::Number(_)) => {
+                true
+            }
+            (FactType::Choice(values), Value::Text(t)) if values.contains(t) => true,
+            (FactType::Choice(values), Value::Text(t)) => {
+                let hint = did_you_mean(t, values.iter().map(String::as_str))
+                    .or_else(|| Some(format!("the values of `{id}` are {}", values.join(", "))));
+                self.err(
+                    K::ThresholdType,
+                    path,
+                    format!("{} is not a value of fact `{id}`", quote(t)),
+                    hint,
+                );
+                false
+            }
+            _ => {
+                self.err(
+                    K::ThresholdType,
+                    path,
+                    format!(
+                        "fact `{id}` is a {}, but the value is {} {}",
+                        ty.name(),
+                        v.type_name(),
+                        quote(&v.to_string())
+                    ),
+                    None,
+                );
+                false
+            }
+        }
+    }
+
+    /// A numeric bound (`Some(None)` when absent); `None` after reporting a bad one.
+    fn bound(
+        &mut self,
+        id: &str,
+        ty: &FactType,
+        v: Option<&Value>,
+        path: &str,
+    ) -> Option<Option<f64>> {
+        match (ty, v) {
+            (_, None) => Some(None),
+            (FactType::Number { .. }, Some(Value::Number(n))) => Some(Some(*n)),
+            (_, Some(v)) => {
+                self.err(
+                    K::ThresholdType,
+                    path,
+                    format!(
+                        "a bound compares numbers, but fact `{id}` is a {} and the bound is {} {}",
+                        ty.name(),
+                        v.type_name(),
+                        quote(&v.to_string())
+                    ),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    /// Reports levels that require each other in a cycle.
+    fn level_cycles(
+        &mut self,
+        raw: &RawPolicy,
+        level_ids: &HashMap<String, usize>,
+        levels: &[Level],
+        by_rank: &[usize],
+    ) {
+        let _ = level_ids;
+        let edges: Vec<Vec<usize>> = levels
+            .iter()
+            .map(|l| {
+                let mut out = Vec::new();
+                for r in &l.requires {
+                    r.levels_named(&mut out);
+                }
+                out
+            })
+            .collect();
+        // 0 = unvisited, 1 = on the path, 2 = done.
+        let mut state = vec![0u8; levels.len()];
+        let mut reported = false;
+        for start in 0..levels.len() {
+            let mut path = Vec::new();
+            if let Some(cycle) = find_cycle(start, &edges, &mut state, &mut path) {
+                if reported {
+                    continue;
+                }
+                reported = true;
+                let names: Vec<String> = cycle
+                    .iter()
+                    .filter_map(|&l| levels.get(l).map(|l| format!("`{}`", l.id)))
+                    .collect();
+                let first = cycle
+                    .first()
+                    .and_then(|&l| by_rank.get(l))
+                    .copied()
+                    .unwrap_or(0);
+                let _ = raw;
+                self.err(
+                    K::Cycle,
+                    &key_path(&index_path("levels", first), "requires"),
+                    format!(
+                        "levels require each other in a cycle: {}",
+                        names.join(" -> ")
+                    ),
+                    Some("a level may require only levels that do not require it back".into()),
+                );
+            }
+        }
+    }
+
+    fn benefit(
+        &mut self,
+        ctx: &Ctx<'_>,
+        levels: &[Level],
+        b: &RawBenefit,
+        path: &str,
+    ) -> Option<Benefit> {
+        let lookup = |me: &mut Self, id: &str, p: &str| -> Option<usize> {
+            let found = ctx.level_ids.get(id).copied();
+            if found.is_none() {
+                me.unknown(p, "level", id, &ctx.level_ids);
+            }
+            found
+        };
+        let mut granted_to = vec![false; levels.len()];
+        let grant = match (&b.min_level, &b.levels) {
+            (Some(min), None) => {
+                let from = lookup(self, min, &key_path(path, "min_level"))?;
+                granted_to.iter_mut().skip(from).for_each(|g| *g = true);
+                Grant::AtLeast(LevelId::new(min))
+            }
+            (None, Some(list)) if !list.is_empty() => {
+                let mut ok = true;
+                for (i, id) in list.iter().enumerate() {
+                    match lookup(self, id, &index_path(&key_path(path, "levels"), i)) {
+                        Some(l) => {
+                            if let Some(g) = granted_to.get_mut(l) {
+                                *g = true;
+                            }
+                        }
+                        None => ok = false,
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                Grant::Levels(list.iter().map(LevelId::new).collect())
+            }
+            _ => {
+                self.err(
+                    K::InvalidValue,
+                    path,
+                    format!(
+                        "benefit {} needs exactly one of `min_level` and `levels`",
+                        quote(&b.id)
+                    ),
+                    Some(
+                        "`min_level: x` grants x and above; `levels: [x, y]` grants exactly those"
+                            .into(),
+                    ),
+                );
+                return None;
+            }
+        };
+        let priority_from = match &b.priority_from {
+            None => None,
+            Some(id) => {
+                let l = lookup(self, id, &key_path(path, "priority_from"))?;
+                levels.get(l).map(|lv| (lv.id.clone(), lv.rank))
+            }
+        };
+        if let Some(d) = &b.discount
+            && let Some(p) = d.percent
+                && !(0.0..=100.0).contains(&p) {
+                    self.err(
+                        K::InvalidValue,
+                        &key_path(&key_path(path, "discount"), "percent"),
+                        format!("discount of {p}% is outside 0 to 100"),
+                        None,
+                    );
+                    return None;
+                }
+        Some(Benefit {
+            id: BenefitId::new(&b.id),
+            title: b.title.clone(),
+            description: b.description.clone(),
+            grant,
+            granted_to,
+            priority_from,
+            quantity: b.quantity.as_ref().map(|q| (q.amount, q.unit.clone())),
+            discount: b.discount.as_ref().map(|d| (d.on.clone(), d.percent)),
+        })
+    }
+}
+
+fn find_cycle(
+    node: usize,
+    edges: &[Vec<usize>],
+    state: &mut [u8],
+    path: &mut Vec<usize>,
+) -> Option<Vec<usize>> {
+    match state.get(node) {
+        Some(2) | None => return None,
+        Some(1) => {
+            let start = path.iter().position(|&n| n == node).unwrap_or(0);
+            let mut cycle: Vec<usize> = path.get(start..).unwrap_or_default().to_vec();
+            cycle.push(node);
+            return Some(cycle);
+        }
+        _ => {}
+    }
+    if let Some(s) = state.get_mut(node) {
+        *s = 1;
+    }
+    path.push(node);
+    for &next in edges.get(node).map(Vec::as_slice).unwrap_or_default() {
+        if let Some(c) = find_cycle(next, edges, state, path) {
+            return Some(c);
+        }
+    }
+    path.pop();
+    if let Some(s) = state.get_mut(node) {
+        *s = 2;
+    }
+    None
+}
+
+/// How a requirement reads in an explanation.
+fn describe(kind: &Req, r: &RawRequirement, ctx: &Ctx<'_>) -> String {
+    match kind {
+        Req::All(list) => format!("all of {} requirements", list.len()),
+        Req::AtLeast(1, list) => format!("any of {} requirements", list.len()),
+        Req::AtLeast(n, list) => format!("at least {n} of {} requirements", list.len()),
+        Req::Not(inner) => format!("not: {inner}"),
+        Req::Fact { fact, test } => {
+            let title = ctx.facts.get(*fact).map_or("", |f| f.title.as_str());
+            let id = r.fact.as_deref().unwrap_or_default();
+            format!("{title} (`{id}`) {}", test.describe())
+        }
+        Req::Met(i) => {
+            let title = ctx.items.get(*i).map_or("", |it| it.title.as_str());
+            format!(
+                "item `{}` is met: {title}",
+                r.met.as_deref().unwrap_or_default()
+            )
+        }
+        Req::Items { rule, scope, items } => match rule {
+            ItemRule::All => format!("every item of {scope} is met ({} items)", items.len()),
+            ItemRule::Count(n) => format!("at least {n} items of {scope} are met"),
+            ItemRule::Percent(p) => {
+                format!("at least {p}% of the applicable items of {scope} are met")
+            }
+        },
+        Req::Level(_) => format!("holds level `{}`", r.level.as_deref().unwrap_or_default()),
+    }
+}
+
+/// How a selector reads in an explanation.
+fn describe_selector(sel: &RawSelector) -> String {
+    let mut parts = Vec::new();
+    if let Some(k) = &sel.kind {
+        parts.push(format!("kind `{k}`"));
+    }
+    if let Some(s) = &sel.standard {
+        parts.push(format!("standard `{s}`"));
+    }
+    if let Some(s) = &sel.set {
+        parts.push(format!("set `{s}`"));
+    }
+    if let Some(items) = &sel.items {
+        parts.push(format!("items {}", items.join(", ")));
+    }
+    parts.join(", ")
+}
+
+/// What requirement checks need to look names up.
+struct Ctx<'a> {
+    raw: &'a RawPolicy,
+    items: &'a [Item],
+    facts: &'a [Fact],
+    kind_ids: &'a HashMap<String, usize>,
+    fact_ids: &'a HashMap<String, usize>,
+    standard_ids: &'a HashMap<String, usize>,
+    item_ids: &'a HashMap<String, usize>,
+    set_ids: &'a HashMap<String, usize>,
+    level_ids: HashMap<String, usize>,
+}

@@ -1,0 +1,119 @@
+//! The readable report: `Display` for [`Evaluation`].
+
+use std::fmt;
+
+use crate::eval::{AnswerState, Evaluation, Status};
+
+impl fmt::Display for AnswerState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AnswerState::Unanswered => f.write_str("unanswered"),
+            AnswerState::Met => f.write_str("met"),
+            AnswerState::NotMet => f.write_str("not met"),
+            AnswerState::InProgress => f.write_str("in progress"),
+            AnswerState::NotApplicable => f.write_str("not applicable"),
+            AnswerState::Number {
+                value,
+                at_least,
+                unit,
+            } => {
+                write!(f, "{value} {unit}, needs at least {at_least}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Met => "met",
+            Status::Unmet => "unmet",
+            Status::Unanswered => "unanswered",
+        })
+    }
+}
+
+impl fmt::Display for Evaluation {
+    /// A plain-text report: level, benefits, scorecard, improvement plan.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} — evaluated against {} {}",
+            self.program, self.policy.name, self.policy.version
+        )?;
+        match &self.level {
+            Some(l) => writeln!(f, "Level: {}", l.title)?,
+            None => writeln!(f, "Level: none (not a member)")?,
+        }
+        writeln!(f)?;
+        writeln!(f, "Benefits:")?;
+        if self.benefits.is_empty() {
+            writeln!(f, "  none")?;
+        }
+        for b in &self.benefits {
+            write!(f, "  - {}", b.title)?;
+            if let Some(q) = &b.quantity {
+                write!(f, " ({} {})", q.amount, q.unit)?;
+            }
+            if let Some(d) = &b.discount
+                && let Some(p) = d.percent {
+                    write!(f, " ({p}% off {})", d.on)?;
+                }
+            if b.priority {
+                write!(f, " [priority]")?;
+            }
+            writeln!(f)?;
+        }
+        writeln!(f)?;
+        writeln!(f, "Scorecard (items met / items that apply):")?;
+        for s in &self.scorecard {
+            write!(f, "  {:<34} {:>2}/{:<2}", s.title, s.met, s.applicable)?;
+            let kinds: Vec<String> = s
+                .by_kind
+                .iter()
+                .map(|k| format!("{} {}/{}", k.kind, k.met, k.applicable))
+                .collect();
+            write!(f, "  ({})", kinds.join(", "))?;
+            if s.unanswered > 0 {
+                write!(f, "  {} unanswered", s.unanswered)?;
+            }
+            writeln!(f)?;
+        }
+        writeln!(f)?;
+        match &self.plan {
+            None => writeln!(
+                f,
+                "Improvement plan: none needed, this is the highest level."
+            )?,
+            Some(plan) => {
+                writeln!(f, "Improvement plan for {}:", plan.target.title)?;
+                for c in &plan.conditions {
+                    write!(f, "  - {}", c.requirement)?;
+                    match &c.actual {
+                        Some(v) => writeln!(f, " (now: {v})")?,
+                        None if c.fact.is_some() => writeln!(f, " (not given)")?,
+                        None => writeln!(f)?,
+                    }
+                }
+                for s in &plan.standards {
+                    writeln!(f, "  {}:", s.title)?;
+                    for g in &s.items {
+                        writeln!(f, "    - {} {} [{}]", g.item, g.title, g.answer)?;
+                    }
+                }
+                if plan.conditions.is_empty() && plan.standards.is_empty() {
+                    writeln!(f, "  nothing is missing")?;
+                }
+            }
+        }
+        if !self.unanswered.is_empty() {
+            writeln!(f)?;
+            writeln!(
+                f,
+                "{} items unanswered (counted as not met).",
+                self.unanswered.len()
+            )?;
+        }
+        Ok(())
+    }
+}

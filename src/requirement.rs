@@ -1,0 +1,129 @@
+//! Requirements in their checked form: indices instead of names.
+
+use std::fmt;
+
+use crate::value::Value;
+
+/// One requirement of a level, as checked at load time.
+///
+/// Displays as a sentence, such as ``Months in operation (`months_operating`) is at least 12``.
+#[derive(Clone, Debug)]
+pub struct Requirement {
+    pub(crate) label: Option<String>,
+    pub(crate) text: String,
+    pub(crate) kind: Req,
+}
+
+impl Requirement {
+    /// The author's label for the requirement, if the policy gives one.
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_deref()
+    }
+
+    /// Collects the levels this requirement names, directly or nested.
+    pub(crate) fn levels_named(&self, out: &mut Vec<usize>) {
+        match &self.kind {
+            Req::Level(l) => out.push(*l),
+            Req::All(list) | Req::AtLeast(_, list) => {
+                for r in list {
+                    r.levels_named(out);
+                }
+            }
+            Req::Not(inner) => inner.levels_named(out),
+            Req::Fact { .. } | Req::Met(_) | Req::Items { .. } => {}
+        }
+    }
+}
+
+impl fmt::Display for Requirement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label.as_deref().unwrap_or(&self.text))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Req {
+    All(Vec<Requirement>),
+    /// At least `n` of the requirements hold; `any` is `AtLeast(1, ..)`.
+    AtLeast(usize, Vec<Requirement>),
+    Not(Box<Requirement>),
+    Fact {
+        fact: usize,
+        test: FactTest,
+    },
+    Met(usize),
+    /// INVARIANT: `items` is sorted, without repeats, and not empty.
+    Items {
+        items: Vec<usize>,
+        rule: ItemRule,
+        scope: String,
+    },
+    Level(usize),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum FactTest {
+    Equals(Value),
+    OneOf(Vec<Value>),
+    /// Inclusive bounds; at least one is given.
+    Range(Option<f64>, Option<f64>),
+}
+
+impl FactTest {
+    pub(crate) fn holds(&self, v: &Value) -> bool {
+        match (self, v) {
+            (FactTest::Equals(want), got) => want == got,
+            (FactTest::OneOf(list), got) => list.contains(got),
+            (FactTest::Range(lo, hi), Value::Number(n)) => {
+                lo.is_none_or(|lo| *n >= lo) && hi.is_none_or(|hi| *n <= hi)
+            }
+            (FactTest::Range(..), _) => false,
+        }
+    }
+
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            FactTest::Equals(v) => format!("is {v}"),
+            FactTest::OneOf(list) => {
+                let l: Vec<String> = list.iter().map(ToString::to_string).collect();
+                format!("is one of {}", l.join(", "))
+            }
+            FactTest::Range(Some(lo), None) => format!("is at least {lo}"),
+            FactTest::Range(None, Some(hi)) => format!("is at most {hi}"),
+            FactTest::Range(Some(lo), Some(hi)) => format!("is between {lo} and {hi}"),
+            FactTest::Range(None, None) => "is given".to_owned(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ItemRule {
+    All,
+    Count(usize),
+    /// Of the items that apply (not-applicable answers left out).
+    Percent(f64),
+}
+
+impl ItemRule {
+    /// Whether `met` items out of `applicable` satisfy the rule.
+    pub(crate) fn holds(self, met: usize, applicable: usize) -> bool {
+        match self {
+            ItemRule::All => met >= applicable,
+            ItemRule::Count(n) => met >= n,
+            #[allow(clippy::cast_precision_loss)]
+            ItemRule::Percent(p) => (met as f64) * 100.0 >= p * (applicable as f64),
+        }
+    }
+
+    /// How many met items the rule needs, of `applicable`.
+    pub(crate) fn needed(self, applicable: usize) -> usize {
+        match self {
+            ItemRule::All => applicable,
+            ItemRule::Count(n) => n,
+            // The least count that `holds` accepts, so the two always agree.
+            ItemRule::Percent(_) => (0..=applicable)
+                .find(|&m| self.holds(m, applicable))
+                .unwrap_or(applicable),
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! The one module that knows the YAML libraries.
+//!
+//! `serde_yaml` turns text into the raw serde structs; `yaml-rust2`'s event
+//! parser builds a [`SourceMap`] from YAML paths to positions, because
+//! `serde_yaml` keeps no positions once a value is deserialized, and every
+//! validation error must name its line and column. The same pass finds
+//! duplicate keys, which `serde_yaml` silently overwrites in maps.
+//! Neither library's types leave this module.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use yaml_rust2::parser::{Event, Parser};
+
+use crate::error::{Diagnostic, DiagnosticKind, Diagnostics, Position, quote};
+use crate::suggest;
+
+/// Positions of every node of a document, by YAML path.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SourceMap {
+    origin: String,
+    positions: HashMap<String, Position>,
+}
+
+impl SourceMap {
+    /// A map with no positions, for values built in code.
+    pub(crate) fn detached(origin: &str) -> Self {
+        Self {
+            origin: origin.to_owned(),
+            positions: HashMap::new(),
+        }
+    }
+
+    /// The position of the node at `path`, or of its nearest ancestor that has one.
+    pub(crate) fn position(&self, path: &str) -> Option<Position> {
+        let mut p = path;
+        loop {
+            if let Some(pos) = self.positions.get(p) {
+                return Some(*pos);
+            }
+            let cut = p.rfind(['.', '['])?;
+            p = &p[..cut];
+        }
+    }
+
+    /// A diagnostic for the node at `path`.
+    pub(crate) fn diag(
+        &self,
+        kind: DiagnosticKind,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) -> Diagnostic {
+        let path = path.into();
+        Diagnostic {
+            kind,
+            origin: self.origin.clone(),
+            position: self.position(&path),
+            path,
+            message: message.into(),
+            hint,
+        }
+    }
+}
+
+/// Joins a map key onto a path.
+pub(crate) fn key_path(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// Joins a sequence index onto a path.
+pub(crate) fn index_path(parent: &str, index: usize) -> String {
+    format!("{parent}[{index}]")
+}
+
+/// Parses one YAML document into `T`, with the positions of its nodes.
+///
+/// Reports every duplicate key found, or else the first error `serde_yaml`
+/// meets (serde stops at the first); the caller validates the rest.
+pub(crate) fn parse<T: DeserializeOwned>(
+    text: &str,
+    origin: &str,
+) -> Result<(T, SourceMap), Diagnostics> {
+    // A byte-order mark is accepted and dropped.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let detached = SourceMap::detached(origin);
+    let map = index(text, origin)?;
+    if map.positions.is_empty() {
+        return Err(Diagnostics(vec![detached.diag(
+            DiagnosticKind::Syntax,
+            "",
+            "the document is empty",
+            Some("a document is a YAML mapping; see the README for the format".into()),
+        )]));
+    }
+    match serde_yaml::from_str::<T>(text) {
+        Ok(value) => Ok((value, map)),
+        Err(err) => Err(Diagnostics(vec![serde_diagnostic(&err, &map)])),
+    }
+}
+
+/// Writes a serializable value as YAML.
+pub(crate) fn to_string<T: Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| e.to_string())
+}
+
+/// Turns a `serde_yaml` error into a diagnostic with path, position and hint.
+fn serde_diagnostic(err: &serde_yaml::Error, map: &SourceMap) -> Diagnostic {
+    let position = err.location().map(|l| Position {
+        line: l.line(),
+        column: l.column(),
+    });
+    let mut text = err.to_string();
+    if let Some(p) = position {
+        let suffix = format!(" at line {} column {}", p.line, p.column);
+        if let Some(stripped) = text.strip_suffix(&suffix) {
+            text = stripped.to_owned();
+        }
+    }
+    // serde_yaml prefixes the path of the node it was in, as `a.b[2].c: `.
+    let (path, message) = match text.split_once(": ") {
+        Some((prefix, rest)) if map.positions.contains_key(prefix) => {
+            (prefix.to_owned(), rest.to_owned())
+        }
+        _ => (String::new(), text),
+    };
+    let (kind, message, hint) = explain(&message);
+    Diagnostic {
+        kind,
+        origin: map.origin.clone(),
+        position: position.or_else(|| map.position(&path)),
+        path,
+        message,
+        hint,
+    }
+}
+
+/// Classifies a serde message and adds a hint where one helps.
+fn explain(message: &str) -> (DiagnosticKind, String, Option<String>) {
+    for (prefix, what) in [("unknown field ", "field"), ("unknown variant ", "value")] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let names: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+            let Some((unknown, expected)) = names.split_first() else {
+                break;
+            };
+            let hint = suggest::did_you_mean(unknown, expected.iter().copied()).or_else(|| {
+                (!expected.is_empty()).then(|| {
+                    let list: Vec<String> = expected.iter().map(|n| format!("`{n}`")).collect();
+                    format!("expected one of {}", list.join(", "))
+                })
+            });
+            let kind = if what == "field" {
+                DiagnosticKind::UnknownField
+            } else {
+                DiagnosticKind::InvalidValue
+            };
+            return (kind, format!("unknown {what} {}", quote(unknown)), hint);
+        }
+    }
+    if message.contains("more than one document") {
+        return (
+            DiagnosticKind::Syntax,
+            "more than one YAML document in one file".into(),
+            Some("put each document in a file of its own".into()),
+        );
+    }
+    let kind = if message.starts_with("invalid") || message.starts_with("missing field") {
+        DiagnosticKind::InvalidValue
+    } else {
+        DiagnosticKind::Syntax
+    };
+    (kind, message.to_owned(), None)
+}
+
+enum Frame {
+    Map {
+        path: String,
+        key: Option<String>,
+        keys: HashSet<String>,
+        first_key_pending: bool,
+    },
+    Seq {
+        path: String,
+        next: usize,
+    },
+}
+
+/// Walks the YAML events once, recording each node's position by path and
+/// every duplicate key.
+fn index(text: &str, origin: &str) -> Result<SourceMap, Diagnostics> {
+    let mut map = SourceMap::detached(origin);
+    let mut errors = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut documents = 0usize;
+    let mut parser = Parser::new_from_str(text);
+    loop {
+        let (event, mark) = match parser.next_token() {
+            Ok(next) => next,
+            Err(e) => {
+                let m = e.marker();
+                errors.push(Diagnostic {
+                    kind: DiagnosticKind::Syntax,
+                    origin: origin.to_owned(),
+                    position: Some(Position {
+                        line: m.line(),
+                        column: m.col() + 1,
+                    }),
+                    path: current_path(&stack),
+                    message: format!("invalid YAML: {}", e.info()),
+                    hint: e
+                        .info()
+                        .contains("tab")
+                        .then(|| "indent with spaces; YAML forbids tabs in indentation".into()),
+                });
+                return Err(Diagnostics(errors));
+            }
+        };
+        let pos = Position {
+            line: mark.line(),
+            column: mark.col() + 1,
+        };
+        match event {
+            Event::StreamEnd => break,
+            Event::DocumentStart => {
+                documents += 1;
+                if documents > 1 {
+                    errors.push(map.diag(
+                        DiagnosticKind::Syntax,
+                        "",
+                        "more than one YAML document in one file",
+                        Some("put each document in a file of its own".into()),
+                    ));
+                    if let Some(e) = errors.last_mut() {
+                        e.position = Some(pos);
+                    }
+                    break;
+                }
+            }
+            Event::Scalar(value, ..) => {
+                if let Some(Frame::Map {
+                    path,
+                    key: key @ None,
+                    keys,
+                    first_key_pending,
+                }) = stack.last_mut()
+                {
+                    let child = key_path(path, &value);
+                    if *first_key_pending {
+                        // A mapping's own position is that of its first key.
+                        map.positions.insert(path.clone(), pos);
+                        *first_key_pending = false;
+                    }
+                    if !keys.insert(value.clone()) {
+                        errors.push(Diagnostic {
+                            kind: DiagnosticKind::DuplicateKey,
+                            origin: origin.to_owned(),
+                            position: Some(pos),
+                            path: child.clone(),
+                            message: format!("duplicate key {}", quote(&value)),
+                            hint: map
+                                .positions
+                                .get(&child)
+                                .map(|p| format!("first given at line {}", p.line)),
+                        });
+                    } else {
+                        map.positions.insert(child, pos);
+                    }
+                    *key = Some(value);
+                } else {
+                    let path = child_path(&mut stack);
+                    map.positions.entry(path).or_insert(pos);
+                }
+            }
+            Event::Alias(_) => {
+                let path = child_path(&mut stack);
+                map.positions.entry(path).or_insert(pos);
+            }
+            Event::MappingStart(..) => {
+                let path = child_path(&mut stack);
+                map.positions.entry(path.clone()).or_insert(pos);
+                stack.push(Frame::Map {
+                    path,
+                    key: None,
+                    keys: HashSet::new(),
+                    first_key_pending: true,
+                });
+            }
+            Event::SequenceStart(..) => {
+                let path = child_path(&mut stack);
+                map.positions.entry(path.clone()).or_insert(pos);
+                stack.push(Frame::Seq { path, next: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+            }
+            Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok(map)
+    } else {
+        Err(Diagnostics(errors))
+    }
+}
+
+/// The path of the node that starts now, advancing the parent past it.
+fn child_path(stack: &mut [Frame]) -> String {
+    match stack.last_mut() {
+        None => String::new(),
+        Some(Frame::Seq { path, next }) => {
+            let p = index_path(path, *next);
+            *next += 1;
+            p
+        }
+        Some(Frame::Map { path, key, .. }) => match key.take() {
+            Some(k) => key_path(path, &k),
+            // A mapping or sequence used as a key: not part of any format here.
+            None => key_path(path, "?"),
+        },
+    }
+}
+
+fn current_path(stack: &[Frame]) -> String {
+    match stack.last() {
+        None => String::new(),
+        Some(Frame::Seq { path, .. }) | Some(Frame::Map { path, .. }) => path.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_by_path() {
+        let text = "a:\n  b: 1\n  c:\n    - d: 2\n      e: [x, y]\n";
+        let map = index(text, "t.yaml").unwrap();
+        let at = |p: &str| map.position(p).map(|p| (p.line, p.column));
+        assert_eq!(at("a"), Some((2, 3)));
+        assert_eq!(at("a.b"), Some((2, 3)));
+        assert_eq!(at("a.c[0]"), Some((4, 7)));
+        assert_eq!(at("a.c[0].d"), Some((4, 7)));
+        assert_eq!(at("a.c[0].e[1]"), Some((5, 14)));
+        assert_eq!(at("a.c[0].zzz"), Some((4, 7)));
+    }
+
+    #[test]
+    fn duplicate_keys_are_all_reported() {
+        let err = index("a: 1\nb: 2\na: 3\nb: 4\n", "t.yaml").unwrap_err();
+        let lines: Vec<String> = err.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            lines,
+            [
+                "t.yaml:3:1: a: duplicate key `a` (hint: first given at line 1)",
+                "t.yaml:4:1: b: duplicate key `b` (hint: first given at line 2)",
+            ]
+        );
+    }
+
+    #[test]
+    fn explains_unknown_fields() {
+        let (kind, msg, hint) = explain("unknown field `titel`, expected `id` or `title`");
+        assert_eq!(kind, DiagnosticKind::UnknownField);
+        assert_eq!(msg, "unknown field `titel`");
+        assert_eq!(hint.as_deref(), Some("did you mean `title`?"));
+        let (_, _, hint) = explain("unknown field `zzzzzz`, expected `id` or `title`");
+        assert_eq!(hint.as_deref(), Some("expected one of `id`, `title`"));
+    }
+}
