@@ -337,30 +337,32 @@ impl Policy {
             )))
         };
         if let Some(name) = &a.policy
-            && name != &self.name {
-                return Err(mismatch(
-                    "assessment.policy",
-                    format!(
-                        "the assessment answers policy {}, not `{}`",
-                        quote(name),
-                        self.name
-                    ),
-                    format!("evaluate it against `{name}`"),
-                ));
-            }
+            && name != &self.name
+        {
+            return Err(mismatch(
+                "assessment.policy",
+                format!(
+                    "the assessment answers policy {}, not `{}`",
+                    quote(name),
+                    self.name
+                ),
+                format!("evaluate it against `{name}`"),
+            ));
+        }
         if let Some(req) = &a.version
-            && !req.matches(&self.version) {
-                return Err(mismatch(
-                    "assessment.version",
-                    format!(
-                        "the assessment answers `{}` versions {req}, not {}",
-                        self.name, self.version
-                    ),
-                    format!(
-                        "evaluate it against a version that matches {req}, or update the assessment"
-                    ),
-                ));
-            }
+            && !req.matches(&self.version)
+        {
+            return Err(mismatch(
+                "assessment.version",
+                format!(
+                    "the assessment answers `{}` versions {req}, not {}",
+                    self.name, self.version
+                ),
+                format!(
+                    "evaluate it against a version that matches {req}, or update the assessment"
+                ),
+            ));
+        }
         Ok(())
     }
 

@@ -10,7 +10,7 @@ use crate::raw::{
     RawBenefit, RawFactType, RawItemCount, RawNaPolicy, RawPolicy, RawRequirement, RawSelector,
 };
 use crate::requirement::{FactTest, ItemRule, Req, Requirement};
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, did_you_mean_or_list};
 use crate::value::Value;
 use crate::yaml::{self, SourceMap, index_path, key_path};
 
@@ -514,7 +514,12 @@ impl<'m> Builder<'m> {
 
     /// Reports an unknown reference with the nearest known name.
     fn unknown<T>(&mut self, path: &str, what: &str, name: &str, known: &HashMap<String, T>) {
-        let hint = did_you_mean(name, known.keys().map(String::as_str));
+        let plural = if what.ends_with('s') {
+            what.to_owned()
+        } else {
+            format!("{what}s")
+        };
+        let hint = did_you_mean_or_list(name, &plural, known.keys().map(String::as_str));
         self.err(
             K::UnknownReference,
             path,
@@ -595,14 +600,15 @@ impl<'m> Builder<'m> {
                         FactType::Boolean
                     } else {
                         if let (Some(lo), Some(hi)) = (f.min, f.max)
-                            && lo > hi {
-                                self.err(
-                                    K::InvalidValue,
-                                    &key_path(&path, "max"),
-                                    format!("`max` {hi} is below `min` {lo}"),
-                                    None,
-                                );
-                            }
+                            && lo > hi
+                        {
+                            self.err(
+                                K::InvalidValue,
+                                &key_path(&path, "max"),
+                                format!("`max` {hi} is below `min` {lo}"),
+                                None,
+                            );
+                        }
                         FactType::Number {
                             unit: f.unit.clone(),
                             min: f.min,
@@ -804,19 +810,20 @@ impl<'m> Builder<'m> {
         for pair in by_rank.windows(2) {
             if let [a, b] = pair
                 && let (Some(la), Some(lb)) = (raw.levels.get(*a), raw.levels.get(*b))
-                    && la.rank == lb.rank {
-                        self.err(
-                            K::LevelOrder,
-                            &key_path(&index_path("levels", *b), "rank"),
-                            format!(
-                                "levels {} and {} share rank {}, so the order of levels is not total",
-                                quote(&la.id),
-                                quote(&lb.id),
-                                la.rank
-                            ),
-                            Some("give every level a distinct rank, higher for better levels".into()),
-                        );
-                    }
+                && la.rank == lb.rank
+            {
+                self.err(
+                    K::LevelOrder,
+                    &key_path(&index_path("levels", *b), "rank"),
+                    format!(
+                        "levels {} and {} share rank {}, so the order of levels is not total",
+                        quote(&la.id),
+                        quote(&lb.id),
+                        la.rank
+                    ),
+                    Some("give every level a distinct rank, higher for better levels".into()),
+                );
+            }
         }
         // Position in rank order, by id and by list index.
         let level_ids: HashMap<String, usize> = by_rank
@@ -1394,20 +1401,32 @@ impl<'m> Builder<'m> {
         v: Option<&Value>,
         path: &str,
     ) -> Option<Option<f64>> {
+        let key = path.rsplit('.').next().unwrap_or_default();
         match (ty, v) {
             (_, None) => Some(None),
             (FactType::Number { .. }, Some(Value::Number(n))) => Some(Some(*n)),
-            (_, Some(v)) => {
+            (FactType::Number { .. }, Some(v)) => {
                 self.err(
                     K::ThresholdType,
                     path,
                     format!(
-                        "a bound compares numbers, but fact `{id}` is a {} and the bound is {} {}",
-                        ty.name(),
+                        "`{key}` of fact `{id}` is {} {}, not a number",
                         v.type_name(),
                         quote(&v.to_string())
                     ),
                     None,
+                );
+                None
+            }
+            (_, Some(_)) => {
+                self.err(
+                    K::ThresholdType,
+                    path,
+                    format!(
+                        "fact `{id}` is a {}, and `{key}` compares numbers only",
+                        ty.name()
+                    ),
+                    Some("use `equals` or `one_of`".into()),
                 );
                 None
             }
@@ -1529,15 +1548,16 @@ impl<'m> Builder<'m> {
         };
         if let Some(d) = &b.discount
             && let Some(p) = d.percent
-                && !(0.0..=100.0).contains(&p) {
-                    self.err(
-                        K::InvalidValue,
-                        &key_path(&key_path(path, "discount"), "percent"),
-                        format!("discount of {p}% is outside 0 to 100"),
-                        None,
-                    );
-                    return None;
-                }
+            && !(0.0..=100.0).contains(&p)
+        {
+            self.err(
+                K::InvalidValue,
+                &key_path(&key_path(path, "discount"), "percent"),
+                format!("discount of {p}% is outside 0 to 100"),
+                None,
+            );
+            return None;
+        }
         Some(Benefit {
             id: BenefitId::new(&b.id),
             title: b.title.clone(),

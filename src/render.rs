@@ -56,9 +56,10 @@ impl fmt::Display for Evaluation {
                 write!(f, " ({} {})", q.amount, q.unit)?;
             }
             if let Some(d) = &b.discount
-                && let Some(p) = d.percent {
-                    write!(f, " ({p}% off {})", d.on)?;
-                }
+                && let Some(p) = d.percent
+            {
+                write!(f, " ({p}% off {})", d.on)?;
+            }
             if b.priority {
                 write!(f, " [priority]")?;
             }

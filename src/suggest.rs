@@ -24,7 +24,7 @@ pub(crate) fn nearest<'a, I>(unknown: &str, known: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let limit = (unknown.chars().count() / 3).max(2);
+    let limit = (unknown.chars().count() / 3).max(1);
     known
         .into_iter()
         .map(|k| (distance(unknown, k), k))
@@ -39,6 +39,26 @@ where
     I: IntoIterator<Item = &'a str>,
 {
     nearest(unknown, known).map(|k| format!("did you mean `{k}`?"))
+}
+
+/// A hint naming the nearest known name, or else listing the known names
+/// when there are few enough to read.
+pub(crate) fn did_you_mean_or_list<'a, I>(unknown: &str, what: &str, known: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let mut known: Vec<&str> = known.into_iter().collect();
+    did_you_mean(unknown, known.iter().copied()).or_else(|| {
+        known.sort_unstable();
+        match known.len() {
+            0 => Some(format!("the policy declares no {what}")),
+            1..=10 => {
+                let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+                Some(format!("known {what}: {}", list.join(", ")))
+            }
+            _ => None,
+        }
+    })
 }
 
 #[cfg(test)]

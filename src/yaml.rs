@@ -129,7 +129,12 @@ fn serde_diagnostic(err: &serde_yaml::Error, map: &SourceMap) -> Diagnostic {
         }
         _ => (String::new(), text),
     };
-    let (kind, message, hint) = explain(&message);
+    let (mut kind, message, mut hint) = explain(&message);
+    if hint.is_none() && path.ends_with("version") {
+        // semver's own messages say what is wrong, not what is right.
+        kind = DiagnosticKind::InvalidValue;
+        hint = Some("versions are semver, such as `1.0.0`; requirements such as `^1`".into());
+    }
     Diagnostic {
         kind,
         origin: map.origin.clone(),
