@@ -1,0 +1,126 @@
+//! Every shipped sample assessment: its level and its benefits.
+
+use qbm::{Assessment, Policy};
+
+fn evaluate(file: &str) -> qbm::Evaluation {
+    let policy = Policy::builtin().unwrap();
+    let a = Assessment::from_path(format!("examples/assessments/{file}")).unwrap();
+    policy.evaluate(&a).unwrap()
+}
+
+const MEMBER: [&str; 6] = [
+    "mentor_referrals",
+    "match_activities",
+    "ambassador_hosting",
+    "technical_assistance",
+    "training_discount",
+    "directory_listing",
+];
+
+#[test]
+fn each_sample_reaches_its_level_with_its_benefits() {
+    let with = |extra: &[&'static str]| -> Vec<&'static str> {
+        MEMBER.iter().chain(extra).copied().collect()
+    };
+    let cases: [(&str, Option<&str>, Vec<&str>); 5] = [
+        ("non-member.yaml", None, vec![]),
+        ("grassroots-affiliate.yaml", Some("affiliate"), with(&[])),
+        (
+            "associate-partner.yaml",
+            Some("associate_partner"),
+            with(&["key_grants"]),
+        ),
+        (
+            "near-partner.yaml",
+            Some("associate_partner"),
+            with(&["key_grants"]),
+        ),
+        (
+            "partner.yaml",
+            Some("partner"),
+            with(&["key_grants", "training_vouchers"]),
+        ),
+    ];
+    for (file, want_level, want_benefits) in cases {
+        let e = evaluate(file);
+        assert_eq!(
+            e.level.as_ref().map(|l| l.id.as_str()),
+            want_level,
+            "{file}"
+        );
+        let mut got: Vec<&str> = e.benefits.iter().map(|b| b.id.as_str()).collect();
+        let mut want = want_benefits.clone();
+        got.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(got, want, "{file}");
+    }
+}
+
+#[test]
+fn the_near_partner_misses_exactly_three_benchmarks() {
+    let e = evaluate("near-partner.yaml");
+    let plan = e.plan.as_ref().unwrap();
+    assert_eq!(plan.target.id.as_str(), "partner");
+    assert!(plan.conditions.is_empty());
+    let missing: Vec<(&str, &str)> = plan
+        .standards
+        .iter()
+        .flat_map(|s| {
+            s.items
+                .iter()
+                .map(move |g| (s.standard.as_str(), g.item.as_str()))
+        })
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            ("screening", "B.2.5"),
+            ("training", "B.3.1"),
+            ("closure", "B.6.4")
+        ]
+    );
+}
+
+#[test]
+fn the_associate_partner_uses_its_declared_match_length() {
+    let e = evaluate("associate-partner.yaml");
+    let plan = e.plan.as_ref().unwrap();
+    let gaps: Vec<&qbm::ItemGap> = plan.standards.iter().flat_map(|s| &s.items).collect();
+    // B.2.1 answered 9 months against its own declared minimum of 9: met.
+    assert!(!gaps.iter().any(|g| g.item.as_str() == "B.2.1"));
+    // The process facts for Partner are missing.
+    assert_eq!(plan.conditions.len(), 4, "{:?}", plan.conditions);
+}
+
+#[test]
+fn the_report_shows_level_benefits_and_plan() {
+    let text = evaluate("near-partner.yaml").to_string();
+    for needle in [
+        "Level: Associate Partner",
+        "May apply for key MMP grants and financial resources",
+        "Improvement plan for Partner:",
+        "B.3.1 Pre-match mentor training [1.5 hours, needs at least 2]",
+        "B.6.4 Exit interviews [unanswered]",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+}
+
+#[test]
+fn assessments_round_trip_through_yaml() {
+    for file in ["non-member.yaml", "associate-partner.yaml", "partner.yaml"] {
+        let a = Assessment::from_path(format!("examples/assessments/{file}")).unwrap();
+        let again = Assessment::from_yaml_str(&a.to_yaml()).unwrap();
+        assert_eq!(
+            again.answers().collect::<Vec<_>>(),
+            a.answers().collect::<Vec<_>>(),
+            "{file}"
+        );
+        assert_eq!(
+            again.facts().collect::<Vec<_>>(),
+            a.facts().collect::<Vec<_>>(),
+            "{file}"
+        );
+        assert_eq!((again.policy(), again.version()), (a.policy(), a.version()));
+    }
+}
