@@ -100,3 +100,8 @@ pub use policy::{
 };
 pub use requirement::Requirement;
 pub use value::Value;
+
+// The README's examples run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,22 +1,39 @@
 //! "Did you mean" suggestions for unknown names.
 
-/// Edit distance between two strings, compared case-insensitively.
+/// Edit distance between two strings, compared case-insensitively, where
+/// swapping two neighbouring characters counts as one edit (the commonest typo).
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
     let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = Vec::with_capacity(b.len() + 1);
-        cur.push(i + 1);
-        for (cb, pair) in b.iter().zip(prev.windows(2)) {
-            let [diagonal, up] = pair else { continue };
-            let left = cur.last().copied().unwrap_or(usize::MAX - 1);
-            let cost = usize::from(ca != cb);
-            cur.push((diagonal + cost).min(up + 1).min(left + 1));
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    // Out-of-range reads cannot happen; a large value keeps `min` honest if they did.
+    let get =
+        |d: &[usize], i: usize, j: usize| d.get(i * width + j).copied().unwrap_or(usize::MAX / 2);
+    let set = |d: &mut [usize], i: usize, j: usize, v: usize| {
+        if let Some(slot) = d.get_mut(i * width + j) {
+            *slot = v;
         }
-        prev = cur;
+    };
+    for i in 0..=a.len() {
+        set(&mut d, i, 0, i);
     }
-    prev.last().copied().unwrap_or(0)
+    for j in 0..=b.len() {
+        set(&mut d, 0, j, j);
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a.get(i - 1) != b.get(j - 1));
+            let mut v = (get(&d, i - 1, j) + 1)
+                .min(get(&d, i, j - 1) + 1)
+                .min(get(&d, i - 1, j - 1) + cost);
+            if i > 1 && j > 1 && a.get(i - 1) == b.get(j - 2) && a.get(i - 2) == b.get(j - 1) {
+                v = v.min(get(&d, i - 2, j - 2) + 1);
+            }
+            set(&mut d, i, j, v);
+        }
+    }
+    get(&d, a.len(), b.len())
 }
 
 /// The known name nearest to `unknown`, if one is near enough to be a likely typo.
@@ -78,6 +95,21 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(nearest(input, known), want, "for {input}");
+        }
+    }
+
+    #[test]
+    fn distances() {
+        for (a, b, want) in [
+            ("", "", 0),
+            ("abc", "", 3),
+            ("titel", "title", 1),
+            ("parnter", "partner", 1),
+            ("kitten", "sitting", 3),
+            ("B.2.10", "B.2.1", 1),
+        ] {
+            assert_eq!(distance(a, b), want, "{a} / {b}");
+            assert_eq!(distance(b, a), want, "{b} / {a}");
         }
     }
 

@@ -1,0 +1,44 @@
+//! The YAML shown in the README is real: the policy example loads, and the
+//! assessment example evaluates against the embedded policy.
+
+// Tests fail by panicking; the library-code lints do not apply here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use qbm::{Assessment, Policy};
+
+fn yaml_blocks() -> Vec<String> {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    readme
+        .split("```yaml\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_readme_policy_loads_and_its_assessment_evaluates() {
+    let blocks = yaml_blocks();
+    assert_eq!(blocks.len(), 3, "policy, benefits fragment, assessment");
+    let policy = Policy::from_yaml_named(&blocks[0], "README.md").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(policy.levels().len(), 2);
+    let assessment = Assessment::from_yaml_named(&blocks[2], "README.md").unwrap();
+    let result = Policy::builtin().unwrap().evaluate(&assessment).unwrap();
+    assert_eq!(result.program, "Westfield Youth Mentors");
+}
+
+#[test]
+fn the_readme_benefits_fragment_fits_a_policy() {
+    let blocks = yaml_blocks();
+    let levels = "levels:\n  - {id: affiliate, rank: 1, title: A}\n  - {id: associate_partner, rank: 2, title: AP}\n  - {id: partner, rank: 3, title: P}\n";
+    let text = format!(
+        "policy: {{name: x, version: 1.0.0, title: X}}\n{levels}{}",
+        blocks[1]
+    );
+    let policy = Policy::from_yaml_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(policy.benefits().len(), 3);
+}
