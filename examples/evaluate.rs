@@ -10,7 +10,7 @@
 
 use std::process::ExitCode;
 
-use qbm::{Assessment, Policy};
+use qbm::{Assessment, Catalog, Policy};
 
 const SAMPLE: &str = include_str!("assessments/near-partner.yaml");
 const USAGE: &str = "usage: evaluate [--json] [--policy POLICY.yaml] [ASSESSMENT.yaml]";
@@ -38,13 +38,21 @@ fn main() -> ExitCode {
             _ => return fail(USAGE),
         }
     }
-    let policy = match policy_path {
-        Some(p) => Policy::from_path(p),
-        None => Policy::builtin(),
+    // Without --policy, every embedded version of MMP's policy is at hand and
+    // the assessment's own version requirement picks one.
+    let catalog = match policy_path {
+        Some(p) => Policy::from_path(p)
+            .map_err(|e| e.to_string())
+            .and_then(|p| {
+                let mut c = Catalog::new();
+                c.add(p).map_err(|e| e.to_string())?;
+                Ok(c)
+            }),
+        None => Catalog::builtin().map_err(|e| e.to_string()),
     };
-    let policy = match policy {
-        Ok(p) => p,
-        Err(e) => return fail(&e.to_string()),
+    let catalog = match catalog {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
     };
     let assessment = match &assessment_path {
         Some(p) => Assessment::from_path(p),
@@ -54,7 +62,7 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => return fail(&e.to_string()),
     };
-    let evaluation = match policy.evaluate(&assessment) {
+    let evaluation = match catalog.evaluate(&assessment) {
         Ok(e) => e,
         Err(e) => return fail(&e.to_string()),
     };

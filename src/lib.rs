@@ -75,6 +75,7 @@
 #![forbid(unsafe_code)]
 
 mod assessment;
+mod catalog;
 mod error;
 mod eval;
 mod id;
@@ -87,6 +88,7 @@ mod value;
 mod yaml;
 
 pub use assessment::{Answer, Assessment};
+pub use catalog::{Catalog, CatalogError};
 pub use error::{Diagnostic, DiagnosticKind, Diagnostics, EvalError, LoadError, Position};
 pub use eval::{
     AnswerState, ConditionGap, Detail, Discount, Evaluation, GrantedBenefit, ImprovementPlan,
@@ -95,8 +97,8 @@ pub use eval::{
 };
 pub use id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
 pub use policy::{
-    BUILTIN_YAML, Benefit, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Standard,
-    Threshold,
+    Benefit, EMBEDDED, Embedded, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy,
+    Standard, Threshold,
 };
 pub use requirement::Requirement;
 pub use value::Value;

@@ -14,9 +14,37 @@ use crate::suggest::{did_you_mean, did_you_mean_or_list};
 use crate::value::Value;
 use crate::yaml::{self, SourceMap, index_path, key_path};
 
-/// The MMP policy shipped with the crate, as YAML.
-pub const BUILTIN_YAML: &str = include_str!("../standards/mmp-qbm-1.0.0.yaml");
-const BUILTIN_ORIGIN: &str = "standards/mmp-qbm-1.0.0.yaml (embedded)";
+/// A policy file shipped inside the crate, so that nothing on disk is needed.
+#[derive(Clone, Copy, Debug)]
+pub struct Embedded {
+    /// Where the file lives in the crate's repository, such as `standards/mmp-qbm-2.0.0.yaml`.
+    pub path: &'static str,
+    /// Its text.
+    pub yaml: &'static str,
+}
+
+/// The policies embedded in the crate: every version of MMP's policy, oldest first.
+pub const EMBEDDED: &[Embedded] = &[
+    Embedded {
+        path: "standards/mmp-qbm-1.0.0.yaml",
+        yaml: include_str!("../standards/mmp-qbm-1.0.0.yaml"),
+    },
+    Embedded {
+        path: "standards/mmp-qbm-2.0.0.yaml",
+        yaml: include_str!("../standards/mmp-qbm-2.0.0.yaml"),
+    },
+];
+
+impl Embedded {
+    /// Loads the embedded policy.
+    ///
+    /// # Errors
+    ///
+    /// None in practice: the crate's tests load every embedded policy.
+    pub fn load(&self) -> Result<Policy, LoadError> {
+        Policy::from_yaml_named(self.yaml, &format!("{} (embedded)", self.path))
+    }
+}
 
 /// A validated membership policy: levels, standards, items, facts and benefits.
 ///
@@ -29,6 +57,7 @@ pub struct Policy {
     pub(crate) version: semver::Version,
     pub(crate) title: String,
     pub(crate) description: Option<String>,
+    origin: String,
     pub(crate) kinds: Vec<Kind>,
     pub(crate) facts: Vec<Fact>,
     pub(crate) standards: Vec<Standard>,
@@ -313,8 +342,9 @@ impl Policy {
     /// # Example
     ///
     /// ```
-    /// let policy = qbm::Policy::from_yaml_str(qbm::BUILTIN_YAML)?;
+    /// let policy = qbm::Policy::from_yaml_str(qbm::EMBEDDED[0].yaml)?;
     /// assert_eq!(policy.name(), "mmp-qbm");
+    /// assert_eq!(policy.version().to_string(), "1.0.0");
     /// # Ok::<(), qbm::LoadError>(())
     /// ```
     pub fn from_yaml_str(text: &str) -> Result<Self, LoadError> {
@@ -328,7 +358,9 @@ impl Policy {
     /// As [`Policy::from_yaml_str`].
     pub fn from_yaml_named(text: &str, origin: &str) -> Result<Self, LoadError> {
         let (raw, map) = yaml::parse::<RawPolicy>(text, origin).map_err(LoadError::Invalid)?;
-        Builder::new(&map).build(raw).map_err(LoadError::Invalid)
+        let mut policy = Builder::new(&map).build(raw).map_err(LoadError::Invalid)?;
+        policy.origin = origin.to_owned();
+        Ok(policy)
     }
 
     /// Reads, loads and validates a policy file.
@@ -346,7 +378,10 @@ impl Policy {
         Self::from_yaml_named(&text, &path.display().to_string())
     }
 
-    /// The MMP Quality-Based Membership policy embedded in the crate.
+    /// The newest MMP Quality-Based Membership policy embedded in the crate.
+    ///
+    /// [`Catalog::builtin`](crate::Catalog::builtin) holds every embedded
+    /// version, for assessments answered against an older one.
     ///
     /// # Errors
     ///
@@ -362,7 +397,10 @@ impl Policy {
     /// # Ok::<(), qbm::LoadError>(())
     /// ```
     pub fn builtin() -> Result<Self, LoadError> {
-        Self::from_yaml_named(BUILTIN_YAML, BUILTIN_ORIGIN)
+        match EMBEDDED.last() {
+            Some(newest) => newest.load(),
+            None => Err(LoadError::Invalid(Diagnostics(Vec::new()))),
+        }
     }
 
     /// Writes the policy back as YAML that loads to the same policy.
@@ -389,6 +427,10 @@ impl Policy {
     /// Its description, if any.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
+    }
+    /// Where it was loaded from: a path, `<input>`, or an embedded file's path.
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
     /// The levels, lowest first.
     pub fn levels(&self) -> &[Level] {
@@ -895,6 +937,7 @@ impl<'m> Builder<'m> {
             version: raw.policy.version.clone(),
             title: raw.policy.title.clone(),
             description: raw.policy.description.clone(),
+            origin: String::new(),
             kinds,
             facts,
             standards,

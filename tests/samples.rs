@@ -8,12 +8,12 @@
     clippy::indexing_slicing
 )]
 
-use qbm::{Assessment, Policy};
+use qbm::{Assessment, Catalog};
 
 fn evaluate(file: &str) -> qbm::Evaluation {
-    let policy = Policy::builtin().unwrap();
+    let catalog = Catalog::builtin().unwrap();
     let a = Assessment::from_path(format!("examples/assessments/{file}")).unwrap();
-    policy.evaluate(&a).unwrap()
+    catalog.evaluate(&a).unwrap()
 }
 
 const MEMBER: [&str; 6] = [

@@ -1,0 +1,279 @@
+//! A catalog of policies: several names, several versions each, resolved by
+//! name and semver requirement.
+
+use std::fmt;
+use std::path::Path;
+
+use semver::{Version, VersionReq};
+
+use crate::assessment::Assessment;
+use crate::error::{EvalError, LoadError};
+use crate::eval::Evaluation;
+use crate::policy::{EMBEDDED, Policy};
+use crate::suggest::did_you_mean_or_list;
+
+/// Policies by name and version.
+///
+/// ```
+/// use qbm::Catalog;
+///
+/// let catalog = Catalog::builtin()?;
+/// let v1 = catalog.resolve("mmp-qbm", &"^1".parse()?)?;
+/// assert_eq!(v1.version().to_string(), "1.0.0");
+/// let newest = catalog.resolve("mmp-qbm", &"*".parse()?)?;
+/// assert_eq!(newest.version().to_string(), "2.0.0");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Catalog {
+    /// INVARIANT: sorted by name, then version; no (name, version) twice.
+    policies: Vec<Policy>,
+}
+
+/// Failure to build a catalog, resolve a policy in it, or evaluate through it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CatalogError {
+    /// The directory could not be read.
+    #[error("cannot read directory {}: {source}", path.display())]
+    Read {
+        /// The directory.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Some policy files did not load; each one's problems are listed.
+    #[error("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Load {
+        /// One error per file that failed.
+        errors: Vec<LoadError>,
+    },
+    /// Two files define the same policy name and version.
+    #[error("policy `{name}` {version} is defined twice, in {first} and {second}")]
+    Duplicate {
+        /// The policy's name.
+        name: String,
+        /// Its version.
+        version: Version,
+        /// Where it was first defined.
+        first: String,
+        /// Where it was defined again.
+        second: String,
+    },
+    /// No policy has that name.
+    #[error("no policy named `{name}` in the catalog{}", hint.as_ref().map(|h| format!(" (hint: {h})")).unwrap_or_default())]
+    UnknownPolicy {
+        /// The name asked for.
+        name: String,
+        /// The nearest name, or the names there are.
+        hint: Option<String>,
+    },
+    /// The policy exists, but no version matches the requirement.
+    #[error(
+        "no version of `{name}` matches {requirement} (versions present: {})",
+        list_versions(available)
+    )]
+    NoMatch {
+        /// The policy's name.
+        name: String,
+        /// The requirement.
+        requirement: VersionReq,
+        /// The versions the catalog holds, oldest first.
+        available: Vec<Version>,
+    },
+    /// The assessment names no policy, and the catalog holds more than one name.
+    #[error(
+        "assessment of `{program}` names no policy, and the catalog holds several (hint: add `policy:` under `assessment:`)"
+    )]
+    NoPolicyNamed {
+        /// The program.
+        program: String,
+    },
+    /// The policy was found, but the assessment does not fit it.
+    #[error(transparent)]
+    Eval(#[from] EvalError),
+}
+
+fn list_versions(v: &[Version]) -> String {
+    if v.is_empty() {
+        return "none".into();
+    }
+    v.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Catalog {
+    /// An empty catalog.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every policy embedded in the crate: each version of MMP's policy.
+    ///
+    /// # Errors
+    ///
+    /// None in practice: the crate's tests load every embedded policy.
+    pub fn builtin() -> Result<Self, CatalogError> {
+        let mut catalog = Self::new();
+        let mut errors = Vec::new();
+        for e in EMBEDDED {
+            match e.load() {
+                Ok(p) => catalog.add(p)?,
+                Err(err) => errors.push(err),
+            }
+        }
+        if errors.is_empty() {
+            Ok(catalog)
+        } else {
+            Err(CatalogError::Load { errors })
+        }
+    }
+
+    /// Loads every `.yaml` and `.yml` file directly inside `dir` as a policy.
+    ///
+    /// # Errors
+    ///
+    /// [`CatalogError::Read`] if the directory cannot be listed;
+    /// [`CatalogError::Load`] listing every file that failed, each with all
+    /// its problems; [`CatalogError::Duplicate`] for a name and version
+    /// defined twice.
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Self, CatalogError> {
+        let dir = dir.as_ref();
+        let read = |source| CatalogError::Read {
+            path: dir.to_owned(),
+            source,
+        };
+        let mut paths = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(read)? {
+            let path = entry.map_err(read)?.path();
+            let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+            if yaml && path.is_file() {
+                paths.push(path);
+            }
+        }
+        // Directory order varies by platform; sorted order keeps errors stable.
+        paths.sort();
+        let mut catalog = Self::new();
+        let mut errors = Vec::new();
+        for path in paths {
+            match Policy::from_path(&path) {
+                Ok(p) => catalog.add(p)?,
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(catalog)
+        } else {
+            Err(CatalogError::Load { errors })
+        }
+    }
+
+    /// Adds a policy.
+    ///
+    /// # Errors
+    ///
+    /// [`CatalogError::Duplicate`] if the catalog holds the same name and version.
+    pub fn add(&mut self, policy: Policy) -> Result<(), CatalogError> {
+        let key = |p: &Policy| (p.name().to_owned(), p.version().clone());
+        match self
+            .policies
+            .binary_search_by(|p| key(p).cmp(&key(&policy)))
+        {
+            Ok(at) => Err(CatalogError::Duplicate {
+                name: policy.name().to_owned(),
+                version: policy.version().clone(),
+                first: self
+                    .policies
+                    .get(at)
+                    .map(|p| p.origin().to_owned())
+                    .unwrap_or_default(),
+                second: policy.origin().to_owned(),
+            }),
+            Err(at) => {
+                self.policies.insert(at, policy);
+                Ok(())
+            }
+        }
+    }
+
+    /// Every policy, by name and then version, oldest first.
+    pub fn policies(&self) -> impl Iterator<Item = &Policy> {
+        self.policies.iter()
+    }
+
+    /// The policy with exactly this name and version.
+    pub fn get(&self, name: &str, version: &Version) -> Option<&Policy> {
+        self.policies
+            .iter()
+            .find(|p| p.name() == name && p.version() == version)
+    }
+
+    /// The newest version matching `requirement`, following Cargo's rules:
+    /// a pre-release matches only a requirement that names a pre-release of
+    /// the same major, minor and patch.
+    ///
+    /// # Errors
+    ///
+    /// [`CatalogError::UnknownPolicy`] (with the nearest name) or
+    /// [`CatalogError::NoMatch`] listing the versions present.
+    pub fn resolve(&self, name: &str, requirement: &VersionReq) -> Result<&Policy, CatalogError> {
+        let versions: Vec<&Policy> = self.policies.iter().filter(|p| p.name() == name).collect();
+        if versions.is_empty() {
+            let mut names: Vec<&str> = self.policies.iter().map(Policy::name).collect();
+            names.dedup();
+            return Err(CatalogError::UnknownPolicy {
+                name: name.to_owned(),
+                hint: did_you_mean_or_list(name, "policies", names),
+            });
+        }
+        versions
+            .iter()
+            .rev()
+            .find(|p| requirement.matches(p.version()))
+            .copied()
+            .ok_or_else(|| CatalogError::NoMatch {
+                name: name.to_owned(),
+                requirement: requirement.clone(),
+                available: versions.iter().map(|p| p.version().clone()).collect(),
+            })
+    }
+
+    /// Evaluates an assessment against the policy it names, at the newest
+    /// version its requirement allows (any version when it states none).
+    ///
+    /// # Errors
+    ///
+    /// As [`Catalog::resolve`], [`CatalogError::NoPolicyNamed`] when the
+    /// assessment names no policy and the catalog holds several, and
+    /// [`CatalogError::Eval`] from [`Policy::evaluate`].
+    pub fn evaluate(&self, assessment: &Assessment) -> Result<Evaluation, CatalogError> {
+        let name = match assessment.policy() {
+            Some(n) => n.to_owned(),
+            None => {
+                let mut names: Vec<&str> = self.policies.iter().map(Policy::name).collect();
+                names.dedup();
+                match names.as_slice() {
+                    [one] => (*one).to_owned(),
+                    _ => {
+                        return Err(CatalogError::NoPolicyNamed {
+                            program: assessment.program().to_owned(),
+                        });
+                    }
+                }
+            }
+        };
+        let requirement = assessment.version().cloned().unwrap_or(VersionReq::STAR);
+        let policy = self.resolve(&name, &requirement)?;
+        Ok(policy.evaluate(assessment)?)
+    }
+}
+
+impl fmt::Display for Catalog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<String> = self.policies.iter().map(ToString::to_string).collect();
+        f.write_str(&names.join(", "))
+    }
+}

@@ -1,0 +1,155 @@
+//! Catalog resolution: newest match, no match, pre-releases, the version
+//! check on assessments.
+
+// Tests fail by panicking; the library-code lints do not apply here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use qbm::{Assessment, Catalog, CatalogError, EvalError};
+use semver::VersionReq;
+
+fn catalog() -> Catalog {
+    Catalog::from_dir("tests/fixtures/catalog").unwrap()
+}
+
+fn resolve(c: &Catalog, name: &str, req: &str) -> Result<String, CatalogError> {
+    let req: VersionReq = req.parse().unwrap();
+    c.resolve(name, &req).map(|p| p.version().to_string())
+}
+
+#[test]
+fn resolves_the_newest_match() {
+    let c = catalog();
+    let cases = [
+        ("^1", "1.2.0"),
+        ("~1.0", "1.0.0"),
+        ("=1.0.0", "1.0.0"),
+        ("^2", "2.0.0"),
+        ("*", "2.0.0"),
+        (">=1.1, <2", "1.2.0"),
+    ];
+    for (req, want) in cases {
+        assert_eq!(resolve(&c, "tiny", req).unwrap(), want, "{req}");
+    }
+}
+
+#[test]
+fn pre_releases_match_only_when_asked_for() {
+    let c = catalog();
+    assert_eq!(resolve(&c, "tiny", "^2").unwrap(), "2.0.0");
+    assert_eq!(resolve(&c, "tiny", ">=2.1.0-rc.1").unwrap(), "2.1.0-rc.1");
+    assert_eq!(resolve(&c, "tiny", "=2.1.0-rc.1").unwrap(), "2.1.0-rc.1");
+    assert_eq!(resolve(&c, "tiny", "^2.1.0-rc.0").unwrap(), "2.1.0-rc.1");
+}
+
+#[test]
+fn no_match_lists_the_versions_present() {
+    let c = catalog();
+    let err = resolve(&c, "tiny", "^3").unwrap_err();
+    assert!(matches!(err, CatalogError::NoMatch { .. }));
+    assert_eq!(
+        err.to_string(),
+        "no version of `tiny` matches ^3 (versions present: 1.0.0, 1.2.0, 2.0.0, 2.1.0-rc.1)"
+    );
+}
+
+#[test]
+fn unknown_names_get_a_hint() {
+    let c = catalog();
+    let err = resolve(&c, "tinny", "*").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no policy named `tinny` in the catalog (hint: did you mean `tiny`?)"
+    );
+    let err = resolve(&c, "mmp-qbm", "*").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no policy named `mmp-qbm` in the catalog (hint: known policies: `other`, `tiny`)"
+    );
+}
+
+#[test]
+fn a_name_and_version_defined_twice_is_refused() {
+    let err = Catalog::from_dir("tests/fixtures/catalog-duplicate").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "policy `tiny` 1.0.0 is defined twice, in tests/fixtures/catalog-duplicate/a.yaml and tests/fixtures/catalog-duplicate/b.yml"
+    );
+}
+
+#[test]
+fn a_directory_with_bad_files_reports_each() {
+    let err = Catalog::from_dir("tests/fixtures/invalid").unwrap_err();
+    let CatalogError::Load { errors } = &err else {
+        panic!("{err}")
+    };
+    // Every fixture there fails as a policy (assessments lack `policy:`).
+    let files = std::fs::read_dir("tests/fixtures/invalid")
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "yaml")
+        })
+        .count();
+    assert_eq!(errors.len(), files);
+}
+
+#[test]
+fn the_builtin_catalog_holds_both_mmp_versions() {
+    let c = Catalog::builtin().unwrap();
+    let versions: Vec<String> = c.policies().map(|p| p.to_string()).collect();
+    assert_eq!(versions, ["mmp-qbm 1.0.0", "mmp-qbm 2.0.0"]);
+    assert_eq!(
+        qbm::Policy::builtin().unwrap().version().to_string(),
+        "2.0.0"
+    );
+}
+
+#[test]
+fn assessments_are_evaluated_against_the_version_they_name() {
+    let c = Catalog::builtin().unwrap();
+    for (req, want) in [("^1", "1.0.0"), ("^2", "2.0.0"), ("*", "2.0.0")] {
+        let a = Assessment::new("P").for_policy("mmp-qbm", req.parse().unwrap());
+        assert_eq!(
+            c.evaluate(&a).unwrap().policy.version.to_string(),
+            want,
+            "{req}"
+        );
+    }
+    // No requirement: the newest.
+    assert_eq!(
+        c.evaluate(&Assessment::new("P"))
+            .unwrap()
+            .policy
+            .version
+            .to_string(),
+        "2.0.0"
+    );
+    let a = Assessment::new("P").for_policy("mmp-qbm", "^3".parse().unwrap());
+    assert!(matches!(c.evaluate(&a), Err(CatalogError::NoMatch { .. })));
+}
+
+#[test]
+fn evaluating_outside_the_stated_requirement_is_an_error() {
+    let c = Catalog::builtin().unwrap();
+    let v1 = c.get("mmp-qbm", &"1.0.0".parse().unwrap()).unwrap();
+    let a = Assessment::new("P").for_policy("mmp-qbm", "^2".parse().unwrap());
+    let err = v1.evaluate(&a).unwrap_err();
+    assert!(matches!(err, EvalError::PolicyMismatch(_)));
+    assert!(err.to_string().contains("versions ^2, not 1.0.0"), "{err}");
+}
+
+#[test]
+fn an_assessment_naming_no_policy_needs_one_in_a_mixed_catalog() {
+    let err = catalog()
+        .evaluate(&Assessment::new("Nameless"))
+        .unwrap_err();
+    assert!(matches!(err, CatalogError::NoPolicyNamed { .. }));
+}
