@@ -289,6 +289,13 @@ impl ItemState {
     }
 }
 
+/// Whether answers the policy cannot use are errors or are left out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Binding {
+    Strict,
+    Lenient,
+}
+
 /// An assessment checked against a policy: answers and facts by index.
 struct Bound<'p> {
     policy: &'p Policy,
@@ -323,8 +330,20 @@ impl Policy {
     /// ```
     pub fn evaluate(&self, assessment: &Assessment) -> Result<Evaluation, EvalError> {
         self.check_policy(assessment)?;
-        let bound = self.bind(assessment)?;
+        let bound = self.bind(assessment, Binding::Strict)?;
         Ok(bound.evaluate(assessment.program.clone()))
+    }
+
+    /// Evaluates the part of an assessment this policy can use: answers and
+    /// facts it does not know, or of a type it cannot use, are left out, and
+    /// the assessment's own policy and version are not checked. Comparing two
+    /// versions of a policy over the same assessments needs exactly this.
+    pub(crate) fn evaluate_projected(&self, assessment: &Assessment) -> Evaluation {
+        match self.bind(assessment, Binding::Lenient) {
+            Ok(bound) => bound.evaluate(assessment.program.clone()),
+            // INVARIANT: a lenient binding reports nothing; an empty binding is the safe answer.
+            Err(_) => Bound::empty(self).evaluate(assessment.program.clone()),
+        }
     }
 
     fn check_policy(&self, a: &Assessment) -> Result<(), EvalError> {
@@ -366,7 +385,7 @@ impl Policy {
         Ok(())
     }
 
-    fn bind(&self, a: &Assessment) -> Result<Bound<'_>, EvalError> {
+    fn bind(&self, a: &Assessment, binding: Binding) -> Result<Bound<'_>, EvalError> {
         let mut errors: Vec<Diagnostic> = Vec::new();
         let mut facts: Vec<Option<Value>> = vec![None; self.facts.len()];
         for (id, value) in &a.facts {
@@ -436,15 +455,7 @@ impl Policy {
                 }
             }
         }
-        let mut items: Vec<ItemState> = self
-            .items
-            .iter()
-            .map(|_| ItemState {
-                answer: None,
-                threshold: None,
-                met: false,
-            })
-            .collect();
+        let mut items = Bound::empty(self).items;
         for (id, answer) in &a.answers {
             let path = key_path("answers", id.as_str());
             let Some(&ii) = self.item_index.get(id) else {
@@ -514,7 +525,7 @@ impl Policy {
                 };
             }
         }
-        if errors.is_empty() {
+        if errors.is_empty() || binding == Binding::Lenient {
             Ok(Bound {
                 policy: self,
                 items,
@@ -527,7 +538,20 @@ impl Policy {
     }
 }
 
-impl Bound<'_> {
+impl<'p> Bound<'p> {
+    fn empty(policy: &'p Policy) -> Self {
+        let blank = ItemState {
+            answer: None,
+            threshold: None,
+            met: false,
+        };
+        Bound {
+            policy,
+            items: vec![blank; policy.items.len()],
+            facts: vec![None; policy.facts.len()],
+        }
+    }
+
     fn evaluate(&self, program: String) -> Evaluation {
         let p = self.policy;
         let mut memo: Vec<Option<LevelOutcome>> = vec![None; p.levels.len()];

@@ -79,10 +79,12 @@ mod catalog;
 mod error;
 mod eval;
 mod id;
+mod impact;
 mod policy;
 mod raw;
 mod render;
 mod requirement;
+mod space;
 mod suggest;
 mod value;
 mod yaml;
@@ -96,6 +98,9 @@ pub use eval::{
     StandardGaps, StandardScore, Status,
 };
 pub use id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
+pub use impact::{
+    Bump, Change, ChangeKind, DecisionChange, ImpactOptions, ImpactReport, Source, Subject,
+};
 pub use policy::{
     Benefit, EMBEDDED, Embedded, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy,
     Standard, Threshold,

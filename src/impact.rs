@@ -1,0 +1,943 @@
+//! The change-impact report between two versions of a policy: what changed
+//! in the data, which programs' decisions change, and which semver bump that
+//! calls for.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::assessment::Assessment;
+use crate::eval::{Evaluation, LevelSummary, PolicyRef};
+use crate::id::BenefitId;
+use crate::policy::{FactType, Policy};
+use crate::space::Space;
+
+/// A semver bump, ordered from none to major.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bump {
+    /// No change at all.
+    None,
+    /// Wording only: no decision changes.
+    Patch,
+    /// Additions, or decisions that only improve.
+    Minor,
+    /// Some program can lose a level or a benefit, or an assessment that loaded stops loading.
+    Major,
+}
+
+impl fmt::Display for Bump {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Bump::None => "none",
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+        })
+    }
+}
+
+impl Bump {
+    /// The bump from `old` to `new`, as Cargo reads versions: below 1.0.0 a
+    /// minor increase counts as major and a patch increase as minor.
+    pub fn between(old: &semver::Version, new: &semver::Version) -> Bump {
+        use std::cmp::Ordering::Greater;
+        let (o, n) = (old, new);
+        if n <= o {
+            return Bump::None;
+        }
+        if n.major > o.major || (o.major == 0 && n.major == 0 && n.minor > o.minor) {
+            return Bump::Major;
+        }
+        if o.major == 0 && n.minor == o.minor && n.patch > o.patch {
+            return Bump::Minor;
+        }
+        match (n.minor.cmp(&o.minor), n.patch.cmp(&o.patch)) {
+            (Greater, _) => Bump::Minor,
+            _ => Bump::Patch,
+        }
+    }
+}
+
+/// What part of a policy a change touches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    /// The policy's header.
+    Policy,
+    /// A kind of item.
+    Kind,
+    /// A program fact.
+    Fact,
+    /// A standard.
+    Standard,
+    /// An item.
+    Item,
+    /// A named set.
+    Set,
+    /// A level.
+    Level,
+    /// A benefit.
+    Benefit,
+}
+
+/// Added, removed or changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// In the new version only.
+    Added,
+    /// In the old version only.
+    Removed,
+    /// In both, different.
+    Changed,
+}
+
+/// One structural difference between the versions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// What it touches.
+    pub subject: Subject,
+    /// The id of what changed.
+    pub id: String,
+    /// Added, removed or changed.
+    pub kind: ChangeKind,
+    /// What changed, in words.
+    pub detail: String,
+    /// The least bump the change alone calls for.
+    pub effect: Bump,
+}
+
+/// Where an assessment in the report came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Given by the caller; the index in the list given.
+    Given(usize),
+    /// Generated, then shrunk to a minimal assessment showing the same change.
+    Generated,
+}
+
+/// A program whose decision changes between the versions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DecisionChange {
+    /// The program.
+    pub program: String,
+    /// Where the assessment came from.
+    pub source: Source,
+    /// The level under the old version.
+    pub old_level: Option<LevelSummary>,
+    /// The level under the new version.
+    pub new_level: Option<LevelSummary>,
+    /// Benefits granted only under the new version.
+    pub gained: Vec<BenefitId>,
+    /// Benefits granted only under the old version.
+    pub lost: Vec<BenefitId>,
+    /// The witness: the assessment as YAML, which reproduces the change.
+    pub witness: String,
+}
+
+impl DecisionChange {
+    /// Whether the program loses a level or a benefit.
+    pub fn is_loss(&self) -> bool {
+        rank(&self.new_level) < rank(&self.old_level) || !self.lost.is_empty()
+    }
+}
+
+fn rank(l: &Option<LevelSummary>) -> i64 {
+    l.as_ref().map_or(-1, |l| i64::from(l.rank))
+}
+
+/// How to compare two versions.
+#[derive(Clone, Debug)]
+pub struct ImpactOptions {
+    /// How many assessments to generate beyond those given.
+    pub generated: usize,
+    /// The seed of the generator: the same seed gives the same report.
+    pub seed: u64,
+    /// At most this many generated witnesses per distinct change.
+    pub witnesses_per_change: usize,
+}
+
+impl Default for ImpactOptions {
+    fn default() -> Self {
+        Self {
+            generated: 2000,
+            seed: 0x5eed_0b5e,
+            witnesses_per_change: 1,
+        }
+    }
+}
+
+/// The change-impact report between two versions of a policy.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ImpactReport {
+    /// The old version.
+    pub old: PolicyRef,
+    /// The new version.
+    pub new: PolicyRef,
+    /// Structural differences.
+    pub changes: Vec<Change>,
+    /// Programs whose level or benefits change, with witnesses.
+    pub decisions: Vec<DecisionChange>,
+    /// How many assessments were given.
+    pub given: usize,
+    /// How many were generated.
+    pub generated: usize,
+    /// The least bump the changes call for.
+    pub required: Bump,
+    /// The bump the versions declare.
+    pub declared: Bump,
+}
+
+impl ImpactReport {
+    /// Compares `old` with `new`: the structure, and the decisions over the
+    /// `given` assessments and over generated ones.
+    ///
+    /// Each assessment is evaluated against each version with what that
+    /// version can use (answers to items it lacks are left out), whatever
+    /// version the assessment names.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use qbm::{Bump, Catalog, ImpactOptions, ImpactReport};
+    ///
+    /// let catalog = Catalog::builtin()?;
+    /// let mut versions = catalog.policies();
+    /// let (v1, v2) = (versions.next().unwrap(), versions.next().unwrap());
+    /// let report = ImpactReport::compare(v1, v2, &[], &ImpactOptions::default());
+    /// assert_eq!(report.required, Bump::Major);
+    /// assert!(report.is_sufficient());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn compare(
+        old: &Policy,
+        new: &Policy,
+        given: &[Assessment],
+        options: &ImpactOptions,
+    ) -> Self {
+        let changes = structure(old, new);
+        let mut decisions = Vec::new();
+        for (i, a) in given.iter().enumerate() {
+            if let Some(mut d) = decide(old, new, a) {
+                d.source = Source::Given(i);
+                decisions.push(d);
+            }
+        }
+        let space = Space::of(&[old, new]);
+        let dims = space.dims();
+        let mut rng = Rng::new(options.seed);
+        let mut seen: Vec<(Key, usize)> = Vec::new();
+        // First the neighbours of the program that meets everything (one
+        // answer or fact changed at a time), where a stricter rule shows
+        // first; then random programs, biased toward meeting much.
+        // Option 0 (unanswered) of every dimension first, then option 1, and so on.
+        let top = space.top();
+        let widest = dims.iter().copied().max().unwrap_or(0);
+        let neighbours = (0..widest)
+            .flat_map(|j| {
+                dims.iter()
+                    .enumerate()
+                    .filter(move |(_, n)| j < **n)
+                    .map(move |(i, _)| (i, j))
+            })
+            .filter(|(i, j)| top.get(*i) != Some(j));
+        let mut tried = 0;
+        let mut candidates = neighbours.map(|(i, j)| {
+            let mut c = top.clone();
+            if let Some(slot) = c.get_mut(i) {
+                *slot = j;
+            }
+            c
+        });
+        while tried < options.generated {
+            let choice = match candidates.next() {
+                Some(c) => c,
+                None => rng.choice(&space, &dims),
+            };
+            tried += 1;
+            let a = space.build(&format!("generated #{tried}"), &choice);
+            let Some(first) = decide(old, new, &a) else {
+                continue;
+            };
+            let key = Key::of(&first);
+            match seen.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, count)) if *count >= options.witnesses_per_change => continue,
+                Some((_, count)) => *count += 1,
+                None => seen.push((key.clone(), 1)),
+            }
+            let minimal = shrink(old, new, &space, choice, &key);
+            let a = space.build(&format!("generated #{tried}"), &minimal);
+            if let Some(d) = decide(old, new, &a) {
+                decisions.push(d);
+            }
+        }
+        let decided = decisions.iter().fold(Bump::None, |acc, d| {
+            acc.max(if d.is_loss() {
+                Bump::Major
+            } else {
+                Bump::Minor
+            })
+        });
+        let structural = changes.iter().map(|c| c.effect).max().unwrap_or(Bump::None);
+        ImpactReport {
+            old: PolicyRef {
+                name: old.name().to_owned(),
+                version: old.version().clone(),
+            },
+            new: PolicyRef {
+                name: new.name().to_owned(),
+                version: new.version().clone(),
+            },
+            changes,
+            decisions,
+            given: given.len(),
+            generated: options.generated,
+            required: decided.max(structural),
+            declared: Bump::between(old.version(), new.version()),
+        }
+    }
+
+    /// Whether the declared version bump is at least the one the changes call for.
+    pub fn is_sufficient(&self) -> bool {
+        self.declared >= self.required
+    }
+}
+
+/// A change's identity: levels before and after, benefits gained and lost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Key(i64, i64, Vec<BenefitId>, Vec<BenefitId>);
+
+impl Key {
+    fn of(d: &DecisionChange) -> Self {
+        Key(
+            rank(&d.old_level),
+            rank(&d.new_level),
+            d.gained.clone(),
+            d.lost.clone(),
+        )
+    }
+}
+
+fn benefit_ids(e: &Evaluation) -> BTreeSet<BenefitId> {
+    e.benefits.iter().map(|b| b.id.clone()).collect()
+}
+
+/// The decision change for one assessment, if there is one.
+fn decide(old: &Policy, new: &Policy, a: &Assessment) -> Option<DecisionChange> {
+    let before = old.evaluate_projected(a);
+    let after = new.evaluate_projected(a);
+    let (b, n) = (benefit_ids(&before), benefit_ids(&after));
+    let gained: Vec<BenefitId> = n.difference(&b).cloned().collect();
+    let lost: Vec<BenefitId> = b.difference(&n).cloned().collect();
+    let moved = rank(&before.level) != rank(&after.level);
+    (moved || !gained.is_empty() || !lost.is_empty()).then(|| DecisionChange {
+        program: a.program().to_owned(),
+        source: Source::Generated,
+        old_level: before.level,
+        new_level: after.level,
+        gained,
+        lost,
+        witness: a.to_yaml(),
+    })
+}
+
+/// Shrinks a witness: sets answers and facts to "unanswered" one at a time,
+/// and lowers the rest, as long as the same change still shows.
+fn shrink(
+    old: &Policy,
+    new: &Policy,
+    space: &Space,
+    mut choice: Vec<usize>,
+    key: &Key,
+) -> Vec<usize> {
+    let still =
+        |c: &[usize]| decide(old, new, &space.build("", c)).is_some_and(|d| Key::of(&d) == *key);
+    loop {
+        let mut progressed = false;
+        for i in 0..choice.len() {
+            let current = choice.get(i).copied().unwrap_or(0);
+            for lower in 0..current {
+                let mut attempt = choice.clone();
+                if let Some(slot) = attempt.get_mut(i) {
+                    *slot = lower;
+                }
+                if still(&attempt) {
+                    choice = attempt;
+                    progressed = true;
+                    break;
+                }
+            }
+        }
+        if !progressed {
+            return choice;
+        }
+    }
+}
+
+/// A small deterministic generator (xorshift64*), so that a report is the
+/// same for the same seed on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Rng(seed.max(1))
+    }
+
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number in `0..n` (`n` > 0).
+    fn below(&mut self, n: usize) -> usize {
+        #[allow(clippy::cast_possible_truncation)]
+        let n64 = n.max(1) as u64;
+        #[allow(clippy::cast_possible_truncation)]
+        let r = (self.next() % n64) as usize;
+        r
+    }
+
+    /// A point of the space, biased toward programs that meet much: each
+    /// assessment draws how often answers are the best and facts favourable,
+    /// so that high levels are reached often enough to be compared.
+    fn choice(&mut self, space: &Space, dims: &[usize]) -> Vec<usize> {
+        const PROFILES: [u64; 5] = [50, 80, 95, 99, 100];
+        let p_item = PROFILES
+            .get(self.below(PROFILES.len()))
+            .copied()
+            .unwrap_or(100);
+        let p_fact = PROFILES
+            .get(self.below(PROFILES.len()))
+            .copied()
+            .unwrap_or(100);
+        let mut out = Vec::with_capacity(dims.len());
+        for c in &space.items {
+            let pick = if self.next() % 100 < p_item {
+                c.best
+            } else {
+                self.below(c.options.len())
+            };
+            out.push(pick);
+        }
+        for f in &space.facts {
+            let pick = match f.favored.get(self.below(f.favored.len().max(1))) {
+                Some(&fav) if self.next() % 100 < p_fact => fav,
+                _ => self.below(f.options.len()),
+            };
+            out.push(pick);
+        }
+        out
+    }
+}
+
+/// The structural differences between two policies.
+fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut push = |subject, id: &str, kind, detail: String, effect| {
+        out.push(Change {
+            subject,
+            id: id.to_owned(),
+            kind,
+            detail,
+            effect,
+        });
+    };
+    if old.name() != new.name() {
+        push(
+            Subject::Policy,
+            new.name(),
+            ChangeKind::Changed,
+            format!("renamed from `{}`", old.name()),
+            Bump::Major,
+        );
+    }
+    if old.title() != new.title() || old.description() != new.description() {
+        push(
+            Subject::Policy,
+            new.name(),
+            ChangeKind::Changed,
+            "title or description".into(),
+            Bump::Patch,
+        );
+    }
+
+    diff_by_id(
+        old.kinds().iter().map(|k| (k.id().as_str(), k)),
+        new.kinds().iter().map(|k| (k.id().as_str(), k)),
+        |id, o, n| match (o, n) {
+            (None, Some(_)) => push(
+                Subject::Kind,
+                id,
+                ChangeKind::Added,
+                "new kind".into(),
+                Bump::Minor,
+            ),
+            (Some(_), None) => push(
+                Subject::Kind,
+                id,
+                ChangeKind::Removed,
+                "kind removed".into(),
+                Bump::Major,
+            ),
+            (Some(o), Some(n)) => {
+                if !o.forbids_not_applicable() && n.forbids_not_applicable() {
+                    push(
+                        Subject::Kind,
+                        id,
+                        ChangeKind::Changed,
+                        "now forbids not applicable".into(),
+                        Bump::Major,
+                    );
+                } else if o.forbids_not_applicable() != n.forbids_not_applicable()
+                    || o.title() != n.title()
+                {
+                    push(
+                        Subject::Kind,
+                        id,
+                        ChangeKind::Changed,
+                        "title or not-applicable rule".into(),
+                        Bump::Patch,
+                    );
+                }
+            }
+            (None, None) => {}
+        },
+    );
+
+    diff_by_id(
+        old.facts().iter().map(|f| (f.id().as_str(), f)),
+        new.facts().iter().map(|f| (f.id().as_str(), f)),
+        |id, o, n| match (o, n) {
+            (None, Some(_)) => push(
+                Subject::Fact,
+                id,
+                ChangeKind::Added,
+                "new fact".into(),
+                Bump::Minor,
+            ),
+            (Some(_), None) => push(
+                Subject::Fact,
+                id,
+                ChangeKind::Removed,
+                "fact removed: assessments that give it no longer load".into(),
+                Bump::Major,
+            ),
+            (Some(o), Some(n)) => {
+                if o.fact_type() != n.fact_type() {
+                    let effect = if accepts_all(o.fact_type(), n.fact_type()) {
+                        Bump::Minor
+                    } else {
+                        Bump::Major
+                    };
+                    push(
+                        Subject::Fact,
+                        id,
+                        ChangeKind::Changed,
+                        "type, values or bounds".into(),
+                        effect,
+                    );
+                } else if o.title() != n.title() || o.question() != n.question() {
+                    push(
+                        Subject::Fact,
+                        id,
+                        ChangeKind::Changed,
+                        "title or question".into(),
+                        Bump::Patch,
+                    );
+                }
+            }
+            (None, None) => {}
+        },
+    );
+
+    diff_by_id(
+        old.standards().iter().map(|s| (s.id().as_str(), s)),
+        new.standards().iter().map(|s| (s.id().as_str(), s)),
+        |id, o, n| match (o, n) {
+            (None, Some(s)) => push(
+                Subject::Standard,
+                id,
+                ChangeKind::Added,
+                format!("new standard: {}", s.title()),
+                Bump::Minor,
+            ),
+            (Some(s), None) => push(
+                Subject::Standard,
+                id,
+                ChangeKind::Removed,
+                format!("standard removed: {}", s.title()),
+                Bump::Major,
+            ),
+            (Some(o), Some(n)) => {
+                if o.title() != n.title() || o.description() != n.description() {
+                    push(
+                        Subject::Standard,
+                        id,
+                        ChangeKind::Changed,
+                        "title or description".into(),
+                        Bump::Patch,
+                    );
+                }
+            }
+            (None, None) => {}
+        },
+    );
+
+    diff_by_id(
+        old.items().iter().map(|i| (i.id().as_str(), i)),
+        new.items().iter().map(|i| (i.id().as_str(), i)),
+        |id, o, n| match (o, n) {
+            (None, Some(i)) => push(
+                Subject::Item,
+                id,
+                ChangeKind::Added,
+                format!("new {}: {}", i.kind(), i.title()),
+                Bump::Minor,
+            ),
+            (Some(i), None) => push(
+                Subject::Item,
+                id,
+                ChangeKind::Removed,
+                format!(
+                    "{} removed: assessments that answer it no longer load",
+                    i.kind()
+                ),
+                Bump::Major,
+            ),
+            (Some(o), Some(n)) => {
+                let mut what = Vec::new();
+                let mut effect = Bump::Patch;
+                if o.allows_not_applicable() && !n.allows_not_applicable() {
+                    what.push("no longer allows not applicable");
+                    effect = Bump::Major;
+                } else if o.allows_not_applicable() != n.allows_not_applicable() {
+                    what.push("now allows not applicable");
+                }
+                if o.threshold().is_some() != n.threshold().is_some() {
+                    what.push("answered with a number, or no longer");
+                    effect = Bump::Major;
+                } else if o.threshold() != n.threshold() {
+                    what.push("threshold");
+                }
+                if o.kind() != n.kind() {
+                    what.push("kind");
+                }
+                if old.standard_of(o).map(|s| s.id()) != new.standard_of(n).map(|s| s.id()) {
+                    what.push("standard");
+                }
+                if o.title() != n.title() || o.question() != n.question() {
+                    what.push("title or question");
+                }
+                if !what.is_empty() {
+                    push(
+                        Subject::Item,
+                        id,
+                        ChangeKind::Changed,
+                        what.join(", "),
+                        effect,
+                    );
+                }
+            }
+            (None, None) => {}
+        },
+    );
+
+    diff_by_id(
+        old.sets().iter().map(|s| (s.id().as_str(), s)),
+        new.sets().iter().map(|s| (s.id().as_str(), s)),
+        |id, o, n| {
+            let members = |p: &Policy, s| -> Vec<String> {
+                p.set_items(s).map(|i| i.id().to_string()).collect()
+            };
+            match (o, n) {
+                (None, Some(_)) => push(
+                    Subject::Set,
+                    id,
+                    ChangeKind::Added,
+                    "new set".into(),
+                    Bump::Minor,
+                ),
+                (Some(_), None) => push(
+                    Subject::Set,
+                    id,
+                    ChangeKind::Removed,
+                    "set removed".into(),
+                    Bump::Patch,
+                ),
+                (Some(o), Some(n)) => {
+                    let (a, b) = (members(old, o), members(new, n));
+                    if a != b {
+                        let added = b.iter().filter(|x| !a.contains(x)).count();
+                        let removed = a.iter().filter(|x| !b.contains(x)).count();
+                        push(
+                            Subject::Set,
+                            id,
+                            ChangeKind::Changed,
+                            format!("{added} items added, {removed} removed"),
+                            Bump::Patch,
+                        );
+                    }
+                }
+                (None, None) => {}
+            }
+        },
+    );
+
+    diff_by_id(
+        old.levels().iter().map(|l| (l.id().as_str(), l)),
+        new.levels().iter().map(|l| (l.id().as_str(), l)),
+        |id, o, n| match (o, n) {
+            (None, Some(l)) => push(
+                Subject::Level,
+                id,
+                ChangeKind::Added,
+                format!("new level: {}", l.title()),
+                Bump::Minor,
+            ),
+            (Some(l), None) => push(
+                Subject::Level,
+                id,
+                ChangeKind::Removed,
+                format!("level removed: {}", l.title()),
+                Bump::Major,
+            ),
+            (Some(o), Some(n)) => {
+                let text = |l: &crate::policy::Level| -> Vec<String> {
+                    l.requirements().iter().map(ToString::to_string).collect()
+                };
+                let mut what = Vec::new();
+                if text(o) != text(n) {
+                    what.push("requirements");
+                }
+                if o.rank() != n.rank() {
+                    what.push("rank");
+                }
+                if o.title() != n.title() || o.description() != n.description() {
+                    what.push("title or description");
+                }
+                if !what.is_empty() {
+                    push(
+                        Subject::Level,
+                        id,
+                        ChangeKind::Changed,
+                        what.join(", "),
+                        Bump::Patch,
+                    );
+                }
+            }
+            (None, None) => {}
+        },
+    );
+
+    diff_by_id(
+        old.benefits().iter().map(|b| (b.id().as_str(), b)),
+        new.benefits().iter().map(|b| (b.id().as_str(), b)),
+        |id, o, n| match (o, n) {
+            (None, Some(b)) => push(
+                Subject::Benefit,
+                id,
+                ChangeKind::Added,
+                format!("new benefit: {}", b.title()),
+                Bump::Minor,
+            ),
+            (Some(b), None) => push(
+                Subject::Benefit,
+                id,
+                ChangeKind::Removed,
+                format!("benefit removed: {}", b.title()),
+                Bump::Major,
+            ),
+            (Some(o), Some(n)) => {
+                let mut what = Vec::new();
+                let mut effect = Bump::Patch;
+                if o.grant() != n.grant() {
+                    what.push("levels granted");
+                }
+                if o.quantity != n.quantity {
+                    what.push("quantity");
+                    let less = match (&o.quantity, &n.quantity) {
+                        (Some((a, _)), Some((b, _))) => b < a,
+                        (Some(_), None) => true,
+                        _ => false,
+                    };
+                    if less {
+                        effect = Bump::Major;
+                    }
+                }
+                if o.priority_from != n.priority_from {
+                    what.push("priority");
+                    let later = match (&o.priority_from, &n.priority_from) {
+                        (Some((_, a)), Some((_, b))) => b > a,
+                        (Some(_), None) => true,
+                        _ => false,
+                    };
+                    effect = effect.max(if later { Bump::Major } else { Bump::Minor });
+                }
+                if o.discount != n.discount {
+                    what.push("discount");
+                    effect = effect.max(Bump::Minor);
+                }
+                if o.title() != n.title() || o.description() != n.description() {
+                    what.push("title or description");
+                }
+                if !what.is_empty() {
+                    push(
+                        Subject::Benefit,
+                        id,
+                        ChangeKind::Changed,
+                        what.join(", "),
+                        effect,
+                    );
+                }
+            }
+            (None, None) => {}
+        },
+    );
+    out
+}
+
+/// Whether every value the old type accepts, the new type accepts too.
+fn accepts_all(old: &FactType, new: &FactType) -> bool {
+    match (old, new) {
+        (FactType::Choice(a), FactType::Choice(b)) => a.iter().all(|v| b.contains(v)),
+        (
+            FactType::Number {
+                min: a0, max: a1, ..
+            },
+            FactType::Number {
+                min: b0, max: b1, ..
+            },
+        ) => {
+            let lower = match (a0, b0) {
+                (_, None) => true,
+                (None, Some(_)) => false,
+                (Some(a), Some(b)) => b <= a,
+            };
+            let upper = match (a1, b1) {
+                (_, None) => true,
+                (None, Some(_)) => false,
+                (Some(a), Some(b)) => b >= a,
+            };
+            lower && upper
+        }
+        (a, b) => a == b,
+    }
+}
+
+/// Calls `f` for every id in either list, in the old order and then the new.
+fn diff_by_id<'a, T: 'a>(
+    old: impl Iterator<Item = (&'a str, &'a T)>,
+    new: impl Iterator<Item = (&'a str, &'a T)>,
+    mut f: impl FnMut(&str, Option<&'a T>, Option<&'a T>),
+) {
+    let old: Vec<(&str, &T)> = old.collect();
+    let new: Vec<(&str, &T)> = new.collect();
+    for (id, o) in &old {
+        f(
+            id,
+            Some(o),
+            new.iter().find(|(n, _)| n == id).map(|(_, t)| *t),
+        );
+    }
+    for (id, n) in &new {
+        if !old.iter().any(|(o, _)| o == id) {
+            f(id, None, Some(n));
+        }
+    }
+}
+
+impl fmt::Display for ImpactReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} {} -> {} {}",
+            self.old.name, self.old.version, self.new.name, self.new.version
+        )?;
+        writeln!(f)?;
+        writeln!(f, "Structural changes ({}):", self.changes.len())?;
+        if self.changes.is_empty() {
+            writeln!(f, "  none")?;
+        }
+        for c in &self.changes {
+            let kind = match c.kind {
+                ChangeKind::Added => "+",
+                ChangeKind::Removed => "-",
+                ChangeKind::Changed => "~",
+            };
+            writeln!(
+                f,
+                "  {kind} {:?} {}: {} [{}]",
+                c.subject, c.id, c.detail, c.effect
+            )?;
+        }
+        writeln!(f)?;
+        writeln!(
+            f,
+            "Decision changes ({}, over {} given and {} generated assessments):",
+            self.decisions.len(),
+            self.given,
+            self.generated
+        )?;
+        if self.decisions.is_empty() {
+            writeln!(f, "  none")?;
+        }
+        let title = |l: &Option<LevelSummary>| {
+            l.as_ref()
+                .map_or("no level".to_owned(), |l| l.title.clone())
+        };
+        for d in &self.decisions {
+            let arrow = if d.is_loss() { "LOSS" } else { "gain" };
+            let source = match d.source {
+                Source::Given(i) => format!("given #{i}"),
+                Source::Generated => "generated, shrunk".to_owned(),
+            };
+            writeln!(
+                f,
+                "  [{arrow}] {} ({source}): {} -> {}",
+                d.program,
+                title(&d.old_level),
+                title(&d.new_level)
+            )?;
+            let ids = |v: &[BenefitId]| {
+                v.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if !d.lost.is_empty() {
+                writeln!(f, "      loses: {}", ids(&d.lost))?;
+            }
+            if !d.gained.is_empty() {
+                writeln!(f, "      gains: {}", ids(&d.gained))?;
+            }
+            if matches!(d.source, Source::Generated) {
+                writeln!(f, "      witness:")?;
+                for line in d.witness.lines() {
+                    writeln!(f, "        {line}")?;
+                }
+            }
+        }
+        writeln!(f)?;
+        writeln!(
+            f,
+            "Required bump: {}; declared: {}.",
+            self.required, self.declared
+        )?;
+        if self.is_sufficient() {
+            writeln!(f, "The declared version is sufficient.")
+        } else {
+            writeln!(
+                f,
+                "The declared version is too small: release it as a {} change.",
+                self.required
+            )
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The change-impact report: MMP 1.0.0 -> 2.0.0 is major with a witness that
+//! reproduces; a pure benefit addition is minor; a text-only edit is patch.
+
+// Tests fail by panicking; the library-code lints do not apply here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use qbm::{
+    Assessment, Bump, ChangeKind, EMBEDDED, ImpactOptions, ImpactReport, Policy, Source, Subject,
+};
+
+fn v1_text() -> &'static str {
+    EMBEDDED[0].yaml
+}
+
+fn edit(version: &str, from: &str, to: &str) -> Policy {
+    let text = v1_text().replacen("version: 1.0.0", &format!("version: {version}"), 1);
+    assert!(text.contains(from), "{from}");
+    Policy::from_yaml_str(&text.replacen(from, to, 1)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn options(generated: usize) -> ImpactOptions {
+    ImpactOptions {
+        generated,
+        ..ImpactOptions::default()
+    }
+}
+
+fn samples() -> Vec<Assessment> {
+    let mut paths: Vec<_> = std::fs::read_dir("examples/assessments")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| Assessment::from_path(p).unwrap())
+        .collect()
+}
+
+#[test]
+fn mmp_1_to_2_is_major_with_a_witness_that_reproduces() {
+    let v1 = EMBEDDED[0].load().unwrap();
+    let v2 = EMBEDDED[1].load().unwrap();
+    let report = ImpactReport::compare(&v1, &v2, &samples(), &options(2000));
+    assert_eq!(report.required, Bump::Major);
+    assert_eq!(report.declared, Bump::Major);
+    assert!(report.is_sufficient());
+    let added: Vec<&str> = report
+        .changes
+        .iter()
+        .filter(|c| c.subject == Subject::Item && c.kind == ChangeKind::Added)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(added, ["CR.1", "CR.2", "CR.3", "CR.4", "CR.E.1"]);
+    let loss = report
+        .decisions
+        .iter()
+        .find(|d| d.is_loss())
+        .expect("a demotion");
+    assert_eq!(loss.source, Source::Generated);
+    assert_eq!(loss.old_level.as_ref().unwrap().id.as_str(), "partner");
+    assert_eq!(
+        loss.new_level.as_ref().unwrap().id.as_str(),
+        "associate_partner"
+    );
+    assert_eq!(
+        loss.lost.iter().map(|b| b.as_str()).collect::<Vec<_>>(),
+        ["training_vouchers"]
+    );
+
+    // The witness reproduces, and it is minimal: no culture item is answered,
+    // and removing any answer or fact loses the demotion.
+    let witness = Assessment::from_yaml_str(&loss.witness).unwrap();
+    let level = |p: &Policy, a: &Assessment| -> Option<String> {
+        p.evaluate(a).unwrap().level.map(|l| l.id.to_string())
+    };
+    assert_eq!(level(&v1, &witness).as_deref(), Some("partner"));
+    assert_eq!(level(&v2, &witness).as_deref(), Some("associate_partner"));
+    assert!(
+        witness
+            .answers()
+            .all(|(id, _)| !id.as_str().starts_with("CR"))
+    );
+    for (id, _) in witness.answers() {
+        let mut fewer = witness.clone();
+        fewer.clear_answer(id.as_str());
+        assert_ne!(
+            level(&v1, &fewer).as_deref(),
+            Some("partner"),
+            "{id} was not needed"
+        );
+    }
+}
+
+#[test]
+fn the_report_is_the_same_for_the_same_seed() {
+    let v1 = EMBEDDED[0].load().unwrap();
+    let v2 = EMBEDDED[1].load().unwrap();
+    let a = ImpactReport::compare(&v1, &v2, &[], &options(300));
+    let b = ImpactReport::compare(&v1, &v2, &[], &options(300));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_pure_benefit_addition_is_minor() {
+    let v1 = EMBEDDED[0].load().unwrap();
+    let added =
+        "benefits:\n  - id: newsletter\n    title: Member newsletter\n    min_level: affiliate\n";
+    let v11 = edit("1.1.0", "benefits:\n", added);
+    let report = ImpactReport::compare(&v1, &v11, &samples(), &options(500));
+    assert_eq!(report.required, Bump::Minor, "{report}");
+    assert!(report.is_sufficient());
+    assert!(!report.decisions.is_empty(), "members gain the newsletter");
+    assert!(
+        report
+            .decisions
+            .iter()
+            .all(|d| !d.is_loss() && d.gained.iter().any(|b| b.as_str() == "newsletter"))
+    );
+
+    // Declared as a patch, it is too small.
+    let v101 = edit("1.0.1", "benefits:\n", added);
+    let report = ImpactReport::compare(&v1, &v101, &[], &options(200));
+    assert_eq!(
+        (report.required, report.declared),
+        (Bump::Minor, Bump::Patch)
+    );
+    assert!(!report.is_sufficient());
+    assert!(
+        report
+            .to_string()
+            .contains("too small: release it as a minor change")
+    );
+}
+
+#[test]
+fn a_text_only_edit_is_patch() {
+    let v1 = EMBEDDED[0].load().unwrap();
+    let edited = edit(
+        "1.0.1",
+        "question: Do your mentor recruitment materials and messages give a realistic picture of mentoring in your program?",
+        "question: Do your recruitment materials show mentors what mentoring here is really like?",
+    );
+    let report = ImpactReport::compare(&v1, &edited, &samples(), &options(500));
+    assert_eq!(report.required, Bump::Patch, "{report}");
+    assert!(report.decisions.is_empty());
+    assert_eq!(report.changes.len(), 1);
+    assert_eq!(report.changes[0].id, "B.1.1");
+    assert!(report.is_sufficient());
+}
+
+#[test]
+fn removing_a_benefit_or_raising_a_threshold_is_major() {
+    let v1 = EMBEDDED[0].load().unwrap();
+    let fewer_vouchers = edit("1.1.0", "amount: 4", "amount: 2");
+    let report = ImpactReport::compare(&v1, &fewer_vouchers, &[], &options(100));
+    assert_eq!(report.required, Bump::Major);
+    assert!(!report.is_sufficient());
+
+    let more_training = edit(
+        "2.0.0",
+        "          unit: hours\n          at_least: 2",
+        "          unit: hours\n          at_least: 3",
+    );
+    let report = ImpactReport::compare(&v1, &more_training, &[], &options(2000));
+    assert_eq!(report.required, Bump::Major, "{report}");
+    let loss = report.decisions.iter().find(|d| d.is_loss()).unwrap();
+    let witness = Assessment::from_yaml_str(&loss.witness).unwrap();
+    assert_eq!(witness.answer("B.3.1"), Some(qbm::Answer::Number(2.0)));
+}
+
+#[test]
+fn version_bumps_follow_cargo() {
+    let v = |s: &str| semver::Version::parse(s).unwrap();
+    let cases = [
+        ("1.0.0", "2.0.0", Bump::Major),
+        ("1.0.0", "1.1.0", Bump::Minor),
+        ("1.0.0", "1.0.1", Bump::Patch),
+        ("1.0.0", "1.0.0", Bump::None),
+        ("1.2.0", "1.1.9", Bump::None),
+        ("0.3.0", "0.4.0", Bump::Major),
+        ("0.3.0", "0.3.1", Bump::Minor),
+        ("1.0.0", "1.0.1-rc.1", Bump::Patch),
+    ];
+    for (old, new, want) in cases {
+        assert_eq!(Bump::between(&v(old), &v(new)), want, "{old} -> {new}");
+    }
+}
+
+#[test]
+fn the_report_serializes_to_json() {
+    let v1 = EMBEDDED[0].load().unwrap();
+    let v2 = EMBEDDED[1].load().unwrap();
+    let report = ImpactReport::compare(&v1, &v2, &[], &options(300));
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["required"], "major");
+    assert_eq!(json["new"]["version"], "2.0.0");
+}
