@@ -86,6 +86,8 @@ mod render;
 mod requirement;
 mod space;
 mod suggest;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod value;
 mod yaml;
 

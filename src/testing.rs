@@ -1,0 +1,377 @@
+//! A proptest toolkit for policy authors (feature `testing`): strategies that
+//! generate valid assessments for any policy, and checks of the laws every
+//! policy should obey.
+//!
+//! ```
+//! use qbm::testing::{Law, check_laws};
+//!
+//! let policy = qbm::Policy::builtin()?;
+//! // In an author's own test: every law, 64 generated cases each.
+//! check_laws(&policy, 64).map_err(|violation| violation.to_string())?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A failing law explains itself: the minimal counterexample (as YAML that
+//! loads with [`Assessment::from_yaml_str`]) and both evaluations.
+
+use std::fmt;
+
+use proptest::prelude::*;
+use proptest::sample::{Index, select};
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+
+use crate::assessment::Assessment;
+use crate::eval::{Evaluation, Status};
+use crate::policy::{Grant, Policy};
+use crate::space::{Space, goodness};
+
+/// One point of a policy's answer space: an option index per item, then per fact.
+fn choices(space: &Space) -> BoxedStrategy<Vec<usize>> {
+    let mut dims: Vec<BoxedStrategy<usize>> = Vec::new();
+    for item in &space.items {
+        let n = item.options.len();
+        // Smaller indices shrink toward "unanswered"; the best answer is
+        // weighted so that high levels are reached often.
+        dims.push(prop_oneof![1 => 0..n, 3 => Just(item.best)].boxed());
+    }
+    for fact in &space.facts {
+        let n = fact.options.len();
+        if fact.favored.is_empty() {
+            dims.push((0..n).boxed());
+        } else {
+            dims.push(prop_oneof![1 => 0..n, 3 => select(fact.favored.clone())].boxed());
+        }
+    }
+    dims.boxed()
+}
+
+/// Valid assessments for `policy`: every answer kind, not applicable where
+/// allowed, unanswered items, facts across their values and at and next to
+/// every number a requirement or threshold compares them with.
+///
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+///
+/// let policy = qbm::Policy::builtin()?;
+/// let mut runner = TestRunner::deterministic();
+/// let tree = qbm::testing::assessments(&policy).new_tree(&mut runner).map_err(|r| r.to_string())?;
+/// let assessment = tree.current();
+/// assert!(policy.evaluate(&assessment).is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn assessments(policy: &Policy) -> BoxedStrategy<Assessment> {
+    let space = Space::of(&[policy]);
+    choices(&space)
+        .prop_map(move |c| space.build("generated", &c))
+        .boxed()
+}
+
+/// An assessment and the same assessment with one answer improved (from
+/// unanswered, not met or in progress toward met, or to a larger number).
+/// Not-applicable answers are neither improved nor improved to.
+pub fn improvements(policy: &Policy) -> BoxedStrategy<(Assessment, Assessment)> {
+    let space = Space::of(&[policy]);
+    (choices(&space), any::<Index>(), any::<Index>())
+        .prop_map(move |(c, i, j)| {
+            let before = space.build("generated", &c);
+            let after = improve(&space, &c, i, j)
+                .map_or_else(|| before.clone(), |c| space.build("generated", &c));
+            (before, after)
+        })
+        .boxed()
+}
+
+/// The choice with one item's answer improved, if that item can be.
+fn improve(space: &Space, c: &[usize], i: Index, j: Index) -> Option<Vec<usize>> {
+    if space.items.is_empty() {
+        return None;
+    }
+    let at = i.index(space.items.len());
+    let item = space.items.get(at)?;
+    let now = goodness(*item.options.get(*c.get(at)?)?)?;
+    let better: Vec<usize> = (0..item.options.len())
+        .filter(|&o| {
+            item.options
+                .get(o)
+                .and_then(|a| goodness(*a))
+                .is_some_and(|g| g > now)
+        })
+        .collect();
+    if better.is_empty() {
+        return None;
+    }
+    let mut out = c.to_vec();
+    *out.get_mut(at)? = *better.get(j.index(better.len()))?;
+    Some(out)
+}
+
+/// A law every policy should obey.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Law {
+    /// Evaluating the same answers gives the same result, whatever order they were given in.
+    Deterministic,
+    /// Improving any answer never lowers the level nor removes a benefit.
+    Monotone,
+    /// A program at a level meets the requirements of every level below it.
+    LevelsNested,
+    /// The benefits granted are exactly those whose levels include the level
+    /// reached, with priority from the level the policy names.
+    BenefitsByLevel,
+    /// Writing the policy back to YAML and loading it again gives the same policy.
+    RoundTrip,
+}
+
+impl Law {
+    /// Every law.
+    pub const ALL: [Law; 5] = [
+        Law::Deterministic,
+        Law::Monotone,
+        Law::LevelsNested,
+        Law::BenefitsByLevel,
+        Law::RoundTrip,
+    ];
+}
+
+impl fmt::Display for Law {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Law::Deterministic => "evaluation is deterministic and independent of answer order",
+            Law::Monotone => "improving an answer never lowers the level or removes a benefit",
+            Law::LevelsNested => "a program at a level meets the requirements of every level below",
+            Law::BenefitsByLevel => "the benefits granted are exactly those of the level reached",
+            Law::RoundTrip => "the policy written back to YAML loads to the same policy",
+        })
+    }
+}
+
+/// A law that does not hold, with the minimal counterexample found.
+#[derive(Clone, Debug)]
+pub struct LawViolation {
+    /// The law.
+    pub law: Law,
+    /// The policy, as `name version`.
+    pub policy: String,
+    /// What went wrong.
+    pub message: String,
+    /// The minimal assessment that breaks the law.
+    pub counterexample: Assessment,
+    /// For [`Law::Monotone`], the improved assessment.
+    pub improved: Option<Assessment>,
+    /// The evaluation of the counterexample.
+    pub before: Box<Evaluation>,
+    /// The second evaluation compared (improved, repeated or reloaded), where there is one.
+    pub after: Option<Box<Evaluation>>,
+}
+
+impl std::error::Error for LawViolation {}
+
+impl fmt::Display for LawViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let summary = |e: &Evaluation| {
+            let level = e
+                .level
+                .as_ref()
+                .map_or("no level".to_owned(), |l| l.id.to_string());
+            let benefits: Vec<&str> = e.benefits.iter().map(|b| b.id.as_str()).collect();
+            format!("{level}; benefits [{}]", benefits.join(", "))
+        };
+        writeln!(f, "law broken in {}: {}", self.policy, self.law)?;
+        writeln!(f, "{}", self.message)?;
+        writeln!(f, "minimal counterexample:")?;
+        for line in self.counterexample.to_yaml().lines() {
+            writeln!(f, "  {line}")?;
+        }
+        if let Some(improved) = &self.improved {
+            let changed: Vec<String> = improved
+                .answers()
+                .filter(|(id, a)| self.counterexample.answer(id.as_str()) != Some(*a))
+                .map(|(id, a)| format!("{id} -> {a:?}"))
+                .collect();
+            writeln!(f, "improved: {}", changed.join(", "))?;
+        }
+        writeln!(f, "evaluation: {}", summary(&self.before))?;
+        if let Some(after) = &self.after {
+            writeln!(f, "compared with: {}", summary(after))?;
+        }
+        Ok(())
+    }
+}
+
+fn runner(cases: u32) -> TestRunner {
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha))
+}
+
+fn rank(e: &Evaluation) -> i64 {
+    e.level.as_ref().map_or(-1, |l| i64::from(l.rank))
+}
+
+/// What one case of a law found wrong, if anything.
+type Finding = Option<String>;
+
+/// Checks one law over `cases` generated assessments.
+///
+/// # Errors
+///
+/// The violation, with the minimal counterexample proptest shrank to.
+pub fn check_law(policy: &Policy, law: Law, cases: u32) -> Result<(), Box<LawViolation>> {
+    let reloaded = match law {
+        Law::RoundTrip => match Policy::from_yaml_str(&policy.to_yaml()) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                return Err(Box::new(LawViolation {
+                    law,
+                    policy: policy.to_string(),
+                    message: format!("the YAML written does not load: {e}"),
+                    counterexample: Assessment::new("none"),
+                    improved: None,
+                    before: Box::new(policy.evaluate_projected(&Assessment::new("none"))),
+                    after: None,
+                }));
+            }
+        },
+        _ => None,
+    };
+    let check =
+        |before: &Assessment, after: &Assessment| -> (Finding, Evaluation, Option<Evaluation>) {
+            let e = policy.evaluate_projected(before);
+            match law {
+                Law::Deterministic => {
+                    let mut reordered = Assessment::new(before.program());
+                    let answers: Vec<_> = before.answers().collect();
+                    for (id, a) in answers.into_iter().rev() {
+                        reordered.set_answer(id.as_str(), a);
+                    }
+                    let facts: Vec<_> = before.facts().collect();
+                    for (id, v) in facts.into_iter().rev() {
+                        reordered.set_fact(id.as_str(), v.clone());
+                    }
+                    let again = policy.evaluate_projected(&reordered);
+                    let finding = (again != e).then(|| {
+                        "the same answers, given in another order, evaluate differently".to_owned()
+                    });
+                    (finding, e, Some(again))
+                }
+                Law::Monotone => {
+                    let better = policy.evaluate_projected(after);
+                    let lost: Vec<&str> = e
+                        .benefits
+                        .iter()
+                        .filter(|b| !better.benefits.iter().any(|x| x.id == b.id))
+                        .map(|b| b.id.as_str())
+                        .collect();
+                    let finding = if rank(&better) < rank(&e) {
+                        Some("improving one answer lowered the level".to_owned())
+                    } else if !lost.is_empty() {
+                        Some(format!(
+                            "improving one answer removed benefits: {}",
+                            lost.join(", ")
+                        ))
+                    } else {
+                        None
+                    };
+                    (finding, e, Some(better))
+                }
+                Law::LevelsNested => {
+                    let reached = e.levels.iter().rposition(|l| l.status == Status::Met);
+                    let below = reached.and_then(|r| e.levels.get(..r)).unwrap_or_default();
+                    let finding = below.iter().find(|l| l.status != Status::Met).map(|l| {
+                        format!("the program holds a higher level but not `{}`", l.level.id)
+                    });
+                    (finding, e, None)
+                }
+                Law::BenefitsByLevel => {
+                    let finding = benefits_finding(policy, &e);
+                    (finding, e, None)
+                }
+                Law::RoundTrip => {
+                    let again = reloaded.as_ref().map(|p| p.evaluate_projected(before));
+                    let finding = (again.as_ref() != Some(&e))
+                        .then(|| "the reloaded policy evaluates differently".to_owned());
+                    (finding, e, again)
+                }
+            }
+        };
+    let mut run = runner(cases);
+    let result = run.run(&improvements(policy), |(before, after)| {
+        match check(&before, &after).0 {
+            Some(message) => Err(TestCaseError::fail(message)),
+            None => Ok(()),
+        }
+    });
+    match result {
+        Ok(()) => Ok(()),
+        Err(TestError::Fail(reason, (before, after))) => {
+            let (_, e, other) = check(&before, &after);
+            Err(Box::new(LawViolation {
+                law,
+                policy: policy.to_string(),
+                message: reason.message().to_owned(),
+                improved: (law == Law::Monotone).then_some(after),
+                counterexample: before,
+                before: Box::new(e),
+                after: other.map(Box::new),
+            }))
+        }
+        Err(TestError::Abort(reason)) => Err(Box::new(LawViolation {
+            law,
+            policy: policy.to_string(),
+            message: format!("the check stopped: {}", reason.message()),
+            counterexample: Assessment::new("none"),
+            improved: None,
+            before: Box::new(policy.evaluate_projected(&Assessment::new("none"))),
+            after: None,
+        })),
+    }
+}
+
+fn benefits_finding(policy: &Policy, e: &Evaluation) -> Finding {
+    let reached = e.level.as_ref();
+    for b in policy.benefits() {
+        let due = reached.is_some_and(|l| match b.grant() {
+            Grant::AtLeast(min) => policy
+                .level(min.as_str())
+                .is_some_and(|m| l.rank >= m.rank()),
+            Grant::Levels(list) => list.contains(&l.id),
+        });
+        let granted = e.benefits.iter().find(|g| &g.id == b.id());
+        if due != granted.is_some() {
+            return Some(format!(
+                "benefit `{}` is {}granted but {}due",
+                b.id(),
+                if due { "not " } else { "" },
+                if due { "" } else { "not " }
+            ));
+        }
+        if let (Some(g), Some(l)) = (granted, reached) {
+            let priority_due = b
+                .priority_from
+                .as_ref()
+                .is_some_and(|(_, from)| l.rank >= *from);
+            if g.priority != priority_due {
+                return Some(format!(
+                    "priority for `{}` does not follow its level",
+                    b.id()
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Checks every [`Law`] over `cases` generated assessments each.
+///
+/// # Errors
+///
+/// The first violation found, with its minimal counterexample.
+pub fn check_laws(policy: &Policy, cases: u32) -> Result<(), Box<LawViolation>> {
+    Law::ALL
+        .iter()
+        .try_for_each(|&law| check_law(policy, law, cases))
+}

@@ -1,0 +1,138 @@
+//! Every law over every shipped policy version, and over the fixtures; a
+//! deliberately non-monotone policy is caught with a minimal counterexample.
+#![cfg(feature = "testing")]
+// Tests fail by panicking; the library-code lints do not apply here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use proptest::prelude::*;
+use qbm::testing::{Law, check_law, check_laws};
+use qbm::{Answer, Catalog, Policy};
+
+const CASES: u32 = 128;
+
+#[test]
+fn every_law_holds_for_every_shipped_policy_version() {
+    let catalog = Catalog::builtin().unwrap();
+    assert_eq!(catalog.policies().count(), 2);
+    for policy in catalog.policies() {
+        if let Err(violation) = check_laws(policy, CASES) {
+            panic!("{violation}");
+        }
+    }
+}
+
+#[test]
+fn the_second_scheme_breaks_monotonicity_only_through_its_exact_level_badge() {
+    // Its `badge` goes to Dedicated alone, so a program that moves up to
+    // Expert gives it up: the law reports that, as it would to an author.
+    let policy = Policy::from_path("tests/fixtures/valid/two-level-scheme.yaml").unwrap();
+    for law in [
+        Law::Deterministic,
+        Law::LevelsNested,
+        Law::BenefitsByLevel,
+        Law::RoundTrip,
+    ] {
+        check_law(&policy, law, CASES).unwrap_or_else(|v| panic!("{v}"));
+    }
+    let violation = check_law(&policy, Law::Monotone, CASES).unwrap_err();
+    assert_eq!(
+        violation.message,
+        "improving one answer removed benefits: badge"
+    );
+    assert_eq!(
+        violation.before.level.as_ref().unwrap().id.as_str(),
+        "dedicated"
+    );
+    assert_eq!(
+        violation
+            .after
+            .as_ref()
+            .unwrap()
+            .level
+            .as_ref()
+            .unwrap()
+            .id
+            .as_str(),
+        "expert"
+    );
+}
+
+#[test]
+fn a_non_monotone_policy_is_caught_with_a_minimal_counterexample() {
+    let policy = Policy::from_path("tests/fixtures/valid/non-monotone.yaml").unwrap();
+    let violation = check_law(&policy, Law::Monotone, CASES).unwrap_err();
+    assert_eq!(violation.law, Law::Monotone);
+    // Minimal: S1 met (a member), S3 not yet met; S2 plays no part.
+    let c = &violation.counterexample;
+    assert_eq!(c.answer("S1"), Some(Answer::Met));
+    assert_eq!(c.answer("S2"), None, "{violation}");
+    assert_ne!(c.answer("S3"), Some(Answer::Met));
+    assert_eq!(
+        violation.improved.as_ref().unwrap().answer("S3"),
+        Some(Answer::Met)
+    );
+    assert_eq!(
+        violation.before.level.as_ref().unwrap().id.as_str(),
+        "partner"
+    );
+    assert_eq!(
+        violation
+            .after
+            .as_ref()
+            .unwrap()
+            .level
+            .as_ref()
+            .unwrap()
+            .id
+            .as_str(),
+        "member"
+    );
+    let text = violation.to_string();
+    assert!(
+        text.contains("improving one answer lowered the level"),
+        "{text}"
+    );
+    assert!(text.contains("improved: S3 -> Met"), "{text}");
+    // The other laws hold for it: only monotonicity is broken.
+    for law in [
+        Law::Deterministic,
+        Law::LevelsNested,
+        Law::BenefitsByLevel,
+        Law::RoundTrip,
+    ] {
+        check_law(&policy, law, CASES).unwrap_or_else(|v| panic!("{v}"));
+    }
+}
+
+#[test]
+fn a_policy_whose_levels_do_not_nest_is_caught() {
+    let text = std::fs::read_to_string("tests/fixtures/valid/non-monotone.yaml").unwrap();
+    let unnested = text.replace("      - level: member\n", "");
+    let policy = Policy::from_yaml_str(&unnested).unwrap();
+    let violation = check_law(&policy, Law::LevelsNested, CASES).unwrap_err();
+    assert!(violation.message.contains("not `member`"), "{violation}");
+    assert_eq!(violation.counterexample.answer("S1"), None);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    // The strategies are usable directly in an author's own properties.
+    #[test]
+    fn generated_assessments_are_valid_for_their_policy(a in qbm::testing::assessments(&Policy::builtin().unwrap())) {
+        let policy = Policy::builtin().unwrap();
+        prop_assert!(policy.evaluate(&a).is_ok());
+    }
+
+    #[test]
+    fn evaluations_round_trip_through_assessment_yaml(a in qbm::testing::assessments(&Policy::builtin().unwrap())) {
+        let policy = Policy::builtin().unwrap();
+        let again = qbm::Assessment::from_yaml_str(&a.to_yaml()).unwrap();
+        prop_assert_eq!(policy.evaluate(&a).unwrap(), policy.evaluate(&again).unwrap());
+    }
+}
