@@ -710,7 +710,10 @@ fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
             ),
             (Some(o), Some(n)) => {
                 let text = |l: &crate::policy::Level| -> Vec<String> {
-                    l.requirements().iter().map(ToString::to_string).collect()
+                    l.requirements()
+                        .iter()
+                        .map(crate::requirement::Requirement::deep_text)
+                        .collect()
                 };
                 let mut what = Vec::new();
                 if text(o) != text(n) {

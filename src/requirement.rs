@@ -20,6 +20,23 @@ impl Requirement {
         self.label.as_deref()
     }
 
+    /// The whole requirement, nested ones included, as one line: two
+    /// requirements with the same deep text check the same thing.
+    pub(crate) fn deep_text(&self) -> String {
+        let own = match &self.label {
+            Some(label) => format!("{label} = {}", self.text),
+            None => self.text.clone(),
+        };
+        match &self.kind {
+            Req::All(list) | Req::AtLeast(_, list) => {
+                let inner: Vec<String> = list.iter().map(Requirement::deep_text).collect();
+                format!("{own} [{}]", inner.join("; "))
+            }
+            Req::Not(inner) => format!("{own} [{}]", inner.deep_text()),
+            _ => own,
+        }
+    }
+
     /// Collects the levels this requirement names, directly or nested.
     pub(crate) fn levels_named(&self, out: &mut Vec<usize>) {
         match &self.kind {

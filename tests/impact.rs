@@ -201,3 +201,31 @@ fn the_report_serializes_to_json() {
     assert_eq!(json["required"], "major");
     assert_eq!(json["new"]["version"], "2.0.0");
 }
+
+#[test]
+fn a_nested_requirement_change_is_seen() {
+    let text = std::fs::read_to_string("tests/fixtures/valid/two-level-scheme.yaml").unwrap();
+    let old = Policy::from_yaml_str(&text).unwrap();
+    let new = Policy::from_yaml_str(
+        &text
+            .replace("version: 0.3.0", "version: 0.4.0")
+            .replace("              at_most: 50", "              at_most: 40"),
+    )
+    .unwrap();
+    let report = ImpactReport::compare(&old, &new, &[], &options(500));
+    let level = report
+        .changes
+        .iter()
+        .find(|c| c.subject == Subject::Level)
+        .expect("expert changed");
+    assert_eq!(
+        (level.id.as_str(), level.detail.as_str()),
+        ("expert", "requirements")
+    );
+    // Programs serving 41 to 50 youth without O2 now reach Expert, and in
+    // moving up give up the Dedicated-only badge: a loss, so major.
+    let d = &report.decisions[0];
+    assert_eq!(d.new_level.as_ref().unwrap().id.as_str(), "expert");
+    assert_eq!(d.lost.iter().map(|b| b.as_str()).collect::<Vec<_>>(), ["badge"]);
+    assert_eq!(report.required, Bump::Major, "{report}");
+}
