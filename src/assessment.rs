@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::error::{DiagnosticKind as K, Diagnostics, LoadError, quote};
 use crate::id::{FactId, ItemId};
+use crate::limits::{Limits, read_text};
 use crate::raw::{RawAssessment, RawAssessmentHeader};
 use crate::suggest::did_you_mean;
 use crate::value::Value;
@@ -195,8 +196,51 @@ impl Assessment {
     ///
     /// As [`Assessment::from_yaml_str`].
     pub fn from_yaml_named(text: &str, origin: &str) -> Result<Self, LoadError> {
-        let (raw, map) = yaml::parse::<RawAssessment>(text, origin).map_err(LoadError::Invalid)?;
+        Self::from_yaml_with_limits(text, origin, &Limits::default())
+    }
+
+    /// Like [`Assessment::from_yaml_named`], within the given [`Limits`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Assessment::from_yaml_str`], and [`DiagnosticKind::Limit`](crate::DiagnosticKind::Limit)
+    /// for a document past a limit.
+    pub fn from_yaml_with_limits(
+        text: &str,
+        origin: &str,
+        limits: &Limits,
+    ) -> Result<Self, LoadError> {
+        let (raw, map) =
+            yaml::parse::<RawAssessment>(text, origin, limits).map_err(LoadError::Invalid)?;
         let mut errors = Vec::new();
+        for (section, n) in [("answers", raw.answers.len()), ("facts", raw.facts.len())] {
+            if n > limits.max_answers {
+                errors.push(map.diag(
+                    K::Limit,
+                    section,
+                    format!("{n} {section}, over the limit of {}", limits.max_answers),
+                    Some("the limit is `Limits::max_answers`".into()),
+                ));
+            }
+        }
+        for key in raw.answers.keys().chain(raw.facts.keys()) {
+            if key.len() > limits.max_id_bytes {
+                let section = if raw.answers.contains_key(key) {
+                    "answers"
+                } else {
+                    "facts"
+                };
+                errors.push(map.diag(
+                    K::Limit,
+                    key_path(section, key),
+                    format!("id {} is {} bytes long", quote(key), key.len()),
+                    Some(format!("ids are at most {} bytes", limits.max_id_bytes)),
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(LoadError::Invalid(Diagnostics(errors)));
+        }
         let mut answers = BTreeMap::new();
         for (item, value) in &raw.answers {
             let path = key_path("answers", item);
@@ -254,11 +298,9 @@ impl Assessment {
     /// [`Assessment::from_yaml_str`].
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        Self::from_yaml_named(&text, &path.display().to_string())
+        let limits = Limits::default();
+        let text = read_text(path, &limits)?;
+        Self::from_yaml_with_limits(&text, &path.display().to_string(), &limits)
     }
 
     /// Writes the assessment as YAML that loads to the same assessment.

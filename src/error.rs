@@ -20,6 +20,20 @@ pub(crate) fn quote(value: &str) -> String {
     }
 }
 
+/// Cuts a YAML path, which holds keys from the input, to a fixed length.
+pub(crate) fn cut_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let limit = 2 * QUOTE_LIMIT;
+    if path.chars().count() <= limit {
+        return path.into();
+    }
+    let head: String = path.chars().take(limit).collect();
+    format!("{head}…").into()
+}
+
+fn serialize_cut<S: serde::Serializer>(path: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&cut_path(path))
+}
+
 /// A place in a YAML document: 1-based line and column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Position {
@@ -60,6 +74,8 @@ pub enum DiagnosticKind {
     AnswerType,
     /// The assessment was answered against another policy or version.
     PolicyMismatch,
+    /// The document exceeds a [`Limits`](crate::Limits) bound.
+    Limit,
 }
 
 /// One problem found in a document: where it is, what it is, and a hint.
@@ -73,7 +89,10 @@ pub struct Diagnostic {
     pub origin: String,
     /// Where in the file, when known.
     pub position: Option<Position>,
-    /// The YAML path of the offending node, such as `levels[2].requires[0]`; empty for the root.
+    /// The YAML path of the offending node, such as `levels[2].requires[0]`;
+    /// empty for the root. Shown cut to a fixed length, since it holds keys
+    /// from the input.
+    #[serde(serialize_with = "serialize_cut")]
     pub path: String,
     /// What is wrong, in one line.
     pub message: String,
@@ -89,7 +108,7 @@ impl fmt::Display for Diagnostic {
         }
         f.write_str(": ")?;
         if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
+            write!(f, "{}: ", cut_path(&self.path))?;
         }
         f.write_str(&self.message)?;
         if let Some(hint) = &self.hint {

@@ -80,6 +80,7 @@ mod error;
 mod eval;
 mod id;
 mod impact;
+mod limits;
 mod policy;
 mod raw;
 mod render;
@@ -103,6 +104,7 @@ pub use id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
 pub use impact::{
     Bump, Change, ChangeKind, DecisionChange, ImpactOptions, ImpactReport, Source, Subject,
 };
+pub use limits::Limits;
 pub use policy::{
     Benefit, EMBEDDED, Embedded, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy,
     Standard, Threshold,

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::error::{Diagnostic, DiagnosticKind as K, Diagnostics, LoadError, quote};
 use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
+use crate::limits::{Limits, read_text};
 use crate::raw::{
     RawBenefit, RawFactType, RawItemCount, RawNaPolicy, RawPolicy, RawRequirement, RawSelector,
 };
@@ -357,8 +358,25 @@ impl Policy {
     ///
     /// As [`Policy::from_yaml_str`].
     pub fn from_yaml_named(text: &str, origin: &str) -> Result<Self, LoadError> {
-        let (raw, map) = yaml::parse::<RawPolicy>(text, origin).map_err(LoadError::Invalid)?;
-        let mut policy = Builder::new(&map).build(raw).map_err(LoadError::Invalid)?;
+        Self::from_yaml_with_limits(text, origin, &Limits::default())
+    }
+
+    /// Like [`Policy::from_yaml_named`], within the given [`Limits`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Policy::from_yaml_str`], and [`DiagnosticKind::Limit`](crate::DiagnosticKind::Limit)
+    /// for a document past a limit.
+    pub fn from_yaml_with_limits(
+        text: &str,
+        origin: &str,
+        limits: &Limits,
+    ) -> Result<Self, LoadError> {
+        let (raw, map) =
+            yaml::parse::<RawPolicy>(text, origin, limits).map_err(LoadError::Invalid)?;
+        let mut policy = Builder::new(&map, limits)
+            .build(raw)
+            .map_err(LoadError::Invalid)?;
         policy.origin = origin.to_owned();
         Ok(policy)
     }
@@ -371,11 +389,9 @@ impl Policy {
     /// [`Policy::from_yaml_str`], with the path in every diagnostic.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        Self::from_yaml_named(&text, &path.display().to_string())
+        let limits = Limits::default();
+        let text = read_text(path, &limits)?;
+        Self::from_yaml_with_limits(&text, &path.display().to_string(), &limits)
     }
 
     /// The newest MMP Quality-Based Membership policy embedded in the crate.
@@ -491,6 +507,7 @@ impl fmt::Display for Policy {
 /// Builds a [`Policy`] from the raw layer, collecting every problem.
 struct Builder<'m> {
     map: &'m SourceMap,
+    limits: &'m Limits,
     errors: Vec<Diagnostic>,
     sets: SetResolver,
 }
@@ -523,6 +540,12 @@ fn index_ids<'a>(
             );
             continue;
         }
+        if id.len() > b.limits.max_id_bytes {
+            let hint = Some(format!("ids are at most {} bytes", b.limits.max_id_bytes));
+            let message = format!("{what} id {} is {} bytes long", quote(id), id.len());
+            b.err(K::Limit, &id_path, message, hint);
+            continue;
+        }
         if let Some(first) = first_path.get(id) {
             let hint = Some(format!(
                 "first used at `{first}`; ids are unique among {list}"
@@ -542,9 +565,10 @@ fn index_ids<'a>(
 }
 
 impl<'m> Builder<'m> {
-    fn new(map: &'m SourceMap) -> Self {
+    fn new(map: &'m SourceMap, limits: &'m Limits) -> Self {
         Self {
             map,
+            limits,
             errors: Vec::new(),
             sets: SetResolver::default(),
         }
@@ -571,6 +595,21 @@ impl<'m> Builder<'m> {
     }
 
     fn build(mut self, raw: RawPolicy) -> Result<Policy, Diagnostics> {
+        let items: usize = raw.standards.iter().map(|s| s.items.len()).sum();
+        if items > self.limits.max_items || raw.levels.len() > self.limits.max_levels {
+            let (what, n, max) = if items > self.limits.max_items {
+                ("items", items, self.limits.max_items)
+            } else {
+                ("levels", raw.levels.len(), self.limits.max_levels)
+            };
+            self.err(
+                K::Limit,
+                "",
+                format!("the policy has {n} {what}, over the limit of {max}"),
+                Some(format!("the limit is `Limits::max_{what}`")),
+            );
+            return Err(Diagnostics(self.errors));
+        }
         let h = &raw.policy;
         if h.name.trim().is_empty() {
             self.err(
@@ -659,6 +698,16 @@ impl<'m> Builder<'m> {
                     }
                 }
             };
+            for (key, bound) in [("min", f.min), ("max", f.max)] {
+                if bound.is_some_and(|b| !b.is_finite()) {
+                    self.err(
+                        K::InvalidValue,
+                        &key_path(&path, key),
+                        format!("`{key}` is not a finite number"),
+                        None,
+                    );
+                }
+            }
             if f.ty != RawFactType::Number && (f.min.is_some() || f.max.is_some()) {
                 self.err(
                     K::InvalidValue,

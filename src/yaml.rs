@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, Parser};
 
 use crate::error::{Diagnostic, DiagnosticKind, Diagnostics, Position, quote};
+use crate::limits::Limits;
 use crate::suggest;
 
 /// Positions of every node of a document, by YAML path.
@@ -85,11 +86,24 @@ pub(crate) fn index_path(parent: &str, index: usize) -> String {
 pub(crate) fn parse<T: DeserializeOwned>(
     text: &str,
     origin: &str,
+    limits: &Limits,
 ) -> Result<(T, SourceMap), Diagnostics> {
+    let detached = SourceMap::detached(origin);
+    if text.len() > limits.max_input_bytes {
+        return Err(Diagnostics(vec![detached.diag(
+            DiagnosticKind::Limit,
+            "",
+            format!(
+                "the document is {} bytes, over the limit of {}",
+                text.len(),
+                limits.max_input_bytes
+            ),
+            Some("split it, or raise `Limits::max_input_bytes`".into()),
+        )]));
+    }
     // A byte-order mark is accepted and dropped.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let detached = SourceMap::detached(origin);
-    let map = index(text, origin)?;
+    let map = index(text, origin, limits)?;
     if map.positions.is_empty() {
         return Err(Diagnostics(vec![detached.diag(
             DiagnosticKind::Syntax,
@@ -129,7 +143,7 @@ fn serde_diagnostic(err: &serde_yaml::Error, map: &SourceMap) -> Diagnostic {
         }
         _ => (String::new(), text),
     };
-    let (mut kind, message, mut hint) = explain(&message);
+    let (mut kind, message, mut hint) = explain(&cut_quoted(&message));
     if hint.is_none() && path.ends_with("version") {
         // semver's own messages say what is wrong, not what is right.
         kind = DiagnosticKind::InvalidValue;
@@ -143,6 +157,37 @@ fn serde_diagnostic(err: &serde_yaml::Error, map: &SourceMap) -> Diagnostic {
         message,
         hint,
     }
+}
+
+/// Cuts every quoted value in a message (`"..."` or `` `...` ``) to a fixed
+/// length, so that a message never echoes unbounded input.
+pub(crate) fn cut_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(512));
+    let mut quote_char = None;
+    let mut run = 0usize;
+    for c in message.chars() {
+        match quote_char {
+            None if c == '"' || c == '`' => {
+                quote_char = Some(c);
+                run = 0;
+                out.push(c);
+            }
+            None => out.push(c),
+            Some(q) if c == q => {
+                quote_char = None;
+                out.push(c);
+            }
+            Some(_) => {
+                run += 1;
+                if run <= crate::error::QUOTE_LIMIT {
+                    out.push(c);
+                } else if run == crate::error::QUOTE_LIMIT + 1 {
+                    out.push('…');
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Classifies a serde message and adds a hint where one helps.
@@ -188,21 +233,68 @@ enum Frame {
         key: Option<String>,
         keys: HashSet<String>,
         first_key_pending: bool,
+        anchor: usize,
+        size: usize,
     },
     Seq {
         path: String,
         next: usize,
+        anchor: usize,
+        size: usize,
     },
 }
 
+impl Frame {
+    fn size_mut(&mut self) -> &mut usize {
+        match self {
+            Frame::Map { size, .. } | Frame::Seq { size, .. } => size,
+        }
+    }
+}
+
+/// Counts nodes as aliases would expand them, in constant memory per anchor,
+/// so that a "billion laughs" document fails before anything expands it.
+struct Budget<'l> {
+    limits: &'l Limits,
+    nodes: usize,
+    anchors: HashMap<usize, usize>,
+}
+
+impl Budget<'_> {
+    /// Adds `n` nodes under the innermost open node; `false` past the limit.
+    fn add(&mut self, stack: &mut [Frame], n: usize) -> bool {
+        self.nodes = self.nodes.saturating_add(n);
+        if let Some(top) = stack.last_mut() {
+            let size = top.size_mut();
+            *size = size.saturating_add(n);
+        }
+        self.nodes <= self.limits.max_nodes
+    }
+}
+
 /// Walks the YAML events once, recording each node's position by path and
-/// every duplicate key.
-fn index(text: &str, origin: &str) -> Result<SourceMap, Diagnostics> {
+/// every duplicate key, and enforcing the size limits.
+fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnostics> {
     let mut map = SourceMap::detached(origin);
     let mut errors = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut documents = 0usize;
+    let mut budget = Budget {
+        limits,
+        nodes: 0,
+        anchors: HashMap::new(),
+    };
     let mut parser = Parser::new_from_str(text);
+    let limit = |path: String, pos: Position, message: String, hint: &str| {
+        Diagnostics(vec![Diagnostic {
+            kind: DiagnosticKind::Limit,
+            origin: origin.to_owned(),
+            position: Some(pos),
+            path,
+            message,
+            hint: Some(hint.to_owned()),
+        }])
+    };
     loop {
         let (event, mark) = match parser.next_token() {
             Ok(next) => next,
@@ -216,7 +308,7 @@ fn index(text: &str, origin: &str) -> Result<SourceMap, Diagnostics> {
                         column: m.col() + 1,
                     }),
                     path: current_path(&stack),
-                    message: format!("invalid YAML: {}", e.info()),
+                    message: format!("invalid YAML: {}", cut_quoted(e.info())),
                     hint: e
                         .info()
                         .contains("tab")
@@ -229,6 +321,77 @@ fn index(text: &str, origin: &str) -> Result<SourceMap, Diagnostics> {
             line: mark.line(),
             column: mark.col() + 1,
         };
+        if let Event::Scalar(value, ..) = &event
+            && value.len() > limits.max_string_bytes
+        {
+            return Err(limit(
+                current_path(&stack),
+                pos,
+                format!(
+                    "a text of {} bytes is longer than the limit of {}",
+                    value.len(),
+                    limits.max_string_bytes
+                ),
+                "shorten it; the limit is `Limits::max_string_bytes`",
+            ));
+        }
+        if matches!(event, Event::MappingStart(..) | Event::SequenceStart(..))
+            && stack.len() >= limits.max_depth
+        {
+            return Err(limit(
+                current_path(&stack),
+                pos,
+                format!("the document nests deeper than {} levels", limits.max_depth),
+                "flatten it; the limit is `Limits::max_depth`",
+            ));
+        }
+        let entries = match stack.last() {
+            Some(Frame::Seq { next, .. }) => *next,
+            Some(Frame::Map {
+                keys, key: None, ..
+            }) => keys.len(),
+            _ => 0,
+        };
+        if entries >= limits.max_entries && !matches!(event, Event::MappingEnd | Event::SequenceEnd)
+        {
+            return Err(limit(
+                current_path(&stack),
+                pos,
+                format!(
+                    "a list or mapping has more than {} entries",
+                    limits.max_entries
+                ),
+                "split the document; the limit is `Limits::max_entries`",
+            ));
+        }
+        let within = match &event {
+            Event::Scalar(_, _, anchor, _) => {
+                if *anchor > 0 {
+                    budget.anchors.insert(*anchor, 1);
+                }
+                budget.add(&mut stack, 1)
+            }
+            Event::Alias(anchor) => {
+                let size = budget.anchors.get(anchor).copied().unwrap_or(1);
+                budget.add(&mut stack, size)
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                budget.nodes = budget.nodes.saturating_add(1);
+                budget.nodes <= limits.max_nodes
+            }
+            _ => true,
+        };
+        if !within {
+            return Err(limit(
+                current_path(&stack),
+                pos,
+                format!(
+                    "the document expands to more than {} nodes",
+                    limits.max_nodes
+                ),
+                "aliases (`*name`) repeat what they name; a document that repeats itself this much is refused",
+            ));
+        }
         match event {
             Event::StreamEnd => break,
             Event::DocumentStart => {
@@ -252,6 +415,7 @@ fn index(text: &str, origin: &str) -> Result<SourceMap, Diagnostics> {
                     key: key @ None,
                     keys,
                     first_key_pending,
+                    ..
                 }) = stack.last_mut()
                 {
                     let child = key_path(path, &value);
@@ -285,7 +449,7 @@ fn index(text: &str, origin: &str) -> Result<SourceMap, Diagnostics> {
                 let path = child_path(&mut stack);
                 map.positions.entry(path).or_insert(pos);
             }
-            Event::MappingStart(..) => {
+            Event::MappingStart(anchor, _) => {
                 let path = child_path(&mut stack);
                 map.positions.entry(path.clone()).or_insert(pos);
                 stack.push(Frame::Map {
@@ -293,15 +457,35 @@ fn index(text: &str, origin: &str) -> Result<SourceMap, Diagnostics> {
                     key: None,
                     keys: HashSet::new(),
                     first_key_pending: true,
+                    anchor,
+                    size: 1,
                 });
             }
-            Event::SequenceStart(..) => {
+            Event::SequenceStart(anchor, _) => {
                 let path = child_path(&mut stack);
                 map.positions.entry(path.clone()).or_insert(pos);
-                stack.push(Frame::Seq { path, next: 0 });
+                stack.push(Frame::Seq {
+                    path,
+                    next: 0,
+                    anchor,
+                    size: 1,
+                });
             }
             Event::MappingEnd | Event::SequenceEnd => {
-                stack.pop();
+                if let Some(frame) = stack.pop() {
+                    let (anchor, size) = match frame {
+                        Frame::Map { anchor, size, .. } | Frame::Seq { anchor, size, .. } => {
+                            (anchor, size)
+                        }
+                    };
+                    if anchor > 0 {
+                        budget.anchors.insert(anchor, size);
+                    }
+                    if let Some(parent) = stack.last_mut() {
+                        let total = parent.size_mut();
+                        *total = total.saturating_add(size);
+                    }
+                }
             }
             Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
         }
@@ -317,7 +501,7 @@ fn index(text: &str, origin: &str) -> Result<SourceMap, Diagnostics> {
 fn child_path(stack: &mut [Frame]) -> String {
     match stack.last_mut() {
         None => String::new(),
-        Some(Frame::Seq { path, next }) => {
+        Some(Frame::Seq { path, next, .. }) => {
             let p = index_path(path, *next);
             *next += 1;
             p
@@ -344,7 +528,7 @@ mod tests {
     #[test]
     fn positions_by_path() {
         let text = "a:\n  b: 1\n  c:\n    - d: 2\n      e: [x, y]\n";
-        let map = index(text, "t.yaml").unwrap();
+        let map = index(text, "t.yaml", &Limits::default()).unwrap();
         let at = |p: &str| map.position(p).map(|p| (p.line, p.column));
         assert_eq!(at("a"), Some((2, 3)));
         assert_eq!(at("a.b"), Some((2, 3)));
@@ -356,7 +540,7 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_all_reported() {
-        let err = index("a: 1\nb: 2\na: 3\nb: 4\n", "t.yaml").unwrap_err();
+        let err = index("a: 1\nb: 2\na: 3\nb: 4\n", "t.yaml", &Limits::default()).unwrap_err();
         let lines: Vec<String> = err.iter().map(|d| d.to_string()).collect();
         assert_eq!(
             lines,

@@ -226,6 +226,9 @@ fn a_nested_requirement_change_is_seen() {
     // moving up give up the Dedicated-only badge: a loss, so major.
     let d = &report.decisions[0];
     assert_eq!(d.new_level.as_ref().unwrap().id.as_str(), "expert");
-    assert_eq!(d.lost.iter().map(|b| b.as_str()).collect::<Vec<_>>(), ["badge"]);
+    assert_eq!(
+        d.lost.iter().map(|b| b.as_str()).collect::<Vec<_>>(),
+        ["badge"]
+    );
     assert_eq!(report.required, Bump::Major, "{report}");
 }

@@ -1,0 +1,101 @@
+//! Limits on the size and shape of input, so that a service embedding the
+//! crate stays up whatever arrives.
+
+/// Limits on a document, checked before and while it is parsed.
+///
+/// The defaults are generous for real policies and assessments (MMP's policy
+/// uses a few percent of each) and small enough that a hostile document fails
+/// fast in bounded memory.
+///
+/// ```
+/// let mut limits = qbm::Limits::default();
+/// limits.max_input_bytes = 64 * 1024;
+/// let err = qbm::Assessment::from_yaml_with_limits(&"#".repeat(70_000), "upload.yaml", &limits).unwrap_err();
+/// assert!(err.to_string().contains("over the limit"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The largest document, in bytes.
+    pub max_input_bytes: usize,
+    /// How deep mappings and lists may nest.
+    pub max_depth: usize,
+    /// How many nodes a document may have, counting what aliases repeat.
+    pub max_nodes: usize,
+    /// How many entries one list or mapping may have.
+    pub max_entries: usize,
+    /// The longest text value, in bytes.
+    pub max_string_bytes: usize,
+    /// The longest id, in bytes.
+    pub max_id_bytes: usize,
+    /// How many items a policy may have.
+    pub max_items: usize,
+    /// How many levels a policy may have.
+    pub max_levels: usize,
+    /// How many answers, and how many facts, an assessment may give.
+    pub max_answers: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_input_bytes: 4 * 1024 * 1024,
+            max_depth: 64,
+            max_nodes: 200_000,
+            max_entries: 20_000,
+            max_string_bytes: 16 * 1024,
+            max_id_bytes: 128,
+            max_items: 10_000,
+            max_levels: 100,
+            max_answers: 10_000,
+        }
+    }
+}
+
+/// Reads a file as text within the limits, naming where invalid UTF-8 starts.
+pub(crate) fn read_text(
+    path: &std::path::Path,
+    limits: &Limits,
+) -> Result<String, crate::LoadError> {
+    use crate::error::{Diagnostic, DiagnosticKind, Diagnostics, LoadError, Position};
+    let origin = path.display().to_string();
+    let read = |source| LoadError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(read)?.len();
+    let one = |kind, position, message: String, hint: &str| {
+        LoadError::Invalid(Diagnostics(vec![Diagnostic {
+            kind,
+            origin: origin.clone(),
+            position,
+            path: String::new(),
+            message,
+            hint: Some(hint.to_owned()),
+        }]))
+    };
+    if size > limits.max_input_bytes as u64 {
+        return Err(one(
+            DiagnosticKind::Limit,
+            None,
+            format!(
+                "the file is {size} bytes, over the limit of {}",
+                limits.max_input_bytes
+            ),
+            "split it, or raise `Limits::max_input_bytes`",
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(read)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let before = e.as_bytes().get(..good).unwrap_or_default();
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        one(
+            DiagnosticKind::Syntax,
+            Some(Position { line, column }),
+            "the file is not UTF-8 text".into(),
+            "save it as UTF-8",
+        )
+    })
+}

@@ -1,0 +1,266 @@
+//! Every limit at its bound and one past it, and the other hostile shapes:
+//! a "billion laughs" document, non-UTF-8 input, byte-order marks, Windows
+//! line ends, numbers out of range.
+
+// Tests fail by panicking; the library-code lints do not apply here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use qbm::{Assessment, DiagnosticKind, Limits, LoadError, Policy};
+
+fn kind(err: &LoadError) -> DiagnosticKind {
+    err.diagnostics()
+        .first()
+        .map(|d| d.kind)
+        .unwrap_or_else(|| panic!("no diagnostic: {err}"))
+}
+
+fn assess(text: &str, limits: &Limits) -> Result<Assessment, LoadError> {
+    Assessment::from_yaml_with_limits(text, "t.yaml", limits)
+}
+
+/// At the bound a document loads (or fails for another reason); one past, it
+/// fails with a limit error.
+fn at_and_past(limits: &Limits, at: &str, past: &str) {
+    if let Err(e) = assess(at, limits) {
+        assert_ne!(kind(&e), DiagnosticKind::Limit, "at the bound: {e}");
+    }
+    let e = assess(past, limits).unwrap_err();
+    assert_eq!(kind(&e), DiagnosticKind::Limit, "past the bound: {e}");
+}
+
+const HEAD: &str = "assessment: {program: P}\n";
+
+#[test]
+fn input_size() {
+    let mut limits = Limits::default();
+    limits.max_input_bytes = 100;
+    let at = format!("{HEAD}#{}\n", "x".repeat(100 - HEAD.len() - 2));
+    assert_eq!(at.len(), 100);
+    let past = format!("{at} ");
+    at_and_past(&limits, &at, &past);
+    assert!(
+        assess(&past, &limits)
+            .unwrap_err()
+            .to_string()
+            .contains("101 bytes, over the limit of 100")
+    );
+}
+
+#[test]
+fn nesting_depth() {
+    let mut limits = Limits::default();
+    limits.max_depth = 4;
+    // The root mapping, then `answers` and two mappings inside it: 4 deep.
+    at_and_past(
+        &limits,
+        &format!("{HEAD}answers: {{a: {{b: {{c: 1}}}}}}\n"),
+        &format!("{HEAD}answers: {{a: {{b: {{c: {{d: 1}}}}}}}}\n"),
+    );
+}
+
+#[test]
+fn entries_per_list_or_mapping() {
+    let mut limits = Limits::default();
+    limits.max_entries = 5;
+    let answers = |n: usize| -> String {
+        let list: Vec<String> = (0..n).map(|i| format!("X{i}: met")).collect();
+        format!("{HEAD}answers: {{{}}}\n", list.join(", "))
+    };
+    at_and_past(&limits, &answers(5), &answers(6));
+}
+
+#[test]
+fn text_length() {
+    let mut limits = Limits::default();
+    limits.max_string_bytes = 50;
+    let program = |n: usize| format!("assessment: {{program: {}}}\n", "p".repeat(n));
+    at_and_past(&limits, &program(50), &program(51));
+}
+
+#[test]
+fn id_length() {
+    let mut limits = Limits::default();
+    limits.max_id_bytes = 10;
+    let answer = |n: usize| format!("{HEAD}answers: {{{}: met}}\n", "B".repeat(n));
+    at_and_past(&limits, &answer(10), &answer(11));
+}
+
+#[test]
+fn answers_and_facts() {
+    let mut limits = Limits::default();
+    limits.max_answers = 3;
+    let answers = |n: usize| -> String {
+        let list: Vec<String> = (0..n).map(|i| format!("X{i}: met")).collect();
+        format!("{HEAD}answers: {{{}}}\n", list.join(", "))
+    };
+    at_and_past(&limits, &answers(3), &answers(4));
+    let facts = |n: usize| -> String {
+        let list: Vec<String> = (0..n).map(|i| format!("f{i}: true")).collect();
+        format!("{HEAD}facts: {{{}}}\n", list.join(", "))
+    };
+    at_and_past(&limits, &facts(3), &facts(4));
+}
+
+fn policy(items: usize, levels: usize) -> String {
+    let mut s = String::from(
+        "policy: {name: p, version: 1.0.0, title: P}\nkinds: [{id: k, title: K}]\nstandards:\n  - id: s\n    title: S\n    items:\n",
+    );
+    for i in 0..items {
+        s.push_str(&format!(
+            "      - {{id: I{i}, kind: k, title: T, question: Q}}\n"
+        ));
+    }
+    s.push_str("levels:\n");
+    for l in 0..levels {
+        s.push_str(&format!("  - {{id: L{l}, rank: {l}, title: L}}\n"));
+    }
+    s
+}
+
+#[test]
+fn items_and_levels_in_a_policy() {
+    let mut limits = Limits::default();
+    limits.max_items = 20;
+    limits.max_levels = 5;
+    let load = |text: &str| Policy::from_yaml_with_limits(text, "p.yaml", &limits);
+    assert!(load(&policy(20, 5)).is_ok());
+    assert_eq!(
+        kind(&load(&policy(21, 5)).unwrap_err()),
+        DiagnosticKind::Limit
+    );
+    assert_eq!(
+        kind(&load(&policy(20, 6)).unwrap_err()),
+        DiagnosticKind::Limit
+    );
+    assert_eq!(
+        load(&policy(21, 5)).unwrap_err().to_string(),
+        "p.yaml:1:1: the policy has 21 items, over the limit of 20 (hint: the limit is `Limits::max_items`)"
+    );
+}
+
+/// Nine levels of ten aliases each: 10^9 nodes once expanded.
+fn billion_laughs(levels: usize) -> String {
+    let mut s = String::from(
+        "assessment: {program: P}\nfacts:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
+    for i in 1..levels {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        s.push_str(&format!("  a{i}: &a{i} [{refs}]\n"));
+    }
+    s
+}
+
+#[test]
+fn a_billion_laughs_is_refused_before_it_expands() {
+    let e = assess(&billion_laughs(9), &Limits::default()).unwrap_err();
+    assert_eq!(kind(&e), DiagnosticKind::Limit, "{e}");
+    assert!(
+        e.to_string().contains("expands to more than 200000 nodes"),
+        "{e}"
+    );
+    // A few aliases are fine: the same shape, small, fails only on its facts' type.
+    let small = assess(&billion_laughs(2), &Limits::default()).unwrap_err();
+    assert_ne!(kind(&small), DiagnosticKind::Limit, "{small}");
+}
+
+#[test]
+fn non_utf8_input_names_where_it_breaks() {
+    let dir = std::env::temp_dir().join(format!("qbm-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("latin1.yaml");
+    std::fs::write(&path, b"assessment:\n  program: Caf\xe9 Mentors\n").unwrap();
+    let e = Assessment::from_path(&path).unwrap_err();
+    let d = &e.diagnostics()[0];
+    assert_eq!(
+        (d.kind, d.message.as_str()),
+        (DiagnosticKind::Syntax, "the file is not UTF-8 text")
+    );
+    assert_eq!(d.position.map(|p| (p.line, p.column)), Some((2, 15)));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn byte_order_marks_and_windows_line_ends_are_accepted() {
+    let text = "\u{feff}assessment:\r\n  program: Windows Mentors\r\nanswers:\r\n  B.1.1: met\r\n";
+    let a = Assessment::from_yaml_str(text).unwrap();
+    assert_eq!(a.program(), "Windows Mentors");
+    assert_eq!(a.answer("B.1.1"), Some(qbm::Answer::Met));
+    let policy = format!("\u{feff}{}", policy(2, 2).replace('\n', "\r\n"));
+    assert_eq!(Policy::from_yaml_str(&policy).unwrap().items().len(), 2);
+}
+
+#[test]
+fn empty_and_several_documents_and_tabs_are_refused() {
+    for (text, want) in [
+        ("", "the document is empty"),
+        ("   \n# only a comment\n", "the document is empty"),
+        (
+            "assessment: {program: A}\n---\nassessment: {program: B}\n",
+            "more than one YAML document",
+        ),
+        ("assessment:\n\tprogram: A\n", "tab"),
+    ] {
+        let e = Assessment::from_yaml_str(text).unwrap_err();
+        assert_eq!(kind(&e), DiagnosticKind::Syntax, "{text:?}");
+        assert!(e.to_string().contains(want), "{text:?}: {e}");
+    }
+}
+
+#[test]
+fn numbers_out_of_range_are_refused() {
+    let answers = [
+        ("B.3.1: .nan", "expected a finite number"),
+        ("B.3.1: .inf", "finite"),
+        ("B.3.1: -.inf", "finite"),
+    ];
+    for (answer, want) in answers {
+        let e = Assessment::from_yaml_str(&format!("{HEAD}answers: {{{answer}}}\n")).unwrap_err();
+        assert!(e.to_string().contains(want), "{answer}: {e}");
+    }
+    let bad_policies = [
+        ("rank: 0,", "rank: -1,", "expected u32"),
+        ("rank: 0,", "rank: 99999999999,", "expected u32"),
+        ("rank: 0,", "rank: .nan,", "invalid type"),
+    ];
+    for (from, to, want) in bad_policies {
+        let text = policy(1, 1).replace(from, to);
+        let e = Policy::from_yaml_str(&text).unwrap_err();
+        assert!(e.to_string().contains(want), "{to}: {e}");
+    }
+    let text = policy(1, 1).replace(
+        "levels:\n",
+        "facts: [{id: n, title: N, type: number, min: .nan}]\nlevels:\n",
+    );
+    let e = Policy::from_yaml_str(&text).unwrap_err();
+    assert!(
+        e.to_string().contains("`min` is not a finite number"),
+        "{e}"
+    );
+    let text = policy(3, 1).replace(
+        "title: L}",
+        "title: L, requires: [{met_at_least: {percent: .nan, of: {kind: k}}}]}",
+    );
+    let e = Policy::from_yaml_str(&text).unwrap_err();
+    assert!(
+        e.to_string().contains("percent NaN is outside 0 to 100"),
+        "{e}"
+    );
+}
+
+#[test]
+fn errors_never_echo_unbounded_input() {
+    let long = "x".repeat(5000);
+    let e = Assessment::from_yaml_str(&format!("{HEAD}answers: {{B.1.1: {long}}}\n")).unwrap_err();
+    assert!(e.to_string().len() < 300, "{e}");
+    let e = Policy::from_yaml_str(&policy(1, 1).replace("rank: 0,", &format!("rank: {long},")))
+        .unwrap_err();
+    assert!(e.to_string().len() < 400, "{e}");
+    let e =
+        Assessment::from_yaml_str(&format!("assessment: {{program: P, {long}: 1}}\n")).unwrap_err();
+    assert!(e.to_string().len() < 400, "{e}");
+}
