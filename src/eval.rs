@@ -4,10 +4,11 @@
 use serde::Serialize;
 
 use crate::assessment::{Answer, Assessment};
+use crate::bitset::BitSet;
 use crate::error::{Diagnostic, DiagnosticKind as K, Diagnostics, EvalError, quote};
 use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, StandardId};
 use crate::policy::{FactType, Policy};
-use crate::requirement::{ItemRule, Req, Requirement};
+use crate::requirement::{FactTest, ItemRule, Req, Requirement};
 use crate::suggest::did_you_mean;
 use crate::value::Value;
 use crate::yaml::key_path;
@@ -275,6 +276,72 @@ pub struct Evaluation {
     pub unanswered: Vec<ItemId>,
 }
 
+/// The lean result of an evaluation: the level and the benefits, nothing
+/// explained. [`Policy::decide`] gives the same level and benefits as
+/// [`Policy::evaluate`], faster.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Decision {
+    /// The policy and exact version used.
+    pub policy: PolicyRef,
+    /// The highest level whose requirements hold; `None` for a non-member.
+    pub level: Option<LevelSummary>,
+    /// The benefits that level earns.
+    pub benefits: Vec<GrantedBenefit>,
+}
+
+/// How many threads a batch evaluation uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Threads {
+    /// The calling thread alone.
+    One,
+    /// One per core the machine offers.
+    All,
+    /// This many (at least one).
+    Exactly(std::num::NonZeroUsize),
+}
+
+impl Threads {
+    fn count(self) -> usize {
+        match self {
+            Threads::One => 1,
+            Threads::All => {
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            }
+            Threads::Exactly(n) => n.get(),
+        }
+    }
+}
+
+/// Applies `f` to every assessment on `threads` threads; results in input order.
+fn batch<T: Send>(
+    assessments: &[Assessment],
+    threads: Threads,
+    f: impl Fn(&Assessment) -> T + Sync,
+) -> Vec<T> {
+    let n = threads.count().min(assessments.len()).max(1);
+    if n == 1 {
+        return assessments.iter().map(&f).collect();
+    }
+    let chunk = assessments.len().div_ceil(n);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = assessments
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<T>>()))
+            .collect();
+        let mut out = Vec::with_capacity(assessments.len());
+        for h in handles {
+            // A worker only evaluates, which does not panic; should one, its
+            // panic is passed on rather than hidden.
+            match h.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}
+
 /// One item's answer as evaluation sees it.
 #[derive(Clone, Copy, Debug)]
 struct ItemState {
@@ -284,6 +351,12 @@ struct ItemState {
 }
 
 impl ItemState {
+    const BLANK: ItemState = ItemState {
+        answer: None,
+        threshold: None,
+        met: false,
+    };
+
     fn applies(&self) -> bool {
         !matches!(self.answer, Some(Answer::NotApplicable))
     }
@@ -301,6 +374,10 @@ struct Bound<'p> {
     policy: &'p Policy,
     items: Vec<ItemState>,
     facts: Vec<Option<Value>>,
+    /// Items met; items that apply (not answered not applicable); items unanswered.
+    met: BitSet,
+    applies: BitSet,
+    unanswered: BitSet,
 }
 
 impl Policy {
@@ -332,6 +409,56 @@ impl Policy {
         self.check_policy(assessment)?;
         let bound = self.bind(assessment, Binding::Strict)?;
         Ok(bound.evaluate(assessment.program.clone()))
+    }
+
+    /// The level and benefits alone, for hot paths: the same level and
+    /// benefits as [`Policy::evaluate`], with no explanation, scorecard or plan.
+    ///
+    /// # Errors
+    ///
+    /// As [`Policy::evaluate`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let policy = qbm::Policy::builtin()?;
+    /// let a = qbm::Assessment::new("P").with_fact("application_submitted", true).with_fact("direct_youth_mentoring", true);
+    /// let d = policy.decide(&a)?;
+    /// assert_eq!(d.level.map(|l| l.id.to_string()).as_deref(), Some("affiliate"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide(&self, assessment: &Assessment) -> Result<Decision, EvalError> {
+        self.check_policy(assessment)?;
+        Ok(self.bind(assessment, Binding::Strict)?.decide())
+    }
+
+    /// Evaluates many assessments, on several threads when asked; the results
+    /// are in the order of the input.
+    ///
+    /// ```
+    /// use qbm::{Assessment, Policy, Threads};
+    ///
+    /// let policy = Policy::builtin()?;
+    /// let many = vec![Assessment::new("A"), Assessment::new("B")];
+    /// let results = policy.evaluate_batch(&many, Threads::All);
+    /// assert_eq!(results[1].as_ref().map(|e| e.program.as_str()).ok(), Some("B"));
+    /// # Ok::<(), qbm::LoadError>(())
+    /// ```
+    pub fn evaluate_batch(
+        &self,
+        assessments: &[Assessment],
+        threads: Threads,
+    ) -> Vec<Result<Evaluation, EvalError>> {
+        batch(assessments, threads, |a| self.evaluate(a))
+    }
+
+    /// [`Policy::decide`] for many assessments, as [`Policy::evaluate_batch`].
+    pub fn decide_batch(
+        &self,
+        assessments: &[Assessment],
+        threads: Threads,
+    ) -> Vec<Result<Decision, EvalError>> {
+        batch(assessments, threads, |a| self.decide(a))
     }
 
     /// Evaluates the part of an assessment this policy can use: answers and
@@ -455,7 +582,7 @@ impl Policy {
                 }
             }
         }
-        let mut items = Bound::empty(self).items;
+        let mut items = vec![ItemState::BLANK; self.items.len()];
         for (id, answer) in &a.answers {
             let path = key_path("answers", id.as_str());
             let Some(&ii) = self.item_index.get(id) else {
@@ -526,11 +653,7 @@ impl Policy {
             }
         }
         if errors.is_empty() || binding == Binding::Lenient {
-            Ok(Bound {
-                policy: self,
-                items,
-                facts,
-            })
+            Ok(Bound::new(self, items, facts))
         } else {
             errors.sort_by_key(|d| d.position);
             Err(EvalError::Invalid(Diagnostics(errors)))
@@ -539,17 +662,115 @@ impl Policy {
 }
 
 impl<'p> Bound<'p> {
-    fn empty(policy: &'p Policy) -> Self {
-        let blank = ItemState {
-            answer: None,
-            threshold: None,
-            met: false,
+    fn fact_status(&self, fact: usize, test: &FactTest) -> Status {
+        match self.facts.get(fact) {
+            Some(Some(v)) if test.holds(v) => Status::Met,
+            Some(Some(_)) => Status::Unmet,
+            _ => Status::Unanswered,
+        }
+    }
+
+    /// The status of a requirement alone: the lean path, with no explanation
+    /// built and nothing allocated.
+    fn status(&self, r: &Requirement, memo: &mut [Option<Status>]) -> Status {
+        match &r.kind {
+            Req::All(list) => at_least_of(list.len(), list.iter().map(|c| self.status(c, memo))),
+            Req::AtLeast(n, list) => at_least_of(*n, list.iter().map(|c| self.status(c, memo))),
+            Req::Not(inner) => match self.status(inner, memo) {
+                Status::Met => Status::Unmet,
+                _ => Status::Met,
+            },
+            Req::Fact { fact, test } => self.fact_status(*fact, test),
+            Req::Met(i) => match self.items.get(*i) {
+                Some(s) if !s.applies() || s.met => Status::Met,
+                Some(s) if s.answer.is_none() => Status::Unanswered,
+                _ => Status::Unmet,
+            },
+            Req::Items { bits, rule, .. } => rule.status(
+                self.met.and_count(bits),
+                self.applies.and_count(bits),
+                self.unanswered.and_count(bits),
+            ),
+            Req::Level(l) => self.level_status(*l, memo),
+        }
+    }
+
+    /// The status of level `l`, memoised; levels refer to each other without cycles.
+    fn level_status(&self, l: usize, memo: &mut [Option<Status>]) -> Status {
+        if let Some(Some(done)) = memo.get(l) {
+            return *done;
+        }
+        let status = match self.policy.levels.get(l) {
+            Some(level) => at_least_of(
+                level.requires.len(),
+                level.requires.iter().map(|r| self.status(r, memo)),
+            ),
+            None => Status::Unmet,
         };
+        if let Some(slot) = memo.get_mut(l) {
+            *slot = Some(status);
+        }
+        status
+    }
+
+    /// The level and benefits alone.
+    fn decide(&self) -> Decision {
+        let p = self.policy;
+        // Policies have few levels; a fixed array keeps the lean path free of
+        // allocation, with a vector for the rare policy with more.
+        let mut small = [None; 16];
+        let mut large;
+        let memo: &mut [Option<Status>] = match small.get_mut(..p.levels.len()) {
+            Some(m) => m,
+            None => {
+                large = vec![None; p.levels.len()];
+                &mut large
+            }
+        };
+        let reached = (0..p.levels.len())
+            .rev()
+            .find(|&l| self.level_status(l, memo) == Status::Met);
+        Decision {
+            policy: PolicyRef {
+                name: p.name.clone(),
+                version: p.version.clone(),
+            },
+            level: reached.and_then(|l| self.summary(l)),
+            benefits: reached.map(|l| self.benefits(l)).unwrap_or_default(),
+        }
+    }
+
+    fn new(policy: &'p Policy, items: Vec<ItemState>, facts: Vec<Option<Value>>) -> Self {
+        let n = items.len();
+        let (mut met, mut applies, mut unanswered) =
+            (BitSet::new(n), BitSet::new(n), BitSet::new(n));
+        for (i, s) in items.iter().enumerate() {
+            if s.met {
+                met.insert(i);
+            }
+            if s.applies() {
+                applies.insert(i);
+            }
+            if s.answer.is_none() {
+                unanswered.insert(i);
+            }
+        }
         Bound {
             policy,
-            items: vec![blank; policy.items.len()],
-            facts: vec![None; policy.facts.len()],
+            items,
+            facts,
+            met,
+            applies,
+            unanswered,
         }
+    }
+
+    fn empty(policy: &'p Policy) -> Self {
+        Bound::new(
+            policy,
+            vec![ItemState::BLANK; policy.items.len()],
+            vec![None; policy.facts.len()],
+        )
     }
 
     fn evaluate(&self, program: String) -> Evaluation {
@@ -649,12 +870,8 @@ impl<'p> Bound<'p> {
                 (status, Detail::Not, vec![child])
             }
             Req::Fact { fact, test } => {
+                let status = self.fact_status(*fact, test);
                 let actual = self.facts.get(*fact).cloned().flatten();
-                let status = match &actual {
-                    None => Status::Unanswered,
-                    Some(v) if test.holds(v) => Status::Met,
-                    Some(_) => Status::Unmet,
-                };
                 let id = self
                     .policy
                     .facts
@@ -718,13 +935,7 @@ impl<'p> Bound<'p> {
                 }
             }
         }
-        let status = if rule.holds(met, applicable) {
-            Status::Met
-        } else if rule.holds(met + unanswered.len(), applicable) {
-            Status::Unanswered
-        } else {
-            Status::Unmet
-        };
+        let status = rule.status(met, applicable, unanswered.len());
         let needed = rule.needed(applicable);
         (
             status,
@@ -946,11 +1157,16 @@ impl<'p> Bound<'p> {
 
 /// The status of "at least `needed` of these hold".
 fn at_least(needed: usize, statuses: &[Status]) -> Status {
-    let met = statuses.iter().filter(|s| **s == Status::Met).count();
-    let open = statuses
-        .iter()
-        .filter(|s| **s == Status::Unanswered)
-        .count();
+    at_least_of(needed, statuses.iter().copied())
+}
+
+/// The status of "at least `needed` of these hold", without collecting them.
+fn at_least_of(needed: usize, statuses: impl Iterator<Item = Status>) -> Status {
+    let (met, open) = statuses.fold((0, 0), |(m, o), s| match s {
+        Status::Met => (m + 1, o),
+        Status::Unanswered => (m, o + 1),
+        Status::Unmet => (m, o),
+    });
     if met >= needed {
         Status::Met
     } else if met + open >= needed {

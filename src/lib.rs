@@ -75,6 +75,7 @@
 #![forbid(unsafe_code)]
 
 mod assessment;
+mod bitset;
 mod catalog;
 mod error;
 mod eval;
@@ -96,9 +97,9 @@ pub use assessment::{Answer, Assessment};
 pub use catalog::{Catalog, CatalogError};
 pub use error::{Diagnostic, DiagnosticKind, Diagnostics, EvalError, LoadError, Position};
 pub use eval::{
-    AnswerState, ConditionGap, Detail, Discount, Evaluation, GrantedBenefit, ImprovementPlan,
-    ItemGap, KindScore, LevelOutcome, LevelSummary, PolicyRef, Quantity, RequirementOutcome,
-    StandardGaps, StandardScore, Status,
+    AnswerState, ConditionGap, Decision, Detail, Discount, Evaluation, GrantedBenefit,
+    ImprovementPlan, ItemGap, KindScore, LevelOutcome, LevelSummary, PolicyRef, Quantity,
+    RequirementOutcome, StandardGaps, StandardScore, Status, Threads,
 };
 pub use id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
 pub use impact::{

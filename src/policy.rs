@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
+use crate::bitset::BitSet;
 use crate::error::{Diagnostic, DiagnosticKind as K, Diagnostics, LoadError, quote};
 use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
 use crate::limits::{Limits, read_text};
@@ -1324,6 +1325,7 @@ impl<'m> Builder<'m> {
                 let sel = r.all_met.as_ref()?;
                 let items = self.select(ctx, sel, &key_path(path, "all_met"))?;
                 Req::Items {
+                    bits: BitSet::of(ctx.items.len(), &items),
                     items,
                     rule: ItemRule::All,
                     scope: describe_selector(sel),
@@ -1387,6 +1389,7 @@ impl<'m> Builder<'m> {
             }
         };
         Some(Req::Items {
+            bits: BitSet::of(ctx.items.len(), &items),
             items,
             rule,
             scope: describe_selector(&c.of),
@@ -1714,7 +1717,9 @@ fn describe(kind: &Req, r: &RawRequirement, ctx: &Ctx<'_>) -> String {
                 r.met.as_deref().unwrap_or_default()
             )
         }
-        Req::Items { rule, scope, items } => match rule {
+        Req::Items {
+            rule, scope, items, ..
+        } => match rule {
             ItemRule::All => format!("every item of {scope} is met ({} items)", items.len()),
             ItemRule::Count(n) => format!("at least {n} items of {scope} are met"),
             ItemRule::Percent(p) => {

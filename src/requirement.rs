@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::bitset::BitSet;
+use crate::eval::Status;
 use crate::value::Value;
 
 /// One requirement of a level, as checked at load time.
@@ -69,9 +71,11 @@ pub(crate) enum Req {
         test: FactTest,
     },
     Met(usize),
-    /// INVARIANT: `items` is sorted, without repeats, and not empty.
+    /// INVARIANT: `items` is sorted, without repeats, and not empty; `bits`
+    /// holds the same indices.
     Items {
         items: Vec<usize>,
+        bits: BitSet,
         rule: ItemRule,
         scope: String,
     },
@@ -129,6 +133,17 @@ impl ItemRule {
             ItemRule::Count(n) => met >= n,
             #[allow(clippy::cast_precision_loss)]
             ItemRule::Percent(p) => (met as f64) * 100.0 >= p * (applicable as f64),
+        }
+    }
+
+    /// The status of the rule given counts of met, applicable and unanswered items.
+    pub(crate) fn status(self, met: usize, applicable: usize, unanswered: usize) -> Status {
+        if self.holds(met, applicable) {
+            Status::Met
+        } else if self.holds(met + unanswered, applicable) {
+            Status::Unanswered
+        } else {
+            Status::Unmet
         }
     }
 

@@ -76,11 +76,11 @@ fn evaluate_inputs() {
         let Ok(text) = std::str::from_utf8(&data) else {
             continue;
         };
-        if let Ok(a) = Assessment::from_yaml_str(text) {
-            if let Ok(e) = policy.evaluate(&a) {
-                evaluated += 1;
-                let _ = e.to_string();
-            }
+        if let Ok(a) = Assessment::from_yaml_str(text)
+            && let Ok(e) = policy.evaluate(&a)
+        {
+            evaluated += 1;
+            let _ = e.to_string();
         }
     }
     assert!(evaluated > 0, "no kept input evaluates");

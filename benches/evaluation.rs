@@ -1,0 +1,201 @@
+//! Criterion benches: loading, parsing, evaluating (full and lean) against a
+//! hand-written floor, batches, the change report, and scaling with policy
+//! size. Run with `cargo bench --bench evaluation`; README "Performance"
+//! lists the figures.
+
+// Benches fail by panicking on a broken setup; library-code lints do not apply.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod floor;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use qbm::{Answer, Assessment, Catalog, EMBEDDED, ImpactOptions, ImpactReport, Policy, Threads};
+
+const SAMPLES: [&str; 5] = [
+    "non-member",
+    "grassroots-affiliate",
+    "associate-partner",
+    "near-partner",
+    "partner",
+];
+
+fn sample(name: &str) -> (String, Assessment) {
+    let path = format!(
+        "{}/examples/assessments/{name}.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let a = Assessment::from_yaml_str(&text).unwrap();
+    (text, a)
+}
+
+/// A small deterministic generator, so that every run measures the same inputs.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// `n` assessments of the given policy: the Partner sample with answers and
+/// facts changed at random, so that every level is reached.
+fn generated(policy: &Policy, n: usize) -> Vec<Assessment> {
+    let (_, base) = sample("partner");
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    (0..n)
+        .map(|i| {
+            let mut a = Assessment::new(format!("generated {i}"));
+            for (id, v) in base.facts() {
+                if rng.below(20) == 0 {
+                    continue;
+                }
+                a.set_fact(id.as_str(), v.clone());
+            }
+            for item in policy.items() {
+                let answer = match (rng.below(10), item.threshold()) {
+                    (0, _) => continue,
+                    (1, _) => Answer::NotMet,
+                    (2, _) => Answer::InProgress,
+                    (_, Some(t)) => Answer::Number(t.at_least + rng.below(3) as f64 - 1.0),
+                    (_, None) => Answer::Met,
+                };
+                a.set_answer(item.id().as_str(), answer);
+            }
+            a
+        })
+        .collect()
+}
+
+/// A policy of `n` items over `n / 10` standards, with the rule shapes MMP uses.
+fn sized_policy(n: usize) -> Policy {
+    let mut s = String::from(
+        "policy: {name: sized, version: 1.0.0, title: Sized}\nkinds: [{id: benchmark, title: B}, {id: enhancement, title: E}]\n\
+         facts: [{id: applied, title: A, type: boolean}, {id: months, title: M, type: number}]\nstandards:\n",
+    );
+    for st in 0..n / 10 {
+        s.push_str(&format!("  - id: s{st}\n    title: S{st}\n    items:\n"));
+        for i in 0..10 {
+            let kind = if i < 7 { "benchmark" } else { "enhancement" };
+            s.push_str(&format!(
+                "      - {{id: I{st}.{i}, kind: {kind}, title: T, question: Q}}\n"
+            ));
+        }
+    }
+    s.push_str(
+        "sets: [{id: designated, title: D, select: {kind: benchmark}}]\nlevels:\n\
+         - {id: one, rank: 1, title: One, requires: [{fact: applied, equals: true}]}\n\
+         - {id: two, rank: 2, title: Two, requires: [{level: one}, {fact: months, at_least: 12}, {met_at_least: {percent: 50, of: {kind: benchmark}}}]}\n\
+         - {id: three, rank: 3, title: Three, requires: [{level: two}, {all_met: {set: designated}}, {met_at_least: {count: 3, of: {kind: enhancement}}}]}\n\
+         benefits: [{id: b1, title: B1, min_level: one}, {id: b2, title: B2, min_level: two, priority_from: three}, {id: b3, title: B3, min_level: three, quantity: {amount: 4, unit: vouchers}}]\n",
+    );
+    Policy::from_yaml_str(&s.replace("\n- {", "\n  - {")).unwrap()
+}
+
+fn loading(c: &mut Criterion) {
+    let mut g = c.benchmark_group("load");
+    g.bench_function("embedded policy from YAML", |b| {
+        b.iter(|| Policy::from_yaml_str(black_box(EMBEDDED[1].yaml)).unwrap())
+    });
+    let (text, _) = sample("partner");
+    g.bench_function("assessment from YAML (partner sample)", |b| {
+        b.iter(|| Assessment::from_yaml_str(black_box(&text)).unwrap())
+    });
+    g.finish();
+}
+
+fn evaluating(c: &mut Criterion) {
+    let policy = Policy::builtin().unwrap();
+    let mut g = c.benchmark_group("evaluate");
+    for name in SAMPLES {
+        let (_, a) = sample(name);
+        g.bench_with_input(BenchmarkId::new("full", name), &a, |b, a| {
+            b.iter(|| policy.evaluate(black_box(a)).unwrap())
+        });
+        g.bench_with_input(BenchmarkId::new("lean", name), &a, |b, a| {
+            b.iter(|| policy.decide(black_box(a)).unwrap())
+        });
+        g.bench_with_input(BenchmarkId::new("hand-written floor", name), &a, |b, a| {
+            b.iter(|| floor::evaluate(black_box(a)))
+        });
+    }
+    g.finish();
+}
+
+fn batches(c: &mut Criterion) {
+    let policy = Policy::builtin().unwrap();
+    let many = generated(&policy, 10_000);
+    let mut g = c.benchmark_group("batch of 10000");
+    g.throughput(Throughput::Elements(many.len() as u64));
+    g.sample_size(10);
+    for (name, threads) in [("1 thread", Threads::One), ("all threads", Threads::All)] {
+        g.bench_function(BenchmarkId::new("full", name), |b| {
+            b.iter(|| policy.evaluate_batch(black_box(&many), threads))
+        });
+        g.bench_function(BenchmarkId::new("lean", name), |b| {
+            b.iter(|| policy.decide_batch(black_box(&many), threads))
+        });
+    }
+    g.finish();
+}
+
+fn change_report(c: &mut Criterion) {
+    let catalog = Catalog::builtin().unwrap();
+    let versions: Vec<&Policy> = catalog.policies().collect();
+    let many = generated(versions[1], 10_000);
+    let options = ImpactOptions {
+        generated: 0,
+        ..ImpactOptions::default()
+    };
+    let mut g = c.benchmark_group("change report");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(20));
+    g.bench_function("1.0.0 -> 2.0.0 over 10000 assessments", |b| {
+        b.iter(|| ImpactReport::compare(versions[0], versions[1], black_box(&many), &options))
+    });
+    g.finish();
+}
+
+fn scaling(c: &mut Criterion) {
+    let mut g = c.benchmark_group("policy size");
+    for n in [50, 500, 5000] {
+        let policy = sized_policy(n);
+        let mut a = Assessment::new("P")
+            .with_fact("applied", true)
+            .with_fact("months", 24);
+        for item in policy.items() {
+            a.set_answer(item.id().as_str(), Answer::Met);
+        }
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("full", n), &a, |b, a| {
+            b.iter(|| policy.evaluate(black_box(a)).unwrap())
+        });
+        g.bench_with_input(BenchmarkId::new("lean", n), &a, |b, a| {
+            b.iter(|| policy.decide(black_box(a)).unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    loading,
+    evaluating,
+    batches,
+    change_report,
+    scaling
+);
+criterion_main!(benches);
