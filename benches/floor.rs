@@ -44,7 +44,22 @@ fn text<'a>(a: &'a Assessment, fact: &str) -> &'a str {
     }
 }
 
-/// Evaluates `a` by MMP 2.0.0's rules, written out by hand.
+/// Whole months from a `YYYY-MM-DD` start date to the assessment's date.
+fn months_since(a: &Assessment, fact: &str) -> Option<f64> {
+    let Some(Value::Text(start)) = a.fact(fact) else {
+        return None;
+    };
+    let end = a.as_of()?;
+    let part = |s: &str, r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<i64>().ok());
+    let (y, m, d) = (part(start, 0..4)?, part(start, 5..7)?, part(start, 8..10)?);
+    let months = (i64::from(end.year()) - y) * 12 + (i64::from(end.month()) - m)
+        - i64::from(i64::from(end.day()) < d);
+    Some(months.max(0) as f64)
+}
+
+/// Evaluates `a` by MMP 2.0.0's rules, written out by hand. Membership over
+/// time (reversion, renewal) is not part of the floor: it decides the level
+/// the answers qualify for.
 pub fn evaluate(a: &Assessment) -> FloorResult {
     let mut unmet = Vec::new();
     for id in DESIGNATED {
@@ -68,7 +83,9 @@ pub fn evaluate(a: &Assessment) -> FloorResult {
     let assessment = text(a, "self_assessment");
     let associate = affiliate
         && flag(a, "formal_program")
-        && number(a, "months_operating").is_some_and(|m| m >= 12.0)
+        && number(a, "months_operating")
+            .or_else(|| months_since(a, "started_on"))
+            .is_some_and(|m| m >= 12.0)
         && flag(a, "matches_completed_minimum_cycle")
         && (assessment == "in_progress" || assessment == "completed");
     let partner = associate

@@ -6,23 +6,35 @@
 //! cargo run --example evaluate -- examples/assessments/partner.yaml
 //! cargo run --example evaluate -- --json path/to/assessment.yaml
 //! cargo run --example evaluate -- --policy my-policy.yaml my-assessment.yaml
+//! cargo run --example evaluate -- --as-of 2026-12-04 examples/assessments/partner.yaml
 //! ```
+//!
+//! `--as-of` evaluates as of that date instead of the date the assessment
+//! carries: months in operation, transitional levels and renewal are counted
+//! to it.
 
 use std::process::ExitCode;
 
 use qbm::{Assessment, Catalog, Policy};
 
 const SAMPLE: &str = include_str!("assessments/near-partner.yaml");
-const USAGE: &str = "usage: evaluate [--json] [--policy POLICY.yaml] [ASSESSMENT.yaml]";
+const USAGE: &str =
+    "usage: evaluate [--json] [--as-of YYYY-MM-DD] [--policy POLICY.yaml] [ASSESSMENT.yaml]";
 
 fn main() -> ExitCode {
     let mut json = false;
     let mut policy_path = None;
     let mut assessment_path = None;
+    let mut as_of: Option<qbm::Date> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--json" => json = true,
+            "--as-of" => match args.next().map(|d| d.parse::<qbm::Date>()) {
+                Some(Ok(d)) => as_of = Some(d),
+                Some(Err(e)) => return fail(&e.to_string()),
+                None => return fail(USAGE),
+            },
             "--policy" => match args.next() {
                 Some(p) => policy_path = Some(p),
                 None => return fail(USAGE),
@@ -58,9 +70,10 @@ fn main() -> ExitCode {
         Some(p) => Assessment::from_path(p),
         None => Assessment::from_yaml_named(SAMPLE, "examples/assessments/near-partner.yaml"),
     };
-    let assessment = match assessment {
-        Ok(a) => a,
-        Err(e) => return fail(&e.to_string()),
+    let assessment = match (assessment, as_of) {
+        (Ok(a), Some(date)) => a.dated(date),
+        (Ok(a), None) => a,
+        (Err(e), _) => return fail(&e.to_string()),
     };
     let evaluation = match catalog.evaluate(&assessment) {
         Ok(e) => e,

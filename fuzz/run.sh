@@ -24,11 +24,10 @@ for t in "${targets[@]}"; do
   cp tests/fixtures/invalid/*.yaml "$corpus"/ 2>/dev/null || true
   cp "$keep"/* "$corpus"/ 2>/dev/null || true
   cargo fuzz run "$t" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 2>&1 | tail -n 25
-  # Keep the smallest set of inputs that covers what the corpus covers
-  # (libFuzzer's merge copies into the first directory only inputs that add
-  # coverage).
+  # Keep a small set of inputs covering every edge the corpus covers
+  # (set-cover merge over edges alone, hit counts left out).
   rm -rf "$keep.new" && mkdir -p "$keep.new"
-  cargo fuzz run "$t" "$keep.new" "$corpus" -- -merge=1 >/dev/null 2>&1
+  cargo fuzz run "$t" "$keep.new" "$corpus" -- -set_cover_merge=1 -use_counters=0 -max_len=65536 >/dev/null 2>&1
   rm -rf "$keep" && mv "$keep.new" "$keep"
   echo "$t: kept $(ls "$keep" | wc -l) inputs in $keep"
 done

@@ -5,10 +5,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::date::Date;
 use crate::error::{DiagnosticKind as K, Diagnostics, LoadError, quote};
-use crate::id::{FactId, ItemId};
+use crate::id::{FactId, ItemId, LevelId};
 use crate::limits::{Limits, read_text};
-use crate::raw::{RawAssessment, RawAssessmentHeader};
+use crate::raw::{RawAssessment, RawAssessmentHeader, RawHeldMembership};
 use crate::suggest::did_you_mean;
 use crate::value::Value;
 use crate::yaml::{self, SourceMap, key_path};
@@ -58,6 +59,17 @@ impl Answer {
     }
 }
 
+/// The level a program holds, and since when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldMembership {
+    /// The level held.
+    pub level: LevelId,
+    /// When it was granted.
+    pub granted_on: Date,
+    /// When it was last renewed, if since it was granted.
+    pub renewed_on: Option<Date>,
+}
+
 /// A program's self-assessment: who it is, which policy it answered, its
 /// facts and its answers.
 ///
@@ -76,6 +88,8 @@ impl Answer {
 #[derive(Clone, Debug)]
 pub struct Assessment {
     pub(crate) program: String,
+    pub(crate) as_of: Option<Date>,
+    pub(crate) membership: Option<HeldMembership>,
     pub(crate) policy: Option<String>,
     pub(crate) version: Option<semver::VersionReq>,
     pub(crate) facts: BTreeMap<FactId, Value>,
@@ -88,6 +102,8 @@ impl Assessment {
     pub fn new(program: impl Into<String>) -> Self {
         Self {
             program: program.into(),
+            as_of: None,
+            membership: None,
             policy: None,
             version: None,
             facts: BTreeMap::new(),
@@ -102,6 +118,39 @@ impl Assessment {
         self.policy = Some(name.into());
         self.version = Some(version);
         self
+    }
+
+    /// Dates the assessment: the day its answers describe, and the day
+    /// [`Policy::evaluate`](crate::Policy::evaluate) evaluates it as of.
+    pub fn dated(mut self, as_of: Date) -> Self {
+        self.as_of = Some(as_of);
+        self
+    }
+
+    /// Records the level the program holds and when it was granted (and last
+    /// renewed), for terms, reversion and renewal.
+    pub fn holding(
+        mut self,
+        level: impl Into<String>,
+        granted_on: Date,
+        renewed_on: Option<Date>,
+    ) -> Self {
+        self.membership = Some(HeldMembership {
+            level: LevelId::new(level),
+            granted_on,
+            renewed_on,
+        });
+        self
+    }
+
+    /// The day the assessment describes, if dated.
+    pub fn as_of(&self) -> Option<Date> {
+        self.as_of
+    }
+
+    /// The level the program holds, if recorded.
+    pub fn membership(&self) -> Option<&HeldMembership> {
+        self.membership.as_ref()
     }
 
     /// Sets a program fact.
@@ -277,6 +326,12 @@ impl Assessment {
             return Err(LoadError::Invalid(Diagnostics(errors)));
         }
         Ok(Self {
+            as_of: raw.assessment.as_of,
+            membership: raw.assessment.membership.map(|m| HeldMembership {
+                level: LevelId::new(m.level),
+                granted_on: m.granted_on,
+                renewed_on: m.renewed_on,
+            }),
             program: raw.assessment.program,
             policy: raw.assessment.policy,
             version: raw.assessment.version,
@@ -308,6 +363,12 @@ impl Assessment {
         let raw = RawAssessment {
             assessment: RawAssessmentHeader {
                 program: self.program.clone(),
+                as_of: self.as_of,
+                membership: self.membership.as_ref().map(|m| RawHeldMembership {
+                    level: m.level.to_string(),
+                    granted_on: m.granted_on,
+                    renewed_on: m.renewed_on,
+                }),
                 policy: self.policy.clone(),
                 version: self.version.clone(),
             },

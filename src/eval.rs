@@ -5,8 +5,10 @@ use serde::Serialize;
 
 use crate::assessment::{Answer, Assessment};
 use crate::bitset::BitSet;
+use crate::date::{Date, Period};
 use crate::error::{Diagnostic, DiagnosticKind as K, Diagnostics, EvalError, quote};
 use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, StandardId};
+use crate::membership::{self, Held, Membership};
 use crate::policy::{FactType, Policy};
 use crate::requirement::{FactTest, ItemRule, Req, Requirement};
 use crate::suggest::did_you_mean;
@@ -146,6 +148,13 @@ pub enum Detail {
         /// The level.
         level: LevelId,
     },
+    /// Time spent at a level.
+    Held {
+        /// The level that must have been held.
+        level: LevelId,
+        /// From when it has been held long enough, where known.
+        from: Option<Date>,
+    },
 }
 
 /// One requirement with its status and the values compared.
@@ -274,6 +283,10 @@ pub struct Evaluation {
     pub plan: Option<ImprovementPlan>,
     /// Items with no answer, counted as not met.
     pub unanswered: Vec<ItemId>,
+    /// When evaluated as of a date: the level that applies on it, its term,
+    /// and the next date that matters. `level` and `benefits` follow it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership: Option<Membership>,
 }
 
 /// The lean result of an evaluation: the level and the benefits, nothing
@@ -378,6 +391,9 @@ struct Bound<'p> {
     met: BitSet,
     applies: BitSet,
     unanswered: BitSet,
+    /// The date evaluated as of, and the level held, when known.
+    as_of: Option<Date>,
+    held: Option<Held>,
 }
 
 impl Policy {
@@ -407,7 +423,44 @@ impl Policy {
     /// ```
     pub fn evaluate(&self, assessment: &Assessment) -> Result<Evaluation, EvalError> {
         self.check_policy(assessment)?;
-        let bound = self.bind(assessment, Binding::Strict)?;
+        let bound = self.bind(assessment, Binding::Strict, assessment.as_of)?;
+        Ok(bound.evaluate(assessment.program.clone()))
+    }
+
+    /// Evaluates as of a date, whatever date the assessment carries: months
+    /// derived from dates, time spent at a level, transitional levels that
+    /// revert, and the renewal term, all counted to `as_of`. The result's
+    /// [`Evaluation::membership`] says which level applies on the date, why,
+    /// and the next date that matters.
+    ///
+    /// # Errors
+    ///
+    /// As [`Policy::evaluate`], and for dates in the assessment after `as_of`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use qbm::{Assessment, Date, MembershipState, Policy};
+    ///
+    /// let policy = Policy::builtin()?;
+    /// let granted: Date = "2026-03-31".parse()?;
+    /// let program = Assessment::new("Riverside Mentors")
+    ///     .with_fact("application_submitted", true)
+    ///     .with_fact("direct_youth_mentoring", true)
+    ///     .holding("affiliate", granted, None);
+    /// let e = policy.evaluate_on(&program, "2026-11-22".parse()?)?;
+    /// let m = e.membership.unwrap();
+    /// assert_eq!(m.state, MembershipState::Active);
+    /// assert_eq!(m.expires_on.map(|d| d.to_string()).as_deref(), Some("2029-03-31"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evaluate_on(
+        &self,
+        assessment: &Assessment,
+        as_of: Date,
+    ) -> Result<Evaluation, EvalError> {
+        self.check_policy(assessment)?;
+        let bound = self.bind(assessment, Binding::Strict, Some(as_of))?;
         Ok(bound.evaluate(assessment.program.clone()))
     }
 
@@ -429,7 +482,21 @@ impl Policy {
     /// ```
     pub fn decide(&self, assessment: &Assessment) -> Result<Decision, EvalError> {
         self.check_policy(assessment)?;
-        Ok(self.bind(assessment, Binding::Strict)?.decide())
+        Ok(self
+            .bind(assessment, Binding::Strict, assessment.as_of)?
+            .decide())
+    }
+
+    /// [`Policy::decide`] as of a date, as [`Policy::evaluate_on`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Policy::evaluate_on`].
+    pub fn decide_on(&self, assessment: &Assessment, as_of: Date) -> Result<Decision, EvalError> {
+        self.check_policy(assessment)?;
+        Ok(self
+            .bind(assessment, Binding::Strict, Some(as_of))?
+            .decide())
     }
 
     /// Evaluates many assessments, on several threads when asked; the results
@@ -466,7 +533,7 @@ impl Policy {
     /// the assessment's own policy and version are not checked. Comparing two
     /// versions of a policy over the same assessments needs exactly this.
     pub(crate) fn evaluate_projected(&self, assessment: &Assessment) -> Evaluation {
-        match self.bind(assessment, Binding::Lenient) {
+        match self.bind(assessment, Binding::Lenient, assessment.as_of) {
             Ok(bound) => bound.evaluate(assessment.program.clone()),
             // INVARIANT: a lenient binding reports nothing; an empty binding is the safe answer.
             Err(_) => Bound::empty(self).evaluate(assessment.program.clone()),
@@ -512,8 +579,69 @@ impl Policy {
         Ok(())
     }
 
-    fn bind(&self, a: &Assessment, binding: Binding) -> Result<Bound<'_>, EvalError> {
+    fn bind(
+        &self,
+        a: &Assessment,
+        binding: Binding,
+        as_of: Option<Date>,
+    ) -> Result<Bound<'_>, EvalError> {
         let mut errors: Vec<Diagnostic> = Vec::new();
+        let future = |path: &str, what: &str, d: Date| -> Option<Diagnostic> {
+            let as_of = as_of?;
+            (d > as_of).then(|| {
+                a.source.diag(
+                    K::InvalidValue,
+                    path,
+                    format!("{what} {d}, after the date evaluated as of ({as_of})"),
+                    Some("a date in an assessment cannot be in its future; check it, or evaluate as of a later date".into()),
+                )
+            })
+        };
+        let held = match &a.membership {
+            None => None,
+            Some(m) => match self.level_index.get(m.level.as_str()) {
+                None => {
+                    let hint = crate::suggest::did_you_mean_or_list(
+                        m.level.as_str(),
+                        "levels",
+                        self.levels.iter().map(|l| l.id().as_str()),
+                    );
+                    errors.push(a.source.diag(
+                        K::UnknownReference,
+                        "assessment.membership.level",
+                        format!("unknown level {}", quote(m.level.as_str())),
+                        hint,
+                    ));
+                    None
+                }
+                Some(&level) => {
+                    errors.extend(future(
+                        "assessment.membership.granted_on",
+                        "granted on",
+                        m.granted_on,
+                    ));
+                    if let Some(r) = m.renewed_on {
+                        errors.extend(future("assessment.membership.renewed_on", "renewed on", r));
+                        if r < m.granted_on {
+                            errors.push(a.source.diag(
+                                K::InvalidValue,
+                                "assessment.membership.renewed_on",
+                                format!(
+                                    "renewed on {r}, before the level was granted on {}",
+                                    m.granted_on
+                                ),
+                                None,
+                            ));
+                        }
+                    }
+                    Some(Held {
+                        level,
+                        granted: m.granted_on,
+                        renewed: m.renewed_on,
+                    })
+                }
+            },
+        };
         let mut facts: Vec<Option<Value>> = vec![None; self.facts.len()];
         for (id, value) in &a.facts {
             let path = key_path("facts", id.as_str());
@@ -555,6 +683,15 @@ impl Policy {
                         None
                     }
                 }
+                (FactType::Date, Value::Text(t)) => match t.parse::<Date>() {
+                    Err(e) => Some((
+                        K::AnswerType,
+                        format!("fact `{id}`: {e}"),
+                        Some("write dates as YYYY-MM-DD".to_owned()),
+                    )),
+                    Ok(d) => future(&path, &format!("fact `{id}` is"), d)
+                        .map(|d| (d.kind, d.message, d.hint)),
+                },
                 (FactType::Choice(values), Value::Text(t)) if values.contains(t) => None,
                 (FactType::Choice(values), Value::Text(t)) => Some((
                     K::AnswerType,
@@ -652,8 +789,28 @@ impl Policy {
                 };
             }
         }
+        // Facts derived from dates, where not given.
+        if let Some(as_of) = as_of {
+            for (fi, fact) in self.facts.iter().enumerate() {
+                let Some(src) = fact.months_since else {
+                    continue;
+                };
+                let since = match facts.get(src) {
+                    Some(Some(Value::Text(t))) => t.parse::<Date>().ok(),
+                    _ => None,
+                };
+                if let (Some(slot @ None), Some(since)) = (facts.get_mut(fi), since) {
+                    #[allow(clippy::cast_precision_loss)]
+                    let months = since.months_until(as_of) as f64;
+                    *slot = Some(Value::Number(months));
+                }
+            }
+        }
         if errors.is_empty() || binding == Binding::Lenient {
-            Ok(Bound::new(self, items, facts))
+            let mut bound = Bound::new(self, items, facts);
+            bound.as_of = as_of;
+            bound.held = held;
+            Ok(bound)
         } else {
             errors.sort_by_key(|d| d.position);
             Err(EvalError::Invalid(Diagnostics(errors)))
@@ -692,6 +849,29 @@ impl<'p> Bound<'p> {
                 self.unanswered.and_count(bits),
             ),
             Req::Level(l) => self.level_status(*l, memo),
+            Req::Held { level, period } => self.held_status(*level, *period).0,
+        }
+    }
+
+    /// Whether the level held meets "held `level` for at least `period`", and
+    /// from which date it does.
+    fn held_status(&self, level: usize, period: Period) -> (Status, Option<Date>) {
+        let (Some(as_of), Some(held)) = (self.as_of, self.held) else {
+            return (Status::Unanswered, None);
+        };
+        let rank = |l: usize| self.policy.levels.get(l).map(|x| x.rank());
+        match rank(held.level).cmp(&rank(level)) {
+            std::cmp::Ordering::Less => (Status::Unmet, None),
+            std::cmp::Ordering::Greater => (Status::Met, None),
+            std::cmp::Ordering::Equal => {
+                let from = held.granted.add(period);
+                let status = if from.is_some_and(|d| d <= as_of) {
+                    Status::Met
+                } else {
+                    Status::Unmet
+                };
+                (status, from)
+            }
         }
     }
 
@@ -727,9 +907,13 @@ impl<'p> Bound<'p> {
                 &mut large
             }
         };
-        let reached = (0..p.levels.len())
+        let qualified = (0..p.levels.len())
             .rev()
             .find(|&l| self.level_status(l, memo) == Status::Met);
+        let reached = match self.as_of {
+            Some(as_of) => membership::status(p, qualified, self.held, as_of).0,
+            None => qualified,
+        };
         Decision {
             policy: PolicyRef {
                 name: p.name.clone(),
@@ -762,6 +946,8 @@ impl<'p> Bound<'p> {
             met,
             applies,
             unanswered,
+            as_of: None,
+            held: None,
         }
     }
 
@@ -780,11 +966,36 @@ impl<'p> Bound<'p> {
             self.level(i, &mut memo);
         }
         let levels: Vec<LevelOutcome> = memo.into_iter().flatten().collect();
-        let reached = levels.iter().rposition(|l| l.status == Status::Met);
+        let qualified = levels.iter().rposition(|l| l.status == Status::Met);
+        let (reached, membership) = match self.as_of {
+            Some(as_of) => {
+                let (level, m) = membership::status(p, qualified, self.held, as_of);
+                (level, Some(m))
+            }
+            None => (qualified, None),
+        };
         let level = reached.and_then(|i| levels.get(i)).map(|l| l.level.clone());
         let benefits = reached.map(|i| self.benefits(i)).unwrap_or_default();
         let target = reached.map_or(0, |i| i + 1);
-        let plan = levels.get(target).map(|t| self.plan(t, &levels));
+        let expired = membership
+            .as_ref()
+            .filter(|m| m.state == membership::MembershipState::Expired);
+        let plan = match (expired, qualified.and_then(|q| levels.get(q))) {
+            // An expired membership needs renewing before anything else.
+            (Some(m), Some(q)) => Some(ImprovementPlan {
+                target: q.level.clone(),
+                conditions: vec![ConditionGap {
+                    requirement: format!(
+                        "renew the membership: its term ended on {}",
+                        m.expires_on.map_or_else(String::new, |d| d.to_string())
+                    ),
+                    fact: None,
+                    actual: None,
+                }],
+                standards: Vec::new(),
+            }),
+            _ => levels.get(target).map(|t| self.plan(t, &levels)),
+        };
         let unanswered = p
             .items
             .iter()
@@ -804,6 +1015,7 @@ impl<'p> Bound<'p> {
             scorecard: self.scorecard(),
             plan,
             unanswered,
+            membership,
         }
     }
 
@@ -899,6 +1111,16 @@ impl<'p> Bound<'p> {
                     .map(|x| x.id().clone())
                     .unwrap_or_else(|| LevelId::new(""));
                 (status, Detail::Level { level: id }, Vec::new())
+            }
+            Req::Held { level, period } => {
+                let (status, from) = self.held_status(*level, *period);
+                let id = self
+                    .policy
+                    .levels
+                    .get(*level)
+                    .map(|x| x.id().clone())
+                    .unwrap_or_else(|| LevelId::new(""));
+                (status, Detail::Held { level: id, from }, Vec::new())
             }
         };
         RequirementOutcome {
@@ -1113,6 +1335,11 @@ impl<'p> Bound<'p> {
                 requirement: r.requirement.clone(),
                 fact: Some(fact.clone()),
                 actual: actual.clone(),
+            }),
+            Detail::Held { .. } => conditions.push(ConditionGap {
+                requirement: r.requirement.clone(),
+                fact: None,
+                actual: None,
             }),
             Detail::Level { level } => {
                 conditions.push(ConditionGap {

@@ -458,6 +458,21 @@ fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
             Bump::Major,
         );
     }
+    if old.renewal() != new.renewal() {
+        let effect = match (old.renewal(), new.renewal()) {
+            (None, Some(_)) => Bump::Major,
+            (Some(_), None) => Bump::Minor,
+            (Some(a), Some(b)) if shorter(b.every, a.every) => Bump::Major,
+            _ => Bump::Minor,
+        };
+        push(
+            Subject::Policy,
+            new.name(),
+            ChangeKind::Changed,
+            "renewal term".into(),
+            effect,
+        );
+    }
     if old.title() != new.title() || old.description() != new.description() {
         push(
             Subject::Policy,
@@ -725,13 +740,28 @@ fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
                 if o.title() != n.title() || o.description() != n.description() {
                     what.push("title or description");
                 }
+                // A level that lasts less, or newly lapses, can cost a program its level.
+                let mut effect = Bump::Patch;
+                if o.time_limit() != n.time_limit() {
+                    what.push("time limit");
+                    effect = match (o.time_limit(), n.time_limit()) {
+                        (None, Some(_)) => Bump::Major,
+                        (Some(_), None) => Bump::Minor,
+                        (Some(a), Some(b))
+                            if shorter(b.after, a.after) || a.reverts_to != b.reverts_to =>
+                        {
+                            Bump::Major
+                        }
+                        _ => Bump::Minor,
+                    };
+                }
                 if !what.is_empty() {
                     push(
                         Subject::Level,
                         id,
                         ChangeKind::Changed,
                         what.join(", "),
-                        Bump::Patch,
+                        effect,
                     );
                 }
             }
@@ -804,6 +834,15 @@ fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
         },
     );
     out
+}
+
+/// Whether period `a` ends before period `b` from some start date (month
+/// lengths vary, so a few starts are tried, month ends and a leap day among them).
+fn shorter(a: crate::date::Period, b: crate::date::Period) -> bool {
+    ["2023-01-31", "2024-02-29", "2024-06-15", "2025-12-31"]
+        .iter()
+        .filter_map(|s| s.parse::<crate::date::Date>().ok())
+        .any(|start| matches!((start.add(a), start.add(b)), (Some(x), Some(y)) if x < y))
 }
 
 /// Whether every value the old type accepts, the new type accepts too.

@@ -77,11 +77,13 @@
 mod assessment;
 mod bitset;
 mod catalog;
+mod date;
 mod error;
 mod eval;
 mod id;
 mod impact;
 mod limits;
+mod membership;
 mod policy;
 mod raw;
 mod render;
@@ -93,8 +95,9 @@ pub mod testing;
 mod value;
 mod yaml;
 
-pub use assessment::{Answer, Assessment};
+pub use assessment::{Answer, Assessment, HeldMembership};
 pub use catalog::{Catalog, CatalogError};
+pub use date::{Date, DateError, Period};
 pub use error::{Diagnostic, DiagnosticKind, Diagnostics, EvalError, LoadError, Position};
 pub use eval::{
     AnswerState, ConditionGap, Decision, Detail, Discount, Evaluation, GrantedBenefit,
@@ -106,9 +109,10 @@ pub use impact::{
     Bump, Change, ChangeKind, DecisionChange, ImpactOptions, ImpactReport, Source, Subject,
 };
 pub use limits::Limits;
+pub use membership::{Membership, MembershipState, NextDate};
 pub use policy::{
     Benefit, EMBEDDED, Embedded, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy,
-    Standard, Threshold,
+    Renewal, Standard, Threshold, TimeLimit,
 };
 pub use requirement::Requirement;
 pub use value::Value;

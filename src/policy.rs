@@ -68,6 +68,7 @@ pub struct Policy {
     /// INVARIANT: sorted by rank, lowest first; ranks are distinct.
     pub(crate) levels: Vec<Level>,
     pub(crate) benefits: Vec<Benefit>,
+    pub(crate) renewal: Option<Renewal>,
     pub(crate) item_index: HashMap<ItemId, usize>,
     pub(crate) fact_index: HashMap<FactId, usize>,
     pub(crate) level_index: HashMap<LevelId, usize>,
@@ -114,6 +115,8 @@ pub enum FactType {
     },
     /// One of a fixed list of words.
     Choice(Vec<String>),
+    /// A calendar date, `YYYY-MM-DD`, never after the date evaluated as of.
+    Date,
 }
 
 impl FactType {
@@ -122,6 +125,7 @@ impl FactType {
             FactType::Boolean => "boolean",
             FactType::Number { .. } => "number",
             FactType::Choice(_) => "choice",
+            FactType::Date => "date",
         }
     }
 }
@@ -133,6 +137,8 @@ pub struct Fact {
     title: String,
     question: Option<String>,
     pub(crate) ty: FactType,
+    /// For a number fact derived from a date fact: whole months since it.
+    pub(crate) months_since: Option<usize>,
 }
 
 impl Fact {
@@ -264,6 +270,26 @@ pub struct Level {
     title: String,
     description: Option<String>,
     pub(crate) requires: Vec<Requirement>,
+    pub(crate) time_limit: Option<TimeLimit>,
+}
+
+/// How long a transitional level lasts before the program reverts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimeLimit {
+    /// How long after it is granted the level lasts, unless the program moves up.
+    pub after: crate::date::Period,
+    /// The level it reverts to; `None` for no level.
+    pub reverts_to: Option<LevelId>,
+    pub(crate) reverts_to_index: Option<usize>,
+}
+
+/// How often a level held must be renewed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Renewal {
+    /// The term: a level expires this long after it was granted or last renewed.
+    pub every: crate::date::Period,
+    /// How long before expiry a program is due for renewal.
+    pub window: crate::date::Period,
 }
 
 impl Level {
@@ -286,6 +312,10 @@ impl Level {
     /// What a program must meet to hold the level; all must hold.
     pub fn requirements(&self) -> &[Requirement] {
         &self.requires
+    }
+    /// For a transitional level, how long it lasts and what it reverts to.
+    pub fn time_limit(&self) -> Option<&TimeLimit> {
+        self.time_limit.as_ref()
     }
 }
 
@@ -493,6 +523,10 @@ impl Policy {
     pub fn set_items<'a>(&'a self, set: &'a ItemSet) -> impl Iterator<Item = &'a Item> + 'a {
         set.items.iter().filter_map(|&i| self.items.get(i))
     }
+    /// How often a level held must be renewed, if the policy says.
+    pub fn renewal(&self) -> Option<&Renewal> {
+        self.renewal.as_ref()
+    }
     /// The benefits.
     pub fn benefits(&self) -> &[Benefit] {
         &self.benefits
@@ -655,6 +689,7 @@ impl<'m> Builder<'m> {
         for (i, f) in raw.facts.iter().enumerate() {
             let path = index_path("facts", i);
             let ty = match f.ty {
+                RawFactType::Date => FactType::Date,
                 RawFactType::Choice => {
                     if f.values.is_empty() {
                         self.err(
@@ -725,7 +760,40 @@ impl<'m> Builder<'m> {
                 title: f.title.clone(),
                 question: f.question.clone(),
                 ty,
+                months_since: None,
             });
+        }
+
+        // Facts derived from dates.
+        for (i, f) in raw.facts.iter().enumerate() {
+            let Some(d) = &f.derive else { continue };
+            let path = key_path(&key_path(&index_path("facts", i), "derive"), "months_since");
+            if f.ty != RawFactType::Number {
+                self.err(
+                    K::ThresholdType,
+                    &path,
+                    format!("only a number fact is derived; {} is not one", quote(&f.id)),
+                    None,
+                );
+                continue;
+            }
+            match fact_ids.get(&d.months_since) {
+                None => self.unknown(&path, "fact", &d.months_since, &fact_ids),
+                Some(&src) if facts.get(src).is_some_and(|s| s.ty == FactType::Date) => {
+                    if let Some(fact) = facts.get_mut(i) {
+                        fact.months_since = Some(src);
+                    }
+                }
+                Some(_) => self.err(
+                    K::ThresholdType,
+                    &path,
+                    format!(
+                        "months are counted since a date fact; {} is not one",
+                        quote(&d.months_since)
+                    ),
+                    Some("declare it with `type: date`".into()),
+                ),
+            }
         }
 
         // Standards and their items.
@@ -934,12 +1002,62 @@ impl<'m> Builder<'m> {
                 .enumerate()
                 .filter_map(|(ri, r)| self.requirement(&ctx, r, &index_path(&path, ri)))
                 .collect();
+            let time_limit = l.time_limit.as_ref().and_then(|t| {
+                let tpath = key_path(&index_path("levels", i), "time_limit");
+                if t.after.is_zero() {
+                    self.err(
+                        K::InvalidValue,
+                        &key_path(&tpath, "after"),
+                        "a time limit of no time",
+                        Some("give `years`, `months` or `days`".into()),
+                    );
+                    return None;
+                }
+                let reverts_to_index = match &t.reverts_to {
+                    None => None,
+                    Some(to) => match ctx
+                        .level_ids
+                        .get(to)
+                        .and_then(|&x| raw.levels.get(*by_rank.get(x)?).map(|lv| (x, lv)))
+                    {
+                        None => {
+                            self.unknown(
+                                &key_path(&tpath, "reverts_to"),
+                                "level",
+                                to,
+                                &ctx.level_ids,
+                            );
+                            return None;
+                        }
+                        Some((_, lv)) if lv.rank >= l.rank => {
+                            self.err(
+                                K::LevelOrder,
+                                &key_path(&tpath, "reverts_to"),
+                                format!(
+                                    "level {} reverts to {}, which is not below it",
+                                    quote(&l.id),
+                                    quote(to)
+                                ),
+                                None,
+                            );
+                            return None;
+                        }
+                        Some((x, _)) => Some(x),
+                    },
+                };
+                Some(TimeLimit {
+                    after: t.after,
+                    reverts_to: t.reverts_to.as_deref().map(LevelId::new),
+                    reverts_to_index,
+                })
+            });
             levels.push(Level {
                 id: LevelId::new(&l.id),
                 rank: l.rank,
                 title: l.title.clone(),
                 description: l.description.clone(),
                 requires,
+                time_limit,
             });
         }
         let _ = level_ids_by_list;
@@ -962,6 +1080,25 @@ impl<'m> Builder<'m> {
             .filter_map(|(i, b)| self.benefit(&ctx, &levels, b, &index_path("benefits", i)))
             .collect();
 
+        let renewal = raw
+            .membership
+            .as_ref()
+            .and_then(|m| m.renewal.as_ref())
+            .and_then(|r| {
+                if r.every.is_zero() {
+                    self.err(
+                        K::InvalidValue,
+                        "membership.renewal.every",
+                        "a renewal term of no time",
+                        None,
+                    );
+                    return None;
+                }
+                Some(Renewal {
+                    every: r.every,
+                    window: r.window.unwrap_or_default(),
+                })
+            });
         if !self.errors.is_empty() {
             // Report in document order.
             self.errors.sort_by_key(|d| d.position);
@@ -995,6 +1132,7 @@ impl<'m> Builder<'m> {
             sets,
             levels,
             benefits,
+            renewal,
             item_index,
             fact_index,
             level_index,
@@ -1173,6 +1311,7 @@ impl<'m> Builder<'m> {
             ("all_met", r.all_met.is_some()),
             ("met_at_least", r.met_at_least.is_some()),
             ("level", r.level.is_some()),
+            ("held", r.held.is_some()),
         ]
         .into_iter()
         .filter_map(|(n, present)| present.then_some(n))
@@ -1189,7 +1328,7 @@ impl<'m> Builder<'m> {
         let shape = match shapes.as_slice() {
             [] => {
                 let hint = if comparisons.is_empty() {
-                    "use one of `all`, `any`, `not`, `at_least`+`of`, `fact`, `met`, `all_met`, `met_at_least`, `level`".to_owned()
+                    "use one of `all`, `any`, `not`, `at_least`+`of`, `fact`, `met`, `all_met`, `met_at_least`, `level`, `held`".to_owned()
                 } else {
                     format!(
                         "`{}` compares a `fact`, or counts requirements with `of`",
@@ -1345,6 +1484,24 @@ impl<'m> Builder<'m> {
                     }
                 }
             }
+            "held" => {
+                let h = r.held.as_ref()?;
+                match ctx.level_ids.get(&h.level) {
+                    Some(&l) => Req::Held {
+                        level: l,
+                        period: h.for_at_least,
+                    },
+                    None => {
+                        self.unknown(
+                            &key_path(&key_path(path, "held"), "level"),
+                            "level",
+                            &h.level,
+                            &ctx.level_ids,
+                        );
+                        return None;
+                    }
+                }
+            }
             _ => return None,
         };
         let text = describe(&kind, r, ctx);
@@ -1456,6 +1613,15 @@ impl<'m> Builder<'m> {
     /// Whether `v` is a value fact `id` can take; reports it when not.
     fn fits(&mut self, id: &str, ty: &FactType, v: &Value, path: &str) -> bool {
         match (ty, v) {
+            (FactType::Date, _) => {
+                self.err(
+                    K::ThresholdType,
+                    path,
+                    format!("fact `{id}` is a date, and dates are not compared directly"),
+                    Some("derive a number fact from it: `derive: {months_since: ...}`".into()),
+                );
+                false
+            }
             (FactType::Boolean, Value::Bool(_)) | (FactType::Number { .. }, Value::Number(_)) => {
                 true
             }
@@ -1727,6 +1893,10 @@ fn describe(kind: &Req, r: &RawRequirement, ctx: &Ctx<'_>) -> String {
             }
         },
         Req::Level(_) => format!("holds level `{}`", r.level.as_deref().unwrap_or_default()),
+        Req::Held { period, .. } => format!(
+            "has held level `{}` for at least {period}",
+            r.held.as_ref().map_or("", |h| h.level.as_str())
+        ),
     }
 }
 

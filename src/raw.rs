@@ -7,7 +7,17 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::date::{Date, Period};
 use crate::value::Value;
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHeldMembership {
+    pub level: String,
+    pub granted_on: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewed_on: Option<Date>,
+}
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -24,6 +34,47 @@ pub(crate) struct RawPolicy {
     pub levels: Vec<RawLevel>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub benefits: Vec<RawBenefit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership: Option<RawMembership>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMembership {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal: Option<RawRenewal>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRenewal {
+    pub every: Period,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<Period>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTimeLimit {
+    pub after: Period,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverts_to: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDerive {
+    pub months_since: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHeld {
+    pub level: String,
+    #[serde(default)]
+    pub for_at_least: Period,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -65,6 +116,7 @@ pub(crate) enum RawFactType {
     Boolean,
     Number,
     Choice,
+    Date,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -84,6 +136,8 @@ pub(crate) struct RawFact {
     pub min: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derive: Option<RawDerive>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -185,6 +239,8 @@ pub(crate) struct RawRequirement {
     pub met_at_least: Option<RawItemCount>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<RawHeld>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -197,6 +253,8 @@ pub(crate) struct RawLevel {
     pub description: Option<String>,
     #[serde(default)]
     pub requires: Vec<RawRequirement>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit: Option<RawTimeLimit>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -247,6 +305,10 @@ pub(crate) struct RawAssessment {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawAssessmentHeader {
     pub program: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership: Option<RawHeldMembership>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

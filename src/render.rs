@@ -3,6 +3,56 @@
 use std::fmt;
 
 use crate::eval::{AnswerState, Evaluation, Status};
+use crate::membership::{Membership, MembershipState};
+
+fn write_membership(f: &mut fmt::Formatter<'_>, m: &Membership) -> fmt::Result {
+    let title = |l: &Option<crate::eval::LevelSummary>| {
+        l.as_ref()
+            .map_or("no level".to_owned(), |l| l.title.clone())
+    };
+    let state = match m.state {
+        MembershipState::NotMember => "not a member",
+        MembershipState::Active => "active",
+        MembershipState::DueForRenewal => "due for renewal",
+        MembershipState::Expired => "expired",
+    };
+    writeln!(f, "Membership as of {}: {state}", m.as_of)?;
+    if m.held.is_some() && m.held != m.level {
+        writeln!(
+            f,
+            "  held: {}; qualifies for: {}",
+            title(&m.held),
+            title(&m.qualified)
+        )?;
+    }
+    if let Some(since) = m.level_since {
+        writeln!(f, "  {} since {since}", title(&m.level))?;
+    }
+    if let Some(r) = m.reverts_on {
+        if m.reverted {
+            writeln!(
+                f,
+                "  reverted on {r}: the transitional level's time ran out"
+            )?;
+        } else {
+            writeln!(
+                f,
+                "  transitional: reverts on {r} unless the program moves up"
+            )?;
+        }
+    }
+    if let (Some(start), Some(end)) = (m.term_started_on, m.expires_on) {
+        write!(f, "  term: {start} to {end}")?;
+        match m.renewal_due_on {
+            Some(due) => writeln!(f, " (renewal due from {due})")?,
+            None => writeln!(f)?,
+        }
+    }
+    if let Some(next) = &m.next {
+        writeln!(f, "  next: {} — {}", next.date, next.event)?;
+    }
+    Ok(())
+}
 
 impl fmt::Display for AnswerState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -44,6 +94,9 @@ impl fmt::Display for Evaluation {
         match &self.level {
             Some(l) => writeln!(f, "Level: {}", l.title)?,
             None => writeln!(f, "Level: none (not a member)")?,
+        }
+        if let Some(m) = &self.membership {
+            write_membership(f, m)?;
         }
         writeln!(f)?;
         writeln!(f, "Benefits:")?;

@@ -49,7 +49,7 @@ impl Requirement {
                 }
             }
             Req::Not(inner) => inner.levels_named(out),
-            Req::Fact { .. } | Req::Met(_) | Req::Items { .. } => {}
+            Req::Fact { .. } | Req::Met(_) | Req::Items { .. } | Req::Held { .. } => {}
         }
     }
 }
@@ -80,6 +80,11 @@ pub(crate) enum Req {
         scope: String,
     },
     Level(usize),
+    /// The program has held the level (or one above it) for at least the period.
+    Held {
+        level: usize,
+        period: crate::date::Period,
+    },
 }
 
 #[derive(Clone, Debug)]

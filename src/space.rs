@@ -102,6 +102,12 @@ impl Space {
                             push_unique(&mut choice.options, Some(Value::Text(v.clone())));
                         }
                     }
+                    // A few dates, from long ago to recent; none in anyone's future.
+                    FactType::Date => {
+                        for d in ["2000-01-01", "2019-02-28", "2020-02-29", "2023-10-31"] {
+                            push_unique(&mut choice.options, Some(Value::Text(d.to_owned())));
+                        }
+                    }
                     FactType::Number { min, max, .. } => {
                         let mut numbers: Vec<f64> = min.iter().chain(max.iter()).copied().collect();
                         for (_, c) in constants.iter().filter(|(id, _)| id == f.id()) {
@@ -276,7 +282,7 @@ fn walk(
                 favored.push((f.id().clone(), test.clone()));
             }
         }
-        Req::Met(_) | Req::Items { .. } | Req::Level(_) => {}
+        Req::Met(_) | Req::Items { .. } | Req::Level(_) | Req::Held { .. } => {}
     }
 }
 

@@ -232,3 +232,22 @@ fn a_nested_requirement_change_is_seen() {
     );
     assert_eq!(report.required, Bump::Major, "{report}");
 }
+
+#[test]
+fn a_shorter_transitional_limit_or_renewal_term_is_major() {
+    let v2 = EMBEDDED[1].load().unwrap();
+    let text = EMBEDDED[1]
+        .yaml
+        .replacen("version: 2.0.0", "version: 2.1.0", 1);
+    let edit = |from: &str, to: &str| Policy::from_yaml_str(&text.replacen(from, to, 1)).unwrap();
+    let cases = [
+        ("after: {months: 4}", "after: {months: 3}", Bump::Major),
+        ("after: {months: 4}", "after: {months: 6}", Bump::Minor),
+        ("every: {years: 3}", "every: {years: 2}", Bump::Major),
+        ("every: {years: 3}", "every: {months: 40}", Bump::Minor),
+    ];
+    for (from, to, want) in cases {
+        let report = ImpactReport::compare(&v2, &edit(from, to), &[], &options(0));
+        assert_eq!(report.required, want, "{from} -> {to}\n{report}");
+    }
+}

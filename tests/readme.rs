@@ -25,10 +25,15 @@ fn the_readme_policy_loads_and_its_assessment_evaluates() {
     let blocks = yaml_blocks();
     assert_eq!(blocks.len(), 3, "policy, benefits fragment, assessment");
     let policy = Policy::from_yaml_named(&blocks[0], "README.md").unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(policy.levels().len(), 2);
+    assert_eq!(policy.levels().len(), 3);
+    assert!(policy.levels()[1].time_limit().is_some() && policy.renewal().is_some());
     let assessment = Assessment::from_yaml_named(&blocks[2], "README.md").unwrap();
     let result = Policy::builtin().unwrap().evaluate(&assessment).unwrap();
     assert_eq!(result.program, "Westfield Youth Mentors");
+    assert_eq!(
+        result.membership.unwrap().state,
+        qbm::MembershipState::Active
+    );
 }
 
 #[test]

@@ -1,0 +1,190 @@
+//! Membership over time: the level that applies on a date, transitional
+//! levels that revert, terms that need renewal. The caller gives the date;
+//! nothing here reads a clock.
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::eval::LevelSummary;
+use crate::policy::Policy;
+
+/// Where a membership stands on the date evaluated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipState {
+    /// No level applies.
+    NotMember,
+    /// A level applies, and its term runs.
+    Active,
+    /// A level applies, and the renewal window is open.
+    DueForRenewal,
+    /// The term has ended without renewal: no level applies, no benefits.
+    Expired,
+}
+
+/// The next date on which something changes, and what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NextDate {
+    /// The date.
+    pub date: Date,
+    /// What happens then, in words.
+    pub event: String,
+}
+
+/// The membership status as of a date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Membership {
+    /// The date evaluated as of.
+    pub as_of: Date,
+    /// The level the program's answers qualify it for.
+    pub qualified: Option<LevelSummary>,
+    /// The level the assessment says the program holds.
+    pub held: Option<LevelSummary>,
+    /// The level that applies on the date; benefits follow it.
+    pub level: Option<LevelSummary>,
+    /// Active, due for renewal, expired, or not a member.
+    pub state: MembershipState,
+    /// Since when the level that applies has applied (the as-of date for a new grant).
+    pub level_since: Option<Date>,
+    /// Whether the level that applies is not the one held but one the program
+    /// now qualifies for: it would be granted on the as-of date, so its dates
+    /// count from then, and move with the date until the grant is recorded.
+    pub new_grant: bool,
+    /// For a transitional level, the date it reverts (or reverted).
+    pub reverts_on: Option<Date>,
+    /// Whether a transitional level has reverted by the date.
+    pub reverted: bool,
+    /// When the current term began (last renewal or first grant).
+    pub term_started_on: Option<Date>,
+    /// When the renewal window opens.
+    pub renewal_due_on: Option<Date>,
+    /// When the term ends unless renewed.
+    pub expires_on: Option<Date>,
+    /// The next date that matters.
+    pub next: Option<NextDate>,
+}
+
+/// What an assessment records of the level held, bound to the policy.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Held {
+    pub level: usize,
+    pub granted: Date,
+    pub renewed: Option<Date>,
+}
+
+/// The level that applies on `as_of`, given the level qualified for and the
+/// level held, with the dates that govern it.
+pub(crate) fn status(
+    policy: &Policy,
+    qualified: Option<usize>,
+    held: Option<Held>,
+    as_of: Date,
+) -> (Option<usize>, Membership) {
+    let summary = |l: usize| {
+        policy.levels.get(l).map(|x| LevelSummary {
+            id: x.id().clone(),
+            title: x.title().to_owned(),
+            rank: x.rank(),
+        })
+    };
+    // The level keeps its grant date only while it is the level held;
+    // a level newly qualified for is granted on the as-of date.
+    let mut level = qualified;
+    let mut since = match (qualified, held) {
+        (Some(q), Some(h)) if q == h.level => Some(h.granted),
+        (Some(_), _) => Some(as_of),
+        (None, _) => None,
+    };
+    let mut reverts_on = None;
+    let mut reverted = false;
+    if let Some(l) = level
+        && let (Some(limit), Some(start)) = (
+            policy.levels.get(l).and_then(|x| x.time_limit.as_ref()),
+            since,
+        )
+    {
+        reverts_on = start.add(limit.after);
+        if reverts_on.is_some_and(|r| as_of >= r) {
+            reverted = true;
+            level = limit.reverts_to_index;
+            since = reverts_on;
+        }
+    }
+    let term_started_on = match held {
+        Some(h) => Some(h.renewed.unwrap_or(h.granted)),
+        None => level.map(|_| as_of),
+    };
+    let renewal = policy.renewal();
+    let expires_on = term_started_on
+        .zip(renewal)
+        .and_then(|(t, r)| t.add(r.every));
+    let renewal_due_on = expires_on.zip(renewal).and_then(|(e, r)| e.sub(r.window));
+    let state = if level.is_none() {
+        MembershipState::NotMember
+    } else if expires_on.is_some_and(|e| as_of >= e) {
+        // Nothing is pending for a membership that has ended.
+        level = None;
+        reverts_on = None;
+        reverted = false;
+        MembershipState::Expired
+    } else if renewal_due_on.is_some_and(|d| as_of >= d) {
+        MembershipState::DueForRenewal
+    } else {
+        MembershipState::Active
+    };
+    let title = |l: Option<usize>| {
+        l.and_then(summary)
+            .map_or("no level".to_owned(), |s| s.title)
+    };
+    let mut upcoming: Vec<NextDate> = Vec::new();
+    if let (Some(r), false) = (reverts_on, reverted) {
+        let to = qualified
+            .and_then(|l| policy.levels.get(l))
+            .and_then(|x| x.time_limit.as_ref())
+            .and_then(|t| t.reverts_to_index);
+        upcoming.push(NextDate {
+            date: r,
+            event: format!("reverts to {} unless the program moves up", title(to)),
+        });
+    }
+    if state == MembershipState::Active
+        && let Some(d) = renewal_due_on
+    {
+        upcoming.push(NextDate {
+            date: d,
+            event: "renewal window opens".into(),
+        });
+    }
+    if matches!(
+        state,
+        MembershipState::Active | MembershipState::DueForRenewal
+    ) && let Some(e) = expires_on
+    {
+        upcoming.push(NextDate {
+            date: e,
+            event: "membership expires unless renewed".into(),
+        });
+    }
+    let next = upcoming
+        .into_iter()
+        .filter(|n| n.date > as_of)
+        .min_by_key(|n| n.date);
+    let membership = Membership {
+        as_of,
+        qualified: qualified.and_then(summary),
+        held: held.and_then(|h| summary(h.level)),
+        level: level.and_then(summary),
+        state,
+        level_since: level.and(since),
+        new_grant: level.is_some()
+            && since == Some(as_of)
+            && held.is_none_or(|h| Some(h.level) != qualified || h.granted != as_of),
+        reverts_on,
+        reverted,
+        term_started_on,
+        renewal_due_on,
+        expires_on,
+        next,
+    };
+    (level, membership)
+}
