@@ -132,7 +132,8 @@ impl Catalog {
         }
     }
 
-    /// Loads every `.yaml` and `.yml` file directly inside `dir` as a policy.
+    /// Loads every `.yaml` and `.yml` file directly inside `dir` as a policy,
+    /// except policy test suites (`*.tests.yaml`).
     ///
     /// # Errors
     ///
@@ -150,7 +151,12 @@ impl Catalog {
         for entry in std::fs::read_dir(dir).map_err(read)? {
             let path = entry.map_err(read)?.path();
             let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
-            if yaml && path.is_file() {
+            // Policy test suites live beside their policies.
+            let suite = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.contains(".tests."));
+            if yaml && !suite && path.is_file() {
                 paths.push(path);
             }
         }

@@ -88,8 +88,11 @@ mod policy;
 mod raw;
 mod render;
 mod requirement;
+#[cfg(feature = "schema")]
+pub mod schema;
 mod space;
 mod suggest;
+mod suite;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod value;
@@ -115,6 +118,7 @@ pub use policy::{
     Renewal, Standard, Threshold, TimeLimit,
 };
 pub use requirement::Requirement;
+pub use suite::{CaseResult, PolicySuite, SuiteResult};
 pub use value::Value;
 
 // The README's examples run as doctests.

@@ -9,7 +9,8 @@ use crate::eval::LevelSummary;
 use crate::policy::Policy;
 
 /// Where a membership stands on the date evaluated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MembershipState {
     /// No level applies.

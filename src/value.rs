@@ -88,3 +88,17 @@ impl<'de> Deserialize<'de> for Value {
         d.deserialize_any(V)
     }
 }
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Value {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Value".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A boolean, a finite number or a word.",
+            "type": ["boolean", "number", "string"]
+        })
+    }
+}

@@ -1,0 +1,386 @@
+//! Policy tests beside the policy: a YAML file of cases, each an assessment
+//! (a file, or facts and answers inline) and what its evaluation must give.
+//!
+//! ```yaml
+//! policy: mmp-qbm          # the policy and versions the suite is for
+//! version: ^2
+//! cases:
+//!   - name: a new grassroots program is an Affiliate
+//!     assessment: ../examples/assessments/grassroots-affiliate.yaml
+//!     expect:
+//!       level: affiliate
+//!       benefits: [mentor_referrals, match_activities]   # exactly these
+//!   - name: eleven months is too young for Associate Partner
+//!     as_of: 2026-11-01
+//!     facts: {application_submitted: true, direct_youth_mentoring: true, months_operating: 11}
+//!     answers: {B.1.1: met}
+//!     expect:
+//!       level: affiliate
+//!       unmet: []             # the improvement plan's items, exactly
+//!       state: active         # the membership state, when dated
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::assessment::Assessment;
+use crate::date::Date;
+use crate::error::{DiagnosticKind, Diagnostics, LoadError, quote};
+use crate::eval::Evaluation;
+use crate::limits::{Limits, read_text};
+use crate::membership::MembershipState;
+use crate::policy::Policy;
+use crate::value::Value;
+use crate::yaml::{self, index_path, key_path};
+
+/// A suite of policy tests: cases and what their evaluations must give.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSuite {
+    /// The name of the policy the suite tests.
+    policy: String,
+    /// The versions it tests, as a semver requirement such as ^2.
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    #[serde(default)]
+    version: Option<semver::VersionReq>,
+    /// The cases, in order.
+    cases: Vec<RawCase>,
+}
+
+/// One case: an assessment (a file, or facts and answers inline) and what to expect.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    /// What the case shows.
+    name: String,
+    /// An assessment file, relative to the suite's folder.
+    #[serde(default)]
+    assessment: Option<String>,
+    /// The date to evaluate as of, YYYY-MM-DD.
+    #[serde(default)]
+    as_of: Option<Date>,
+    /// Facts inline, by id.
+    #[serde(default)]
+    facts: BTreeMap<String, Value>,
+    /// Answers inline, by item id.
+    #[serde(default)]
+    answers: BTreeMap<String, Value>,
+    /// What the evaluation must give.
+    expect: RawExpect,
+}
+
+/// What an evaluation must give; what is left out is not checked.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+struct RawExpect {
+    /// The level reached: a level id, or `none`.
+    level: String,
+    /// Exactly these benefits.
+    #[serde(default)]
+    benefits: Option<Vec<String>>,
+    /// Exactly these items in the improvement plan.
+    #[serde(default)]
+    unmet: Option<Vec<String>>,
+    /// The membership state on the date evaluated.
+    #[serde(default)]
+    state: Option<MembershipState>,
+}
+
+/// A suite of policy tests, loaded from YAML.
+#[derive(Clone, Debug)]
+pub struct PolicySuite {
+    origin: String,
+    policy: String,
+    version: Option<semver::VersionReq>,
+    cases: Vec<Case>,
+}
+
+#[derive(Clone, Debug)]
+struct Case {
+    name: String,
+    assessment: Assessment,
+    expect: RawExpect,
+}
+
+/// What one case found.
+#[derive(Clone, Debug)]
+pub struct CaseResult {
+    /// The case's name.
+    pub name: String,
+    /// What differed from the expectation; empty when the case passed.
+    pub failures: Vec<String>,
+    /// The evaluation, or the error that stopped it.
+    pub outcome: Result<Box<Evaluation>, String>,
+}
+
+impl CaseResult {
+    /// Whether the case passed.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// What a suite found, case by case.
+#[derive(Clone, Debug)]
+pub struct SuiteResult {
+    /// The suite's file.
+    pub origin: String,
+    /// The policy and version run against.
+    pub policy: String,
+    /// Each case, in order.
+    pub cases: Vec<CaseResult>,
+}
+
+impl SuiteResult {
+    /// Whether every case passed.
+    pub fn passed(&self) -> bool {
+        self.cases.iter().all(CaseResult::passed)
+    }
+
+    /// How many cases passed.
+    pub fn passed_count(&self) -> usize {
+        self.cases.iter().filter(|c| c.passed()).count()
+    }
+}
+
+impl fmt::Display for SuiteResult {
+    /// One line per case; a failing case is followed by what differed and
+    /// the evaluation's report, which explains it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} against {}", self.origin, self.policy)?;
+        for c in &self.cases {
+            writeln!(
+                f,
+                "  {} {}",
+                if c.passed() { "ok  " } else { "FAIL" },
+                c.name
+            )?;
+            if c.passed() {
+                continue;
+            }
+            for failure in &c.failures {
+                writeln!(f, "       - {failure}")?;
+            }
+            match &c.outcome {
+                Ok(e) => {
+                    for line in e.to_string().lines() {
+                        writeln!(f, "       | {line}")?;
+                    }
+                }
+                Err(e) => writeln!(f, "       | {e}")?,
+            }
+        }
+        writeln!(
+            f,
+            "{} of {} cases passed",
+            self.passed_count(),
+            self.cases.len()
+        )
+    }
+}
+
+impl PolicySuite {
+    /// Loads a suite; assessment files are read relative to the suite's folder.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError`] for a suite that is not valid YAML of this form, or an
+    /// assessment file or inline assessment that does not load.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        let path = path.as_ref();
+        let limits = Limits::default();
+        let text = read_text(path, &limits)?;
+        let origin = path.display().to_string();
+        let (raw, map) =
+            yaml::parse::<RawSuite>(&text, &origin, &limits).map_err(LoadError::Invalid)?;
+        let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut cases = Vec::with_capacity(raw.cases.len());
+        let mut errors = Vec::new();
+        for (i, c) in raw.cases.into_iter().enumerate() {
+            let cpath = index_path("cases", i);
+            let loaded = match &c.assessment {
+                Some(file) => {
+                    if !c.facts.is_empty() || !c.answers.is_empty() {
+                        errors.push(map.diag(
+                            DiagnosticKind::InvalidValue,
+                            &cpath,
+                            "a case gives an assessment file or facts and answers, not both",
+                            None,
+                        ));
+                        continue;
+                    }
+                    let file: PathBuf = folder.join(file);
+                    Assessment::from_path(&file).map(|a| match c.as_of {
+                        Some(d) => a.dated(d),
+                        None => a,
+                    })
+                }
+                None => {
+                    let inline = InlineAssessment {
+                        assessment: InlineHeader {
+                            program: c.name.clone(),
+                            as_of: c.as_of,
+                        },
+                        facts: c.facts.clone(),
+                        answers: c.answers.clone(),
+                    };
+                    match yaml::to_string(&inline) {
+                        Ok(text) => Assessment::from_yaml_named(
+                            &text,
+                            &format!("{origin} ({})", key_path(&cpath, "answers")),
+                        ),
+                        Err(e) => {
+                            errors.push(map.diag(DiagnosticKind::InvalidValue, &cpath, e, None));
+                            continue;
+                        }
+                    }
+                }
+            };
+            match loaded {
+                Ok(assessment) => cases.push(Case {
+                    name: c.name,
+                    assessment,
+                    expect: c.expect,
+                }),
+                Err(e) => errors.push(map.diag(
+                    DiagnosticKind::InvalidValue,
+                    &cpath,
+                    format!("case {}: {e}", quote(&c.name)),
+                    None,
+                )),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(LoadError::Invalid(Diagnostics(errors)));
+        }
+        Ok(Self {
+            origin,
+            policy: raw.policy,
+            version: raw.version,
+            cases,
+        })
+    }
+
+    /// The policy name the suite is for.
+    pub fn policy(&self) -> &str {
+        &self.policy
+    }
+
+    /// The versions the suite is for, if it says.
+    pub fn version(&self) -> Option<&semver::VersionReq> {
+        self.version.as_ref()
+    }
+
+    /// How many cases there are.
+    pub fn len(&self) -> usize {
+        self.cases.len()
+    }
+
+    /// Whether the suite has no cases.
+    pub fn is_empty(&self) -> bool {
+        self.cases.is_empty()
+    }
+
+    /// Runs every case against `policy`.
+    pub fn run(&self, policy: &Policy) -> SuiteResult {
+        let cases = self.cases.iter().map(|c| run_case(policy, c)).collect();
+        SuiteResult {
+            origin: self.origin.clone(),
+            policy: policy.to_string(),
+            cases,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct InlineAssessment {
+    assessment: InlineHeader,
+    facts: BTreeMap<String, Value>,
+    answers: BTreeMap<String, Value>,
+}
+
+#[derive(Serialize)]
+struct InlineHeader {
+    program: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of: Option<Date>,
+}
+
+fn set(list: &[String]) -> BTreeSet<&str> {
+    list.iter().map(String::as_str).collect()
+}
+
+fn differences(what: &str, want: &BTreeSet<&str>, got: &BTreeSet<&str>) -> Option<String> {
+    let missing: Vec<&str> = want.difference(got).copied().collect();
+    let extra: Vec<&str> = got.difference(want).copied().collect();
+    if missing.is_empty() && extra.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!("expected but missing: {}", missing.join(", ")));
+    }
+    if !extra.is_empty() {
+        parts.push(format!("not expected: {}", extra.join(", ")));
+    }
+    Some(format!("{what}: {}", parts.join("; ")))
+}
+
+fn run_case(policy: &Policy, case: &Case) -> CaseResult {
+    // Suites test rules, not the version a sample file names.
+    let evaluation = match policy.evaluate(&case.assessment) {
+        Ok(e) => e,
+        Err(e) => {
+            return CaseResult {
+                name: case.name.clone(),
+                failures: vec![format!("evaluation failed: {e}")],
+                outcome: Err(e.to_string()),
+            };
+        }
+    };
+    let mut failures = Vec::new();
+    let got_level = evaluation.level.as_ref().map_or("none", |l| l.id.as_str());
+    if got_level != case.expect.level {
+        failures.push(format!(
+            "level: expected `{}`, got `{got_level}`",
+            case.expect.level
+        ));
+    }
+    if let Some(want) = &case.expect.benefits {
+        let got: Vec<String> = evaluation
+            .benefits
+            .iter()
+            .map(|b| b.id.to_string())
+            .collect();
+        failures.extend(differences("benefits", &set(want), &set(&got)));
+    }
+    if let Some(want) = &case.expect.unmet {
+        let got: Vec<String> = evaluation
+            .plan
+            .iter()
+            .flat_map(|p| {
+                p.standards
+                    .iter()
+                    .flat_map(|s| s.items.iter().map(|g| g.item.to_string()))
+            })
+            .collect();
+        failures.extend(differences("unmet items", &set(want), &set(&got)));
+    }
+    if let Some(want) = case.expect.state {
+        let got = evaluation.membership.as_ref().map(|m| m.state);
+        if got != Some(want) {
+            failures.push(format!("membership state: expected {want:?}, got {got:?}"));
+        }
+    }
+    CaseResult {
+        name: case.name.clone(),
+        failures,
+        outcome: Ok(Box::new(evaluation)),
+    }
+}
