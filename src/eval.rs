@@ -1,6 +1,8 @@
 //! Evaluation: an assessment bound to a policy, turned into a level, its
 //! benefits, an explanation and an improvement plan.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::assessment::{Answer, Assessment};
@@ -33,7 +35,7 @@ pub struct LevelSummary {
     /// Its id.
     pub id: LevelId,
     /// Its title.
-    pub title: String,
+    pub title: Arc<str>,
     /// Its rank: higher is better.
     pub rank: u32,
 }
@@ -42,7 +44,7 @@ pub struct LevelSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PolicyRef {
     /// The policy's name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Its exact version.
     pub version: semver::Version,
 }
@@ -53,7 +55,7 @@ pub struct GrantedBenefit {
     /// The benefit's id.
     pub id: BenefitId,
     /// Its title.
-    pub title: String,
+    pub title: Arc<str>,
     /// Whether the program gets priority for it at its level.
     pub priority: bool,
     /// How many, for benefits that come in a number (four training vouchers).
@@ -231,9 +233,9 @@ pub struct ItemGap {
     /// The item.
     pub item: ItemId,
     /// Its title.
-    pub title: String,
+    pub title: Arc<str>,
     /// The question it asks.
-    pub question: String,
+    pub question: Arc<str>,
     /// Its kind.
     pub kind: KindId,
     /// What the program answered.
@@ -550,7 +552,7 @@ impl Policy {
             )))
         };
         if let Some(name) = &a.policy
-            && name != &self.name
+            && name.as_str() != &*self.name
         {
             return Err(mismatch(
                 "assessment.policy",
@@ -699,16 +701,7 @@ impl Policy {
                     did_you_mean(t, values.iter().map(String::as_str))
                         .or_else(|| Some(format!("the values are {}", values.join(", ")))),
                 )),
-                (ty, v) => Some((
-                    K::AnswerType,
-                    format!(
-                        "fact `{id}` is a {}, but the value is {} {}",
-                        ty.name(),
-                        v.type_name(),
-                        quote(&v.to_string())
-                    ),
-                    None,
-                )),
+                (ty, v) => Some((K::AnswerType, ty.mismatch(id.as_str(), v), None)),
             };
             match problem {
                 Some((kind, msg, hint)) => errors.push(a.source.diag(kind, path, msg, hint)),
@@ -1022,7 +1015,7 @@ impl<'p> Bound<'p> {
     fn summary(&self, level: usize) -> Option<LevelSummary> {
         self.policy.levels.get(level).map(|l| LevelSummary {
             id: l.id().clone(),
-            title: l.title().to_owned(),
+            title: Arc::clone(&l.title),
             rank: l.rank(),
         })
     }
@@ -1180,7 +1173,7 @@ impl<'p> Bound<'p> {
             .filter(|b| b.granted_to.get(level).copied().unwrap_or(false))
             .map(|b| GrantedBenefit {
                 id: b.id().clone(),
-                title: b.title().to_owned(),
+                title: Arc::clone(&b.title),
                 priority: b
                     .priority_from
                     .as_ref()
@@ -1369,8 +1362,8 @@ impl<'p> Bound<'p> {
                         i,
                         ItemGap {
                             item: id.clone(),
-                            title: item.title().to_owned(),
-                            question: item.question().to_owned(),
+                            title: Arc::clone(&item.title),
+                            question: Arc::clone(&item.question),
                             kind: item.kind().clone(),
                             answer: self.answer_state(i),
                             required_by: required_by.clone(),

@@ -1,8 +1,10 @@
-//! Identifier newtypes: one per kind of thing a policy names.
+//! Identifier newtypes: one per kind of thing a policy names. Each shares its
+//! text (`Arc<str>`), so that results can name items without copying them.
 
 use std::borrow::Borrow;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +13,7 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// Creates the identifier from any string.
@@ -19,7 +21,7 @@ macro_rules! id_type {
             /// Identifiers are checked against a policy when they are used,
             /// not when they are made.
             pub fn new(id: impl Into<String>) -> Self {
-                Self(id.into())
+                Self(Arc::from(id.into()))
             }
 
             /// The identifier as written in the YAML.

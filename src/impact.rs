@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -284,11 +285,11 @@ impl ImpactReport {
         let structural = changes.iter().map(|c| c.effect).max().unwrap_or(Bump::None);
         ImpactReport {
             old: PolicyRef {
-                name: old.name().to_owned(),
+                name: Arc::clone(&old.name),
                 version: old.version().clone(),
             },
             new: PolicyRef {
-                name: new.name().to_owned(),
+                name: Arc::clone(&new.name),
                 version: new.version().clone(),
             },
             changes,
@@ -932,7 +933,7 @@ impl fmt::Display for ImpactReport {
         }
         let title = |l: &Option<LevelSummary>| {
             l.as_ref()
-                .map_or("no level".to_owned(), |l| l.title.clone())
+                .map_or("no level".to_owned(), |l| l.title.to_string())
         };
         for d in &self.decisions {
             let arrow = if d.is_loss() { "LOSS" } else { "gain" };

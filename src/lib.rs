@@ -32,6 +32,25 @@
 //! YAML (or code) → [`Assessment`]; both → [`Evaluation`], which serializes
 //! to JSON and displays as a readable report.
 //!
+//! Around that core:
+//!
+//! - **Versions**: every policy has a name and a semver version; a
+//!   [`Catalog`] resolves `mmp-qbm ^2` to the newest match, and an
+//!   assessment says which versions it answered. [`ImpactReport`] compares
+//!   two versions: what changed, which programs gain or lose (with minimal
+//!   witnesses), and the semver bump that calls for.
+//! - **Time**: evaluated as of a date ([`Policy::evaluate_on`], or the
+//!   assessment's own date), the [`Membership`] says which level applies on
+//!   that day: transitional levels revert, terms need renewal, months in
+//!   operation derive from a start date. The caller gives the date.
+//! - **Speed**: [`Policy::decide`] gives the level and benefits alone;
+//!   [`Policy::evaluate_batch`] spreads work over threads.
+//! - **For authors**: [`PolicySuite`] runs policy tests written in YAML
+//!   beside a policy; the `testing` feature exports proptest strategies and
+//!   law checks (`qbm::testing`); the `schema` feature, JSON Schemas of the
+//!   formats (`qbm::schema`).
+//! - **Hostile input**: [`Limits`] bound what the loaders accept.
+//!
 //! ## Quick start
 //!
 //! ```
@@ -70,7 +89,7 @@
 //! unknown item, an answer of the wrong type, or an assessment made for
 //! another policy version. Nothing panics.
 //!
-//! The YAML formats are described in the README.
+//! The YAML formats are described in the README, with annotated examples.
 
 #![forbid(unsafe_code)]
 

@@ -84,7 +84,7 @@ pub(crate) fn status(
     let summary = |l: usize| {
         policy.levels.get(l).map(|x| LevelSummary {
             id: x.id().clone(),
-            title: x.title().to_owned(),
+            title: std::sync::Arc::clone(&x.title),
             rank: x.rank(),
         })
     };
@@ -135,7 +135,7 @@ pub(crate) fn status(
     };
     let title = |l: Option<usize>| {
         l.and_then(summary)
-            .map_or("no level".to_owned(), |s| s.title)
+            .map_or("no level".to_owned(), |s| s.title.to_string())
     };
     let mut upcoming: Vec<NextDate> = Vec::new();
     if let (Some(r), false) = (reverts_on, reverted) {

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::bitset::BitSet;
 use crate::error::{Diagnostic, DiagnosticKind as K, Diagnostics, LoadError, quote};
@@ -55,7 +56,7 @@ impl Embedded {
 /// totally ordered. Immutable, cheap to share behind an `Arc`.
 #[derive(Clone, Debug)]
 pub struct Policy {
-    pub(crate) name: String,
+    pub(crate) name: Arc<str>,
     pub(crate) version: semver::Version,
     pub(crate) title: String,
     pub(crate) description: Option<String>,
@@ -120,6 +121,16 @@ pub enum FactType {
 }
 
 impl FactType {
+    /// The message for a value that does not fit a fact of this type.
+    pub(crate) fn mismatch(&self, id: &str, v: &Value) -> String {
+        format!(
+            "fact `{id}` is a {}, but the value is {} {}",
+            self.name(),
+            v.type_name(),
+            quote(&v.to_string())
+        )
+    }
+
     pub(crate) fn name(&self) -> &'static str {
         match self {
             FactType::Boolean => "boolean",
@@ -164,7 +175,7 @@ impl Fact {
 #[derive(Clone, Debug)]
 pub struct Standard {
     id: StandardId,
-    title: String,
+    pub(crate) title: Arc<str>,
     description: Option<String>,
     pub(crate) items: std::ops::Range<usize>,
 }
@@ -200,8 +211,8 @@ pub struct Threshold {
 #[derive(Clone, Debug)]
 pub struct Item {
     id: ItemId,
-    title: String,
-    question: String,
+    pub(crate) title: Arc<str>,
+    pub(crate) question: Arc<str>,
     kind: KindId,
     pub(crate) standard: usize,
     pub(crate) not_applicable: bool,
@@ -267,7 +278,7 @@ impl ItemSet {
 pub struct Level {
     id: LevelId,
     rank: u32,
-    title: String,
+    pub(crate) title: Arc<str>,
     description: Option<String>,
     pub(crate) requires: Vec<Requirement>,
     pub(crate) time_limit: Option<TimeLimit>,
@@ -332,7 +343,7 @@ pub enum Grant {
 #[derive(Clone, Debug)]
 pub struct Benefit {
     id: BenefitId,
-    title: String,
+    pub(crate) title: Arc<str>,
     description: Option<String>,
     grant: Grant,
     /// INVARIANT: indices into `Policy::levels`.
@@ -894,8 +905,8 @@ impl<'m> Builder<'m> {
                 });
                 items.push(Item {
                     id: ItemId::new(&it.id),
-                    title: it.title.clone(),
-                    question: it.question.clone(),
+                    title: it.title.as_str().into(),
+                    question: it.question.as_str().into(),
                     kind: KindId::new(&it.kind),
                     standard: si,
                     not_applicable: it.not_applicable,
@@ -904,7 +915,7 @@ impl<'m> Builder<'m> {
             }
             standards.push(Standard {
                 id: StandardId::new(&s.id),
-                title: s.title.clone(),
+                title: s.title.as_str().into(),
                 description: s.description.clone(),
                 items: start..items.len(),
             });
@@ -1054,7 +1065,7 @@ impl<'m> Builder<'m> {
             levels.push(Level {
                 id: LevelId::new(&l.id),
                 rank: l.rank,
-                title: l.title.clone(),
+                title: l.title.as_str().into(),
                 description: l.description.clone(),
                 requires,
                 time_limit,
@@ -1120,7 +1131,7 @@ impl<'m> Builder<'m> {
             .map(|(i, l)| (l.id.clone(), i))
             .collect();
         Ok(Policy {
-            name: raw.policy.name.clone(),
+            name: raw.policy.name.as_str().into(),
             version: raw.policy.version.clone(),
             title: raw.policy.title.clone(),
             description: raw.policy.description.clone(),
@@ -1638,17 +1649,7 @@ impl<'m> Builder<'m> {
                 false
             }
             _ => {
-                self.err(
-                    K::ThresholdType,
-                    path,
-                    format!(
-                        "fact `{id}` is a {}, but the value is {} {}",
-                        ty.name(),
-                        v.type_name(),
-                        quote(&v.to_string())
-                    ),
-                    None,
-                );
+                self.err(K::ThresholdType, path, ty.mismatch(id, v), None);
                 false
             }
         }
@@ -1821,7 +1822,7 @@ impl<'m> Builder<'m> {
         }
         Some(Benefit {
             id: BenefitId::new(&b.id),
-            title: b.title.clone(),
+            title: b.title.as_str().into(),
             description: b.description.clone(),
             grant,
             granted_to,
@@ -1877,7 +1878,7 @@ fn describe(kind: &Req, r: &RawRequirement, ctx: &Ctx<'_>) -> String {
             format!("{title} (`{id}`) {}", test.describe())
         }
         Req::Met(i) => {
-            let title = ctx.items.get(*i).map_or("", |it| it.title.as_str());
+            let title = ctx.items.get(*i).map_or("", |it| &*it.title);
             format!(
                 "item `{}` is met: {title}",
                 r.met.as_deref().unwrap_or_default()

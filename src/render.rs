@@ -8,7 +8,7 @@ use crate::membership::{Membership, MembershipState};
 fn write_membership(f: &mut fmt::Formatter<'_>, m: &Membership) -> fmt::Result {
     let title = |l: &Option<crate::eval::LevelSummary>| {
         l.as_ref()
-            .map_or("no level".to_owned(), |l| l.title.clone())
+            .map_or("no level".to_owned(), |l| l.title.to_string())
     };
     let state = match m.state {
         MembershipState::NotMember => "not a member",

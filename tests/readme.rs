@@ -20,14 +20,23 @@ fn yaml_blocks() -> Vec<String> {
         .collect()
 }
 
+/// The README's YAML block that starts with `start`; there is exactly one.
+fn block(start: &str) -> String {
+    let found: Vec<String> = yaml_blocks()
+        .into_iter()
+        .filter(|b| b.starts_with(start))
+        .collect();
+    assert_eq!(found.len(), 1, "blocks starting with {start:?}");
+    found.into_iter().next().unwrap()
+}
+
 #[test]
 fn the_readme_policy_loads_and_its_assessment_evaluates() {
-    let blocks = yaml_blocks();
-    assert_eq!(blocks.len(), 3, "policy, benefits fragment, assessment");
-    let policy = Policy::from_yaml_named(&blocks[0], "README.md").unwrap_or_else(|e| panic!("{e}"));
+    let policy = Policy::from_yaml_named(&block("policy:\n  name: mmp-qbm"), "README.md")
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(policy.levels().len(), 3);
     assert!(policy.levels()[1].time_limit().is_some() && policy.renewal().is_some());
-    let assessment = Assessment::from_yaml_named(&blocks[2], "README.md").unwrap();
+    let assessment = Assessment::from_yaml_named(&block("assessment:"), "README.md").unwrap();
     let result = Policy::builtin().unwrap().evaluate(&assessment).unwrap();
     assert_eq!(result.program, "Westfield Youth Mentors");
     assert_eq!(
@@ -38,11 +47,10 @@ fn the_readme_policy_loads_and_its_assessment_evaluates() {
 
 #[test]
 fn the_readme_benefits_fragment_fits_a_policy() {
-    let blocks = yaml_blocks();
     let levels = "levels:\n  - {id: affiliate, rank: 1, title: A}\n  - {id: associate_partner, rank: 2, title: AP}\n  - {id: partner, rank: 3, title: P}\n";
     let text = format!(
         "policy: {{name: x, version: 1.0.0, title: X}}\n{levels}{}",
-        blocks[1]
+        block("benefits:")
     );
     let policy = Policy::from_yaml_str(&text).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(policy.benefits().len(), 3);
