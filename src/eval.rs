@@ -11,7 +11,7 @@ use crate::date::{Date, Period};
 use crate::error::{Diagnostic, DiagnosticKind as K, Diagnostics, EvalError, quote};
 use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, StandardId};
 use crate::membership::{self, Held, Membership};
-use crate::policy::{FactType, Policy};
+use crate::policy::{FactType, Merge, Policy};
 use crate::requirement::{FactTest, ItemRule, Req, Requirement};
 use crate::suggest::did_you_mean;
 use crate::value::Value;
@@ -130,7 +130,7 @@ pub enum Detail {
         /// The program's value, if it gave one.
         actual: Option<Value>,
         /// What the requirement expects, as a phrase (`is at least 12`).
-        expected: String,
+        expected: Arc<str>,
     },
     /// Items of a set counted.
     Items {
@@ -163,7 +163,7 @@ pub enum Detail {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RequirementOutcome {
     /// The requirement, as a sentence.
-    pub requirement: String,
+    pub requirement: Arc<str>,
     /// Whether it holds.
     pub status: Status,
     /// The values compared.
@@ -201,7 +201,7 @@ pub struct StandardScore {
     /// The standard.
     pub standard: StandardId,
     /// Its title.
-    pub title: String,
+    pub title: Arc<str>,
     /// Items met.
     pub met: usize,
     /// Items that apply (all but those answered not applicable).
@@ -218,7 +218,7 @@ pub struct StandardScore {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ConditionGap {
     /// The requirement, as a sentence.
-    pub requirement: String,
+    pub requirement: Arc<str>,
     /// The fact, where the condition is on one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fact: Option<FactId>,
@@ -241,7 +241,7 @@ pub struct ItemGap {
     /// What the program answered.
     pub answer: AnswerState,
     /// The requirement that needs it, with the count where one applies.
-    pub required_by: String,
+    pub required_by: Arc<str>,
 }
 
 /// The items to improve in one standard.
@@ -250,7 +250,7 @@ pub struct StandardGaps {
     /// The standard.
     pub standard: StandardId,
     /// Its title.
-    pub title: String,
+    pub title: Arc<str>,
     /// The items, in the policy's order.
     pub items: Vec<ItemGap>,
 }
@@ -645,9 +645,12 @@ impl Policy {
             },
         };
         let mut facts: Vec<Option<Value>> = vec![None; self.facts.len()];
+        // Both maps iterate in id order, so each binds in one merge.
+        let mut facts_sorted = Merge::new(&self.fact_order);
+        let mut items_sorted = Merge::new(&self.item_order);
         for (id, value) in &a.facts {
             let path = key_path("facts", id.as_str());
-            let Some(&fi) = self.fact_index.get(id) else {
+            let Some(fi) = facts_sorted.find(id.as_str()) else {
                 let hint = did_you_mean(id.as_str(), self.facts.iter().map(|f| f.id().as_str()));
                 errors.push(a.source.diag(
                     K::UnknownReference,
@@ -715,7 +718,7 @@ impl Policy {
         let mut items = vec![ItemState::BLANK; self.items.len()];
         for (id, answer) in &a.answers {
             let path = key_path("answers", id.as_str());
-            let Some(&ii) = self.item_index.get(id) else {
+            let Some(ii) = items_sorted.find(id.as_str()) else {
                 let hint = did_you_mean(id.as_str(), self.items.iter().map(|i| i.id().as_str()));
                 errors.push(a.source.diag(
                     K::UnknownReference,
@@ -830,7 +833,7 @@ impl<'p> Bound<'p> {
                 Status::Met => Status::Unmet,
                 _ => Status::Met,
             },
-            Req::Fact { fact, test } => self.fact_status(*fact, test),
+            Req::Fact { fact, test, .. } => self.fact_status(*fact, test),
             Req::Met(i) => match self.items.get(*i) {
                 Some(s) if !s.applies() || s.met => Status::Met,
                 Some(s) if s.answer.is_none() => Status::Unanswered,
@@ -981,7 +984,8 @@ impl<'p> Bound<'p> {
                     requirement: format!(
                         "renew the membership: its term ended on {}",
                         m.expires_on.map_or_else(String::new, |d| d.to_string())
-                    ),
+                    )
+                    .into(),
                     fact: None,
                     actual: None,
                 }],
@@ -1048,7 +1052,7 @@ impl<'p> Bound<'p> {
         r: &Requirement,
         memo: &mut Vec<Option<LevelOutcome>>,
     ) -> RequirementOutcome {
-        let text = r.to_string();
+        let text = Arc::clone(&r.shown);
         let (status, detail, children) = match &r.kind {
             Req::All(list) | Req::AtLeast(_, list) => {
                 let needed = match &r.kind {
@@ -1074,7 +1078,11 @@ impl<'p> Bound<'p> {
                 };
                 (status, Detail::Not, vec![child])
             }
-            Req::Fact { fact, test } => {
+            Req::Fact {
+                fact,
+                test,
+                expected,
+            } => {
                 let status = self.fact_status(*fact, test);
                 let actual = self.facts.get(*fact).cloned().flatten();
                 let id = self
@@ -1088,7 +1096,7 @@ impl<'p> Bound<'p> {
                     Detail::Fact {
                         fact: id,
                         actual,
-                        expected: test.describe(),
+                        expected: Arc::clone(expected),
                     },
                     Vec::new(),
                 )
@@ -1197,31 +1205,40 @@ impl<'p> Bound<'p> {
             .map(|s| {
                 let states = self.items.get(s.items.clone()).unwrap_or_default();
                 let items = p.items.get(s.items.clone()).unwrap_or_default();
-                let count = |f: &dyn Fn(&ItemState) -> bool| states.iter().filter(|x| f(x)).count();
+                let (mut met, mut applicable, mut unanswered) = (0, 0, 0);
+                for st in states {
+                    met += usize::from(st.met);
+                    applicable += usize::from(st.applies());
+                    unanswered += usize::from(st.answer.is_none());
+                }
                 let by_kind = p
                     .kinds
                     .iter()
                     .filter_map(|k| {
-                        let of_kind: Vec<&ItemState> = items
+                        let (mut n, mut met, mut applicable) = (0, 0, 0);
+                        for (_, st) in items
                             .iter()
                             .zip(states)
                             .filter(|(it, _)| it.kind() == k.id())
-                            .map(|(_, st)| st)
-                            .collect();
-                        (!of_kind.is_empty()).then(|| KindScore {
+                        {
+                            n += 1;
+                            met += usize::from(st.met);
+                            applicable += usize::from(st.applies());
+                        }
+                        (n > 0).then(|| KindScore {
                             kind: k.id().clone(),
-                            met: of_kind.iter().filter(|x| x.met).count(),
-                            applicable: of_kind.iter().filter(|x| x.applies()).count(),
+                            met,
+                            applicable,
                         })
                     })
                     .collect();
                 StandardScore {
                     standard: s.id().clone(),
-                    title: s.title().to_owned(),
-                    met: count(&|x| x.met),
-                    applicable: count(&|x| x.applies()),
-                    not_applicable: count(&|x| !x.applies()),
-                    unanswered: count(&|x| x.answer.is_none()),
+                    title: Arc::clone(&s.title),
+                    met,
+                    applicable,
+                    not_applicable: states.len() - applicable,
+                    unanswered,
                     by_kind,
                 }
             })
@@ -1271,7 +1288,7 @@ impl<'p> Bound<'p> {
                     .collect();
                 (!items.is_empty()).then(|| StandardGaps {
                     standard: s.id().clone(),
-                    title: s.title().to_owned(),
+                    title: Arc::clone(&s.title),
                     items,
                 })
             })
@@ -1320,23 +1337,23 @@ impl<'p> Bound<'p> {
                 }
             }
             Detail::Not => conditions.push(ConditionGap {
-                requirement: r.requirement.clone(),
+                requirement: Arc::clone(&r.requirement),
                 fact: None,
                 actual: None,
             }),
             Detail::Fact { fact, actual, .. } => conditions.push(ConditionGap {
-                requirement: r.requirement.clone(),
+                requirement: Arc::clone(&r.requirement),
                 fact: Some(fact.clone()),
                 actual: actual.clone(),
             }),
             Detail::Held { .. } => conditions.push(ConditionGap {
-                requirement: r.requirement.clone(),
+                requirement: Arc::clone(&r.requirement),
                 fact: None,
                 actual: None,
             }),
             Detail::Level { level } => {
                 conditions.push(ConditionGap {
-                    requirement: r.requirement.clone(),
+                    requirement: Arc::clone(&r.requirement),
                     fact: None,
                     actual: None,
                 });
@@ -1350,7 +1367,8 @@ impl<'p> Bound<'p> {
                 missing,
                 ..
             } => {
-                let required_by = format!("{} ({met} of {needed} met)", r.requirement);
+                let required_by: Arc<str> =
+                    format!("{} ({met} of {needed} met)", r.requirement).into();
                 for id in missing {
                     let Some(&i) = self.policy.item_index.get(id) else {
                         continue;
@@ -1366,7 +1384,7 @@ impl<'p> Bound<'p> {
                             question: Arc::clone(&item.question),
                             kind: item.kind().clone(),
                             answer: self.answer_state(i),
-                            required_by: required_by.clone(),
+                            required_by: Arc::clone(&required_by),
                         },
                     ));
                 }

@@ -71,7 +71,10 @@ pub struct Policy {
     pub(crate) benefits: Vec<Benefit>,
     pub(crate) renewal: Option<Renewal>,
     pub(crate) item_index: HashMap<ItemId, usize>,
-    pub(crate) fact_index: HashMap<FactId, usize>,
+    /// Items and facts by id, sorted: an assessment's answers (also sorted)
+    /// bind in one merge, with no hashing.
+    pub(crate) item_order: Vec<(ItemId, usize)>,
+    pub(crate) fact_order: Vec<(FactId, usize)>,
     pub(crate) level_index: HashMap<LevelId, usize>,
     raw: RawPolicy,
 }
@@ -547,6 +550,35 @@ impl Policy {
 impl fmt::Display for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.name, self.version)
+    }
+}
+
+fn sorted_ids<K: Clone + Ord>(index: &HashMap<K, usize>) -> Vec<(K, usize)> {
+    let mut v: Vec<(K, usize)> = index.iter().map(|(k, i)| (k.clone(), *i)).collect();
+    v.sort();
+    v
+}
+
+/// Finds ids given in ascending order in a sorted list, moving forward only.
+pub(crate) struct Merge<'a, K> {
+    list: &'a [(K, usize)],
+}
+
+impl<'a, K: std::borrow::Borrow<str>> Merge<'a, K> {
+    pub(crate) fn new(list: &'a [(K, usize)]) -> Self {
+        Self { list }
+    }
+
+    /// The index of `id`; ids must be asked for in ascending order.
+    pub(crate) fn find(&mut self, id: &str) -> Option<usize> {
+        while let Some(((k, i), rest)) = self.list.split_first() {
+            match k.borrow().cmp(id) {
+                std::cmp::Ordering::Less => self.list = rest,
+                std::cmp::Ordering::Equal => return Some(*i),
+                std::cmp::Ordering::Greater => return None,
+            }
+        }
+        None
     }
 }
 
@@ -1144,8 +1176,9 @@ impl<'m> Builder<'m> {
             levels,
             benefits,
             renewal,
+            item_order: sorted_ids(&item_index),
+            fact_order: sorted_ids(&fact_index),
             item_index,
-            fact_index,
             level_index,
             raw,
         })
@@ -1516,7 +1549,13 @@ impl<'m> Builder<'m> {
             _ => return None,
         };
         let text = describe(&kind, r, ctx);
-        Some(Requirement { label, text, kind })
+        let shown = label.as_deref().unwrap_or(&text).into();
+        Some(Requirement {
+            label,
+            text,
+            shown,
+            kind,
+        })
     }
 
     fn item_count(&mut self, ctx: &Ctx<'_>, c: &RawItemCount, path: &str) -> Option<Req> {
@@ -1618,7 +1657,12 @@ impl<'m> Builder<'m> {
             );
             return None;
         };
-        Some(Req::Fact { fact: fi, test })
+        let expected = test.describe().into();
+        Some(Req::Fact {
+            fact: fi,
+            test,
+            expected,
+        })
     }
 
     /// Whether `v` is a value fact `id` can take; reports it when not.
@@ -1872,7 +1916,7 @@ fn describe(kind: &Req, r: &RawRequirement, ctx: &Ctx<'_>) -> String {
         Req::AtLeast(1, list) => format!("any of {} requirements", list.len()),
         Req::AtLeast(n, list) => format!("at least {n} of {} requirements", list.len()),
         Req::Not(inner) => format!("not: {inner}"),
-        Req::Fact { fact, test } => {
+        Req::Fact { fact, test, .. } => {
             let title = ctx.facts.get(*fact).map_or("", |f| f.title.as_str());
             let id = r.fact.as_deref().unwrap_or_default();
             format!("{title} (`{id}`) {}", test.describe())

@@ -1,6 +1,7 @@
 //! Requirements in their checked form: indices instead of names.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::bitset::BitSet;
 use crate::eval::Status;
@@ -13,6 +14,8 @@ use crate::value::Value;
 pub struct Requirement {
     pub(crate) label: Option<String>,
     pub(crate) text: String,
+    /// How the requirement reads in results: its label, or else its text.
+    pub(crate) shown: Arc<str>,
     pub(crate) kind: Req,
 }
 
@@ -56,7 +59,7 @@ impl Requirement {
 
 impl fmt::Display for Requirement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label.as_deref().unwrap_or(&self.text))
+        f.write_str(&self.shown)
     }
 }
 
@@ -69,6 +72,8 @@ pub(crate) enum Req {
     Fact {
         fact: usize,
         test: FactTest,
+        /// The test as a phrase (`is at least 12`), made once.
+        expected: Arc<str>,
     },
     Met(usize),
     /// INVARIANT: `items` is sorted, without repeats, and not empty; `bits`

@@ -260,7 +260,7 @@ fn walk(
             }
         }
         Req::Not(inner) => walk(p, inner, !positive, constants, favored),
-        Req::Fact { fact, test } => {
+        Req::Fact { fact, test, .. } => {
             let Some(f) = p.facts.get(*fact) else { return };
             match test {
                 FactTest::Range(lo, hi) => {
