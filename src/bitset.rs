@@ -24,6 +24,31 @@ impl BitSet {
         set
     }
 
+    /// The set of every index below `len`.
+    pub(crate) fn full(len: usize) -> Self {
+        let mut set = Self {
+            words: vec![u64::MAX; len.div_ceil(64)],
+        };
+        if let (Some(last), rem @ 1..) = (set.words.last_mut(), len % 64) {
+            *last = (1u64 << rem) - 1;
+        }
+        set
+    }
+
+    /// Whether `i` is in the set.
+    pub(crate) fn contains(&self, i: usize) -> bool {
+        self.words
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// Removes `i`.
+    pub(crate) fn remove(&mut self, i: usize) {
+        if let Some(w) = self.words.get_mut(i / 64) {
+            *w &= !(1 << (i % 64));
+        }
+    }
+
     /// Adds `i`; an index past the length is ignored.
     pub(crate) fn insert(&mut self, i: usize) {
         if let Some(w) = self.words.get_mut(i / 64) {
@@ -51,6 +76,10 @@ mod tests {
         let b = BitSet::of(130, &[1, 64, 65, 129]);
         assert_eq!(a.and_count(&b), 3);
         assert_eq!(a.and_count(&BitSet::of(130, &[129, 65])), 1);
+        let mut full = BitSet::full(130);
+        assert_eq!(full.and_count(&BitSet::full(200)), 130);
+        full.remove(64);
+        assert!(!full.contains(64) && full.contains(129) && !full.contains(130));
         let mut c = BitSet::new(10);
         c.insert(500);
         assert_eq!(c, BitSet::new(10));

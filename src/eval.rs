@@ -377,6 +377,44 @@ impl ItemState {
     }
 }
 
+/// Whether binding keeps each item's state for an explanation, or only the
+/// bits a decision needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Explanation,
+    Decision,
+}
+
+/// Items met, items that apply (not answered not applicable), items unanswered.
+struct ItemBits {
+    met: BitSet,
+    applies: BitSet,
+    unanswered: BitSet,
+}
+
+impl ItemBits {
+    /// Nothing answered: nothing met, everything applies and is unanswered.
+    fn new(n: usize) -> Self {
+        Self {
+            met: BitSet::new(n),
+            applies: BitSet::full(n),
+            unanswered: BitSet::full(n),
+        }
+    }
+
+    fn record(&mut self, i: usize, state: &ItemState) {
+        if state.met {
+            self.met.insert(i);
+        }
+        if !state.applies() {
+            self.applies.remove(i);
+        }
+        if state.answer.is_some() {
+            self.unanswered.remove(i);
+        }
+    }
+}
+
 /// Whether answers the policy cannot use are errors or are left out.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Binding {
@@ -425,7 +463,12 @@ impl Policy {
     /// ```
     pub fn evaluate(&self, assessment: &Assessment) -> Result<Evaluation, EvalError> {
         self.check_policy(assessment)?;
-        let bound = self.bind(assessment, Binding::Strict, assessment.as_of)?;
+        let bound = self.bind(
+            assessment,
+            Binding::Strict,
+            assessment.as_of,
+            Keep::Explanation,
+        )?;
         Ok(bound.evaluate(assessment.program.clone()))
     }
 
@@ -462,7 +505,7 @@ impl Policy {
         as_of: Date,
     ) -> Result<Evaluation, EvalError> {
         self.check_policy(assessment)?;
-        let bound = self.bind(assessment, Binding::Strict, Some(as_of))?;
+        let bound = self.bind(assessment, Binding::Strict, Some(as_of), Keep::Explanation)?;
         Ok(bound.evaluate(assessment.program.clone()))
     }
 
@@ -485,7 +528,12 @@ impl Policy {
     pub fn decide(&self, assessment: &Assessment) -> Result<Decision, EvalError> {
         self.check_policy(assessment)?;
         Ok(self
-            .bind(assessment, Binding::Strict, assessment.as_of)?
+            .bind(
+                assessment,
+                Binding::Strict,
+                assessment.as_of,
+                Keep::Decision,
+            )?
             .decide())
     }
 
@@ -497,7 +545,7 @@ impl Policy {
     pub fn decide_on(&self, assessment: &Assessment, as_of: Date) -> Result<Decision, EvalError> {
         self.check_policy(assessment)?;
         Ok(self
-            .bind(assessment, Binding::Strict, Some(as_of))?
+            .bind(assessment, Binding::Strict, Some(as_of), Keep::Decision)?
             .decide())
     }
 
@@ -535,7 +583,12 @@ impl Policy {
     /// the assessment's own policy and version are not checked. Comparing two
     /// versions of a policy over the same assessments needs exactly this.
     pub(crate) fn evaluate_projected(&self, assessment: &Assessment) -> Evaluation {
-        match self.bind(assessment, Binding::Lenient, assessment.as_of) {
+        match self.bind(
+            assessment,
+            Binding::Lenient,
+            assessment.as_of,
+            Keep::Explanation,
+        ) {
             Ok(bound) => bound.evaluate(assessment.program.clone()),
             // INVARIANT: a lenient binding reports nothing; an empty binding is the safe answer.
             Err(_) => Bound::empty(self).evaluate(assessment.program.clone()),
@@ -586,6 +639,7 @@ impl Policy {
         a: &Assessment,
         binding: Binding,
         as_of: Option<Date>,
+        keep: Keep,
     ) -> Result<Bound<'_>, EvalError> {
         let mut errors: Vec<Diagnostic> = Vec::new();
         let future = |path: &str, what: &str, d: Date| -> Option<Diagnostic> {
@@ -649,12 +703,13 @@ impl Policy {
         let mut facts_sorted = Merge::new(&self.fact_order);
         let mut items_sorted = Merge::new(&self.item_order);
         for (id, value) in &a.facts {
-            let path = key_path("facts", id.as_str());
+            // The path is made only for an error: binding is the hot path.
+            let path = || key_path("facts", id.as_str());
             let Some(fi) = facts_sorted.find(id.as_str()) else {
                 let hint = did_you_mean(id.as_str(), self.facts.iter().map(|f| f.id().as_str()));
                 errors.push(a.source.diag(
                     K::UnknownReference,
-                    path,
+                    path(),
                     format!("unknown fact {}", quote(id.as_str())),
                     hint,
                 ));
@@ -694,8 +749,11 @@ impl Policy {
                         format!("fact `{id}`: {e}"),
                         Some("write dates as YYYY-MM-DD".to_owned()),
                     )),
-                    Ok(d) => future(&path, &format!("fact `{id}` is"), d)
-                        .map(|d| (d.kind, d.message, d.hint)),
+                    Ok(d) if as_of.is_some_and(|x| d > x) => {
+                        future(&path(), &format!("fact `{id}` is"), d)
+                            .map(|d| (d.kind, d.message, d.hint))
+                    }
+                    Ok(_) => None,
                 },
                 (FactType::Choice(values), Value::Text(t)) if values.contains(t) => None,
                 (FactType::Choice(values), Value::Text(t)) => Some((
@@ -707,7 +765,7 @@ impl Policy {
                 (ty, v) => Some((K::AnswerType, ty.mismatch(id.as_str(), v), None)),
             };
             match problem {
-                Some((kind, msg, hint)) => errors.push(a.source.diag(kind, path, msg, hint)),
+                Some((kind, msg, hint)) => errors.push(a.source.diag(kind, path(), msg, hint)),
                 None => {
                     if let Some(slot) = facts.get_mut(fi) {
                         *slot = Some(value.clone());
@@ -715,14 +773,18 @@ impl Policy {
                 }
             }
         }
-        let mut items = vec![ItemState::BLANK; self.items.len()];
+        let mut items = match keep {
+            Keep::Explanation => vec![ItemState::BLANK; self.items.len()],
+            Keep::Decision => Vec::new(),
+        };
+        let mut bits = ItemBits::new(self.items.len());
         for (id, answer) in &a.answers {
-            let path = key_path("answers", id.as_str());
+            let path = || key_path("answers", id.as_str());
             let Some(ii) = items_sorted.find(id.as_str()) else {
                 let hint = did_you_mean(id.as_str(), self.items.iter().map(|i| i.id().as_str()));
                 errors.push(a.source.diag(
                     K::UnknownReference,
-                    path,
+                    path(),
                     format!("unknown item {}", quote(id.as_str())),
                     hint,
                 ));
@@ -760,7 +822,7 @@ impl Policy {
                 _ => None,
             };
             if let Some((kind, msg, hint)) = problem {
-                errors.push(a.source.diag(kind, path, msg, hint));
+                errors.push(a.source.diag(kind, path(), msg, hint));
                 continue;
             }
             let threshold = item.threshold().map(|t| {
@@ -777,12 +839,14 @@ impl Policy {
                 (Answer::Number(n), Some(t)) => *n >= t,
                 _ => false,
             };
+            let state = ItemState {
+                answer: Some(*answer),
+                threshold,
+                met,
+            };
+            bits.record(ii, &state);
             if let Some(slot) = items.get_mut(ii) {
-                *slot = ItemState {
-                    answer: Some(*answer),
-                    threshold,
-                    met,
-                };
+                *slot = state;
             }
         }
         // Facts derived from dates, where not given.
@@ -803,7 +867,7 @@ impl Policy {
             }
         }
         if errors.is_empty() || binding == Binding::Lenient {
-            let mut bound = Bound::new(self, items, facts);
+            let mut bound = Bound::new(self, items, facts, bits);
             bound.as_of = as_of;
             bound.held = held;
             Ok(bound)
@@ -834,11 +898,15 @@ impl<'p> Bound<'p> {
                 _ => Status::Met,
             },
             Req::Fact { fact, test, .. } => self.fact_status(*fact, test),
-            Req::Met(i) => match self.items.get(*i) {
-                Some(s) if !s.applies() || s.met => Status::Met,
-                Some(s) if s.answer.is_none() => Status::Unanswered,
-                _ => Status::Unmet,
-            },
+            Req::Met(i) => {
+                if !self.applies.contains(*i) || self.met.contains(*i) {
+                    Status::Met
+                } else if self.unanswered.contains(*i) {
+                    Status::Unanswered
+                } else {
+                    Status::Unmet
+                }
+            }
             Req::Items { bits, rule, .. } => rule.status(
                 self.met.and_count(bits),
                 self.applies.and_count(bits),
@@ -920,21 +988,17 @@ impl<'p> Bound<'p> {
         }
     }
 
-    fn new(policy: &'p Policy, items: Vec<ItemState>, facts: Vec<Option<Value>>) -> Self {
-        let n = items.len();
-        let (mut met, mut applies, mut unanswered) =
-            (BitSet::new(n), BitSet::new(n), BitSet::new(n));
-        for (i, s) in items.iter().enumerate() {
-            if s.met {
-                met.insert(i);
-            }
-            if s.applies() {
-                applies.insert(i);
-            }
-            if s.answer.is_none() {
-                unanswered.insert(i);
-            }
-        }
+    fn new(
+        policy: &'p Policy,
+        items: Vec<ItemState>,
+        facts: Vec<Option<Value>>,
+        bits: ItemBits,
+    ) -> Self {
+        let ItemBits {
+            met,
+            applies,
+            unanswered,
+        } = bits;
         Bound {
             policy,
             items,
@@ -948,10 +1012,12 @@ impl<'p> Bound<'p> {
     }
 
     fn empty(policy: &'p Policy) -> Self {
+        let n = policy.items.len();
         Bound::new(
             policy,
-            vec![ItemState::BLANK; policy.items.len()],
+            vec![ItemState::BLANK; n],
             vec![None; policy.facts.len()],
+            ItemBits::new(n),
         )
     }
 
