@@ -329,20 +329,32 @@ impl Threads {
 
 /// Applies `f` to every assessment on `threads` threads; results in input order.
 fn batch<T: Send>(
+    policy: &Policy,
     assessments: &[Assessment],
     threads: Threads,
-    f: impl Fn(&Assessment) -> T + Sync,
+    f: impl Fn(&Policy, &Assessment) -> T + Sync,
 ) -> Vec<T> {
     let n = threads.count().min(assessments.len()).max(1);
     if n == 1 {
-        return assessments.iter().map(&f).collect();
+        return assessments.iter().map(|a| f(policy, a)).collect();
     }
     let chunk = assessments.len().div_ceil(n);
     let f = &f;
     std::thread::scope(|scope| {
         let handles: Vec<_> = assessments
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<T>>()))
+            .map(|part| {
+                scope.spawn(move || {
+                    // Results share the policy's text by reference count; two
+                    // cores counting the same text slow each other down, so a
+                    // worker with enough to do rebuilds its own copy first.
+                    let own = (part.len() >= BATCH_COPY_FROM)
+                        .then(|| policy.rebuilt())
+                        .flatten();
+                    let p = own.as_ref().unwrap_or(policy);
+                    part.iter().map(|a| f(p, a)).collect::<Vec<T>>()
+                })
+            })
             .collect();
         let mut out = Vec::with_capacity(assessments.len());
         for h in handles {
@@ -356,6 +368,10 @@ fn batch<T: Send>(
         out
     })
 }
+
+/// How many assessments a batch worker needs before it rebuilds its own
+/// copy of the policy (which takes about as long as 100 evaluations).
+const BATCH_COPY_FROM: usize = 1000;
 
 /// One item's answer as evaluation sees it.
 #[derive(Clone, Copy, Debug)]
@@ -566,7 +582,7 @@ impl Policy {
         assessments: &[Assessment],
         threads: Threads,
     ) -> Vec<Result<Evaluation, EvalError>> {
-        batch(assessments, threads, |a| self.evaluate(a))
+        batch(self, assessments, threads, |p, a| p.evaluate(a))
     }
 
     /// [`Policy::decide`] for many assessments, as [`Policy::evaluate_batch`].
@@ -575,7 +591,7 @@ impl Policy {
         assessments: &[Assessment],
         threads: Threads,
     ) -> Vec<Result<Decision, EvalError>> {
-        batch(assessments, threads, |a| self.decide(a))
+        batch(self, assessments, threads, |p, a| p.decide(a))
     }
 
     /// Evaluates the part of an assessment this policy can use: answers and

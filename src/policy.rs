@@ -473,6 +473,17 @@ impl Policy {
         yaml::to_string(&self.raw).unwrap_or_else(|e| format!("# cannot write policy: {e}\n"))
     }
 
+    /// A copy that shares no text with this one, built from the same data;
+    /// `None` only if the data no longer validates, which cannot happen.
+    pub(crate) fn rebuilt(&self) -> Option<Policy> {
+        let map = SourceMap::detached(&self.origin);
+        let mut copy = Builder::new(&map, &Limits::default())
+            .build(self.raw.clone())
+            .ok()?;
+        copy.origin.clone_from(&self.origin);
+        Some(copy)
+    }
+
     /// The policy's name, such as `mmp-qbm`.
     pub fn name(&self) -> &str {
         &self.name
