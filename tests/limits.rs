@@ -264,3 +264,20 @@ fn errors_never_echo_unbounded_input() {
         Assessment::from_yaml_str(&format!("assessment: {{program: P, {long}: 1}}\n")).unwrap_err();
     assert!(e.to_string().len() < 400, "{e}");
 }
+
+#[test]
+fn nodes_after_alias_expansion() {
+    let mut limits = Limits::default();
+    // The root mapping, `assessment` and its mapping, `program: P`: 5 nodes;
+    // each alias below repeats a 3-node list.
+    let doc = |aliases: usize| {
+        let mut s = String::from("assessment: {program: P}\nfacts:\n  a: &l [x, y]\n");
+        for i in 0..aliases {
+            s.push_str(&format!("  b{i}: *l\n"));
+        }
+        s
+    };
+    // 5 + `facts` and its mapping (2) + `a` and its list (4) = 11, then 4 per alias.
+    limits.max_nodes = 11 + 4 * 3;
+    at_and_past(&limits, &doc(3), &doc(4));
+}
