@@ -21,7 +21,9 @@ use proptest::sample::{Index, select};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 
 use crate::assessment::Assessment;
+use crate::date::{Date, Period};
 use crate::eval::{Evaluation, Status};
+use crate::membership::MembershipState;
 use crate::policy::{Grant, Policy};
 use crate::space::{Space, goodness};
 
@@ -121,16 +123,21 @@ pub enum Law {
     BenefitsByLevel,
     /// Writing the policy back to YAML and loading it again gives the same policy.
     RoundTrip,
+    /// A later as-of date never extends a recorded term: the end of the term
+    /// and the date a transitional level reverts stay put or come sooner,
+    /// and an expired membership stays expired.
+    TermsNeverExtend,
 }
 
 impl Law {
     /// Every law.
-    pub const ALL: [Law; 5] = [
+    pub const ALL: [Law; 6] = [
         Law::Deterministic,
         Law::Monotone,
         Law::LevelsNested,
         Law::BenefitsByLevel,
         Law::RoundTrip,
+        Law::TermsNeverExtend,
     ];
 }
 
@@ -142,6 +149,7 @@ impl fmt::Display for Law {
             Law::LevelsNested => "a program at a level meets the requirements of every level below",
             Law::BenefitsByLevel => "the benefits granted are exactly those of the level reached",
             Law::RoundTrip => "the policy written back to YAML loads to the same policy",
+            Law::TermsNeverExtend => "a later as-of date never extends a recorded term",
         })
     }
 }
@@ -296,10 +304,19 @@ pub fn check_law(policy: &Policy, law: Law, cases: u32) -> Result<(), Box<LawVio
                         .then(|| "the reloaded policy evaluates differently".to_owned());
                     (finding, e, again)
                 }
+                Law::TermsNeverExtend => {
+                    let later = policy.evaluate_projected(after);
+                    let finding = terms_finding(&e, &later);
+                    (finding, e, Some(later))
+                }
             }
         };
+    let strategy = match law {
+        Law::TermsNeverExtend => dated_pairs(policy),
+        _ => improvements(policy),
+    };
     let mut run = runner(cases);
-    let result = run.run(&improvements(policy), |(before, after)| {
+    let result = run.run(&strategy, |(before, after)| {
         match check(&before, &after).0 {
             Some(message) => Err(TestCaseError::fail(message)),
             None => Ok(()),
@@ -329,6 +346,72 @@ pub fn check_law(policy: &Policy, law: Law, cases: u32) -> Result<(), Box<LawVio
             after: None,
         })),
     }
+}
+
+/// The same assessment, holding a level, dated twice: the second date no
+/// earlier than the first, both after every date in the assessment.
+fn dated_pairs(policy: &Policy) -> BoxedStrategy<(Assessment, Assessment)> {
+    let space = Space::of(&[policy]);
+    let levels: Vec<String> = policy.levels().iter().map(|l| l.id().to_string()).collect();
+    let days = |n: u16| Period {
+        days: n,
+        ..Period::default()
+    };
+    (
+        choices(&space),
+        any::<Index>(),
+        0u16..2000,
+        prop::option::of(0u16..1500),
+        0u16..2500,
+        0u16..2500,
+    )
+        .prop_map(move |(c, level, granted, renewed, first, second)| {
+            // Every date the space offers is before 2024.
+            let base = Date::new(2024, 1, 1).ok();
+            let granted = base.and_then(|b| b.add(days(granted)));
+            let renewed = granted.zip(renewed).and_then(|(g, r)| g.add(days(r)));
+            let start = renewed.or(granted);
+            let (d1, d2) = (first.min(second), first.max(second));
+            let mut a = space.build("generated", &c);
+            if let (Some(g), false) = (granted, levels.is_empty()) {
+                let id = levels
+                    .get(level.index(levels.len()))
+                    .cloned()
+                    .unwrap_or_default();
+                a = a.holding(id, g, renewed);
+            }
+            let on = |d: u16| start.and_then(|s| s.add(days(d)));
+            let before = match on(d1) {
+                Some(d) => a.clone().dated(d),
+                None => a.clone(),
+            };
+            let after = match on(d2) {
+                Some(d) => a.dated(d),
+                None => a,
+            };
+            (before, after)
+        })
+        .boxed()
+}
+
+fn terms_finding(earlier: &Evaluation, later: &Evaluation) -> Finding {
+    let (Some(m1), Some(m2)) = (&earlier.membership, &later.membership) else {
+        return None;
+    };
+    if let (Some(e1), Some(e2)) = (m1.expires_on, m2.expires_on)
+        && e2 > e1
+    {
+        return Some(format!("the term's end moved from {e1} to {e2}"));
+    }
+    // A level newly qualified for counts from the as-of date until its grant is recorded.
+    if let (Some(r1), Some(r2), false, false) =
+        (m1.reverts_on, m2.reverts_on, m1.new_grant, m2.new_grant)
+        && r2 > r1
+    {
+        return Some(format!("the reversion moved from {r1} to {r2}"));
+    }
+    (m1.state == MembershipState::Expired && m2.state != MembershipState::Expired)
+        .then(|| "an expired membership became current again".to_owned())
 }
 
 fn benefits_finding(policy: &Policy, e: &Evaluation) -> Finding {
@@ -374,4 +457,34 @@ pub fn check_laws(policy: &Policy, cases: u32) -> Result<(), Box<LawViolation>> 
     Law::ALL
         .iter()
         .try_for_each(|&law| check_law(policy, law, cases))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_law_sees_a_term_that_moves_later() {
+        let policy = Policy::builtin().unwrap();
+        let day = |s: &str| s.parse::<Date>().unwrap();
+        let a = Assessment::new("P")
+            .with_fact("application_submitted", true)
+            .with_fact("direct_youth_mentoring", true)
+            .holding("affiliate", day("2024-01-01"), None);
+        let e1 = policy.evaluate_on(&a, day("2024-06-01")).unwrap();
+        let mut e2 = policy.evaluate_on(&a, day("2025-06-01")).unwrap();
+        assert_eq!(terms_finding(&e1, &e2), None);
+        if let Some(m) = e2.membership.as_mut() {
+            m.expires_on = m.expires_on.and_then(|d| {
+                d.add(Period {
+                    days: 1,
+                    ..Period::default()
+                })
+            });
+        }
+        assert_eq!(
+            terms_finding(&e1, &e2).as_deref(),
+            Some("the term's end moved from 2027-01-01 to 2027-01-02")
+        );
+    }
 }
