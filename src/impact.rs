@@ -441,23 +441,18 @@ impl Rng {
 /// The structural differences between two policies.
 fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
     let mut out = Vec::new();
-    let mut push = |subject, id: &str, kind, detail: String, effect| {
-        out.push(Change {
-            subject,
-            id: id.to_owned(),
-            kind,
-            detail,
-            effect,
-        });
+    let policy = |detail: &str, effect| Change {
+        subject: Subject::Policy,
+        id: new.name().to_owned(),
+        kind: ChangeKind::Changed,
+        detail: detail.to_owned(),
+        effect,
     };
     if old.name() != new.name() {
-        push(
-            Subject::Policy,
-            new.name(),
-            ChangeKind::Changed,
-            format!("renamed from `{}`", old.name()),
+        out.push(policy(
+            &format!("renamed from `{}`", old.name()),
             Bump::Major,
-        );
+        ));
     }
     if old.renewal() != new.renewal() {
         let effect = match (old.renewal(), new.renewal()) {
@@ -466,375 +461,266 @@ fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
             (Some(a), Some(b)) if shorter(b.every, a.every) => Bump::Major,
             _ => Bump::Minor,
         };
-        push(
-            Subject::Policy,
-            new.name(),
-            ChangeKind::Changed,
-            "renewal term".into(),
-            effect,
-        );
+        out.push(policy("renewal term", effect));
     }
     if old.title() != new.title() || old.description() != new.description() {
-        push(
-            Subject::Policy,
-            new.name(),
-            ChangeKind::Changed,
-            "title or description".into(),
-            Bump::Patch,
-        );
+        out.push(policy("title or description", Bump::Patch));
     }
 
-    diff_by_id(
-        old.kinds().iter().map(|k| (k.id().as_str(), k)),
-        new.kinds().iter().map(|k| (k.id().as_str(), k)),
-        |id, o, n| match (o, n) {
-            (None, Some(_)) => push(
-                Subject::Kind,
-                id,
-                ChangeKind::Added,
-                "new kind".into(),
-                Bump::Minor,
-            ),
-            (Some(_), None) => push(
-                Subject::Kind,
-                id,
-                ChangeKind::Removed,
-                "kind removed".into(),
-                Bump::Major,
-            ),
-            (Some(o), Some(n)) => {
-                if !o.forbids_not_applicable() && n.forbids_not_applicable() {
-                    push(
-                        Subject::Kind,
-                        id,
-                        ChangeKind::Changed,
-                        "now forbids not applicable".into(),
-                        Bump::Major,
-                    );
-                } else if o.forbids_not_applicable() != n.forbids_not_applicable()
-                    || o.title() != n.title()
-                {
-                    push(
-                        Subject::Kind,
-                        id,
-                        ChangeKind::Changed,
-                        "title or not-applicable rule".into(),
-                        Bump::Patch,
-                    );
-                }
+    diff(
+        &mut out,
+        Subject::Kind,
+        (old.kinds(), new.kinds(), |k: &crate::policy::Kind| {
+            k.id().as_str()
+        }),
+        |_| ("new kind".into(), Bump::Minor),
+        |_| ("kind removed".into(), Bump::Major),
+        |o, n| {
+            if !o.forbids_not_applicable() && n.forbids_not_applicable() {
+                Some(("now forbids not applicable".into(), Bump::Major))
+            } else {
+                (o.forbids_not_applicable() != n.forbids_not_applicable() || o.title() != n.title())
+                    .then(|| ("title or not-applicable rule".into(), Bump::Patch))
             }
-            (None, None) => {}
         },
     );
 
-    diff_by_id(
-        old.facts().iter().map(|f| (f.id().as_str(), f)),
-        new.facts().iter().map(|f| (f.id().as_str(), f)),
-        |id, o, n| match (o, n) {
-            (None, Some(_)) => push(
-                Subject::Fact,
-                id,
-                ChangeKind::Added,
-                "new fact".into(),
-                Bump::Minor,
-            ),
-            (Some(_), None) => push(
-                Subject::Fact,
-                id,
-                ChangeKind::Removed,
+    diff(
+        &mut out,
+        Subject::Fact,
+        (old.facts(), new.facts(), |f: &crate::policy::Fact| {
+            f.id().as_str()
+        }),
+        |_| ("new fact".into(), Bump::Minor),
+        |_| {
+            (
                 "fact removed: assessments that give it no longer load".into(),
                 Bump::Major,
-            ),
-            (Some(o), Some(n)) => {
-                if o.fact_type() != n.fact_type() {
-                    let effect = if accepts_all(o.fact_type(), n.fact_type()) {
-                        Bump::Minor
-                    } else {
-                        Bump::Major
-                    };
-                    push(
-                        Subject::Fact,
-                        id,
-                        ChangeKind::Changed,
-                        "type, values or bounds".into(),
-                        effect,
-                    );
-                } else if o.title() != n.title() || o.question() != n.question() {
-                    push(
-                        Subject::Fact,
-                        id,
-                        ChangeKind::Changed,
-                        "title or question".into(),
-                        Bump::Patch,
-                    );
-                }
+            )
+        },
+        |o, n| {
+            if o.fact_type() != n.fact_type() {
+                let effect = if accepts_all(o.fact_type(), n.fact_type()) {
+                    Bump::Minor
+                } else {
+                    Bump::Major
+                };
+                Some(("type, values or bounds".into(), effect))
+            } else {
+                (o.title() != n.title() || o.question() != n.question())
+                    .then(|| ("title or question".into(), Bump::Patch))
             }
-            (None, None) => {}
         },
     );
 
-    diff_by_id(
-        old.standards().iter().map(|s| (s.id().as_str(), s)),
-        new.standards().iter().map(|s| (s.id().as_str(), s)),
-        |id, o, n| match (o, n) {
-            (None, Some(s)) => push(
-                Subject::Standard,
-                id,
-                ChangeKind::Added,
-                format!("new standard: {}", s.title()),
-                Bump::Minor,
-            ),
-            (Some(s), None) => push(
-                Subject::Standard,
-                id,
-                ChangeKind::Removed,
-                format!("standard removed: {}", s.title()),
-                Bump::Major,
-            ),
-            (Some(o), Some(n)) => {
-                if o.title() != n.title() || o.description() != n.description() {
-                    push(
-                        Subject::Standard,
-                        id,
-                        ChangeKind::Changed,
-                        "title or description".into(),
-                        Bump::Patch,
-                    );
-                }
-            }
-            (None, None) => {}
+    diff(
+        &mut out,
+        Subject::Standard,
+        (
+            old.standards(),
+            new.standards(),
+            |s: &crate::policy::Standard| s.id().as_str(),
+        ),
+        |s| (format!("new standard: {}", s.title()), Bump::Minor),
+        |s| (format!("standard removed: {}", s.title()), Bump::Major),
+        |o, n| {
+            (o.title() != n.title() || o.description() != n.description())
+                .then(|| ("title or description".into(), Bump::Patch))
         },
     );
 
-    diff_by_id(
-        old.items().iter().map(|i| (i.id().as_str(), i)),
-        new.items().iter().map(|i| (i.id().as_str(), i)),
-        |id, o, n| match (o, n) {
-            (None, Some(i)) => push(
-                Subject::Item,
-                id,
-                ChangeKind::Added,
-                format!("new {}: {}", i.kind(), i.title()),
-                Bump::Minor,
-            ),
-            (Some(i), None) => push(
-                Subject::Item,
-                id,
-                ChangeKind::Removed,
+    diff(
+        &mut out,
+        Subject::Item,
+        (old.items(), new.items(), |i: &crate::policy::Item| {
+            i.id().as_str()
+        }),
+        |i| (format!("new {}: {}", i.kind(), i.title()), Bump::Minor),
+        |i| {
+            (
                 format!(
                     "{} removed: assessments that answer it no longer load",
                     i.kind()
                 ),
                 Bump::Major,
-            ),
-            (Some(o), Some(n)) => {
-                let mut what = Vec::new();
-                let mut effect = Bump::Patch;
-                if o.allows_not_applicable() && !n.allows_not_applicable() {
-                    what.push("no longer allows not applicable");
-                    effect = Bump::Major;
-                } else if o.allows_not_applicable() != n.allows_not_applicable() {
-                    what.push("now allows not applicable");
-                }
-                if o.threshold().is_some() != n.threshold().is_some() {
-                    what.push("answered with a number, or no longer");
-                    effect = Bump::Major;
-                } else if o.threshold() != n.threshold() {
-                    what.push("threshold");
-                }
-                if o.kind() != n.kind() {
-                    what.push("kind");
-                }
-                if old.standard_of(o).map(|s| s.id()) != new.standard_of(n).map(|s| s.id()) {
-                    what.push("standard");
-                }
-                if o.title() != n.title() || o.question() != n.question() {
-                    what.push("title or question");
-                }
-                if !what.is_empty() {
-                    push(
-                        Subject::Item,
-                        id,
-                        ChangeKind::Changed,
-                        what.join(", "),
-                        effect,
-                    );
-                }
+            )
+        },
+        |o, n| {
+            let mut what = Vec::new();
+            let mut effect = Bump::Patch;
+            if o.allows_not_applicable() && !n.allows_not_applicable() {
+                what.push("no longer allows not applicable");
+                effect = Bump::Major;
+            } else if o.allows_not_applicable() != n.allows_not_applicable() {
+                what.push("now allows not applicable");
             }
-            (None, None) => {}
+            if o.threshold().is_some() != n.threshold().is_some() {
+                what.push("answered with a number, or no longer");
+                effect = Bump::Major;
+            } else if o.threshold() != n.threshold() {
+                what.push("threshold");
+            }
+            if o.kind() != n.kind() {
+                what.push("kind");
+            }
+            if old.standard_of(o).map(|s| s.id()) != new.standard_of(n).map(|s| s.id()) {
+                what.push("standard");
+            }
+            if o.title() != n.title() || o.question() != n.question() {
+                what.push("title or question");
+            }
+            (!what.is_empty()).then(|| (what.join(", "), effect))
         },
     );
 
-    diff_by_id(
-        old.sets().iter().map(|s| (s.id().as_str(), s)),
-        new.sets().iter().map(|s| (s.id().as_str(), s)),
-        |id, o, n| {
-            let members = |p: &Policy, s| -> Vec<String> {
-                p.set_items(s).map(|i| i.id().to_string()).collect()
-            };
-            match (o, n) {
-                (None, Some(_)) => push(
-                    Subject::Set,
-                    id,
-                    ChangeKind::Added,
-                    "new set".into(),
-                    Bump::Minor,
-                ),
-                (Some(_), None) => push(
-                    Subject::Set,
-                    id,
-                    ChangeKind::Removed,
-                    "set removed".into(),
+    diff(
+        &mut out,
+        Subject::Set,
+        (old.sets(), new.sets(), |s: &crate::policy::ItemSet| {
+            s.id().as_str()
+        }),
+        |_| ("new set".into(), Bump::Minor),
+        // What a removed set required shows as a requirement change.
+        |_| ("set removed".into(), Bump::Patch),
+        |o, n| {
+            let (a, b): (Vec<&str>, Vec<&str>) = (
+                old.set_items(o).map(|i| i.id().as_str()).collect(),
+                new.set_items(n).map(|i| i.id().as_str()).collect(),
+            );
+            (a != b).then(|| {
+                let added = b.iter().filter(|x| !a.contains(x)).count();
+                let removed = a.iter().filter(|x| !b.contains(x)).count();
+                (
+                    format!("{added} items added, {removed} removed"),
                     Bump::Patch,
-                ),
-                (Some(o), Some(n)) => {
-                    let (a, b) = (members(old, o), members(new, n));
-                    if a != b {
-                        let added = b.iter().filter(|x| !a.contains(x)).count();
-                        let removed = a.iter().filter(|x| !b.contains(x)).count();
-                        push(
-                            Subject::Set,
-                            id,
-                            ChangeKind::Changed,
-                            format!("{added} items added, {removed} removed"),
-                            Bump::Patch,
-                        );
-                    }
-                }
-                (None, None) => {}
-            }
+                )
+            })
         },
     );
 
-    diff_by_id(
-        old.levels().iter().map(|l| (l.id().as_str(), l)),
-        new.levels().iter().map(|l| (l.id().as_str(), l)),
-        |id, o, n| match (o, n) {
-            (None, Some(l)) => push(
-                Subject::Level,
-                id,
-                ChangeKind::Added,
-                format!("new level: {}", l.title()),
-                Bump::Minor,
-            ),
-            (Some(l), None) => push(
-                Subject::Level,
-                id,
-                ChangeKind::Removed,
-                format!("level removed: {}", l.title()),
-                Bump::Major,
-            ),
-            (Some(o), Some(n)) => {
-                let text = |l: &crate::policy::Level| -> Vec<String> {
-                    l.requirements()
-                        .iter()
-                        .map(crate::requirement::Requirement::deep_text)
-                        .collect()
+    diff(
+        &mut out,
+        Subject::Level,
+        (old.levels(), new.levels(), |l: &crate::policy::Level| {
+            l.id().as_str()
+        }),
+        |l| (format!("new level: {}", l.title()), Bump::Minor),
+        |l| (format!("level removed: {}", l.title()), Bump::Major),
+        |o, n| {
+            let text = |l: &crate::policy::Level| -> Vec<String> {
+                l.requirements()
+                    .iter()
+                    .map(crate::requirement::Requirement::deep_text)
+                    .collect()
+            };
+            let mut what = Vec::new();
+            if text(o) != text(n) {
+                what.push("requirements");
+            }
+            if o.rank() != n.rank() {
+                what.push("rank");
+            }
+            if o.title() != n.title() || o.description() != n.description() {
+                what.push("title or description");
+            }
+            // A level that lasts less, or newly lapses, can cost a program its level.
+            let mut effect = Bump::Patch;
+            if o.time_limit() != n.time_limit() {
+                what.push("time limit");
+                effect = match (o.time_limit(), n.time_limit()) {
+                    (None, Some(_)) => Bump::Major,
+                    (Some(_), None) => Bump::Minor,
+                    (Some(a), Some(b))
+                        if shorter(b.after, a.after) || a.reverts_to != b.reverts_to =>
+                    {
+                        Bump::Major
+                    }
+                    _ => Bump::Minor,
                 };
-                let mut what = Vec::new();
-                if text(o) != text(n) {
-                    what.push("requirements");
-                }
-                if o.rank() != n.rank() {
-                    what.push("rank");
-                }
-                if o.title() != n.title() || o.description() != n.description() {
-                    what.push("title or description");
-                }
-                // A level that lasts less, or newly lapses, can cost a program its level.
-                let mut effect = Bump::Patch;
-                if o.time_limit() != n.time_limit() {
-                    what.push("time limit");
-                    effect = match (o.time_limit(), n.time_limit()) {
-                        (None, Some(_)) => Bump::Major,
-                        (Some(_), None) => Bump::Minor,
-                        (Some(a), Some(b))
-                            if shorter(b.after, a.after) || a.reverts_to != b.reverts_to =>
-                        {
-                            Bump::Major
-                        }
-                        _ => Bump::Minor,
-                    };
-                }
-                if !what.is_empty() {
-                    push(
-                        Subject::Level,
-                        id,
-                        ChangeKind::Changed,
-                        what.join(", "),
-                        effect,
-                    );
-                }
             }
-            (None, None) => {}
+            (!what.is_empty()).then(|| (what.join(", "), effect))
         },
     );
 
-    diff_by_id(
-        old.benefits().iter().map(|b| (b.id().as_str(), b)),
-        new.benefits().iter().map(|b| (b.id().as_str(), b)),
-        |id, o, n| match (o, n) {
-            (None, Some(b)) => push(
-                Subject::Benefit,
-                id,
-                ChangeKind::Added,
-                format!("new benefit: {}", b.title()),
-                Bump::Minor,
-            ),
-            (Some(b), None) => push(
-                Subject::Benefit,
-                id,
-                ChangeKind::Removed,
-                format!("benefit removed: {}", b.title()),
-                Bump::Major,
-            ),
-            (Some(o), Some(n)) => {
-                let mut what = Vec::new();
-                let mut effect = Bump::Patch;
-                if o.grant() != n.grant() {
-                    what.push("levels granted");
-                }
-                if o.quantity != n.quantity {
-                    what.push("quantity");
-                    let less = match (&o.quantity, &n.quantity) {
-                        (Some((a, _)), Some((b, _))) => b < a,
-                        (Some(_), None) => true,
-                        _ => false,
-                    };
-                    if less {
-                        effect = Bump::Major;
-                    }
-                }
-                if o.priority_from != n.priority_from {
-                    what.push("priority");
-                    let later = match (&o.priority_from, &n.priority_from) {
-                        (Some((_, a)), Some((_, b))) => b > a,
-                        (Some(_), None) => true,
-                        _ => false,
-                    };
-                    effect = effect.max(if later { Bump::Major } else { Bump::Minor });
-                }
-                if o.discount != n.discount {
-                    what.push("discount");
-                    effect = effect.max(Bump::Minor);
-                }
-                if o.title() != n.title() || o.description() != n.description() {
-                    what.push("title or description");
-                }
-                if !what.is_empty() {
-                    push(
-                        Subject::Benefit,
-                        id,
-                        ChangeKind::Changed,
-                        what.join(", "),
-                        effect,
-                    );
+    diff(
+        &mut out,
+        Subject::Benefit,
+        (
+            old.benefits(),
+            new.benefits(),
+            |b: &crate::policy::Benefit| b.id().as_str(),
+        ),
+        |b| (format!("new benefit: {}", b.title()), Bump::Minor),
+        |b| (format!("benefit removed: {}", b.title()), Bump::Major),
+        |o, n| {
+            let mut what = Vec::new();
+            let mut effect = Bump::Patch;
+            if o.grant() != n.grant() {
+                what.push("levels granted");
+            }
+            if o.quantity != n.quantity {
+                what.push("quantity");
+                let less = match (&o.quantity, &n.quantity) {
+                    (Some((a, _)), Some((b, _))) => b < a,
+                    (Some(_), None) => true,
+                    _ => false,
+                };
+                if less {
+                    effect = Bump::Major;
                 }
             }
-            (None, None) => {}
+            if o.priority_from != n.priority_from {
+                what.push("priority");
+                let later = match (&o.priority_from, &n.priority_from) {
+                    (Some((_, a)), Some((_, b))) => b > a,
+                    (Some(_), None) => true,
+                    _ => false,
+                };
+                effect = effect.max(if later { Bump::Major } else { Bump::Minor });
+            }
+            if o.discount != n.discount {
+                what.push("discount");
+                effect = effect.max(Bump::Minor);
+            }
+            if o.title() != n.title() || o.description() != n.description() {
+                what.push("title or description");
+            }
+            (!what.is_empty()).then(|| (what.join(", "), effect))
         },
     );
     out
+}
+
+/// The old and new lists of one kind of thing, and how to read a thing's id.
+type Versions<'a, T> = (&'a [T], &'a [T], fn(&T) -> &str);
+
+/// Compares two lists of things by id: those added, removed, and changed
+/// (where `changed` says what and the bump it calls for), in the old order
+/// and then the new.
+fn diff<T>(
+    out: &mut Vec<Change>,
+    subject: Subject,
+    (old, new, id): Versions<'_, T>,
+    added: impl Fn(&T) -> (String, Bump),
+    removed: impl Fn(&T) -> (String, Bump),
+    changed: impl Fn(&T, &T) -> Option<(String, Bump)>,
+) {
+    let change = |name: &str, kind, (detail, effect): (String, Bump)| Change {
+        subject,
+        id: name.to_owned(),
+        kind,
+        detail,
+        effect,
+    };
+    for o in old {
+        match new.iter().find(|n| id(n) == id(o)) {
+            None => out.push(change(id(o), ChangeKind::Removed, removed(o))),
+            Some(n) => out.extend(changed(o, n).map(|c| change(id(o), ChangeKind::Changed, c))),
+        }
+    }
+    for n in new.iter().filter(|n| !old.iter().any(|o| id(o) == id(n))) {
+        out.push(change(id(n), ChangeKind::Added, added(n)));
+    }
 }
 
 /// Whether period `a` ends before period `b` from some start date (month
@@ -871,28 +757,6 @@ fn accepts_all(old: &FactType, new: &FactType) -> bool {
             lower && upper
         }
         (a, b) => a == b,
-    }
-}
-
-/// Calls `f` for every id in either list, in the old order and then the new.
-fn diff_by_id<'a, T: 'a>(
-    old: impl Iterator<Item = (&'a str, &'a T)>,
-    new: impl Iterator<Item = (&'a str, &'a T)>,
-    mut f: impl FnMut(&str, Option<&'a T>, Option<&'a T>),
-) {
-    let old: Vec<(&str, &T)> = old.collect();
-    let new: Vec<(&str, &T)> = new.collect();
-    for (id, o) in &old {
-        f(
-            id,
-            Some(o),
-            new.iter().find(|(n, _)| n == id).map(|(_, t)| *t),
-        );
-    }
-    for (id, n) in &new {
-        if !old.iter().any(|(o, _)| o == id) {
-            f(id, None, Some(n));
-        }
     }
 }
 
