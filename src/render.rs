@@ -162,11 +162,9 @@ impl fmt::Display for Evaluation {
         }
         if !self.unanswered.is_empty() {
             writeln!(f)?;
-            writeln!(
-                f,
-                "{} items unanswered (counted as not met).",
-                self.unanswered.len()
-            )?;
+            let n = self.unanswered.len();
+            let noun = if n == 1 { "item" } else { "items" };
+            writeln!(f, "{n} {noun} unanswered (counted as not met).")?;
         }
         Ok(())
     }
