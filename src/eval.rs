@@ -991,7 +991,7 @@ impl<'p> Bound<'p> {
             .rev()
             .find(|&l| self.level_status(l, memo) == Status::Met);
         let reached = match self.as_of {
-            Some(as_of) => membership::status(p, qualified, self.held, as_of).0,
+            Some(as_of) => membership::terms(p, qualified, self.held, as_of).level,
             None => qualified,
         };
         Decision {
@@ -1117,8 +1117,7 @@ impl<'p> Bound<'p> {
             .iter()
             .map(|r| self.requirement(r, memo))
             .collect();
-        let statuses: Vec<Status> = requirements.iter().map(|r| r.status).collect();
-        let status = at_least(statuses.len(), &statuses);
+        let status = at_least_of(requirements.len(), requirements.iter().map(|r| r.status));
         if let Some(slot) = memo.get_mut(i) {
             *slot = Some(LevelOutcome {
                 level: self.summary(i)?,
@@ -1143,10 +1142,9 @@ impl<'p> Bound<'p> {
                 };
                 let children: Vec<RequirementOutcome> =
                     list.iter().map(|c| self.requirement(c, memo)).collect();
-                let statuses: Vec<Status> = children.iter().map(|c| c.status).collect();
-                let holding = statuses.iter().filter(|s| **s == Status::Met).count();
+                let holding = children.iter().filter(|c| c.status == Status::Met).count();
                 (
-                    at_least(needed, &statuses),
+                    at_least_of(needed, children.iter().map(|c| c.status)),
                     Detail::Group { needed, holding },
                     children,
                 )
@@ -1476,10 +1474,6 @@ impl<'p> Bound<'p> {
 }
 
 /// The status of "at least `needed` of these hold".
-fn at_least(needed: usize, statuses: &[Status]) -> Status {
-    at_least_of(needed, statuses.iter().copied())
-}
-
 /// The status of "at least `needed` of these hold", without collecting them.
 fn at_least_of(needed: usize, statuses: impl Iterator<Item = Status>) -> Status {
     let (met, open) = statuses.fold((0, 0), |(m, o), s| match s {

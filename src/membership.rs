@@ -73,21 +73,29 @@ pub(crate) struct Held {
     pub renewed: Option<Date>,
 }
 
+/// The dates that govern a membership on `as_of`, with no text built: what
+/// the lean path needs, and what the report is made from.
+#[derive(Clone, Copy)]
+pub(crate) struct Terms {
+    /// The level that applies.
+    pub level: Option<usize>,
+    since: Option<Date>,
+    reverts_on: Option<Date>,
+    reverted: bool,
+    term_started_on: Option<Date>,
+    expires_on: Option<Date>,
+    renewal_due_on: Option<Date>,
+    state: MembershipState,
+}
+
 /// The level that applies on `as_of`, given the level qualified for and the
 /// level held, with the dates that govern it.
-pub(crate) fn status(
+pub(crate) fn terms(
     policy: &Policy,
     qualified: Option<usize>,
     held: Option<Held>,
     as_of: Date,
-) -> (Option<usize>, Membership) {
-    let summary = |l: usize| {
-        policy.levels.get(l).map(|x| LevelSummary {
-            id: x.id().clone(),
-            title: std::sync::Arc::clone(&x.title),
-            rank: x.rank(),
-        })
-    };
+) -> Terms {
     // The level keeps its grant date only while it is the level held;
     // a level newly qualified for is granted on the as-of date.
     let mut level = qualified;
@@ -133,23 +141,51 @@ pub(crate) fn status(
     } else {
         MembershipState::Active
     };
+    Terms {
+        level,
+        since,
+        reverts_on,
+        reverted,
+        term_started_on,
+        expires_on,
+        renewal_due_on,
+        state,
+    }
+}
+
+/// The membership report on `as_of`: [`terms`], with the levels named and
+/// the next date that matters.
+pub(crate) fn status(
+    policy: &Policy,
+    qualified: Option<usize>,
+    held: Option<Held>,
+    as_of: Date,
+) -> (Option<usize>, Membership) {
+    let t = terms(policy, qualified, held, as_of);
+    let summary = |l: usize| {
+        policy.levels.get(l).map(|x| LevelSummary {
+            id: x.id().clone(),
+            title: std::sync::Arc::clone(&x.title),
+            rank: x.rank(),
+        })
+    };
     let title = |l: Option<usize>| {
         l.and_then(summary)
             .map_or("no level".to_owned(), |s| s.title.to_string())
     };
     let mut upcoming: Vec<NextDate> = Vec::new();
-    if let (Some(r), false) = (reverts_on, reverted) {
+    if let (Some(r), false) = (t.reverts_on, t.reverted) {
         let to = qualified
             .and_then(|l| policy.levels.get(l))
             .and_then(|x| x.time_limit.as_ref())
-            .and_then(|t| t.reverts_to_index);
+            .and_then(|limit| limit.reverts_to_index);
         upcoming.push(NextDate {
             date: r,
             event: format!("reverts to {} unless the program moves up", title(to)),
         });
     }
-    if state == MembershipState::Active
-        && let Some(d) = renewal_due_on
+    if t.state == MembershipState::Active
+        && let Some(d) = t.renewal_due_on
     {
         upcoming.push(NextDate {
             date: d,
@@ -157,9 +193,9 @@ pub(crate) fn status(
         });
     }
     if matches!(
-        state,
+        t.state,
         MembershipState::Active | MembershipState::DueForRenewal
-    ) && let Some(e) = expires_on
+    ) && let Some(e) = t.expires_on
     {
         upcoming.push(NextDate {
             date: e,
@@ -174,18 +210,18 @@ pub(crate) fn status(
         as_of,
         qualified: qualified.and_then(summary),
         held: held.and_then(|h| summary(h.level)),
-        level: level.and_then(summary),
-        state,
-        level_since: level.and(since),
-        new_grant: level.is_some()
-            && since == Some(as_of)
+        level: t.level.and_then(summary),
+        state: t.state,
+        level_since: t.level.and(t.since),
+        new_grant: t.level.is_some()
+            && t.since == Some(as_of)
             && held.is_none_or(|h| Some(h.level) != qualified || h.granted != as_of),
-        reverts_on,
-        reverted,
-        term_started_on,
-        renewal_due_on,
-        expires_on,
+        reverts_on: t.reverts_on,
+        reverted: t.reverted,
+        term_started_on: t.term_started_on,
+        renewal_due_on: t.renewal_due_on,
+        expires_on: t.expires_on,
         next,
     };
-    (level, membership)
+    (t.level, membership)
 }
