@@ -1,8 +1,15 @@
 //! The malformed-input corpus: every file under `tests/fixtures/invalid/`
-//! must fail with exactly the message in the `.expected` file beside it.
+//! must fail with exactly the message in the `.expected` file beside it, and
+//! together the files must cover every kind of error the loader, the catalog
+//! and the evaluator report.
 //!
-//! `policy-*.yaml` files are loaded as policies; `assessment-*.yaml` files are
-//! loaded as assessments and evaluated against the embedded MMP policy.
+//! - `policy-*.yaml` files are loaded as policies;
+//! - `assessment-*.yaml` files are loaded as assessments and evaluated against
+//!   the embedded MMP policy;
+//! - `catalog-NAME.yaml` files are assessments evaluated through the catalog
+//!   loaded from the directory `catalog-NAME/` beside them (a missing directory
+//!   is the case for an unreadable one).
+//!
 //! Run with `QBM_BLESS=1` to write the `.expected` files after a deliberate
 //! change of wording, then review the diff.
 
@@ -14,23 +21,133 @@
     clippy::indexing_slicing
 )]
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use qbm::{Assessment, Policy};
+use qbm::{Assessment, Catalog, CatalogError, Diagnostic, EvalError, LoadError, Policy};
 
-fn error_text(path: &Path) -> Option<String> {
+/// What a corpus file produced: its message and the kinds of error in it.
+struct Failure {
+    message: String,
+    kinds: Vec<String>,
+}
+
+impl Failure {
+    fn new(message: String, what: &str, diagnostics: &[Diagnostic]) -> Self {
+        let mut kinds = vec![what.to_owned()];
+        kinds.extend(diagnostics.iter().map(|d| format!("{:?}", d.kind)));
+        Self { message, kinds }
+    }
+
+    fn load(e: &LoadError) -> Self {
+        let what = match e {
+            LoadError::Read { .. } => "LoadError::Read",
+            LoadError::Invalid(_) => "LoadError::Invalid",
+            _ => "LoadError::other",
+        };
+        Self::new(e.to_string(), what, e.diagnostics())
+    }
+
+    fn eval(e: &EvalError) -> Self {
+        let what = match e {
+            EvalError::PolicyMismatch(_) => "EvalError::PolicyMismatch",
+            EvalError::Invalid(_) => "EvalError::Invalid",
+            _ => "EvalError::other",
+        };
+        Self::new(e.to_string(), what, e.diagnostics())
+    }
+
+    fn catalog(e: &CatalogError) -> Self {
+        let mut failure = match e {
+            CatalogError::Load { errors } => {
+                let inner: Vec<Diagnostic> = errors
+                    .iter()
+                    .flat_map(|e| e.diagnostics())
+                    .cloned()
+                    .collect();
+                Self::new(e.to_string(), "CatalogError::Load", &inner)
+            }
+            CatalogError::Eval(inner) => Self::eval(inner),
+            CatalogError::Read { .. } => Self::new(e.to_string(), "CatalogError::Read", &[]),
+            CatalogError::Duplicate { .. } => {
+                Self::new(e.to_string(), "CatalogError::Duplicate", &[])
+            }
+            CatalogError::UnknownPolicy { .. } => {
+                Self::new(e.to_string(), "CatalogError::UnknownPolicy", &[])
+            }
+            CatalogError::NoMatch { .. } => Self::new(e.to_string(), "CatalogError::NoMatch", &[]),
+            CatalogError::NoPolicyNamed { .. } => {
+                Self::new(e.to_string(), "CatalogError::NoPolicyNamed", &[])
+            }
+            _ => Self::new(e.to_string(), "CatalogError::other", &[]),
+        };
+        if let CatalogError::Eval(_) = e {
+            failure.kinds.push("CatalogError::Eval".into());
+        }
+        failure
+    }
+}
+
+/// Runs one corpus file; `None` if it was accepted.
+fn failure(path: &Path) -> Option<Failure> {
     let name = path.file_name()?.to_str()?;
     let shown = format!("tests/fixtures/invalid/{name}");
     if name.starts_with("policy-") {
-        return Policy::from_path(&shown).err().map(|e| e.to_string());
+        return Policy::from_path(&shown).err().map(|e| Failure::load(&e));
+    }
+    let assessment = match Assessment::from_path(&shown) {
+        Ok(a) => a,
+        Err(e) => return Some(Failure::load(&e)),
+    };
+    if let Some(case) = name.strip_prefix("catalog-") {
+        let dir = format!(
+            "tests/fixtures/invalid/catalog-{}",
+            case.trim_end_matches(".yaml")
+        );
+        return match Catalog::from_dir(&dir) {
+            Err(e) => Some(Failure::catalog(&e)),
+            Ok(catalog) => catalog
+                .evaluate(&assessment)
+                .err()
+                .map(|e| Failure::catalog(&e)),
+        };
     }
     let policy = Policy::builtin().expect("embedded policy loads");
-    match Assessment::from_path(&shown) {
-        Err(e) => Some(e.to_string()),
-        Ok(a) => policy.evaluate(&a).err().map(|e| e.to_string()),
-    }
+    policy
+        .evaluate(&assessment)
+        .err()
+        .map(|e| Failure::eval(&e))
 }
+
+/// Every kind of error the corpus must show at least once. A new
+/// `DiagnosticKind` or error variant needs a corpus file and a line here.
+const EVERY_KIND: &[&str] = &[
+    "Syntax",
+    "DuplicateKey",
+    "UnknownField",
+    "InvalidValue",
+    "DuplicateId",
+    "UnknownReference",
+    "LevelOrder",
+    "ThresholdType",
+    "NotApplicable",
+    "Cycle",
+    "Unsatisfiable",
+    "AnswerType",
+    "PolicyMismatch",
+    "Limit",
+    "LoadError::Invalid",
+    "EvalError::PolicyMismatch",
+    "EvalError::Invalid",
+    "CatalogError::Read",
+    "CatalogError::Load",
+    "CatalogError::Duplicate",
+    "CatalogError::UnknownPolicy",
+    "CatalogError::NoMatch",
+    "CatalogError::NoPolicyNamed",
+    "CatalogError::Eval",
+];
 
 #[test]
 fn every_invalid_fixture_fails_with_its_expected_message() {
@@ -38,6 +155,7 @@ fn every_invalid_fixture_fails_with_its_expected_message() {
     let bless = std::env::var_os("QBM_BLESS").is_some();
     let mut checked = 0;
     let mut failures = Vec::new();
+    let mut seen = BTreeSet::new();
     let mut entries: Vec<_> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -45,9 +163,11 @@ fn every_invalid_fixture_fails_with_its_expected_message() {
     entries.sort();
     for path in entries
         .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml"))
     {
-        let got = error_text(path).unwrap_or_else(|| panic!("{} was accepted", path.display()));
+        let got = failure(path).unwrap_or_else(|| panic!("{} was accepted", path.display()));
+        seen.extend(got.kinds);
+        let got = got.message;
         let expected_path = path.with_extension("expected");
         if bless {
             fs::write(&expected_path, format!("{got}\n")).unwrap();
@@ -65,6 +185,32 @@ fn every_invalid_fixture_fails_with_its_expected_message() {
     }
     assert!(checked >= 20, "only {checked} fixtures found");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    let missing: Vec<&str> = EVERY_KIND
+        .iter()
+        .copied()
+        .filter(|k| !seen.contains(*k))
+        .collect();
+    assert!(missing.is_empty(), "no corpus file shows {missing:?}");
+    let unlisted: Vec<&String> = seen
+        .iter()
+        .filter(|k| !EVERY_KIND.contains(&k.as_str()))
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "kinds not listed in EVERY_KIND: {unlisted:?}"
+    );
+}
+
+#[test]
+fn an_unreadable_file_names_the_path() {
+    let err = Policy::from_path("tests/fixtures/invalid/no-such-file.yaml").unwrap_err();
+    assert!(matches!(err, LoadError::Read { .. }));
+    assert!(
+        err.to_string()
+            .starts_with("cannot read tests/fixtures/invalid/no-such-file.yaml: "),
+        "{err}"
+    );
+    assert!(err.diagnostics().is_empty());
 }
 
 #[test]
