@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Reruns the fuzzers for a given time each, seeded from the shipped YAML and
-# the regression inputs, and copies new inputs that found new paths into
-# tests/fixtures/fuzz/<target>/ (minimised), which `cargo test` replays.
+# the regression inputs and guided by fuzz/qbm.dict (the format's keys and
+# words, YAML syntax, the embedded policy's ids), then copies the inputs that
+# found new paths into tests/fixtures/fuzz/<target>/ (minimised), which
+# `cargo test` replays.
 #
 #   bash fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
 #
@@ -23,7 +25,7 @@ for t in "${targets[@]}"; do
   cp standards/*.yaml examples/assessments/*.yaml tests/fixtures/valid/*.yaml "$corpus"/ 2>/dev/null || true
   cp tests/fixtures/invalid/*.yaml "$corpus"/ 2>/dev/null || true
   cp "$keep"/* "$corpus"/ 2>/dev/null || true
-  cargo fuzz run "$t" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 2>&1 | tail -n 25
+  cargo fuzz run "$t" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -dict=fuzz/qbm.dict -print_final_stats=1 2>&1 | tail -n 25
   # Keep a small set of inputs covering every edge the corpus covers
   # (set-cover merge over edges alone, hit counts left out).
   rm -rf "$keep.new" && mkdir -p "$keep.new"
