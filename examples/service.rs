@@ -10,8 +10,11 @@
 //! ```
 //!
 //! - `POST /evaluate` takes an assessment as JSON or YAML (the body is read as
-//!   YAML, which JSON is a subset of) and returns the evaluation as JSON; an
-//!   assessment the policy cannot use is a 422 with the errors.
+//!   YAML, which JSON is a subset of) and returns the evaluation as JSON. The
+//!   body is loaded from its bytes within the crate's `Limits`: one that is
+//!   not an assessment (not UTF-8, not YAML, past a limit) is a 400 with the
+//!   errors, one over `max_input_bytes` a 413 before it is read whole, and an
+//!   assessment the policy cannot use a 422.
 //! - `GET /policy` says which policy and version is serving.
 //! - `POST /reload` rereads the policy file: a bad new policy is refused
 //!   with its errors (422) and the old one keeps serving.
@@ -24,27 +27,38 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use axum::Router;
-use axum::extract::State;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
-use qbm::{Assessment, Diagnostic, Policy};
+use qbm::{Assessment, Diagnostic, Limits, Policy};
 use serde_json::json;
 
-/// What every request shares: the policy serving now, and where to reload it from.
+/// What every request shares: the policy serving now, where to reload it
+/// from, and the limits request bodies are loaded within.
 #[derive(Clone)]
 pub struct AppState {
     policy: Arc<RwLock<Arc<Policy>>>,
     source: Option<PathBuf>,
+    limits: Limits,
 }
 
 impl AppState {
-    /// Serves `policy`; `/reload` rereads `source` when one is given.
+    /// Serves `policy` within the default limits; `/reload` rereads `source`
+    /// when one is given.
     pub fn new(policy: Policy, source: Option<PathBuf>) -> Self {
         Self {
             policy: Arc::new(RwLock::new(Arc::new(policy))),
             source,
+            limits: Limits::default(),
         }
+    }
+
+    /// Loads request bodies within `limits` instead.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     fn current(&self) -> Arc<Policy> {
@@ -66,10 +80,13 @@ impl AppState {
 
 /// The service's routes.
 pub fn app(state: AppState) -> Router {
+    // A body past the limit is refused (413) before it is read whole.
+    let body_limit = DefaultBodyLimit::max(state.limits.max_input_bytes);
     Router::new()
         .route("/evaluate", post(evaluate))
         .route("/policy", get(policy_info))
         .route("/reload", post(reload))
+        .layer(body_limit)
         .with_state(state)
 }
 
@@ -85,8 +102,8 @@ fn errors(status: StatusCode, diagnostics: &[Diagnostic], fallback: String) -> R
     (status, Json(json!({ "errors": list }))).into_response()
 }
 
-async fn evaluate(State(state): State<AppState>, body: String) -> Response {
-    let assessment = match Assessment::from_yaml_named(&body, "request body") {
+async fn evaluate(State(state): State<AppState>, body: Bytes) -> Response {
+    let assessment = match Assessment::from_yaml_bytes(&body, "request body", &state.limits) {
         Ok(a) => a,
         Err(e) => return errors(StatusCode::BAD_REQUEST, e.diagnostics(), e.to_string()),
     };

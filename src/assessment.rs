@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::date::Date;
 use crate::error::{DiagnosticKind as K, Diagnostics, LoadError, quote};
 use crate::id::{FactId, ItemId, LevelId};
-use crate::limits::{Limits, read_text};
+use crate::limits::{Limits, read_text, text_of};
 use crate::raw::{RawAssessment, RawAssessmentHeader, RawHeldMembership};
 use crate::suggest::did_you_mean;
 use crate::value::Value;
@@ -343,6 +343,34 @@ impl Assessment {
             answers,
             source: map,
         })
+    }
+
+    /// Loads an assessment from bytes as they arrive (an upload, a request
+    /// body), within the given [`Limits`]: the size is checked before
+    /// anything else, and bytes that are not UTF-8 are refused with the line
+    /// and column where they break.
+    ///
+    /// # Errors
+    ///
+    /// As [`Assessment::from_yaml_with_limits`], and
+    /// [`DiagnosticKind::Syntax`](crate::DiagnosticKind::Syntax) for bytes
+    /// that are not UTF-8.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use qbm::{Assessment, Limits};
+    ///
+    /// let body: &[u8] = b"assessment: {program: Caf\xe9 Mentors}\n";
+    /// let err = Assessment::from_yaml_bytes(body, "upload", &Limits::default()).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "upload:1:26: the document is not UTF-8 text (hint: save it as UTF-8)"
+    /// );
+    /// ```
+    pub fn from_yaml_bytes(bytes: &[u8], origin: &str, limits: &Limits) -> Result<Self, LoadError> {
+        let text = text_of(bytes, origin, limits)?;
+        Self::from_yaml_with_limits(text, origin, limits)
     }
 
     /// Reads and loads an assessment file.

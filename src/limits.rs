@@ -52,50 +52,91 @@ impl Default for Limits {
     }
 }
 
-/// Reads a file as text within the limits, naming where invalid UTF-8 starts.
-pub(crate) fn read_text(
-    path: &std::path::Path,
+/// One diagnostic for a whole input (no YAML path), as a [`LoadError`].
+fn whole_input(
+    kind: crate::DiagnosticKind,
+    origin: &str,
+    position: Option<crate::error::Position>,
+    message: String,
+    hint: &str,
+) -> crate::LoadError {
+    use crate::error::{Diagnostic, Diagnostics, LoadError};
+    LoadError::Invalid(Diagnostics(vec![Diagnostic {
+        kind,
+        origin: origin.to_owned(),
+        position,
+        path: String::new(),
+        message,
+        hint: Some(hint.to_owned()),
+    }]))
+}
+
+/// Refuses input of `size` bytes over the limit; `noun` is what it is
+/// ("file" or "document").
+fn check_size(
+    size: u64,
+    noun: &str,
+    origin: &str,
     limits: &Limits,
-) -> Result<String, crate::LoadError> {
-    use crate::error::{Diagnostic, DiagnosticKind, Diagnostics, LoadError, Position};
-    let origin = path.display().to_string();
-    let read = |source| LoadError::Read {
-        path: path.to_owned(),
-        source,
-    };
-    let size = std::fs::metadata(path).map_err(read)?.len();
-    let one = |kind, position, message: String, hint: &str| {
-        LoadError::Invalid(Diagnostics(vec![Diagnostic {
-            kind,
-            origin: origin.clone(),
-            position,
-            path: String::new(),
-            message,
-            hint: Some(hint.to_owned()),
-        }]))
-    };
+) -> Result<(), crate::LoadError> {
     if size > limits.max_input_bytes as u64 {
-        return Err(one(
-            DiagnosticKind::Limit,
+        return Err(whole_input(
+            crate::DiagnosticKind::Limit,
+            origin,
             None,
             format!(
-                "the file is {size} bytes, over the limit of {}",
+                "the {noun} is {size} bytes, over the limit of {}",
                 limits.max_input_bytes
             ),
             "split it, or raise `Limits::max_input_bytes`",
         ));
     }
+    Ok(())
+}
+
+/// The error for bytes that stop being UTF-8 at `valid_up_to`, naming the
+/// line and column where they break.
+fn not_utf8(bytes: &[u8], valid_up_to: usize, noun: &str, origin: &str) -> crate::LoadError {
+    let before = bytes.get(..valid_up_to).unwrap_or_default();
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+    whole_input(
+        crate::DiagnosticKind::Syntax,
+        origin,
+        Some(crate::error::Position { line, column }),
+        format!("the {noun} is not UTF-8 text"),
+        "save it as UTF-8",
+    )
+}
+
+/// Input bytes as text within the limits, naming where invalid UTF-8 starts.
+pub(crate) fn text_of<'a>(
+    bytes: &'a [u8],
+    origin: &str,
+    limits: &Limits,
+) -> Result<&'a str, crate::LoadError> {
+    check_size(bytes.len() as u64, "document", origin, limits)?;
+    std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to(), "document", origin))
+}
+
+/// Reads a file as text within the limits, naming where invalid UTF-8 starts.
+pub(crate) fn read_text(
+    path: &std::path::Path,
+    limits: &Limits,
+) -> Result<String, crate::LoadError> {
+    let origin = path.display().to_string();
+    let read = |source| crate::LoadError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    // The size is checked before reading, so a huge file is never read.
+    check_size(
+        std::fs::metadata(path).map_err(read)?.len(),
+        "file",
+        &origin,
+        limits,
+    )?;
     let bytes = std::fs::read(path).map_err(read)?;
-    String::from_utf8(bytes).map_err(|e| {
-        let good = e.utf8_error().valid_up_to();
-        let before = e.as_bytes().get(..good).unwrap_or_default();
-        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-        let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-        one(
-            DiagnosticKind::Syntax,
-            Some(Position { line, column }),
-            "the file is not UTF-8 text".into(),
-            "save it as UTF-8",
-        )
-    })
+    String::from_utf8(bytes)
+        .map_err(|e| not_utf8(e.as_bytes(), e.utf8_error().valid_up_to(), "file", &origin))
 }

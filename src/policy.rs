@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::bitset::BitSet;
 use crate::error::{Diagnostic, DiagnosticKind as K, Diagnostics, LoadError, quote};
 use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
-use crate::limits::{Limits, read_text};
+use crate::limits::{Limits, read_text, text_of};
 use crate::raw::{
     RawBenefit, RawFactType, RawItemCount, RawNaPolicy, RawPolicy, RawRequirement, RawSelector,
 };
@@ -424,6 +424,31 @@ impl Policy {
             .map_err(LoadError::Invalid)?;
         policy.origin = origin.to_owned();
         Ok(policy)
+    }
+
+    /// Loads a policy from bytes as they arrive (an upload, a request body),
+    /// within the given [`Limits`]: the size is checked before anything
+    /// else, and bytes that are not UTF-8 are refused with the line and
+    /// column where they break.
+    ///
+    /// # Errors
+    ///
+    /// As [`Policy::from_yaml_with_limits`], and
+    /// [`DiagnosticKind::Syntax`](crate::DiagnosticKind::Syntax) for bytes
+    /// that are not UTF-8.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use qbm::{Limits, Policy};
+    ///
+    /// let policy = Policy::from_yaml_bytes(qbm::EMBEDDED[0].yaml.as_bytes(), "upload", &Limits::default())?;
+    /// assert_eq!(policy.origin(), "upload");
+    /// # Ok::<(), qbm::LoadError>(())
+    /// ```
+    pub fn from_yaml_bytes(bytes: &[u8], origin: &str, limits: &Limits) -> Result<Self, LoadError> {
+        let text = text_of(bytes, origin, limits)?;
+        Self::from_yaml_with_limits(text, origin, limits)
     }
 
     /// Reads, loads and validates a policy file.

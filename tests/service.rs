@@ -24,18 +24,20 @@ fn request(
     method: &str,
     path: &str,
     content_type: &str,
-    body: &str,
+    body: impl AsRef<[u8]>,
 ) -> (u16, serde_json::Value) {
+    let body = body.as_ref();
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     )
     .unwrap();
+    stream.write_all(body).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let status: u16 = response.split_whitespace().nth(1).unwrap().parse().unwrap();
@@ -53,6 +55,10 @@ fn start(
     policy: qbm::Policy,
     source: Option<std::path::PathBuf>,
 ) -> (tokio::runtime::Runtime, SocketAddr) {
+    start_with(service::AppState::new(policy, source))
+}
+
+fn start_with(state: service::AppState) -> (tokio::runtime::Runtime, SocketAddr) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -62,7 +68,7 @@ fn start(
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = service::app(service::AppState::new(policy, source));
+    let app = service::app(state);
     runtime.spawn(async move { axum::serve(listener, app).await });
     (runtime, addr)
 }
@@ -169,4 +175,39 @@ fn the_embedded_policy_cannot_be_reloaded() {
     let (_runtime, addr) = start(qbm::Policy::builtin().unwrap(), None);
     let (status, _) = request(addr, "POST", "/reload", "text/plain", "");
     assert_eq!(status, 409);
+}
+
+#[test]
+fn bodies_that_are_not_utf8_or_too_big_are_refused_with_the_reason() {
+    let mut limits = qbm::Limits::default();
+    limits.max_input_bytes = 64;
+    let state = service::AppState::new(qbm::Policy::builtin().unwrap(), None).with_limits(limits);
+    let (_runtime, addr) = start_with(state);
+
+    let latin1: &[u8] = b"assessment: {program: Caf\xe9 Mentors}\n";
+    let (status, body) = request(addr, "POST", "/evaluate", "application/yaml", latin1);
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["errors"][0]["message"],
+        "request body:1:26: the document is not UTF-8 text (hint: save it as UTF-8)"
+    );
+    assert_eq!(body["errors"][0]["kind"], "syntax");
+
+    // At the limit the body is read; one byte past it is refused unread.
+    let at = format!("assessment: {{program: P}}\n#{}\n", "x".repeat(37));
+    assert_eq!(at.len(), 64);
+    let (status, body) = request(addr, "POST", "/evaluate", "application/yaml", &at);
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = request(
+        addr,
+        "POST",
+        "/evaluate",
+        "application/yaml",
+        format!("{at} "),
+    );
+    assert_eq!(status, 413);
+
+    // And the service still answers.
+    let (status, _) = request(addr, "GET", "/policy", "text/plain", "");
+    assert_eq!(status, 200);
 }
