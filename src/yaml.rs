@@ -143,7 +143,7 @@ fn serde_diagnostic(err: &serde_yaml::Error, map: &SourceMap) -> Diagnostic {
         }
         _ => (String::new(), text),
     };
-    let (mut kind, message, mut hint) = explain(&cut_quoted(&message));
+    let (mut kind, message, mut hint) = explain(&message);
     if hint.is_none() && path.ends_with("version") {
         // semver's own messages say what is wrong, not what is right.
         kind = DiagnosticKind::InvalidValue;
@@ -160,57 +160,84 @@ fn serde_diagnostic(err: &serde_yaml::Error, map: &SourceMap) -> Diagnostic {
 }
 
 /// Cuts every quoted value in a message (`"..."` or `` `...` ``) to a fixed
-/// length, so that a message never echoes unbounded input.
+/// length, and the whole message to a few such lengths, so that a message
+/// never echoes unbounded input. Inside `"` quotes a backslash escapes the
+/// next character, as in the `Debug` form serde uses for strings.
 pub(crate) fn cut_quoted(message: &str) -> String {
+    const LIMIT: usize = crate::error::QUOTE_LIMIT;
     let mut out = String::with_capacity(message.len().min(512));
     let mut quote_char = None;
+    let mut escaped = false;
     let mut run = 0usize;
+    let mut total = 0usize;
     for c in message.chars() {
-        match quote_char {
-            None if c == '"' || c == '`' => {
-                quote_char = Some(c);
-                run = 0;
-                out.push(c);
-            }
-            None => out.push(c),
-            Some(q) if c == q => {
-                quote_char = None;
-                out.push(c);
-            }
-            Some(_) => {
-                run += 1;
-                if run <= crate::error::QUOTE_LIMIT {
-                    out.push(c);
-                } else if run == crate::error::QUOTE_LIMIT + 1 {
-                    out.push('…');
+        let keep = match quote_char {
+            None => {
+                if c == '"' || c == '`' {
+                    quote_char = Some(c);
+                    run = 0;
                 }
+                true
             }
+            Some(q) if c == q && !escaped => {
+                quote_char = None;
+                true
+            }
+            Some(q) => {
+                escaped = q == '"' && c == '\\' && !escaped;
+                run += 1;
+                if run == LIMIT + 1 {
+                    out.push('…');
+                    total += 1;
+                }
+                run <= LIMIT
+            }
+        };
+        if keep {
+            total += 1;
+            if total > 6 * LIMIT {
+                out.push('…');
+                break;
+            }
+            out.push(c);
         }
     }
     out
 }
 
-/// Classifies a serde message and adds a hint where one helps.
+/// The field or variant named in serde's "unknown field `x`, expected ..."
+/// message, and the names it expected (ours, so free of backticks). The
+/// unknown name is the input's and may hold backticks itself, so the
+/// message is split at the last "`, " serde wrote.
+fn unknown_and_expected(rest: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = rest.strip_prefix('`')?;
+    let (unknown, tail) = rest
+        .rsplit_once("`, expected ")
+        .or_else(|| rest.rsplit_once("`, there are no "))
+        .or_else(|| rest.strip_suffix('`').map(|u| (u, "")))?;
+    Some((unknown, tail.split('`').skip(1).step_by(2).collect()))
+}
+
+/// Classifies a serde message and adds a hint where one helps; values from
+/// the input are cut (see [`cut_quoted`]).
 fn explain(message: &str) -> (DiagnosticKind, String, Option<String>) {
     for (prefix, what) in [("unknown field ", "field"), ("unknown variant ", "value")] {
-        if let Some(rest) = message.strip_prefix(prefix) {
-            let names: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
-            let Some((unknown, expected)) = names.split_first() else {
-                break;
-            };
-            let hint = suggest::did_you_mean(unknown, expected.iter().copied()).or_else(|| {
-                (!expected.is_empty()).then(|| {
-                    let list: Vec<String> = expected.iter().map(|n| format!("`{n}`")).collect();
-                    format!("expected one of {}", list.join(", "))
-                })
-            });
-            let kind = if what == "field" {
-                DiagnosticKind::UnknownField
-            } else {
-                DiagnosticKind::InvalidValue
-            };
-            return (kind, format!("unknown {what} {}", quote(unknown)), hint);
-        }
+        let Some((unknown, expected)) = message.strip_prefix(prefix).and_then(unknown_and_expected)
+        else {
+            continue;
+        };
+        let hint = suggest::did_you_mean(unknown, expected.iter().copied()).or_else(|| {
+            (!expected.is_empty()).then(|| {
+                let list: Vec<String> = expected.iter().map(|n| format!("`{n}`")).collect();
+                format!("expected one of {}", list.join(", "))
+            })
+        });
+        let kind = if what == "field" {
+            DiagnosticKind::UnknownField
+        } else {
+            DiagnosticKind::InvalidValue
+        };
+        return (kind, format!("unknown {what} {}", quote(unknown)), hint);
     }
     if message.contains("more than one document") {
         return (
@@ -224,7 +251,7 @@ fn explain(message: &str) -> (DiagnosticKind, String, Option<String>) {
     } else {
         DiagnosticKind::Syntax
     };
-    (kind, message.to_owned(), None)
+    (kind, cut_quoted(message), None)
 }
 
 enum Frame {
@@ -559,5 +586,36 @@ mod tests {
         assert_eq!(hint.as_deref(), Some("did you mean `title`?"));
         let (_, _, hint) = explain("unknown field `zzzzzz`, expected `id` or `title`");
         assert_eq!(hint.as_deref(), Some("expected one of `id`, `title`"));
+        // A name holding backticks and serde's own separator is kept whole.
+        let (kind, msg, hint) =
+            explain("unknown field `a`, expected `b` or `c`, expected `id` or `title`");
+        assert_eq!(kind, DiagnosticKind::UnknownField);
+        assert_eq!(msg, "unknown field `a`, expected `b` or `c`");
+        assert_eq!(hint.as_deref(), Some("expected one of `id`, `title`"));
+        let (kind, msg, _) = explain("unknown variant `x`y`, expected `boolean` or `date`");
+        assert_eq!(kind, DiagnosticKind::InvalidValue);
+        assert_eq!(msg, "unknown value `x`y`");
+    }
+
+    #[test]
+    fn quoted_values_and_messages_are_cut() {
+        let long = "x".repeat(500);
+        let cut = cut_quoted(&format!(
+            "invalid type: string \"a\\\"{long}\", expected u32"
+        ));
+        assert_eq!(
+            cut,
+            format!(
+                "invalid type: string \"a\\\"{}…\", expected u32",
+                "x".repeat(57)
+            )
+        );
+        // Unbalanced quotes cannot let a message run on.
+        let cut = cut_quoted(&format!("oops ` {long} ` {long}"));
+        assert!(
+            cut.chars().count() <= 6 * crate::error::QUOTE_LIMIT + 1,
+            "{cut}"
+        );
+        assert_eq!(cut_quoted("plain `short` text"), "plain `short` text");
     }
 }

@@ -185,6 +185,50 @@ fn non_utf8_input_names_where_it_breaks() {
 }
 
 #[test]
+fn bytes_as_they_arrive_are_checked_for_size_then_utf8() {
+    let limits = Limits::default();
+    // Not UTF-8: refused with where it breaks, for both loaders.
+    let latin1 = b"assessment:\n  program: Caf\xe9 Mentors\n";
+    let e = Assessment::from_yaml_bytes(latin1, "upload", &limits).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "upload:2:15: the document is not UTF-8 text (hint: save it as UTF-8)"
+    );
+    let policy_bytes = b"policy:\n  name: \xff\n";
+    let e = Policy::from_yaml_bytes(policy_bytes, "upload", &limits).unwrap_err();
+    assert_eq!(
+        e.diagnostics()[0].position.map(|p| (p.line, p.column)),
+        Some((2, 9))
+    );
+    // A UTF-8 sequence cut at the end of the input is not UTF-8 either.
+    let cut = "assessment: {program: \u{e9}}".as_bytes();
+    let cut = &cut[..cut.len() - 2];
+    assert_eq!(
+        kind(&Assessment::from_yaml_bytes(cut, "upload", &limits).unwrap_err()),
+        DiagnosticKind::Syntax
+    );
+    // Valid bytes load as the text would.
+    let a = Assessment::from_yaml_bytes(b"assessment: {program: P}\n", "upload", &limits).unwrap();
+    assert_eq!(a.program(), "P");
+
+    // The size is checked first: bytes past the limit are refused as too
+    // big even when they are not UTF-8, and at the limit they are read.
+    let mut small = Limits::default();
+    small.max_input_bytes = latin1.len();
+    let e = Assessment::from_yaml_bytes(latin1, "upload", &small).unwrap_err();
+    assert_eq!(kind(&e), DiagnosticKind::Syntax, "{e}");
+    small.max_input_bytes = latin1.len() - 1;
+    let e = Assessment::from_yaml_bytes(latin1, "upload", &small).unwrap_err();
+    assert_eq!(kind(&e), DiagnosticKind::Limit, "{e}");
+    let want = format!(
+        "the document is {} bytes, over the limit of {}",
+        latin1.len(),
+        latin1.len() - 1
+    );
+    assert!(e.to_string().contains(&want), "{e}");
+}
+
+#[test]
 fn byte_order_marks_and_windows_line_ends_are_accepted() {
     let text = "\u{feff}assessment:\r\n  program: Windows Mentors\r\nanswers:\r\n  B.1.1: met\r\n";
     let a = Assessment::from_yaml_str(text).unwrap();
@@ -263,6 +307,30 @@ fn errors_never_echo_unbounded_input() {
     let e =
         Assessment::from_yaml_str(&format!("assessment: {{program: P, {long}: 1}}\n")).unwrap_err();
     assert!(e.to_string().len() < 400, "{e}");
+
+    // Values holding the quote characters serde's messages use: a `"`
+    // escaped inside `"..."`, a backtick inside `` `...` ``.
+    let base =
+        "policy: {name: p, version: 1.0.0, title: T}\nlevels:\n  - {id: a, rank: 1, title: A}\n";
+    let fact = |tail: &str| format!("{base}facts:\n  - {{id: f, title: F, {tail}}}\n");
+    for text in [
+        base.replace("rank: 1", &format!("rank: \"a\\\"{long}\"")),
+        base.replace("rank: 1", &format!("rank: 'a`{long}'")),
+        base.replace("rank: 1", &format!("rank: 1, 'k`{long}': 1")),
+        base.replace("rank: 1", &format!("rank: 1, \"k\\\"{long}\": 1")),
+        fact(&format!("type: \"b\\\"{long}\"")),
+        fact(&format!("type: 'b`{long}'")),
+        fact(&format!("type: number, min: \"q\\\"{long}\"")),
+    ] {
+        let e = Policy::from_yaml_str(&text).unwrap_err();
+        assert!(e.to_string().len() < 300, "{e}");
+    }
+    // The unknown name is kept whole (cut), backticks and all.
+    let e = Policy::from_yaml_str(&base.replace("rank: 1", "rank: 1, 'ti`tle': 1")).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "<input>:3:22: levels[0]: unknown field `ti`tle` (hint: did you mean `title`?)"
+    );
 }
 
 #[test]
