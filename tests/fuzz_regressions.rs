@@ -1,6 +1,7 @@
 //! Replays the inputs the fuzzers kept (`tests/fixtures/fuzz/<target>/`, see
-//! `fuzz/run.sh`): each goes through what its fuzz target does, which must
-//! end in a value or a typed error, never a panic.
+//! `fuzz/run.sh`): each goes through the same checks its fuzz target runs
+//! (`fuzz/checks.rs`): a value or a typed error, never a panic, and short
+//! diagnostics.
 
 // Tests fail by panicking; the library-code lints do not apply here.
 #![allow(
@@ -12,7 +13,10 @@
 
 use std::path::Path;
 
-use qbm::{Assessment, Policy};
+#[path = "../fuzz/checks.rs"]
+mod checks;
+
+use qbm::Policy;
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -36,52 +40,42 @@ fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn policy_load_inputs() {
-    let mut loaded = 0;
-    for (name, data) in inputs("policy_load") {
-        let Ok(text) = std::str::from_utf8(&data) else {
-            continue;
-        };
-        if let Ok(policy) = Policy::from_yaml_str(text) {
-            loaded += 1;
-            let _ = policy.evaluate(&Assessment::new("fuzz"));
-            assert!(
-                Policy::from_yaml_str(&policy.to_yaml()).is_ok(),
-                "{name}: round trip"
-            );
-        }
-    }
+    let loaded = inputs("policy_load")
+        .iter()
+        .filter(|(_, data)| checks::policy_load(data))
+        .count();
     assert!(loaded > 0, "no kept input loads as a policy");
 }
 
 #[test]
 fn assessment_load_inputs() {
-    for (name, data) in inputs("assessment_load") {
-        let Ok(text) = std::str::from_utf8(&data) else {
-            continue;
-        };
-        if let Ok(a) = Assessment::from_yaml_str(text) {
-            assert!(
-                Assessment::from_yaml_str(&a.to_yaml()).is_ok(),
-                "{name}: round trip"
-            );
-        }
-    }
+    let loaded = inputs("assessment_load")
+        .iter()
+        .filter(|(_, data)| checks::assessment_load(data))
+        .count();
+    assert!(loaded > 0, "no kept input loads as an assessment");
 }
 
 #[test]
 fn evaluate_inputs() {
     let policy = Policy::builtin().unwrap();
-    let mut evaluated = 0;
-    for (_, data) in inputs("evaluate") {
-        let Ok(text) = std::str::from_utf8(&data) else {
-            continue;
-        };
-        if let Ok(a) = Assessment::from_yaml_str(text)
-            && let Ok(e) = policy.evaluate(&a)
-        {
-            evaluated += 1;
-            let _ = e.to_string();
-        }
-    }
+    let evaluated = inputs("evaluate")
+        .iter()
+        .filter(|(_, data)| checks::evaluate(&policy, data))
+        .count();
     assert!(evaluated > 0, "no kept input evaluates");
+}
+
+#[test]
+fn a_diagnostic_that_echoes_its_input_fails_the_check() {
+    let long = "x".repeat(5000);
+    let d = qbm::Policy::from_yaml_str("policy: {name: p}\n")
+        .unwrap_err()
+        .diagnostics()[0]
+        .clone();
+    checks::assert_bounded(std::slice::from_ref(&d));
+    let mut echoed = d;
+    echoed.message = long;
+    let caught = std::panic::catch_unwind(|| checks::assert_bounded(&[echoed]));
+    assert!(caught.is_err());
 }

@@ -1,0 +1,90 @@
+//! What each fuzz target checks, in one place: the targets in
+//! `fuzz/fuzz_targets/` call these on every input, and
+//! `tests/fuzz_regressions.rs` calls them on every kept input, so that
+//! `cargo test` replays exactly what the fuzzers ran.
+//!
+//! Every input is taken as bytes, as an upload would arrive, so that the size
+//! and UTF-8 checks are fuzzed too. Loading and evaluating must end in a value
+//! or a typed error (a panic is a crash to libFuzzer), and every diagnostic
+//! must stay short however long the input: quoted values, paths and serde's
+//! messages are cut.
+
+use qbm::{Assessment, Diagnostic, Limits, Policy};
+
+/// The longest a diagnostic may display, its origin aside. Quoted values are
+/// cut to 60 characters, paths to 120 and serde's messages to 360; the
+/// longest hints name ten ids of at most `Limits::max_id_bytes` (128) each.
+pub const MAX_DIAGNOSTIC_BYTES: usize = 2048;
+
+/// Panics if a diagnostic is longer than [`MAX_DIAGNOSTIC_BYTES`].
+pub fn assert_bounded(diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        let shown = d.to_string();
+        let len = shown.len().saturating_sub(d.origin.len());
+        assert!(
+            len <= MAX_DIAGNOSTIC_BYTES,
+            "a diagnostic of {len} bytes echoes its input: {}…",
+            shown.chars().take(300).collect::<String>()
+        );
+    }
+}
+
+/// `policy_load`: any bytes as a policy. One that loads also evaluates an
+/// empty assessment and writes itself back as YAML that loads again.
+/// Returns whether the input loaded.
+pub fn policy_load(data: &[u8]) -> bool {
+    match Policy::from_yaml_bytes(data, "fuzz", &Limits::default()) {
+        Ok(policy) => {
+            if let Err(e) = policy.evaluate(&Assessment::new("fuzz")) {
+                assert_bounded(e.diagnostics());
+            }
+            if let Err(e) = Policy::from_yaml_str(&policy.to_yaml()) {
+                panic!("the policy written back does not load: {e}");
+            }
+            true
+        }
+        Err(e) => {
+            assert_bounded(e.diagnostics());
+            false
+        }
+    }
+}
+
+/// `assessment_load`: any bytes as an assessment. One that loads writes
+/// itself back as YAML that loads again. Returns whether the input loaded.
+pub fn assessment_load(data: &[u8]) -> bool {
+    match Assessment::from_yaml_bytes(data, "fuzz", &Limits::default()) {
+        Ok(a) => {
+            if let Err(e) = Assessment::from_yaml_str(&a.to_yaml()) {
+                panic!("the assessment written back does not load: {e}");
+            }
+            true
+        }
+        Err(e) => {
+            assert_bounded(e.diagnostics());
+            false
+        }
+    }
+}
+
+/// `evaluate`: any bytes as an assessment, evaluated against `policy` (the
+/// embedded MMP policy). Returns whether the input was evaluated.
+pub fn evaluate(policy: &Policy, data: &[u8]) -> bool {
+    let a = match Assessment::from_yaml_bytes(data, "fuzz", &Limits::default()) {
+        Ok(a) => a,
+        Err(e) => {
+            assert_bounded(e.diagnostics());
+            return false;
+        }
+    };
+    match policy.evaluate(&a) {
+        Ok(e) => {
+            let _ = e.to_string();
+            true
+        }
+        Err(e) => {
+            assert_bounded(e.diagnostics());
+            false
+        }
+    }
+}
