@@ -5,7 +5,8 @@
 //!
 //! Every input is taken as bytes, as an upload would arrive, so that the size
 //! and UTF-8 checks are fuzzed too. Loading and evaluating must end in a value
-//! or a typed error (a panic is a crash to libFuzzer), and every diagnostic
+//! or a typed error (a panic is a crash to libFuzzer), what loads must come
+//! back unchanged from its own YAML, and every diagnostic
 //! must stay short however long the input: quoted values, paths and serde's
 //! messages are cut.
 
@@ -30,7 +31,8 @@ pub fn assert_bounded(diagnostics: &[Diagnostic]) {
 }
 
 /// `policy_load`: any bytes as a policy. One that loads also evaluates an
-/// empty assessment and writes itself back as YAML that loads again.
+/// empty assessment, and writes itself back as YAML that loads again into a
+/// policy that writes the same YAML: nothing is lost or changed.
 /// Returns whether the input loaded.
 pub fn policy_load(data: &[u8]) -> bool {
     match Policy::from_yaml_bytes(data, "fuzz", &Limits::default()) {
@@ -38,8 +40,14 @@ pub fn policy_load(data: &[u8]) -> bool {
             if let Err(e) = policy.evaluate(&Assessment::new("fuzz")) {
                 assert_bounded(e.diagnostics());
             }
-            if let Err(e) = Policy::from_yaml_str(&policy.to_yaml()) {
-                panic!("the policy written back does not load: {e}");
+            let written = policy.to_yaml();
+            match Policy::from_yaml_str(&written) {
+                Ok(again) => assert_eq!(
+                    again.to_yaml(),
+                    written,
+                    "the policy changed on a round trip"
+                ),
+                Err(e) => panic!("the policy written back does not load: {e}"),
             }
             true
         }
@@ -51,12 +59,19 @@ pub fn policy_load(data: &[u8]) -> bool {
 }
 
 /// `assessment_load`: any bytes as an assessment. One that loads writes
-/// itself back as YAML that loads again. Returns whether the input loaded.
+/// itself back as YAML that loads again into the same assessment. Returns
+/// whether the input loaded.
 pub fn assessment_load(data: &[u8]) -> bool {
     match Assessment::from_yaml_bytes(data, "fuzz", &Limits::default()) {
         Ok(a) => {
-            if let Err(e) = Assessment::from_yaml_str(&a.to_yaml()) {
-                panic!("the assessment written back does not load: {e}");
+            let written = a.to_yaml();
+            match Assessment::from_yaml_str(&written) {
+                Ok(again) => assert_eq!(
+                    again.to_yaml(),
+                    written,
+                    "the assessment changed on a round trip"
+                ),
+                Err(e) => panic!("the assessment written back does not load: {e}"),
             }
             true
         }
