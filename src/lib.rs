@@ -49,7 +49,9 @@
 //!   beside a policy; the `testing` feature exports proptest strategies and
 //!   law checks (`qbm::testing`); the `schema` feature, JSON Schemas of the
 //!   formats (`qbm::schema`).
-//! - **Hostile input**: [`Limits`] bound what the loaders accept.
+//! - **Hostile input**: [`Limits`] bound what the loaders accept;
+//!   [`Assessment::from_yaml_bytes`] takes an upload as it arrives. Every
+//!   error says where and what, and no message grows with the input.
 //!
 //! ## Quick start
 //!
