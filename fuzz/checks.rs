@@ -10,7 +10,7 @@
 //! must stay short however long the input: quoted values, paths and serde's
 //! messages are cut.
 
-use qbm::{Assessment, Diagnostic, Limits, Policy};
+use qbm::{Assessment, Diagnostic, Limits, LoadError, Policy};
 
 /// The longest a diagnostic may display, its origin aside. Quoted values are
 /// cut to 60 characters, paths to 120 and serde's messages to 360; the
@@ -30,25 +30,35 @@ pub fn assert_bounded(diagnostics: &[Diagnostic]) {
     }
 }
 
+/// Panics unless `written` (what a loaded value wrote as YAML) loads again
+/// into a value that writes the same YAML: nothing lost or changed.
+fn assert_round_trip<T>(
+    what: &str,
+    written: &str,
+    load: impl Fn(&str) -> Result<T, LoadError>,
+    write: impl Fn(&T) -> String,
+) {
+    match load(written) {
+        Ok(again) => assert_eq!(write(&again), written, "the {what} changed on a round trip"),
+        Err(e) => panic!("the {what} written back does not load: {e}"),
+    }
+}
+
 /// `policy_load`: any bytes as a policy. One that loads also evaluates an
-/// empty assessment, and writes itself back as YAML that loads again into a
-/// policy that writes the same YAML: nothing is lost or changed.
-/// Returns whether the input loaded.
+/// empty assessment, and comes back unchanged from its own YAML. Returns
+/// whether the input loaded.
 pub fn policy_load(data: &[u8]) -> bool {
     match Policy::from_yaml_bytes(data, "fuzz", &Limits::default()) {
         Ok(policy) => {
             if let Err(e) = policy.evaluate(&Assessment::new("fuzz")) {
                 assert_bounded(e.diagnostics());
             }
-            let written = policy.to_yaml();
-            match Policy::from_yaml_str(&written) {
-                Ok(again) => assert_eq!(
-                    again.to_yaml(),
-                    written,
-                    "the policy changed on a round trip"
-                ),
-                Err(e) => panic!("the policy written back does not load: {e}"),
-            }
+            assert_round_trip(
+                "policy",
+                &policy.to_yaml(),
+                Policy::from_yaml_str,
+                Policy::to_yaml,
+            );
             true
         }
         Err(e) => {
@@ -58,21 +68,17 @@ pub fn policy_load(data: &[u8]) -> bool {
     }
 }
 
-/// `assessment_load`: any bytes as an assessment. One that loads writes
-/// itself back as YAML that loads again into the same assessment. Returns
-/// whether the input loaded.
+/// `assessment_load`: any bytes as an assessment. One that loads comes back
+/// unchanged from its own YAML. Returns whether the input loaded.
 pub fn assessment_load(data: &[u8]) -> bool {
     match Assessment::from_yaml_bytes(data, "fuzz", &Limits::default()) {
         Ok(a) => {
-            let written = a.to_yaml();
-            match Assessment::from_yaml_str(&written) {
-                Ok(again) => assert_eq!(
-                    again.to_yaml(),
-                    written,
-                    "the assessment changed on a round trip"
-                ),
-                Err(e) => panic!("the assessment written back does not load: {e}"),
-            }
+            assert_round_trip(
+                "assessment",
+                &a.to_yaml(),
+                Assessment::from_yaml_str,
+                Assessment::to_yaml,
+            );
             true
         }
         Err(e) => {
