@@ -43,24 +43,19 @@ pub enum CatalogError {
         #[source]
         source: std::io::Error,
     },
-    /// Some policy files did not load; each one's problems are listed.
-    #[error("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    /// Some policy files did not load, or define a name and version that
+    /// another file defines: every problem in the directory, each file's
+    /// errors first, then the duplicates.
+    #[error("{}", load_lines(errors, duplicates))]
     Load {
-        /// One error per file that failed.
+        /// One error per file that failed, with all of its problems.
         errors: Vec<LoadError>,
+        /// Each name and version defined again, by the file that did.
+        duplicates: Vec<Duplicate>,
     },
-    /// Two files define the same policy name and version.
-    #[error("policy `{name}` {version} is defined twice, in {first} and {second}")]
-    Duplicate {
-        /// The policy's name.
-        name: String,
-        /// Its version.
-        version: Version,
-        /// Where it was first defined.
-        first: String,
-        /// Where it was defined again.
-        second: String,
-    },
+    /// [`Catalog::add`] was given a name and version the catalog holds.
+    #[error("{0}")]
+    Duplicate(Duplicate),
     /// No policy has that name.
     #[error("no policy named `{name}` in the catalog{}", hint.as_ref().map(|h| format!(" (hint: {h})")).unwrap_or_default())]
     UnknownPolicy {
@@ -95,6 +90,26 @@ pub enum CatalogError {
     Eval(#[from] EvalError),
 }
 
+/// A policy name and version defined twice.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("policy `{name}` {version} is defined twice, in {first} and {second}")]
+pub struct Duplicate {
+    /// The policy's name.
+    pub name: String,
+    /// Its version.
+    pub version: Version,
+    /// Where it was first defined.
+    pub first: String,
+    /// Where it was defined again.
+    pub second: String,
+}
+
+fn load_lines(errors: &[LoadError], duplicates: &[Duplicate]) -> String {
+    let errors = errors.iter().map(ToString::to_string);
+    let duplicates = duplicates.iter().map(ToString::to_string);
+    errors.chain(duplicates).collect::<Vec<_>>().join("\n")
+}
+
 fn list_versions(v: &[Version]) -> String {
     if v.is_empty() {
         return "none".into();
@@ -117,18 +132,28 @@ impl Catalog {
     ///
     /// None in practice: the crate's tests load every embedded policy.
     pub fn builtin() -> Result<Self, CatalogError> {
+        Self::gather(EMBEDDED.iter().map(|e| e.load()))
+    }
+
+    /// A catalog of the policies that loaded, or every problem: the load
+    /// errors and the duplicates.
+    fn gather(
+        loaded: impl Iterator<Item = Result<Policy, LoadError>>,
+    ) -> Result<Self, CatalogError> {
         let mut catalog = Self::new();
         let mut errors = Vec::new();
-        for e in EMBEDDED {
-            match e.load() {
-                Ok(p) => catalog.add(p)?,
-                Err(err) => errors.push(err),
+        let mut duplicates = Vec::new();
+        for policy in loaded {
+            match policy.map(|p| catalog.insert(p)) {
+                Ok(Ok(())) => {}
+                Ok(Err(d)) => duplicates.push(d),
+                Err(e) => errors.push(e),
             }
         }
-        if errors.is_empty() {
+        if errors.is_empty() && duplicates.is_empty() {
             Ok(catalog)
         } else {
-            Err(CatalogError::Load { errors })
+            Err(CatalogError::Load { errors, duplicates })
         }
     }
 
@@ -139,8 +164,7 @@ impl Catalog {
     ///
     /// [`CatalogError::Read`] if the directory cannot be listed;
     /// [`CatalogError::Load`] listing every file that failed, each with all
-    /// its problems; [`CatalogError::Duplicate`] for a name and version
-    /// defined twice.
+    /// its problems, and every name and version defined twice.
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Self, CatalogError> {
         let dir = dir.as_ref();
         let read = |source| CatalogError::Read {
@@ -162,19 +186,7 @@ impl Catalog {
         }
         // Directory order varies by platform; sorted order keeps errors stable.
         paths.sort();
-        let mut catalog = Self::new();
-        let mut errors = Vec::new();
-        for path in paths {
-            match Policy::from_path(&path) {
-                Ok(p) => catalog.add(p)?,
-                Err(e) => errors.push(e),
-            }
-        }
-        if errors.is_empty() {
-            Ok(catalog)
-        } else {
-            Err(CatalogError::Load { errors })
-        }
+        Self::gather(paths.iter().map(Policy::from_path))
     }
 
     /// Adds a policy.
@@ -183,12 +195,16 @@ impl Catalog {
     ///
     /// [`CatalogError::Duplicate`] if the catalog holds the same name and version.
     pub fn add(&mut self, policy: Policy) -> Result<(), CatalogError> {
+        self.insert(policy).map_err(CatalogError::Duplicate)
+    }
+
+    fn insert(&mut self, policy: Policy) -> Result<(), Duplicate> {
         let key = |p: &Policy| (p.name().to_owned(), p.version().clone());
         match self
             .policies
             .binary_search_by(|p| key(p).cmp(&key(&policy)))
         {
-            Ok(at) => Err(CatalogError::Duplicate {
+            Ok(at) => Err(Duplicate {
                 name: policy.name().to_owned(),
                 version: policy.version().clone(),
                 first: self

@@ -120,7 +120,7 @@ mod value;
 mod yaml;
 
 pub use assessment::{Answer, Assessment, HeldMembership};
-pub use catalog::{Catalog, CatalogError};
+pub use catalog::{Catalog, CatalogError, Duplicate};
 pub use date::{Date, DateError, Period};
 pub use error::{Diagnostic, DiagnosticKind, Diagnostics, EvalError, LoadError, Position};
 pub use eval::{

@@ -79,12 +79,40 @@ fn a_name_and_version_defined_twice_is_refused() {
         err.to_string(),
         "policy `tiny` 1.0.0 is defined twice, in tests/fixtures/catalog-duplicate/a.yaml and tests/fixtures/catalog-duplicate/b.yml"
     );
+    let CatalogError::Load { errors, duplicates } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(errors.is_empty());
+    assert_eq!(duplicates.len(), 1);
+
+    // Adding one by hand says the same.
+    let mut c = Catalog::from_dir("tests/fixtures/catalog").unwrap();
+    let again = qbm::Policy::from_path("tests/fixtures/catalog-duplicate/a.yaml").unwrap();
+    let err = c.add(again).unwrap_err();
+    let CatalogError::Duplicate(d) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (d.name.as_str(), d.version.to_string()),
+        ("tiny", "1.0.0".into())
+    );
+    assert_eq!(d.first, "tests/fixtures/catalog/tiny-1.0.0.yaml");
+    assert_eq!(c.policies().count(), 5, "the catalog is unchanged");
+}
+
+#[test]
+fn bad_files_and_duplicates_are_reported_together() {
+    let err = Catalog::from_dir("tests/fixtures/invalid/catalog-bad-policies").unwrap_err();
+    let CatalogError::Load { errors, duplicates } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!((errors.len(), duplicates.len()), (2, 1), "{err}");
 }
 
 #[test]
 fn a_directory_with_bad_files_reports_each() {
     let err = Catalog::from_dir("tests/fixtures/invalid").unwrap_err();
-    let CatalogError::Load { errors } = &err else {
+    let CatalogError::Load { errors, .. } = &err else {
         panic!("{err}")
     };
     // Every fixture there fails as a policy (assessments lack `policy:`).

@@ -60,19 +60,21 @@ impl Failure {
 
     fn catalog(e: &CatalogError) -> Self {
         let mut failure = match e {
-            CatalogError::Load { errors } => {
+            CatalogError::Load { errors, duplicates } => {
                 let inner: Vec<Diagnostic> = errors
                     .iter()
                     .flat_map(|e| e.diagnostics())
                     .cloned()
                     .collect();
-                Self::new(e.to_string(), "CatalogError::Load", &inner)
+                let mut failure = Self::new(e.to_string(), "CatalogError::Load", &inner);
+                if !duplicates.is_empty() {
+                    failure.kinds.push("Duplicate".into());
+                }
+                failure
             }
             CatalogError::Eval(inner) => Self::eval(inner),
             CatalogError::Read { .. } => Self::new(e.to_string(), "CatalogError::Read", &[]),
-            CatalogError::Duplicate { .. } => {
-                Self::new(e.to_string(), "CatalogError::Duplicate", &[])
-            }
+            CatalogError::Duplicate(_) => Self::new(e.to_string(), "Duplicate", &[]),
             CatalogError::UnknownPolicy { .. } => {
                 Self::new(e.to_string(), "CatalogError::UnknownPolicy", &[])
             }
@@ -142,7 +144,7 @@ const EVERY_KIND: &[&str] = &[
     "EvalError::Invalid",
     "CatalogError::Read",
     "CatalogError::Load",
-    "CatalogError::Duplicate",
+    "Duplicate",
     "CatalogError::UnknownPolicy",
     "CatalogError::NoMatch",
     "CatalogError::NoPolicyNamed",
