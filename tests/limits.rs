@@ -349,3 +349,34 @@ fn nodes_after_alias_expansion() {
     limits.max_nodes = 11 + 4 * 3;
     at_and_past(&limits, &doc(3), &doc(4));
 }
+
+/// Levels that each refer to the one below twice (a diamond at every step):
+/// evaluated naively that is 2^levels work; each level must be decided once,
+/// so the most levels the limits allow evaluate at once. (Were it
+/// exponential, this test would not finish.)
+#[test]
+fn level_references_are_decided_once_each() {
+    let levels = Limits::default().max_levels;
+    let mut text = String::from(
+        "policy: {name: p, version: 1.0.0, title: T}\nfacts:\n  - {id: f, title: F, type: boolean}\nlevels:\n  - {id: l0, rank: 1, title: L0, requires: [{fact: f, equals: true}]}\n",
+    );
+    for k in 1..levels {
+        let below = k - 1;
+        text.push_str(&format!(
+            "  - {{id: l{k}, rank: {}, title: L{k}, requires: [{{level: l{below}}}, {{any: [{{level: l{below}}}, {{not: {{level: l{below}}}}}]}}]}}\n",
+            k + 1
+        ));
+    }
+    let policy = Policy::from_yaml_str(&text).unwrap();
+    let a = Assessment::new("P").with_fact("f", true);
+    let e = policy.evaluate(&a).unwrap();
+    let top = format!("l{}", levels - 1);
+    assert_eq!(
+        e.level.as_ref().map(|l| l.id.to_string()),
+        Some(top.clone())
+    );
+    assert_eq!(
+        policy.decide(&a).unwrap().level.map(|l| l.id.to_string()),
+        Some(top)
+    );
+}
