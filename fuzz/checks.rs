@@ -88,9 +88,11 @@ pub fn assessment_load(data: &[u8]) -> bool {
     }
 }
 
-/// `evaluate`: any bytes as an assessment, evaluated against `policy` (the
-/// embedded MMP policy). Returns whether the input was evaluated.
-pub fn evaluate(policy: &Policy, data: &[u8]) -> bool {
+/// `evaluate`: any bytes as an assessment, evaluated against each of
+/// `policies` (the embedded MMP versions) in full and lean: both paths give
+/// the same level, benefits and policy, or fail with the same error. Returns
+/// whether some policy evaluated the input.
+pub fn evaluate(policies: &[Policy], data: &[u8]) -> bool {
     let a = match Assessment::from_yaml_bytes(data, "fuzz", &Limits::default()) {
         Ok(a) => a,
         Err(e) => {
@@ -98,14 +100,32 @@ pub fn evaluate(policy: &Policy, data: &[u8]) -> bool {
             return false;
         }
     };
-    match policy.evaluate(&a) {
-        Ok(e) => {
-            let _ = e.to_string();
-            true
-        }
-        Err(e) => {
-            assert_bounded(e.diagnostics());
-            false
+    let mut evaluated = false;
+    for policy in policies {
+        match (policy.evaluate(&a), policy.decide(&a)) {
+            (Ok(full), Ok(lean)) => {
+                assert_eq!(
+                    (&lean.policy, &lean.level, &lean.benefits),
+                    (&full.policy, &full.level, &full.benefits),
+                    "the lean decision disagrees with the full evaluation"
+                );
+                let _ = full.to_string();
+                evaluated = true;
+            }
+            (Err(full), Err(lean)) => {
+                assert_eq!(
+                    lean.to_string(),
+                    full.to_string(),
+                    "the two paths fail differently"
+                );
+                assert_bounded(full.diagnostics());
+            }
+            (full, lean) => panic!(
+                "one path failed: full {:?}, lean {:?}",
+                full.err(),
+                lean.err()
+            ),
         }
     }
+    evaluated
 }

@@ -1,5 +1,5 @@
-//! Any bytes as an assessment, evaluated against the embedded MMP policy;
-//! see `fuzz/checks.rs` for what is checked.
+//! Any bytes as an assessment, evaluated against each embedded MMP policy
+//! version, in full and lean; see `fuzz/checks.rs` for what is checked.
 #![no_main]
 
 #[path = "../checks.rs"]
@@ -10,11 +10,10 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 
-static POLICY: OnceLock<Option<qbm::Policy>> = OnceLock::new();
+static POLICIES: OnceLock<Vec<qbm::Policy>> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
-    let Some(policy) = POLICY.get_or_init(|| qbm::Policy::builtin().ok()) else {
-        return;
-    };
-    checks::evaluate(policy, data);
+    let policies =
+        POLICIES.get_or_init(|| qbm::EMBEDDED.iter().filter_map(|e| e.load().ok()).collect());
+    checks::evaluate(policies, data);
 });
