@@ -95,11 +95,15 @@ fn check_size(
 }
 
 /// The error for bytes that stop being UTF-8 at `valid_up_to`, naming the
-/// line and column where they break.
+/// line and column (in characters, as every other position) where they break.
 fn not_utf8(bytes: &[u8], valid_up_to: usize, noun: &str, origin: &str) -> crate::LoadError {
-    let before = bytes.get(..valid_up_to).unwrap_or_default();
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+    // The bytes before `valid_up_to` are UTF-8: that is what it means.
+    let before = bytes
+        .get(..valid_up_to)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     whole_input(
         crate::DiagnosticKind::Syntax,
         origin,

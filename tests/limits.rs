@@ -200,6 +200,17 @@ fn bytes_as_they_arrive_are_checked_for_size_then_utf8() {
         e.diagnostics()[0].position.map(|p| (p.line, p.column)),
         Some((2, 9))
     );
+    // Columns count characters, as every other position does.
+    let e = Assessment::from_yaml_bytes(
+        b"assessment: {program: \xc3\xa9\xc3\xa9\xff}\n",
+        "upload",
+        &limits,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.diagnostics()[0].position.map(|p| (p.line, p.column)),
+        Some((1, 25))
+    );
     // A UTF-8 sequence cut at the end of the input is not UTF-8 either.
     let cut = "assessment: {program: \u{e9}}".as_bytes();
     let cut = &cut[..cut.len() - 2];
