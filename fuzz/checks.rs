@@ -10,7 +10,7 @@
 //! must stay short however long the input: quoted values, paths and serde's
 //! messages are cut.
 
-use qbm::{Assessment, Diagnostic, Limits, LoadError, Policy};
+use qbm::{Answer, Assessment, Date, Diagnostic, FactType, Limits, LoadError, Policy};
 
 /// The longest a diagnostic may display, its origin aside. Quoted values are
 /// cut to 60 characters, paths to 120 and serde's messages to 360; the
@@ -45,13 +45,14 @@ fn assert_round_trip<T>(
 }
 
 /// `policy_load`: any bytes as a policy. One that loads also evaluates an
-/// empty assessment, and comes back unchanged from its own YAML. Returns
-/// whether the input loaded.
+/// empty assessment and the [`dated_programs`] (lean and full agreeing), and
+/// comes back unchanged from its own YAML. Returns whether the input loaded.
 pub fn policy_load(data: &[u8]) -> bool {
     match Policy::from_yaml_bytes(data, "fuzz", &Limits::default()) {
         Ok(policy) => {
-            if let Err(e) = policy.evaluate(&Assessment::new("fuzz")) {
-                assert_bounded(e.diagnostics());
+            agree(&policy, &Assessment::new("fuzz"));
+            for program in dated_programs(&policy) {
+                agree(&policy, &program);
             }
             assert_round_trip(
                 "policy",
@@ -102,30 +103,84 @@ pub fn evaluate(policies: &[Policy], data: &[u8]) -> bool {
     };
     let mut evaluated = false;
     for policy in policies {
-        match (policy.evaluate(&a), policy.decide(&a)) {
-            (Ok(full), Ok(lean)) => {
-                assert_eq!(
-                    (&lean.policy, &lean.level, &lean.benefits),
-                    (&full.policy, &full.level, &full.benefits),
-                    "the lean decision disagrees with the full evaluation"
-                );
-                let _ = full.to_string();
-                evaluated = true;
-            }
-            (Err(full), Err(lean)) => {
-                assert_eq!(
-                    lean.to_string(),
-                    full.to_string(),
-                    "the two paths fail differently"
-                );
-                assert_bounded(full.diagnostics());
-            }
-            (full, lean) => panic!(
-                "one path failed: full {:?}, lean {:?}",
-                full.err(),
-                lean.err()
-            ),
-        }
+        evaluated |= agree(policy, &a);
     }
     evaluated
+}
+
+/// Evaluates `a` against `policy` in full and lean: both give the same
+/// level, benefits and policy, or fail with the same (short) error. Returns
+/// whether it evaluated.
+fn agree(policy: &Policy, a: &Assessment) -> bool {
+    match (policy.evaluate(a), policy.decide(a)) {
+        (Ok(full), Ok(lean)) => {
+            assert_eq!(
+                (&lean.policy, &lean.level, &lean.benefits),
+                (&full.policy, &full.level, &full.benefits),
+                "the lean decision disagrees with the full evaluation"
+            );
+            let _ = full.to_string();
+            true
+        }
+        (Err(full), Err(lean)) => {
+            assert_eq!(
+                lean.to_string(),
+                full.to_string(),
+                "the two paths fail differently"
+            );
+            assert_bounded(full.diagnostics());
+            false
+        }
+        (full, lean) => panic!(
+            "one path failed: full {:?}, lean {:?}",
+            full.err(),
+            lean.err()
+        ),
+    }
+}
+
+/// Programs for any policy: every item answered well (met, or a large number
+/// where the item has a threshold), every fact given a value of its type,
+/// the assessment dated, and the policy's top level held: once granted at a
+/// month's end years before (so transitional levels revert and terms lapse)
+/// and once a few weeks before (so they are running). The policy's time
+/// rules (transitional levels, renewal terms, `held`, dates derived into
+/// months) thus run on every policy the fuzzer loads.
+pub fn dated_programs(policy: &Policy) -> Vec<Assessment> {
+    let grants = [Date::new(2019, 1, 31), Date::new(2026, 10, 31)];
+    grants
+        .into_iter()
+        .filter_map(|granted| dated_program(policy, granted.ok()?))
+        .collect()
+}
+
+fn dated_program(policy: &Policy, granted: Date) -> Option<Assessment> {
+    let as_of = Date::new(2026, 11, 22).ok()?;
+    let started = Date::new(2020, 2, 29).ok()?;
+    let mut a = Assessment::new("fuzz").dated(as_of);
+    if let Some(top) = policy.levels().last() {
+        a = a.holding(top.id().as_str(), granted, None);
+    }
+    for item in policy.items() {
+        let answer = match item.threshold() {
+            Some(_) => Answer::Number(1.0e6),
+            None => Answer::Met,
+        };
+        a.set_answer(item.id().as_str(), answer);
+    }
+    for fact in policy.facts() {
+        let id = fact.id().as_str();
+        match fact.fact_type() {
+            FactType::Boolean => a.set_fact(id, true),
+            FactType::Number { min, max, .. } => a.set_fact(id, max.or(*min).unwrap_or(36.0)),
+            FactType::Choice(values) => {
+                if let Some(v) = values.last() {
+                    a.set_fact(id, v.as_str());
+                }
+            }
+            FactType::Date => a.set_fact(id, started.to_string()),
+            _ => {}
+        }
+    }
+    Some(a)
 }

@@ -79,3 +79,39 @@ fn a_diagnostic_that_echoes_its_input_fails_the_check() {
     let caught = std::panic::catch_unwind(|| checks::assert_bounded(&[echoed]));
     assert!(caught.is_err());
 }
+
+#[test]
+fn the_dated_programs_run_the_time_rules_of_any_policy() {
+    // On every shipped and fixture policy the dated programs evaluate: the
+    // one granted years ago meets the time rules (a transitional level
+    // reverts, a term lapses), the recent one holds its level.
+    for path in [
+        "standards/mmp-qbm-1.0.0.yaml",
+        "standards/mmp-qbm-2.0.0.yaml",
+        "tests/fixtures/valid/dwell-scheme.yaml",
+        "tests/fixtures/valid/two-level-scheme.yaml",
+    ] {
+        let policy = Policy::from_path(path).unwrap();
+        let programs = checks::dated_programs(&policy);
+        assert_eq!(programs.len(), 2);
+        let results: Vec<qbm::Evaluation> = programs
+            .iter()
+            .map(|p| policy.evaluate(p).unwrap_or_else(|e| panic!("{path}: {e}")))
+            .collect();
+        assert!(results.iter().all(|e| e.membership.is_some()), "{path}");
+        if path.contains("two-level") {
+            continue; // its rules ask for facts the generic program lacks
+        }
+        let top = policy.levels().last().unwrap().id().to_string();
+        let recent = &results[1];
+        assert_eq!(
+            recent.level.as_ref().map(|l| l.id.to_string()),
+            Some(top),
+            "{path}\n{recent}"
+        );
+    }
+    // And the time rules did bite on the old grant somewhere.
+    let dwell = Policy::from_path("tests/fixtures/valid/dwell-scheme.yaml").unwrap();
+    let old = dwell.evaluate(&checks::dated_programs(&dwell)[0]).unwrap();
+    assert!(old.to_string().contains("reverted on 2019-05-01"), "{old}");
+}
