@@ -28,8 +28,15 @@ for t in "${targets[@]}"; do
   cargo fuzz run "$t" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -dict=fuzz/qbm.dict -print_final_stats=1 2>&1 | tail -n 25
   # Keep a small set of inputs covering every edge the corpus covers
   # (set-cover merge over edges alone, hit counts left out).
+  mkdir -p fuzz/logs
   rm -rf "$keep.new" && mkdir -p "$keep.new"
-  cargo fuzz run "$t" "$keep.new" "$corpus" -- -set_cover_merge=1 -use_counters=0 -max_len=65536 >/dev/null 2>&1
+  cargo fuzz run "$t" "$keep.new" "$corpus" -- -set_cover_merge=1 -use_counters=0 -max_len=65536 \
+    >"fuzz/logs/$t.merge.log" 2>&1
   rm -rf "$keep" && mv "$keep.new" "$keep"
-  echo "$t: kept $(ls "$keep" | wc -l) inputs in $keep"
+  # The kept inputs should reach the edges the whole corpus reaches.
+  edges() {
+    cargo fuzz run "$t" "$1" -- -runs=0 -max_len=65536 2>&1 |
+      sed -n 's/.*INITED cov: \([0-9]*\).*/\1/p' | tail -n 1
+  }
+  echo "$t: kept $(ls "$keep" | wc -l) inputs in $keep, reaching $(edges "$keep") edges; the corpus reaches $(edges "$corpus")"
 done
