@@ -1,5 +1,7 @@
 //! "Did you mean" suggestions for unknown names.
 
+use crate::error::quote;
+
 /// Edit distance between two strings, compared case-insensitively, where
 /// swapping two neighbouring characters counts as one edit (the commonest typo).
 fn distance(a: &str, b: &str) -> usize {
@@ -41,9 +43,18 @@ pub(crate) fn nearest<'a, I>(unknown: &str, known: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let limit = (unknown.chars().count() / 3).max(1);
+    // Names longer than this get no suggestion: a typo there is unlikely,
+    // and the distance costs the product of the two lengths.
+    const LONGEST: usize = 64;
+    let n = unknown.chars().count();
+    if n > LONGEST {
+        return None;
+    }
+    let limit = (n / 3).max(1);
     known
         .into_iter()
+        // The distance is at least the difference in length.
+        .filter(|k| k.chars().count().abs_diff(n) <= limit)
         .map(|k| (distance(unknown, k), k))
         .filter(|(d, _)| *d <= limit)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
@@ -55,7 +66,7 @@ pub(crate) fn did_you_mean<'a, I>(unknown: &str, known: I) -> Option<String>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    nearest(unknown, known).map(|k| format!("did you mean `{k}`?"))
+    nearest(unknown, known).map(|k| format!("did you mean {}?", quote(k)))
 }
 
 /// A hint naming the nearest known name, or else listing the known names
@@ -70,7 +81,7 @@ where
         match known.len() {
             0 => Some(format!("the policy declares no {what}")),
             1..=10 => {
-                let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+                let list: Vec<String> = known.iter().map(|k| quote(k)).collect();
                 Some(format!("known {what}: {}", list.join(", ")))
             }
             _ => None,
