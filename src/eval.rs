@@ -443,10 +443,8 @@ struct Bound<'p> {
     policy: &'p Policy,
     items: Vec<ItemState>,
     facts: Vec<Option<Value>>,
-    /// Items met; items that apply (not answered not applicable); items unanswered.
-    met: BitSet,
-    applies: BitSet,
-    unanswered: BitSet,
+    /// Items met, items that apply, items unanswered.
+    bits: ItemBits,
     /// The date evaluated as of, and the level held, when known.
     as_of: Option<Date>,
     held: Option<Held>,
@@ -915,18 +913,18 @@ impl<'p> Bound<'p> {
             },
             Req::Fact { fact, test, .. } => self.fact_status(*fact, test),
             Req::Met(i) => {
-                if !self.applies.contains(*i) || self.met.contains(*i) {
+                if !self.bits.applies.contains(*i) || self.bits.met.contains(*i) {
                     Status::Met
-                } else if self.unanswered.contains(*i) {
+                } else if self.bits.unanswered.contains(*i) {
                     Status::Unanswered
                 } else {
                     Status::Unmet
                 }
             }
             Req::Items { bits, rule, .. } => rule.status(
-                self.met.and_count(bits),
-                self.applies.and_count(bits),
-                self.unanswered.and_count(bits),
+                self.bits.met.and_count(bits),
+                self.bits.applies.and_count(bits),
+                self.bits.unanswered.and_count(bits),
             ),
             Req::Level(l) => self.level_status(*l, memo),
             Req::Held { level, period } => self.held_status(*level, *period).0,
@@ -1010,18 +1008,11 @@ impl<'p> Bound<'p> {
         facts: Vec<Option<Value>>,
         bits: ItemBits,
     ) -> Self {
-        let ItemBits {
-            met,
-            applies,
-            unanswered,
-        } = bits;
         Bound {
             policy,
             items,
             facts,
-            met,
-            applies,
-            unanswered,
+            bits,
             as_of: None,
             held: None,
         }
@@ -1410,33 +1401,24 @@ impl<'p> Bound<'p> {
         if r.status == Status::Met {
             return;
         }
+        // A condition the program must change, as opposed to items to improve.
+        let gap = |fact, actual| ConditionGap {
+            requirement: Arc::clone(&r.requirement),
+            fact,
+            actual,
+        };
         match &r.detail {
             Detail::Group { .. } => {
                 for c in &r.children {
                     self.collect(c, levels, visited, conditions, gaps);
                 }
             }
-            Detail::Not => conditions.push(ConditionGap {
-                requirement: Arc::clone(&r.requirement),
-                fact: None,
-                actual: None,
-            }),
-            Detail::Fact { fact, actual, .. } => conditions.push(ConditionGap {
-                requirement: Arc::clone(&r.requirement),
-                fact: Some(fact.clone()),
-                actual: actual.clone(),
-            }),
-            Detail::Held { .. } => conditions.push(ConditionGap {
-                requirement: Arc::clone(&r.requirement),
-                fact: None,
-                actual: None,
-            }),
+            Detail::Not | Detail::Held { .. } => conditions.push(gap(None, None)),
+            Detail::Fact { fact, actual, .. } => {
+                conditions.push(gap(Some(fact.clone()), actual.clone()));
+            }
             Detail::Level { level } => {
-                conditions.push(ConditionGap {
-                    requirement: Arc::clone(&r.requirement),
-                    fact: None,
-                    actual: None,
-                });
+                conditions.push(gap(None, None));
                 if let Some(l) = levels.iter().find(|l| &l.level.id == level) {
                     self.collect_level(l, levels, visited, conditions, gaps);
                 }
@@ -1473,7 +1455,6 @@ impl<'p> Bound<'p> {
     }
 }
 
-/// The status of "at least `needed` of these hold".
 /// The status of "at least `needed` of these hold", without collecting them.
 fn at_least_of(needed: usize, statuses: impl Iterator<Item = Status>) -> Status {
     let (met, open) = statuses.fold((0, 0), |(m, o), s| match s {

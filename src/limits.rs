@@ -52,35 +52,34 @@ impl Default for Limits {
     }
 }
 
-/// One diagnostic for a whole input (no YAML path), as a [`LoadError`].
+/// One diagnostic for a whole input (no YAML path).
 fn whole_input(
     kind: crate::DiagnosticKind,
     origin: &str,
     position: Option<crate::error::Position>,
     message: String,
     hint: &str,
-) -> crate::LoadError {
-    use crate::error::{Diagnostic, Diagnostics, LoadError};
-    LoadError::Invalid(Diagnostics(vec![Diagnostic {
+) -> crate::error::Diagnostic {
+    crate::error::Diagnostic {
         kind,
         origin: origin.to_owned(),
         position,
         path: String::new(),
         message,
         hint: Some(hint.to_owned()),
-    }]))
+    }
 }
 
-/// Refuses input of `size` bytes over the limit; `noun` is what it is
-/// ("file" or "document").
-fn check_size(
+/// The problem with input of `size` bytes over the limit, if it is; `noun`
+/// is what it is ("file" or "document"). Every loader checks size here.
+pub(crate) fn over_size(
     size: u64,
     noun: &str,
     origin: &str,
     limits: &Limits,
-) -> Result<(), crate::LoadError> {
-    if size > limits.max_input_bytes as u64 {
-        return Err(whole_input(
+) -> Option<crate::error::Diagnostic> {
+    (size > limits.max_input_bytes as u64).then(|| {
+        whole_input(
             crate::DiagnosticKind::Limit,
             origin,
             None,
@@ -89,9 +88,23 @@ fn check_size(
                 limits.max_input_bytes
             ),
             "split it, or raise `Limits::max_input_bytes`",
-        ));
+        )
+    })
+}
+
+/// [`over_size`] as a load error.
+fn check_size(
+    size: u64,
+    noun: &str,
+    origin: &str,
+    limits: &Limits,
+) -> Result<(), crate::LoadError> {
+    match over_size(size, noun, origin, limits) {
+        Some(d) => Err(crate::LoadError::Invalid(crate::error::Diagnostics(vec![
+            d,
+        ]))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// The error for bytes that stop being UTF-8 at `valid_up_to`, naming the
@@ -104,13 +117,13 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize, noun: &str, origin: &str) -> crate
         .unwrap_or_default();
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    whole_input(
+    crate::LoadError::Invalid(crate::error::Diagnostics(vec![whole_input(
         crate::DiagnosticKind::Syntax,
         origin,
         Some(crate::error::Position { line, column }),
         format!("the {noun} is not UTF-8 text"),
         "save it as UTF-8",
-    )
+    )]))
 }
 
 /// Input bytes as text within the limits, naming where invalid UTF-8 starts.

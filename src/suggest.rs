@@ -80,13 +80,16 @@ where
         known.sort_unstable();
         match known.len() {
             0 => Some(format!("the policy declares no {what}")),
-            1..=10 => {
-                let list: Vec<String> = known.iter().map(|k| quote(k)).collect();
-                Some(format!("known {what}: {}", list.join(", ")))
-            }
+            1..=10 => Some(format!("known {what}: {}", quoted_list(&known))),
             _ => None,
         }
     })
+}
+
+/// Names quoted (and cut) one by one, joined with commas.
+pub(crate) fn quoted_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| quote(n)).collect();
+    quoted.join(", ")
 }
 
 #[cfg(test)]

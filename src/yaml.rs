@@ -89,17 +89,8 @@ pub(crate) fn parse<T: DeserializeOwned>(
     limits: &Limits,
 ) -> Result<(T, SourceMap), Diagnostics> {
     let detached = SourceMap::detached(origin);
-    if text.len() > limits.max_input_bytes {
-        return Err(Diagnostics(vec![detached.diag(
-            DiagnosticKind::Limit,
-            "",
-            format!(
-                "the document is {} bytes, over the limit of {}",
-                text.len(),
-                limits.max_input_bytes
-            ),
-            Some("split it, or raise `Limits::max_input_bytes`".into()),
-        )]));
+    if let Some(d) = crate::limits::over_size(text.len() as u64, "document", origin, limits) {
+        return Err(Diagnostics(vec![d]));
     }
     // A byte-order mark is accepted and dropped.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -227,10 +218,8 @@ fn explain(message: &str) -> (DiagnosticKind, String, Option<String>) {
             continue;
         };
         let hint = suggest::did_you_mean(unknown, expected.iter().copied()).or_else(|| {
-            (!expected.is_empty()).then(|| {
-                let list: Vec<String> = expected.iter().map(|n| format!("`{n}`")).collect();
-                format!("expected one of {}", list.join(", "))
-            })
+            (!expected.is_empty())
+                .then(|| format!("expected one of {}", suggest::quoted_list(&expected)))
         });
         let kind = if what == "field" {
             DiagnosticKind::UnknownField

@@ -59,33 +59,34 @@ impl Failure {
     }
 
     fn catalog(e: &CatalogError) -> Self {
-        let mut failure = match e {
-            CatalogError::Load { errors, duplicates } => {
-                let inner: Vec<Diagnostic> = errors
+        let what = match e {
+            CatalogError::Eval(inner) => {
+                let mut failure = Self::eval(inner);
+                failure.kinds.push("CatalogError::Eval".into());
+                return failure;
+            }
+            CatalogError::Load { .. } => "CatalogError::Load",
+            CatalogError::Read { .. } => "CatalogError::Read",
+            CatalogError::Duplicate(_) => "Duplicate",
+            CatalogError::UnknownPolicy { .. } => "CatalogError::UnknownPolicy",
+            CatalogError::NoMatch { .. } => "CatalogError::NoMatch",
+            CatalogError::NoPolicyNamed { .. } => "CatalogError::NoPolicyNamed",
+            _ => "CatalogError::other",
+        };
+        let (inner, duplicated): (Vec<Diagnostic>, bool) = match e {
+            CatalogError::Load { errors, duplicates } => (
+                errors
                     .iter()
                     .flat_map(|e| e.diagnostics())
                     .cloned()
-                    .collect();
-                let mut failure = Self::new(e.to_string(), "CatalogError::Load", &inner);
-                if !duplicates.is_empty() {
-                    failure.kinds.push("Duplicate".into());
-                }
-                failure
-            }
-            CatalogError::Eval(inner) => Self::eval(inner),
-            CatalogError::Read { .. } => Self::new(e.to_string(), "CatalogError::Read", &[]),
-            CatalogError::Duplicate(_) => Self::new(e.to_string(), "Duplicate", &[]),
-            CatalogError::UnknownPolicy { .. } => {
-                Self::new(e.to_string(), "CatalogError::UnknownPolicy", &[])
-            }
-            CatalogError::NoMatch { .. } => Self::new(e.to_string(), "CatalogError::NoMatch", &[]),
-            CatalogError::NoPolicyNamed { .. } => {
-                Self::new(e.to_string(), "CatalogError::NoPolicyNamed", &[])
-            }
-            _ => Self::new(e.to_string(), "CatalogError::other", &[]),
+                    .collect(),
+                !duplicates.is_empty(),
+            ),
+            _ => (Vec::new(), false),
         };
-        if let CatalogError::Eval(_) = e {
-            failure.kinds.push("CatalogError::Eval".into());
+        let mut failure = Self::new(e.to_string(), what, &inner);
+        if duplicated {
+            failure.kinds.push("Duplicate".into());
         }
         failure
     }
