@@ -9,6 +9,7 @@ use semver::{Version, VersionReq};
 use crate::assessment::Assessment;
 use crate::error::{EvalError, LoadError};
 use crate::eval::Evaluation;
+use crate::limits::Limits;
 use crate::policy::{EMBEDDED, Policy};
 use crate::suggest::did_you_mean_or_list;
 
@@ -166,6 +167,20 @@ impl Catalog {
     /// [`CatalogError::Load`] listing every file that failed, each with all
     /// its problems, and every name and version defined twice.
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Self, CatalogError> {
+        Self::from_dir_with_limits(dir, &Limits::default())
+    }
+
+    /// Like [`Catalog::from_dir`], loading each file within the given
+    /// [`Limits`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Catalog::from_dir`]; a file past a limit is one of the files
+    /// that failed.
+    pub fn from_dir_with_limits(
+        dir: impl AsRef<Path>,
+        limits: &Limits,
+    ) -> Result<Self, CatalogError> {
         let dir = dir.as_ref();
         let read = |source| CatalogError::Read {
             path: dir.to_owned(),
@@ -186,7 +201,11 @@ impl Catalog {
         }
         // Directory order varies by platform; sorted order keeps errors stable.
         paths.sort();
-        Self::gather(paths.iter().map(Policy::from_path))
+        Self::gather(
+            paths
+                .iter()
+                .map(|path| Policy::from_path_with_limits(path, limits)),
+        )
     }
 
     /// Adds a policy.

@@ -458,10 +458,24 @@ impl Policy {
     /// [`LoadError::Read`] when the file cannot be read, otherwise as
     /// [`Policy::from_yaml_str`], with the path in every diagnostic.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        Self::from_path_with_limits(path, &Limits::default())
+    }
+
+    /// Like [`Policy::from_path`], within the given [`Limits`]: a file over
+    /// `max_input_bytes` is refused before it is read.
+    ///
+    /// # Errors
+    ///
+    /// As [`Policy::from_path`], and
+    /// [`DiagnosticKind::Limit`](crate::DiagnosticKind::Limit) for a file
+    /// past a limit.
+    pub fn from_path_with_limits(
+        path: impl AsRef<Path>,
+        limits: &Limits,
+    ) -> Result<Self, LoadError> {
         let path = path.as_ref();
-        let limits = Limits::default();
-        let text = read_text(path, &limits)?;
-        Self::from_yaml_with_limits(&text, &path.display().to_string(), &limits)
+        let text = read_text(path, limits)?;
+        Self::from_yaml_with_limits(&text, &path.display().to_string(), limits)
     }
 
     /// The newest MMP Quality-Based Membership policy embedded in the crate.

@@ -185,6 +185,56 @@ fn non_utf8_input_names_where_it_breaks() {
 }
 
 #[test]
+fn files_are_loaded_within_the_given_limits() {
+    let dir = std::env::temp_dir().join(format!("qbm-file-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy_text = qbm::EMBEDDED[0].yaml;
+    let policy_path = dir.join("policy.yaml");
+    std::fs::write(&policy_path, policy_text).unwrap();
+    let assessment_path = dir.join("assessment.yaml");
+    std::fs::write(&assessment_path, HEAD).unwrap();
+
+    let mut limits = Limits::default();
+    limits.max_input_bytes = policy_text.len();
+    // At the bound each loads from its file.
+    Policy::from_path_with_limits(&policy_path, &limits).unwrap();
+    limits.max_input_bytes = HEAD.len();
+    Assessment::from_path_with_limits(&assessment_path, &limits).unwrap();
+
+    // One byte past, each is refused naming the file and its size.
+    limits.max_input_bytes = policy_text.len() - 1;
+    let e = Policy::from_path_with_limits(&policy_path, &limits).unwrap_err();
+    assert_eq!(kind(&e), DiagnosticKind::Limit, "{e}");
+    let shown = e.to_string();
+    assert!(
+        shown.starts_with(&policy_path.display().to_string()),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("the file is {} bytes", policy_text.len())),
+        "{shown}"
+    );
+    limits.max_input_bytes = HEAD.len() - 1;
+    let e = Assessment::from_path_with_limits(&assessment_path, &limits).unwrap_err();
+    assert_eq!(kind(&e), DiagnosticKind::Limit, "{e}");
+
+    // A catalog loads each file within the limits: only the policy is
+    // there, so at its size the catalog loads and one byte under it fails.
+    std::fs::remove_file(&assessment_path).unwrap();
+    limits.max_input_bytes = policy_text.len();
+    let catalog = qbm::Catalog::from_dir_with_limits(&dir, &limits).unwrap();
+    assert_eq!(catalog.policies().count(), 1);
+    limits.max_input_bytes = policy_text.len() - 1;
+    let err = qbm::Catalog::from_dir_with_limits(&dir, &limits).unwrap_err();
+    let qbm::CatalogError::Load { errors, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(errors.len(), 1, "{err}");
+    assert_eq!(kind(&errors[0]), DiagnosticKind::Limit, "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn bytes_as_they_arrive_are_checked_for_size_then_utf8() {
     let limits = Limits::default();
     // Not UTF-8: refused with where it breaks, for both loaders.
