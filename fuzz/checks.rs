@@ -10,7 +10,10 @@
 //! must stay short however long the input: quoted values, paths and serde's
 //! messages are cut.
 
-use qbm::{Answer, Assessment, Date, Diagnostic, FactType, Limits, LoadError, Policy};
+use qbm::{
+    Answer, Assessment, Bump, Date, Diagnostic, FactType, ImpactOptions, ImpactReport, Limits,
+    LoadError, Policy,
+};
 
 /// The longest a diagnostic may display, its origin aside. Quoted values are
 /// cut to 60 characters, paths to 120 and serde's messages to 360; the
@@ -45,8 +48,9 @@ fn assert_round_trip<T>(
 }
 
 /// `policy_load`: any bytes as a policy. One that loads also evaluates an
-/// empty assessment and the [`dated_programs`] (lean and full agreeing), and
-/// comes back unchanged from its own YAML. Returns whether the input loaded.
+/// empty assessment, the [`dated_programs`] and a [`weak_program`] (lean and
+/// full agreeing), shows no change when compared with itself, and comes back
+/// unchanged from its own YAML. Returns whether the input loaded.
 pub fn policy_load(data: &[u8]) -> bool {
     match Policy::from_yaml_bytes(data, "fuzz", &Limits::default()) {
         Ok(policy) => {
@@ -54,6 +58,8 @@ pub fn policy_load(data: &[u8]) -> bool {
             for program in dated_programs(&policy) {
                 agree(&policy, &program);
             }
+            agree(&policy, &weak_program(&policy));
+            assert_unchanged_against_itself(&policy);
             assert_round_trip(
                 "policy",
                 &policy.to_yaml(),
@@ -183,4 +189,57 @@ fn dated_program(policy: &Policy, granted: Date) -> Option<Assessment> {
         }
     }
     Some(a)
+}
+
+/// A program for any policy that falls short everywhere it can: items in
+/// turn not met, in progress, not applicable (where allowed) and unanswered,
+/// numbers at zero, each fact at its least value; so that gaps, plans and
+/// every "not yet" explanation are built for every policy the fuzzer loads.
+pub fn weak_program(policy: &Policy) -> Assessment {
+    let mut a = Assessment::new("fuzz");
+    if let Ok(as_of) = Date::new(2026, 11, 22) {
+        a = a.dated(as_of);
+    }
+    for (i, item) in policy.items().iter().enumerate() {
+        let answer = match (item.threshold(), i % 4) {
+            (Some(_), 3) => continue,
+            (Some(_), _) => Answer::Number(0.0),
+            (None, 0) => Answer::NotMet,
+            (None, 1) => Answer::InProgress,
+            (None, 2) if item.allows_not_applicable() => Answer::NotApplicable,
+            (None, _) => continue,
+        };
+        a.set_answer(item.id().as_str(), answer);
+    }
+    for fact in policy.facts() {
+        let id = fact.id().as_str();
+        match fact.fact_type() {
+            FactType::Boolean => a.set_fact(id, false),
+            FactType::Number { min, .. } => a.set_fact(id, min.unwrap_or(0.0)),
+            FactType::Choice(values) => {
+                if let Some(v) = values.first() {
+                    a.set_fact(id, v.as_str());
+                }
+            }
+            FactType::Date => a.set_fact(id, "2026-11-22"),
+            _ => {}
+        }
+    }
+    a
+}
+
+/// Panics unless comparing `policy` with itself finds no change: no
+/// structural difference, no program decided differently (over a few
+/// generated programs), no bump called for.
+fn assert_unchanged_against_itself(policy: &Policy) {
+    let mut options = ImpactOptions::default();
+    options.generated = 16;
+    let report = ImpactReport::compare(policy, policy, &[], &options);
+    assert!(
+        report.changes.is_empty() && report.decisions.is_empty(),
+        "a policy differs from itself: {:?} {:?}",
+        report.changes,
+        report.decisions
+    );
+    assert_eq!(report.required, Bump::None, "a policy differs from itself");
 }

@@ -115,3 +115,50 @@ fn the_dated_programs_run_the_time_rules_of_any_policy() {
     let old = dwell.evaluate(&checks::dated_programs(&dwell)[0]).unwrap();
     assert!(old.to_string().contains("reverted on 2019-05-01"), "{old}");
 }
+
+#[test]
+fn the_weak_program_leaves_gaps_in_any_policy() {
+    // On every shipped and fixture policy the weak program evaluates, falls
+    // short of the top level, and gets a plan: the explanation of gaps runs.
+    for path in [
+        "standards/mmp-qbm-1.0.0.yaml",
+        "standards/mmp-qbm-2.0.0.yaml",
+        "tests/fixtures/valid/dwell-scheme.yaml",
+        "tests/fixtures/valid/two-level-scheme.yaml",
+    ] {
+        let policy = Policy::from_path(path).unwrap();
+        let weak = checks::weak_program(&policy);
+        let e = policy
+            .evaluate(&weak)
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let top = policy.levels().last().unwrap().id().to_string();
+        assert_ne!(
+            e.level.as_ref().map(|l| l.id.to_string()),
+            Some(top),
+            "{path}\n{e}"
+        );
+        assert!(e.plan.is_some(), "{path}\n{e}");
+        // Every fourth item is left unanswered.
+        if policy.items().len() >= 4 {
+            assert!(!e.unanswered.is_empty(), "{path}: every item answered");
+        }
+    }
+}
+
+#[test]
+fn shipped_policies_pass_the_policy_checks_and_versions_differ() {
+    // The policy checks (the self-comparison among them) hold on the shipped
+    // policies, and the comparison is not blind: two versions do differ.
+    let catalog = qbm::Catalog::builtin().unwrap();
+    let versions: Vec<&Policy> = catalog.policies().collect();
+    for p in &versions {
+        assert!(checks::policy_load(p.to_yaml().as_bytes()));
+    }
+    let report = qbm::ImpactReport::compare(
+        versions[0],
+        versions[1],
+        &[],
+        &qbm::ImpactOptions::default(),
+    );
+    assert!(!report.changes.is_empty());
+}
