@@ -25,10 +25,30 @@ for t in "${targets[@]}"; do
   cp standards/*.yaml examples/assessments/*.yaml tests/fixtures/valid/*.yaml "$corpus"/ 2>/dev/null || true
   cp tests/fixtures/invalid/*.yaml "$corpus"/ 2>/dev/null || true
   cp "$keep"/* "$corpus"/ 2>/dev/null || true
-  cargo fuzz run "$t" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -dict=fuzz/qbm.dict -print_final_stats=1 2>&1 | tail -n 25
+  mkdir -p fuzz/logs
+  cargo fuzz run "$t" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -dict=fuzz/qbm.dict \
+    -rss_limit_mb=4096 -print_final_stats=1 >"fuzz/logs/$t.fuzz.log" 2>&1 || {
+    tail -n 40 "fuzz/logs/$t.fuzz.log"
+    echo "$t: the fuzzer stopped on a failure; the input is in fuzz/artifacts/$t/" >&2
+    exit 1
+  }
+  # How coverage grew: a target that still finds edges late in the run has
+  # not reached its plateau.
+  awk -v t="$t" '
+    match($0, /^#[0-9]+/) { run = substr($0, 2, RLENGTH - 1) + 0 }
+    match($0, /cov: [0-9]+/) {
+      c = substr($0, RSTART + 5, RLENGTH - 5) + 0
+      if (/INITED/) { init = c; start = run }
+      if (c > cov) { cov = c; last = run }
+      n++; runs[n] = run; covs[n] = c
+    }
+    END {
+      q = start + (run - start) * 3 / 4; at = init
+      for (i = 1; i <= n; i++) if (runs[i] <= q) at = covs[i]
+      printf "%s: %d runs; edges %d at start, %d three quarters in, %d at the end; last new edge at run %d\n", t, run - start, init, at, cov, last
+    }' "fuzz/logs/$t.fuzz.log"
   # Keep a small set of inputs covering every edge the corpus covers
   # (set-cover merge over edges alone, hit counts left out).
-  mkdir -p fuzz/logs
   rm -rf "$keep.new" && mkdir -p "$keep.new"
   cargo fuzz run "$t" "$keep.new" "$corpus" -- -set_cover_merge=1 -use_counters=0 -max_len=65536 \
     >"fuzz/logs/$t.merge.log" 2>&1
