@@ -7,7 +7,7 @@ use std::path::Path;
 use semver::{Version, VersionReq};
 
 use crate::assessment::Assessment;
-use crate::error::{EvalError, LoadError};
+use crate::error::{EvalError, LoadError, capped_join, cut, quote};
 use crate::eval::Evaluation;
 use crate::limits::Limits;
 use crate::policy::{EMBEDDED, Policy};
@@ -58,7 +58,7 @@ pub enum CatalogError {
     #[error("{0}")]
     Duplicate(Duplicate),
     /// No policy has that name.
-    #[error("no policy named `{name}` in the catalog{}", hint.as_ref().map(|h| format!(" (hint: {h})")).unwrap_or_default())]
+    #[error("no policy named {} in the catalog{}", quote(name), hint.as_ref().map(|h| format!(" (hint: {h})")).unwrap_or_default())]
     UnknownPolicy {
         /// The name asked for.
         name: String,
@@ -67,7 +67,9 @@ pub enum CatalogError {
     },
     /// The policy exists, but no version matches the requirement.
     #[error(
-        "no version of `{name}` matches {requirement} (versions present: {})",
+        "no version of {} matches {} (versions present: {})",
+        quote(name),
+        cut(&requirement.to_string()),
         list_versions(available)
     )]
     NoMatch {
@@ -80,7 +82,8 @@ pub enum CatalogError {
     },
     /// The assessment names no policy, and the catalog holds more than one name.
     #[error(
-        "assessment of `{program}` names no policy, and the catalog holds several (hint: add `policy:` under `assessment:`)"
+        "assessment of {} names no policy, and the catalog holds several (hint: add `policy:` under `assessment:`)",
+        quote(program)
     )]
     NoPolicyNamed {
         /// The program.
@@ -93,7 +96,11 @@ pub enum CatalogError {
 
 /// A policy name and version defined twice.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("policy `{name}` {version} is defined twice, in {first} and {second}")]
+#[error(
+    "policy {} {} is defined twice, in {first} and {second}",
+    quote(name),
+    cut(&version.to_string())
+)]
 pub struct Duplicate {
     /// The policy's name.
     pub name: String,
@@ -115,10 +122,7 @@ fn list_versions(v: &[Version]) -> String {
     if v.is_empty() {
         return "none".into();
     }
-    v.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+    capped_join(v.iter().map(|v| cut(&v.to_string()).into_owned()), ", ")
 }
 
 impl Catalog {

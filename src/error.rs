@@ -8,16 +8,45 @@ use serde::Serialize;
 /// Longest user value quoted back in a message; longer values are cut.
 pub(crate) const QUOTE_LIMIT: usize = 60;
 
-/// Quotes a user value in backticks, cut to a fixed length so that errors
+/// Longest list of values shown in a message, in bytes; a longer list stops
+/// there and says how many values it has in all.
+pub(crate) const LIST_LIMIT: usize = 600;
+
+/// A user value cut to a fixed length (marked `…` where cut), so that errors
 /// never echo unbounded input.
-pub(crate) fn quote(value: &str) -> String {
-    let mut chars = value.chars();
-    let head: String = chars.by_ref().take(QUOTE_LIMIT).collect();
-    if chars.next().is_some() {
-        format!("`{head}…`")
-    } else {
-        format!("`{head}`")
+pub(crate) fn cut(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(QUOTE_LIMIT) {
+        Some((at, _)) => format!("{}…", value.get(..at).unwrap_or_default()).into(),
+        None => value.into(),
     }
+}
+
+/// Quotes a user value in backticks, [`cut`] to a fixed length.
+pub(crate) fn quote(value: &str) -> String {
+    format!("`{}`", cut(value))
+}
+
+/// Values joined with `sep`, stopping before [`LIST_LIMIT`] bytes with the
+/// number of values in all, so that a message never grows with a list.
+pub(crate) fn capped_join<I>(values: I, sep: &str) -> String
+where
+    I: IntoIterator<Item = String>,
+    I::IntoIter: ExactSizeIterator,
+{
+    let values = values.into_iter();
+    let all = values.len();
+    let mut out = String::new();
+    for (shown, value) in values.enumerate() {
+        if shown > 0 {
+            if out.len() + sep.len() + value.len() > LIST_LIMIT {
+                out.push_str(&format!("{sep}… ({all} in all)"));
+                break;
+            }
+            out.push_str(sep);
+        }
+        out.push_str(&value);
+    }
+    out
 }
 
 /// Cuts a YAML path, which holds keys from the input, to a fixed length.

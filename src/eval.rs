@@ -8,12 +8,12 @@ use serde::Serialize;
 use crate::assessment::{Answer, Assessment};
 use crate::bitset::BitSet;
 use crate::date::{Date, Period};
-use crate::error::{Diagnostic, DiagnosticKind as K, Diagnostics, EvalError, quote};
+use crate::error::{Diagnostic, DiagnosticKind as K, Diagnostics, EvalError, cut, quote};
 use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, StandardId};
 use crate::membership::{self, Held, Membership};
 use crate::policy::{FactType, Merge, Policy};
 use crate::requirement::{FactTest, ItemRule, Req, Requirement};
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, quoted_list};
 use crate::value::Value;
 use crate::yaml::key_path;
 
@@ -628,7 +628,7 @@ impl Policy {
                     quote(name),
                     self.name
                 ),
-                format!("evaluate it against `{name}`"),
+                format!("evaluate it against {}", quote(name)),
             ));
         }
         if let Some(req) = &a.version
@@ -637,11 +637,14 @@ impl Policy {
             return Err(mismatch(
                 "assessment.version",
                 format!(
-                    "the assessment answers `{}` versions {req}, not {}",
-                    self.name, self.version
+                    "the assessment answers `{}` versions {}, not {}",
+                    self.name,
+                    cut(&req.to_string()),
+                    cut(&self.version.to_string())
                 ),
                 format!(
-                    "evaluate it against a version that matches {req}, or update the assessment"
+                    "evaluate it against a version that matches {}, or update the assessment",
+                    cut(&req.to_string())
                 ),
             ));
         }
@@ -774,7 +777,7 @@ impl Policy {
                     K::AnswerType,
                     format!("{} is not a value of fact `{id}`", quote(t)),
                     did_you_mean(t, values.iter().map(String::as_str))
-                        .or_else(|| Some(format!("the values are {}", values.join(", ")))),
+                        .or_else(|| Some(format!("the values are {}", quoted_list(values)))),
                 )),
                 (ty, v) => Some((K::AnswerType, ty.mismatch(id.as_str(), v), None)),
             };

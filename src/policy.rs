@@ -13,7 +13,7 @@ use crate::raw::{
     RawBenefit, RawFactType, RawItemCount, RawNaPolicy, RawPolicy, RawRequirement, RawSelector,
 };
 use crate::requirement::{FactTest, ItemRule, Req, Requirement};
-use crate::suggest::{did_you_mean, did_you_mean_or_list};
+use crate::suggest::{did_you_mean, did_you_mean_or_list, quoted_join, quoted_list};
 use crate::value::Value;
 use crate::yaml::{self, SourceMap, index_path, key_path};
 
@@ -1245,19 +1245,22 @@ impl<'m> Builder<'m> {
         let set = ctx.raw.sets.get(i)?;
         let path = key_path(&index_path("sets", i), "select");
         if let Some(start) = self.sets.visiting.iter().position(|&v| v == i) {
-            let names: Vec<String> = self
+            let names: Vec<&str> = self
                 .sets
                 .visiting
                 .get(start..)
                 .unwrap_or_default()
                 .iter()
                 .chain(std::iter::once(&i))
-                .filter_map(|&v| ctx.raw.sets.get(v).map(|s| format!("`{}`", s.id)))
+                .filter_map(|&v| ctx.raw.sets.get(v).map(|s| s.id.as_str()))
                 .collect();
             self.err(
                 K::Cycle,
                 &path,
-                format!("sets name each other in a cycle: {}", names.join(" -> ")),
+                format!(
+                    "sets name each other in a cycle: {}",
+                    quoted_join(&names, " -> ")
+                ),
                 Some("a set may name only sets that do not lead back to it".into()),
             );
             for &v in self.sets.visiting.get(start..).unwrap_or_default() {
@@ -1733,7 +1736,7 @@ impl<'m> Builder<'m> {
             (FactType::Choice(values), Value::Text(t)) if values.contains(t) => true,
             (FactType::Choice(values), Value::Text(t)) => {
                 let hint = did_you_mean(t, values.iter().map(String::as_str))
-                    .or_else(|| Some(format!("the values of `{id}` are {}", values.join(", "))));
+                    .or_else(|| Some(format!("the values of `{id}` are {}", quoted_list(values))));
                 self.err(
                     K::ThresholdType,
                     path,
@@ -1818,9 +1821,9 @@ impl<'m> Builder<'m> {
                     continue;
                 }
                 reported = true;
-                let names: Vec<String> = cycle
+                let names: Vec<&str> = cycle
                     .iter()
-                    .filter_map(|&l| levels.get(l).map(|l| format!("`{}`", l.id)))
+                    .filter_map(|&l| levels.get(l).map(|l| l.id.as_str()))
                     .collect();
                 let first = cycle
                     .first()
@@ -1833,7 +1836,7 @@ impl<'m> Builder<'m> {
                     &key_path(&index_path("levels", first), "requires"),
                     format!(
                         "levels require each other in a cycle: {}",
-                        names.join(" -> ")
+                        quoted_join(&names, " -> ")
                     ),
                     Some("a level may require only levels that do not require it back".into()),
                 );

@@ -1,6 +1,6 @@
 //! "Did you mean" suggestions for unknown names.
 
-use crate::error::quote;
+use crate::error::{capped_join, quote};
 
 /// Edit distance between two strings, compared case-insensitively, where
 /// swapping two neighbouring characters counts as one edit (the commonest typo).
@@ -86,10 +86,16 @@ where
     })
 }
 
-/// Names quoted (and cut) one by one, joined with commas.
-pub(crate) fn quoted_list(names: &[&str]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| quote(n)).collect();
-    quoted.join(", ")
+/// Names quoted (and cut) one by one, joined with commas, the list itself
+/// cut when long (see [`capped_join`]).
+pub(crate) fn quoted_list<S: AsRef<str>>(names: &[S]) -> String {
+    quoted_join(names, ", ")
+}
+
+/// Names quoted (and cut) one by one, joined with `sep`, the list itself cut
+/// when long (see [`capped_join`]).
+pub(crate) fn quoted_join<S: AsRef<str>>(names: &[S], sep: &str) -> String {
+    capped_join(names.iter().map(|n| quote(n.as_ref())), sep)
 }
 
 #[cfg(test)]

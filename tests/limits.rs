@@ -394,6 +394,95 @@ fn errors_never_echo_unbounded_input() {
     );
 }
 
+/// The longest any message in the tests below may be: each echoes a value
+/// of 5,000 bytes, or a list of hundreds of long names, when it is not cut.
+const SHORT: usize = 1000;
+
+#[test]
+fn errors_about_policies_versions_and_catalogs_never_echo_unbounded_input() {
+    let long = "x".repeat(5000);
+    let builtin = Policy::builtin().unwrap();
+    let short = |e: &dyn std::fmt::Display| {
+        let shown = e.to_string();
+        assert!(shown.len() < SHORT, "{} bytes: {shown}", shown.len());
+        shown
+    };
+
+    // An assessment naming a long policy, or a long version requirement that
+    // the policy does not meet (found by fuzzing: the hint quoted it whole).
+    let other = Assessment::from_yaml_str(&format!("assessment: {{program: P, policy: {long}}}\n"))
+        .unwrap();
+    let shown = short(&builtin.evaluate(&other).unwrap_err());
+    assert!(shown.contains("(hint: evaluate it against `xxx"), "{shown}");
+    // (semver allows at most 32 comparators, but any length of pre-release.)
+    let req = format!("^3.0.0-rc.{long}, <4");
+    let a = Assessment::from_yaml_str(&format!(
+        "assessment: {{program: P, policy: mmp-qbm, version: '{req}'}}\n"
+    ))
+    .unwrap();
+    let shown = short(&builtin.evaluate(&a).unwrap_err());
+    assert!(shown.contains("versions ^3.0.0-rc.xxx"), "{shown}");
+
+    // The catalog's errors: an unknown name, a requirement no version meets,
+    // a long program name with no policy named, many versions listed.
+    let mut catalog = qbm::Catalog::builtin().unwrap();
+    short(&catalog.resolve(&long, &"*".parse().unwrap()).unwrap_err());
+    short(
+        &catalog
+            .resolve("mmp-qbm", &req.parse().unwrap())
+            .unwrap_err(),
+    );
+    catalog
+        .add(Policy::from_path("tests/fixtures/valid/two-level-scheme.yaml").unwrap())
+        .unwrap();
+    let unnamed = Assessment::from_yaml_str(&format!("assessment: {{program: {long}}}\n")).unwrap();
+    short(&catalog.evaluate(&unnamed).unwrap_err());
+    let mut versions = qbm::Catalog::new();
+    for v in 0..300 {
+        let text = policy(1, 1).replace("version: 1.0.0", &format!("version: 1.0.{v}"));
+        versions.add(Policy::from_yaml_str(&text).unwrap()).unwrap();
+    }
+    let shown = short(&versions.resolve("p", &"^2".parse().unwrap()).unwrap_err());
+    assert!(shown.ends_with(", … (300 in all))"), "{shown}");
+
+    // Lists of the policy's own names: a cycle through 100 levels with long
+    // ids, a choice fact of 300 long values (refused in a rule, then in an
+    // answer).
+    let id = |i: usize| format!("L{i}_{}", "y".repeat(100));
+    let mut cycle = String::from("policy: {name: p, version: 1.0.0, title: P}\nlevels:\n");
+    for i in 0..100 {
+        cycle.push_str(&format!(
+            "  - {{id: {}, rank: {i}, title: L, requires: [{{level: {}}}]}}\n",
+            id(i),
+            id((i + 1) % 100)
+        ));
+    }
+    let shown = short(&Policy::from_yaml_str(&cycle).unwrap_err());
+    assert!(shown.contains("cycle: `L0_yyy"), "{shown}");
+    assert!(shown.contains("… (101 in all)"), "{shown}");
+    let values: Vec<String> = (0..300)
+        .map(|i| format!("v{i}_{}", "z".repeat(100)))
+        .collect();
+    let choice = |rule: &str| {
+        format!(
+            "policy: {{name: p, version: 1.0.0, title: P}}\n\
+             facts: [{{id: f, title: F, type: choice, values: [{}]}}]\n\
+             levels: [{{id: a, rank: 1, title: A{rule}}}]\n",
+            values.join(", ")
+        )
+    };
+    let shown =
+        short(&Policy::from_yaml_str(&choice(", requires: [{fact: f, equals: q}]")).unwrap_err());
+    assert!(
+        shown.contains("(hint: the values of `f` are `v0_zzz"),
+        "{shown}"
+    );
+    let with_choice = Policy::from_yaml_str(&choice("")).unwrap();
+    let a = Assessment::from_yaml_str("assessment: {program: P}\nfacts: {f: q}\n").unwrap();
+    let shown = short(&with_choice.evaluate(&a).unwrap_err());
+    assert!(shown.contains("(hint: the values are `v0_zzz"), "{shown}");
+}
+
 #[test]
 fn nodes_after_alias_expansion() {
     let mut limits = Limits::default();
