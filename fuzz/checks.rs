@@ -11,8 +11,8 @@
 //! messages are cut.
 
 use qbm::{
-    Answer, Assessment, Bump, Date, Diagnostic, FactType, ImpactOptions, ImpactReport, Limits,
-    LoadError, Policy,
+    Answer, Assessment, Bump, Catalog, CatalogError, Date, Diagnostic, FactType, ImpactOptions,
+    ImpactReport, Limits, LoadError, Policy,
 };
 
 /// The longest a diagnostic may display, its origin aside. Quoted values are
@@ -95,11 +95,12 @@ pub fn assessment_load(data: &[u8]) -> bool {
     }
 }
 
-/// `evaluate`: any bytes as an assessment, evaluated against each of
-/// `policies` (the embedded MMP versions) in full and lean: both paths give
-/// the same level, benefits and policy, or fail with the same error. Returns
-/// whether some policy evaluated the input.
-pub fn evaluate(policies: &[Policy], data: &[u8]) -> bool {
+/// `evaluate`: any bytes as an assessment, evaluated against each policy of
+/// `catalog` (the embedded MMP versions) in full and lean: both paths give
+/// the same level, benefits and policy, or fail with the same error; then
+/// through the catalog, which picks a version the assessment accepts or
+/// fails with a short error. Returns whether some policy evaluated the input.
+pub fn evaluate(catalog: &Catalog, data: &[u8]) -> bool {
     let a = match Assessment::from_yaml_bytes(data, "fuzz", &Limits::default()) {
         Ok(a) => a,
         Err(e) => {
@@ -108,8 +109,26 @@ pub fn evaluate(policies: &[Policy], data: &[u8]) -> bool {
         }
     };
     let mut evaluated = false;
-    for policy in policies {
+    for policy in catalog.policies() {
         evaluated |= agree(policy, &a);
+    }
+    match catalog.evaluate(&a) {
+        Ok(e) => assert!(
+            a.version().is_none_or(|r| r.matches(&e.policy.version)),
+            "the catalog picked {} for an assessment of {:?}",
+            e.policy.version,
+            a.version()
+        ),
+        Err(CatalogError::Eval(e)) => assert_bounded(e.diagnostics()),
+        Err(e) => {
+            let shown = e.to_string();
+            assert!(
+                shown.len() <= MAX_DIAGNOSTIC_BYTES,
+                "a catalog error of {} bytes echoes its input: {}…",
+                shown.len(),
+                shown.chars().take(300).collect::<String>()
+            );
+        }
     }
     evaluated
 }

@@ -58,10 +58,10 @@ fn assessment_load_inputs() {
 
 #[test]
 fn evaluate_inputs() {
-    let policies: Vec<Policy> = qbm::EMBEDDED.iter().map(|e| e.load().unwrap()).collect();
+    let catalog = qbm::Catalog::builtin().unwrap();
     let evaluated = inputs("evaluate")
         .iter()
-        .filter(|(_, data)| checks::evaluate(&policies, data))
+        .filter(|(_, data)| checks::evaluate(&catalog, data))
         .count();
     assert!(evaluated > 0, "no kept input evaluates");
 }
