@@ -634,17 +634,17 @@ impl Policy {
         if let Some(req) = &a.version
             && !req.matches(&self.version)
         {
+            let req = req.to_string();
+            let req = cut(&req);
             return Err(mismatch(
                 "assessment.version",
                 format!(
-                    "the assessment answers `{}` versions {}, not {}",
+                    "the assessment answers `{}` versions {req}, not {}",
                     self.name,
-                    cut(&req.to_string()),
                     cut(&self.version.to_string())
                 ),
                 format!(
-                    "evaluate it against a version that matches {}, or update the assessment",
-                    cut(&req.to_string())
+                    "evaluate it against a version that matches {req}, or update the assessment"
                 ),
             ));
         }

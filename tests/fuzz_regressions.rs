@@ -80,17 +80,20 @@ fn a_diagnostic_that_echoes_its_input_fails_the_check() {
     assert!(caught.is_err());
 }
 
+/// The shipped policies and the valid fixture policies.
+const SHIPPED_AND_FIXTURE_POLICIES: [&str; 4] = [
+    "standards/mmp-qbm-1.0.0.yaml",
+    "standards/mmp-qbm-2.0.0.yaml",
+    "tests/fixtures/valid/dwell-scheme.yaml",
+    "tests/fixtures/valid/two-level-scheme.yaml",
+];
+
 #[test]
 fn the_dated_programs_run_the_time_rules_of_any_policy() {
     // On every shipped and fixture policy the dated programs evaluate: the
     // one granted years ago meets the time rules (a transitional level
     // reverts, a term lapses), the recent one holds its level.
-    for path in [
-        "standards/mmp-qbm-1.0.0.yaml",
-        "standards/mmp-qbm-2.0.0.yaml",
-        "tests/fixtures/valid/dwell-scheme.yaml",
-        "tests/fixtures/valid/two-level-scheme.yaml",
-    ] {
+    for path in SHIPPED_AND_FIXTURE_POLICIES {
         let policy = Policy::from_path(path).unwrap();
         let programs = checks::dated_programs(&policy);
         assert_eq!(programs.len(), 2);
@@ -120,12 +123,7 @@ fn the_dated_programs_run_the_time_rules_of_any_policy() {
 fn the_weak_program_leaves_gaps_in_any_policy() {
     // On every shipped and fixture policy the weak program evaluates, falls
     // short of the top level, and gets a plan: the explanation of gaps runs.
-    for path in [
-        "standards/mmp-qbm-1.0.0.yaml",
-        "standards/mmp-qbm-2.0.0.yaml",
-        "tests/fixtures/valid/dwell-scheme.yaml",
-        "tests/fixtures/valid/two-level-scheme.yaml",
-    ] {
+    for path in SHIPPED_AND_FIXTURE_POLICIES {
         let policy = Policy::from_path(path).unwrap();
         let weak = checks::weak_program(&policy);
         let e = policy
