@@ -8,7 +8,8 @@
 #   bash fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
 #
 # Targets run side by side, as many at once as the machine has cores
-# (QBM_FUZZ_JOBS=N to choose); each gets SECONDS_PER_TARGET of wall time.
+# (QBM_FUZZ_JOBS=N to choose); each gets SECONDS_PER_TARGET of wall time,
+# which includes loading its corpus (a minute or more once it is large).
 # Logs go to fuzz/logs/<target>.{fuzz,merge}.log.
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); libFuzzer needs a nightly
@@ -30,7 +31,8 @@ each_target() {
   local step=$1 t failed=()
   for t in "${targets[@]}"; do
     while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
-    (if "$step" "$t"; then echo ok; else echo failed; fi >"fuzz/logs/$t.$step.status") &
+    (if "$step" "$t"; then status=ok; else status=failed; fi
+      echo "$status" >"fuzz/logs/$t.$step.status") &
   done
   wait
   for t in "${targets[@]}"; do
