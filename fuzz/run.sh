@@ -95,11 +95,13 @@ merge() {
     return 1
   }
   rm -rf "$keep" && mv "$keep.new" "$keep"
-  edges() {
-    cargo fuzz run "$t" "$1" -- -runs=0 -max_len=65536 2>&1 |
-      sed -n 's/.*INITED cov: \([0-9]*\).*/\1/p' | tail -n 1
-  }
-  echo "$t: kept $(ls "$keep" | wc -l) inputs in $keep, reaching $(edges "$keep") edges; the corpus reaches $(edges "$corpus")"
+  echo "$t: kept $(ls "$keep" | wc -l) inputs in $keep, reaching $(edges "$t" "$keep") edges; the corpus reaches $(edges "$t" "$corpus")"
+}
+
+# The edges target $1 reaches over the inputs in directory $2.
+edges() {
+  cargo fuzz run "$1" "$2" -- -runs=0 -max_len=65536 2>&1 |
+    sed -n 's/.*INITED cov: \([0-9]*\).*/\1/p' | tail -n 1
 }
 
 # Build first, so that the runs side by side do not wait on each other.
