@@ -100,6 +100,7 @@ mod bitset;
 mod catalog;
 mod date;
 mod error;
+mod hash;
 mod eval;
 mod id;
 mod impact;

@@ -1,6 +1,6 @@
 //! The validated policy model and the checks that build it from the raw layer.
 
-use std::collections::HashMap;
+use crate::hash::Map;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -70,12 +70,12 @@ pub struct Policy {
     pub(crate) levels: Vec<Level>,
     pub(crate) benefits: Vec<Benefit>,
     pub(crate) renewal: Option<Renewal>,
-    pub(crate) item_index: HashMap<ItemId, usize>,
+    pub(crate) item_index: Map<ItemId, usize>,
     /// Items and facts by id, sorted: an assessment's answers (also sorted)
     /// bind in one merge, with no hashing.
     pub(crate) item_order: Vec<(ItemId, usize)>,
     pub(crate) fact_order: Vec<(FactId, usize)>,
-    pub(crate) level_index: HashMap<LevelId, usize>,
+    pub(crate) level_index: Map<LevelId, usize>,
     raw: RawPolicy,
 }
 
@@ -603,7 +603,7 @@ impl fmt::Display for Policy {
     }
 }
 
-fn sorted_ids<K: Clone + Ord>(index: &HashMap<K, usize>) -> Vec<(K, usize)> {
+fn sorted_ids<K: Clone + Ord>(index: &Map<K, usize>) -> Vec<(K, usize)> {
     let mut v: Vec<(K, usize)> = index.iter().map(|(k, i)| (k.clone(), *i)).collect();
     v.sort();
     v
@@ -654,9 +654,9 @@ fn index_ids<'a>(
     what: &str,
     list: &str,
     ids: impl Iterator<Item = (String, &'a str)>,
-) -> HashMap<String, usize> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut first_path: HashMap<String, String> = HashMap::new();
+) -> Map<String, usize> {
+    let mut seen: Map<String, usize> = Map::default();
+    let mut first_path: Map<String, String> = Map::default();
     for (i, (path, id)) in ids.enumerate() {
         let id_path = key_path(&path, "id");
         if id.trim().is_empty() {
@@ -707,7 +707,7 @@ impl<'m> Builder<'m> {
     }
 
     /// Reports an unknown reference with the nearest known name.
-    fn unknown<T>(&mut self, path: &str, what: &str, name: &str, known: &HashMap<String, T>) {
+    fn unknown<T>(&mut self, path: &str, what: &str, name: &str, known: &Map<String, T>) {
         let plural = if what.ends_with('s') {
             what.to_owned()
         } else {
@@ -1022,7 +1022,7 @@ impl<'m> Builder<'m> {
             standard_ids: &standard_ids,
             item_ids: &item_ids,
             set_ids: &set_ids,
-            level_ids: HashMap::new(),
+            level_ids: Map::default(),
         };
         self.sets.resolved = vec![None; raw.sets.len()];
         self.sets.failed = vec![false; raw.sets.len()];
@@ -1079,7 +1079,7 @@ impl<'m> Builder<'m> {
             }
         }
         // Position in rank order, by id and by list index.
-        let level_ids: HashMap<String, usize> = by_rank
+        let level_ids: Map<String, usize> = by_rank
             .iter()
             .enumerate()
             .filter_map(|(pos, &i)| raw.levels.get(i).map(|l| (l.id.clone(), pos)))
@@ -1796,7 +1796,7 @@ impl<'m> Builder<'m> {
     fn level_cycles(
         &mut self,
         raw: &RawPolicy,
-        level_ids: &HashMap<String, usize>,
+        level_ids: &Map<String, usize>,
         levels: &[Level],
         by_rank: &[usize],
     ) {
@@ -2021,10 +2021,10 @@ struct Ctx<'a> {
     raw: &'a RawPolicy,
     items: &'a [Item],
     facts: &'a [Fact],
-    kind_ids: &'a HashMap<String, usize>,
-    fact_ids: &'a HashMap<String, usize>,
-    standard_ids: &'a HashMap<String, usize>,
-    item_ids: &'a HashMap<String, usize>,
-    set_ids: &'a HashMap<String, usize>,
-    level_ids: HashMap<String, usize>,
+    kind_ids: &'a Map<String, usize>,
+    fact_ids: &'a Map<String, usize>,
+    standard_ids: &'a Map<String, usize>,
+    item_ids: &'a Map<String, usize>,
+    set_ids: &'a Map<String, usize>,
+    level_ids: Map<String, usize>,
 }

@@ -7,7 +7,7 @@
 //! duplicate keys, which `serde_yaml` silently overwrites in maps.
 //! Neither library's types leave this module.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{Map, Set};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -21,7 +21,7 @@ use crate::suggest;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SourceMap {
     origin: String,
-    positions: HashMap<String, Position>,
+    positions: Map<String, Position>,
 }
 
 impl SourceMap {
@@ -29,7 +29,7 @@ impl SourceMap {
     pub(crate) fn detached(origin: &str) -> Self {
         Self {
             origin: origin.to_owned(),
-            positions: HashMap::new(),
+            positions: Map::default(),
         }
     }
 
@@ -247,7 +247,7 @@ enum Frame {
     Map {
         path: String,
         key: Option<String>,
-        keys: HashSet<String>,
+        keys: Set<String>,
         first_key_pending: bool,
         anchor: usize,
         size: usize,
@@ -273,7 +273,7 @@ impl Frame {
 struct Budget<'l> {
     limits: &'l Limits,
     nodes: usize,
-    anchors: HashMap<usize, usize>,
+    anchors: Map<usize, usize>,
 }
 
 impl Budget<'_> {
@@ -298,7 +298,7 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnos
     let mut budget = Budget {
         limits,
         nodes: 0,
-        anchors: HashMap::new(),
+        anchors: Map::default(),
     };
     let mut parser = Parser::new_from_str(text);
     let limit = |path: String, pos: Position, message: String, hint: &str| {
@@ -471,7 +471,7 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnos
                 stack.push(Frame::Map {
                     path,
                     key: None,
-                    keys: HashSet::new(),
+                    keys: Set::default(),
                     first_key_pending: true,
                     anchor,
                     size: 1,
