@@ -47,6 +47,8 @@ each_target() {
 fuzz() {
   local t=$1 corpus="fuzz/corpus/$1" keep="tests/fixtures/fuzz/$1"
   mkdir -p "$corpus" "$keep"
+  # Inputs newer than this stamp are this run's (and the seeds'): see `own`.
+  touch "fuzz/logs/$t.start"
   # Seeds: the shipped policies and samples, the fixtures, and what was kept.
   cp standards/*.yaml examples/assessments/*.yaml tests/fixtures/valid/*.yaml "$corpus"/ 2>/dev/null || true
   cp tests/fixtures/invalid/*.yaml "$corpus"/ 2>/dev/null || true
@@ -63,9 +65,11 @@ fuzz() {
 }
 
 # How coverage grew, by wall time: a target that still finds edges in the
-# last quarter of its run has not reached its plateau.
+# last quarter of its run has not reached its plateau. Writes the time three
+# quarters in (seconds since the epoch) to fuzz/logs/<target>.quarter.
 report() {
-  awk -v t="$1" '
+  rm -f "fuzz/logs/$1.quarter"
+  awk -v t="$1" -v qf="fuzz/logs/$1.quarter" '
     match($0, /#[0-9]+/) { run = substr($0, RSTART + 1, RLENGTH - 1) + 0 }
     match($0, /cov: [0-9]+/) {
       c = substr($0, RSTART + 5, RLENGTH - 5) + 0
@@ -77,10 +81,74 @@ report() {
       if (n == 0) { printf "%s: no coverage reported\n", t; exit }
       q = t0 + (times[n] - t0) * 3 / 4; at = init
       for (i = 1; i <= n; i++) if (times[i] >= t0 && times[i] <= q) at = covs[i]
+      print q > qf
       printf "%s: %d runs in %d s; edges %d at start, %d three quarters in, %d at the end; ", t, run - r0, times[n] - t0, init, at, cov
       if (cov == at) printf "no new edge in the last quarter (last new edge %d s before the end)\n", times[n] - last
       else printf "%d new in the last quarter, the last %d s before the end: still growing\n", cov - at, times[n] - last
     }' "fuzz/logs/$1.fuzz.log"
+}
+
+# The same split for this crate's own code (src/), leaving out the parsers
+# and the standard library: the kept inputs with this run's finds up to
+# three quarters in, against all of them. A reduced input replaces its
+# larger self under a newer name, so the split can only overstate late
+# growth, never hide it.
+own() {
+  local t=$1 corpus="fuzz/corpus/$1" keep="tests/fixtures/fuzz/$1" q a b
+  [ -s "fuzz/logs/$t.quarter" ] || {
+    echo "$t: no coverage reported, so no split"
+    return 0
+  }
+  q=$(cat "fuzz/logs/$t.quarter")
+  a=$(mktemp -d) && b=$(mktemp -d)
+  cp "$keep"/* "$a"/ 2>/dev/null || true
+  find "$corpus" -type f -newer "fuzz/logs/$t.start" ! -newermt "@$q" -exec cp -t "$a" {} +
+  cp -r "$a"/. "$b"/
+  find "$corpus" -type f -newermt "@$q" -exec cp -t "$b" {} +
+  local at end
+  at=$(own_edges "$t" "$a") && end=$(own_edges "$t" "$b") || {
+    rm -rf "$a" "$b"
+    echo "$t: replaying the inputs failed" >&2
+    return 1
+  }
+  rm -rf "$a" "$b"
+  if [ "$at" = "$end" ]; then
+    echo "$t: this crate's own code: $end edges, no new edge in the last quarter"
+  else
+    echo "$t: this crate's own code: $at edges three quarters in, $end at the end: still growing"
+  fi
+}
+
+# The edges target $1 reaches in this crate's src/ over the inputs in $2.
+own_edges() {
+  coverage "$1" "$2" | awk -v src="$PWD/src/" 'index($NF, src) == 1 { split($1, e, "/"); n += e[1] }
+    END { print n + 0 }'
+}
+
+# Per-function coverage of target $1 over the inputs in $2, a line per
+# function reached, sorted: "EDGES/OF NAME PATH:LINE".
+coverage() {
+  cargo fuzz run "$1" "$2" -- -runs=0 -print_coverage=1 -max_len=65536 -rss_limit_mb=4096 2>&1 |
+    sed -n 's/^COVERED_FUNC: hits: [0-9]* edges: //p' | sort
+}
+
+# Replays the kept inputs twice and names the functions whose coverage
+# differs between the two: coverage that changes from run to run is noise
+# the fuzzer takes for new paths, so a target with it cannot settle.
+steady() {
+  local t=$1 keep="tests/fixtures/fuzz/$1" a b
+  [ -n "$(ls -A "$keep" 2>/dev/null)" ] || return 0
+  a=$(coverage "$t" "$keep") && b=$(coverage "$t" "$keep") || {
+    echo "$t: replaying the kept inputs failed" >&2
+    return 1
+  }
+  if [ "$a" = "$b" ]; then
+    echo "$t: the kept inputs cover the same paths on every replay"
+  else
+    echo "$t: the kept inputs cover different paths from one replay to the next in:"
+    { diff <(echo "$a") <(echo "$b") || true; } | sed -n 's/^[<>] [0-9]*\/[0-9]* /  /p' |
+      sed 's| /[^ ]*/registry/src/[^/]*/| |' | sort -u
+  fi
 }
 
 # Keeps a small set of inputs covering every edge the corpus covers
@@ -106,6 +174,8 @@ edges() {
 
 # Build first, so that the runs side by side do not wait on each other.
 for t in "${targets[@]}"; do cargo fuzz build "$t"; done
+each_target steady
 each_target fuzz
 for t in "${targets[@]}"; do report "$t"; done
+each_target own
 each_target merge
