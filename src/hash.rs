@@ -6,8 +6,8 @@
 //! they hash with fixed keys instead: with random keys the same input probes
 //! a map differently from one run to the next, the fuzzer counts the new
 //! probe paths as new coverage, and its coverage never settles. Nothing the
-//! crate returns depends on the hasher: no result is built by iterating over
-//! one of these maps in hash order.
+//! crate returns depends on the hasher: no result, message or `Debug`
+//! output is built by iterating over one of these maps in hash order.
 
 #[cfg(not(fuzzing))]
 type State = std::collections::hash_map::RandomState;
