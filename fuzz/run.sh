@@ -70,7 +70,9 @@ fuzz() {
 report() {
   rm -f "fuzz/logs/$1.quarter"
   awk -v t="$1" -v qf="fuzz/logs/$1.quarter" '
-    match($0, /#[0-9]+/) { run = substr($0, RSTART + 1, RLENGTH - 1) + 0 }
+    # The run count opens a status line, after the time; a "#" elsewhere
+    # (in the dictionary libFuzzer prints at the end) is not one.
+    match($0, /^[0-9]+ #[0-9]+/) { s = substr($0, RSTART, RLENGTH); sub(/^[0-9]+ #/, "", s); run = s + 0 }
     match($0, /cov: [0-9]+/) {
       c = substr($0, RSTART + 5, RLENGTH - 5) + 0
       if (/INITED/) { init = c; t0 = $1; r0 = run }
@@ -81,7 +83,7 @@ report() {
       if (n == 0) { printf "%s: no coverage reported\n", t; exit }
       q = t0 + (times[n] - t0) * 3 / 4; at = init
       for (i = 1; i <= n; i++) if (times[i] >= t0 && times[i] <= q) at = covs[i]
-      print q > qf
+      printf "%d\n", q > qf
       printf "%s: %d runs in %d s; edges %d at start, %d three quarters in, %d at the end; ", t, run - r0, times[n] - t0, init, at, cov
       if (cov == at) printf "no new edge in the last quarter (last new edge %d s before the end)\n", times[n] - last
       else printf "%d new in the last quarter, the last %d s before the end: still growing\n", cov - at, times[n] - last
