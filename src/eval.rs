@@ -672,7 +672,7 @@ impl Policy {
         };
         let held = match &a.membership {
             None => None,
-            Some(m) => match self.level_index.get(m.level.as_str()) {
+            Some(m) => match self.level_position(m.level.as_str()) {
                 None => {
                     let hint = crate::suggest::did_you_mean_or_list(
                         m.level.as_str(),
@@ -687,7 +687,7 @@ impl Policy {
                     ));
                     None
                 }
-                Some(&level) => {
+                Some(level) => {
                     errors.extend(future(
                         "assessment.membership.granted_on",
                         "granted on",
@@ -1435,7 +1435,7 @@ impl<'p> Bound<'p> {
                 let required_by: Arc<str> =
                     format!("{} ({met} of {needed} met)", r.requirement).into();
                 for id in missing {
-                    let Some(&i) = self.policy.item_index.get(id) else {
+                    let Some(i) = self.policy.item_position(id.as_str()) else {
                         continue;
                     };
                     let Some(item) = self.policy.items.get(i) else {

@@ -54,7 +54,7 @@ impl Embedded {
 /// Built only by loading YAML ([`Policy::from_yaml_str`], [`Policy::from_path`],
 /// [`Policy::builtin`]), so every reference in it resolves and its levels are
 /// totally ordered. Immutable, cheap to share behind an `Arc`.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Policy {
     pub(crate) name: Arc<str>,
     pub(crate) version: semver::Version,
@@ -70,39 +70,11 @@ pub struct Policy {
     pub(crate) levels: Vec<Level>,
     pub(crate) benefits: Vec<Benefit>,
     pub(crate) renewal: Option<Renewal>,
-    pub(crate) item_index: Map<ItemId, usize>,
     /// Items and facts by id, sorted: an assessment's answers (also sorted)
-    /// bind in one merge, with no hashing.
+    /// bind in one merge, and an item is found by binary search.
     pub(crate) item_order: Vec<(ItemId, usize)>,
     pub(crate) fact_order: Vec<(FactId, usize)>,
-    pub(crate) level_index: Map<LevelId, usize>,
     raw: RawPolicy,
-}
-
-// By hand, so that the output is the same on every run: the id indexes,
-// hashed with random keys, would list in a different order each time (they
-// are derived from the items and levels shown).
-impl fmt::Debug for Policy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Policy")
-            .field("name", &self.name)
-            .field("version", &self.version)
-            .field("title", &self.title)
-            .field("description", &self.description)
-            .field("origin", &self.origin)
-            .field("kinds", &self.kinds)
-            .field("facts", &self.facts)
-            .field("standards", &self.standards)
-            .field("items", &self.items)
-            .field("sets", &self.sets)
-            .field("levels", &self.levels)
-            .field("benefits", &self.benefits)
-            .field("renewal", &self.renewal)
-            .field("item_order", &self.item_order)
-            .field("fact_order", &self.fact_order)
-            .field("raw", &self.raw)
-            .finish_non_exhaustive()
-    }
 }
 
 /// A kind of item, such as benchmark or enhancement.
@@ -575,7 +547,7 @@ impl Policy {
     }
     /// The level with this id.
     pub fn level(&self, id: &str) -> Option<&Level> {
-        self.level_index.get(id).and_then(|&i| self.levels.get(i))
+        self.level_position(id).and_then(|i| self.levels.get(i))
     }
     /// The standards, in the order the policy gives them.
     pub fn standards(&self) -> &[Standard] {
@@ -591,7 +563,22 @@ impl Policy {
     }
     /// The item with this id.
     pub fn item(&self, id: &str) -> Option<&Item> {
-        self.item_index.get(id).and_then(|&i| self.items.get(i))
+        self.item_position(id).and_then(|i| self.items.get(i))
+    }
+    /// Where the item with this id is in [`Policy::items`].
+    pub(crate) fn item_position(&self, id: &str) -> Option<usize> {
+        let found = self
+            .item_order
+            .binary_search_by(|(k, _)| k.as_str().cmp(id));
+        found
+            .ok()
+            .and_then(|p| self.item_order.get(p))
+            .map(|&(_, i)| i)
+    }
+    /// Where the level with this id is in [`Policy::levels`] (a few levels:
+    /// a scan costs less than an index).
+    pub(crate) fn level_position(&self, id: &str) -> Option<usize> {
+        self.levels.iter().position(|l| l.id.as_str() == id)
     }
     /// The standard an item belongs to.
     pub fn standard_of(&self, item: &Item) -> Option<&Standard> {
@@ -629,8 +616,9 @@ impl fmt::Display for Policy {
     }
 }
 
-fn sorted_ids<K: Clone + Ord>(index: &Map<K, usize>) -> Vec<(K, usize)> {
-    let mut v: Vec<(K, usize)> = index.iter().map(|(k, i)| (k.clone(), *i)).collect();
+/// Ids with their positions, sorted by id.
+fn sorted_ids<K: Ord>(ids: impl Iterator<Item = K>) -> Vec<(K, usize)> {
+    let mut v: Vec<(K, usize)> = ids.zip(0..).collect();
     v.sort();
     v
 }
@@ -1223,21 +1211,8 @@ impl<'m> Builder<'m> {
             self.errors.sort_by_key(|d| d.position);
             return Err(Diagnostics(self.errors));
         }
-        let item_index = items
-            .iter()
-            .enumerate()
-            .map(|(i, it)| (it.id.clone(), i))
-            .collect();
-        let fact_index = facts
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id.clone(), i))
-            .collect();
-        let level_index = levels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.id.clone(), i))
-            .collect();
+        let item_order = sorted_ids(items.iter().map(|it| it.id.clone()));
+        let fact_order = sorted_ids(facts.iter().map(|f| f.id.clone()));
         Ok(Policy {
             name: raw.policy.name.as_str().into(),
             version: raw.policy.version.clone(),
@@ -1252,10 +1227,8 @@ impl<'m> Builder<'m> {
             levels,
             benefits,
             renewal,
-            item_order: sorted_ids(&item_index),
-            fact_order: sorted_ids(&fact_index),
-            item_index,
-            level_index,
+            item_order,
+            fact_order,
             raw,
         })
     }
