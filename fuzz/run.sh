@@ -94,7 +94,9 @@ report() {
 # and the standard library: the kept inputs with this run's finds up to
 # three quarters in, against all of them. A reduced input replaces its
 # larger self under a newer name, so the split can only overstate late
-# growth, never hide it.
+# growth, never hide it. Then where the late edges are, crate by crate,
+# with the functions whose coverage varies between two replays of the same
+# inputs set apart as noise.
 own() {
   local t=$1 corpus="fuzz/corpus/$1" keep="tests/fixtures/fuzz/$1" q a b
   [ -s "fuzz/logs/$t.quarter" ] || {
@@ -107,24 +109,57 @@ own() {
   find "$corpus" -type f -newer "fuzz/logs/$t.start" ! -newermt "@$q" -exec cp -t "$a" {} +
   cp -r "$a"/. "$b"/
   find "$corpus" -type f -newermt "@$q" -exec cp -t "$b" {} +
-  local at end
-  at=$(own_edges "$t" "$a") && end=$(own_edges "$t" "$b") || {
+  local cov_a cov_b cov_again
+  cov_a=$(coverage "$t" "$a") && cov_b=$(coverage "$t" "$b") && cov_again=$(coverage "$t" "$b") || {
     rm -rf "$a" "$b"
     echo "$t: replaying the inputs failed" >&2
     return 1
   }
   rm -rf "$a" "$b"
-  if [ "$at" = "$end" ]; then
-    echo "$t: this crate's own code: $end edges, no new edge in the last quarter"
-  else
-    echo "$t: this crate's own code: $at edges three quarters in, $end at the end: still growing"
-  fi
+  late "$t" <(echo "$cov_a") <(echo "$cov_b") <(echo "$cov_again")
 }
 
-# The edges target $1 reaches in this crate's src/ over the inputs in $2.
-own_edges() {
-  coverage "$1" "$2" | awk -v src="$PWD/src/" 'index($NF, src) == 1 { split($1, e, "/"); n += e[1] }
-    END { print n + 0 }'
+# Reads three per-function coverage lists (see `coverage`): three quarters
+# in, at the end, and the end replayed again. Prints the own-code verdict,
+# then the late edges by origin (this crate, a registry crate, the standard
+# library, the fuzz harness) outside the functions that differ between the
+# two replays of the end, and those functions, as noise.
+late() {
+  awk -v t="$1" -v src="$PWD/src/" -v harness="$PWD/fuzz/" '
+    function origin(path, m) {
+      if (index(path, src) == 1) return "qbm"
+      if (index(path, harness) == 1) return "harness"
+      if (match(path, /\/registry\/src\/[^\/]+\/[^\/]+/)) {
+        m = substr(path, RSTART, RLENGTH); sub(/.*\//, "", m); sub(/-[0-9]+\.[0-9]+.*$/, "", m)
+        return m
+      }
+      if (path ~ /^\/rustc\/|^\/rust\/deps\//) return "std"
+      return "other"
+    }
+    {
+      file = FILENAME == ARGV[1] ? 1 : FILENAME == ARGV[2] ? 2 : 3
+      split($1, e, "/"); key = $0; sub(/^[^ ]* /, "", key)
+      o[key] = origin($NF); edges[file, key] = e[1]; seen[key] = 1
+    }
+    END {
+      for (k in seen) {
+        x = edges[1, k] + 0; y = edges[2, k] + 0; z = edges[3, k] + 0
+        if (o[k] == "qbm") { own_at += x; own_end += y }
+        if (y != z) { name = k; sub(/ [^ ]*$/, "", name); noisy[o[k]] = noisy[o[k]] "\n  " name; continue }
+        if (y != x) gain[o[k]] += y - x
+      }
+      if (own_at == own_end) printf "%s: this crate'"'"'s own code: %d edges, no new edge in the last quarter\n", t, own_end
+      else printf "%s: this crate'"'"'s own code: %d edges three quarters in, %d at the end: still growing\n", t, own_at, own_end
+      line = ""
+      for (;;) {
+        best = ""
+        for (c in gain) if (gain[c] != 0 && (best == "" || gain[c] > gain[best])) best = c
+        if (best == "") break
+        line = line sprintf(" %s %+d", best, gain[best]); gain[best] = 0
+      }
+      printf "%s: last-quarter edges by origin, noise left out:%s\n", t, line == "" ? " none" : line
+      for (c in noisy) printf "%s: noise (coverage differs between two replays of the same inputs) in %s:%s\n", t, c, noisy[c]
+    }' "$2" "$3" "$4"
 }
 
 # Per-function coverage of target $1 over the inputs in $2, a line per
