@@ -137,9 +137,8 @@ late() {
       return "other"
     }
     {
-      file = FILENAME == ARGV[1] ? 1 : FILENAME == ARGV[2] ? 2 : 3
-      split($1, e, "/"); key = $0; sub(/^[^ ]* /, "", key)
-      o[key] = origin($NF); edges[file, key] = e[1]; seen[key] = 1
+      split($2, e, "/"); key = $0; sub(/^[^ ]* [^ ]* /, "", key)
+      o[key] = origin($NF); edges[$1, key] = e[1]; seen[key] = 1
     }
     END {
       for (k in seen) {
@@ -159,7 +158,7 @@ late() {
       }
       printf "%s: last-quarter edges by origin, noise left out:%s\n", t, line == "" ? " none" : line
       for (c in noisy) printf "%s: noise (coverage differs between two replays of the same inputs) in %s:%s\n", t, c, noisy[c]
-    }' "$2" "$3" "$4"
+    }' <(sed 's/^/1 /' "$2"; sed 's/^/2 /' "$3"; sed 's/^/3 /' "$4")
 }
 
 # Per-function coverage of target $1 over the inputs in $2, a line per
