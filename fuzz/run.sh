@@ -138,10 +138,10 @@ late() {
     }
     {
       split($2, e, "/"); key = $0; sub(/^[^ ]* [^ ]* /, "", key)
-      o[key] = origin($NF); edges[$1, key] = e[1]; seen[key] = 1
+      o[key] = origin($NF); edges[$1, key] = e[1]
     }
     END {
-      for (k in seen) {
+      for (k in o) {
         x = edges[1, k] + 0; y = edges[2, k] + 0; z = edges[3, k] + 0
         if (o[k] == "qbm") { own_at += x; own_end += y }
         if (y != z) { name = k; sub(/ [^ ]*$/, "", name); noisy[o[k]] = noisy[o[k]] "\n  " name; continue }

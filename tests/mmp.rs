@@ -473,8 +473,8 @@ fn public_types_are_send_sync_and_debug() {
     check::<EvalError>();
 }
 
-/// `Debug` output does not depend on hashing: each load keys its id indexes
-/// at random, and an index listed in hash order would differ between loads.
+/// `Debug` output does not depend on hashing: maps are keyed at random on
+/// every load, so anything listed in hash order would differ between loads.
 #[test]
 fn debug_output_is_the_same_for_every_load() {
     let a = format!("{:?}", policy());
