@@ -161,11 +161,39 @@ late() {
     }' <(sed 's/^/1 /' "$2"; sed 's/^/2 /' "$3"; sed 's/^/3 /' "$4")
 }
 
+# libFuzzer's per-function coverage of target $1 over the inputs in $2:
+# "COVERED_FUNC: hits: N edges: EDGES/OF NAME PATH:LINE" for a function
+# reached, "UNCOVERED_FUNC: ..." for one in the build that is not.
+functions() {
+  cargo fuzz run "$1" "$2" -- -runs=0 -print_coverage=1 -max_len=65536 -rss_limit_mb=4096 2>&1 |
+    grep -E '^(UN)?COVERED_FUNC: '
+}
+
 # Per-function coverage of target $1 over the inputs in $2, a line per
 # function reached, sorted: "EDGES/OF NAME PATH:LINE".
 coverage() {
-  cargo fuzz run "$1" "$2" -- -runs=0 -print_coverage=1 -max_len=65536 -rss_limit_mb=4096 2>&1 |
-    sed -n 's/^COVERED_FUNC: hits: [0-9]* edges: //p' | sort
+  functions "$1" "$2" | sed -n 's/^COVERED_FUNC: hits: [0-9]* edges: //p' | sort
+}
+
+# The functions of this crate's own code (src/) in target $1's build that
+# its kept inputs never reach: code the fuzzer has not found, or that the
+# target cannot call (such as the embedded policy's loading, done before the
+# first input, or a Debug impl no check prints). A function inlined into its
+# callers shows here too, as its own copy goes unused.
+unreached() {
+  local t=$1 keep="tests/fixtures/fuzz/$1" list
+  list=$(functions "$t" "$keep") || {
+    echo "$t: replaying the kept inputs failed" >&2
+    return 1
+  }
+  list=$(echo "$list" | sed -n "s|^UNCOVERED_FUNC: hits: 0 edges: 0/[0-9]* \(.*\) $PWD/src/\(.*\)|  \2 \1|p" | sort)
+  # One write, so that targets reporting side by side do not interleave.
+  if [ -z "$list" ]; then
+    echo "$t: the kept inputs reach every function of this crate's own code in the build"
+  else
+    printf '%s: %d functions of this crate'"'"'s own code in the build are never reached by the kept inputs:\n%s\n' \
+      "$t" "$(echo "$list" | wc -l)" "$list"
+  fi
 }
 
 # Replays the kept inputs twice and names the functions whose coverage
@@ -215,3 +243,4 @@ each_target fuzz
 for t in "${targets[@]}"; do report "$t"; done
 each_target own
 each_target merge
+each_target unreached
