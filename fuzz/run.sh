@@ -123,7 +123,8 @@ own() {
 # in, at the end, and the end replayed again. Prints the own-code verdict,
 # then the late edges by origin (this crate, a registry crate, the standard
 # library, the fuzz harness) outside the functions that differ between the
-# two replays of the end, and those functions, as noise.
+# two replays of the end, this crate's functions among them, and the
+# functions that differ, as noise.
 late() {
   awk -v t="$1" -v src="$PWD/src/" -v harness="$PWD/fuzz/" '
     function origin(path, m) {
@@ -145,7 +146,10 @@ late() {
         x = edges[1, k] + 0; y = edges[2, k] + 0; z = edges[3, k] + 0
         if (o[k] == "qbm") { own_at += x; own_end += y }
         if (y != z) { name = k; sub(/ [^ ]*$/, "", name); noisy[o[k]] = noisy[o[k]] "\n  " name; continue }
-        if (y != x) gain[o[k]] += y - x
+        if (y != x) {
+          gain[o[k]] += y - x
+          if (o[k] == "qbm") { name = k; sub(/ [^ ]*$/, "", name); ours = ours sprintf("\n  %s %+d", name, y - x) }
+        }
       }
       if (own_at == own_end) printf "%s: this crate'"'"'s own code: %d edges, no new edge in the last quarter\n", t, own_end
       else printf "%s: this crate'"'"'s own code: %d edges three quarters in, %d at the end: still growing\n", t, own_at, own_end
@@ -157,6 +161,7 @@ late() {
         line = line sprintf(" %s %+d", best, gain[best]); gain[best] = 0
       }
       printf "%s: last-quarter edges by origin, noise left out:%s\n", t, line == "" ? " none" : line
+      if (ours != "") printf "%s: this crate'"'"'s functions among them:%s\n", t, ours
       for (c in noisy) printf "%s: noise (coverage differs between two replays of the same inputs) in %s:%s\n", t, c, noisy[c]
     }' <(sed 's/^/1 /' "$2"; sed 's/^/2 /' "$3"; sed 's/^/3 /' "$4")
 }
