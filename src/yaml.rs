@@ -288,6 +288,28 @@ impl Budget<'_> {
     }
 }
 
+/// The characters YAML 1.1 takes for line breaks beside `\r` and `\n`: next
+/// line (U+0085), line separator (U+2028) and paragraph separator (U+2029).
+const YAML11_BREAKS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
+
+/// `text` with the line breaks only YAML 1.1 knows written as `\n`.
+///
+/// `serde_yaml` reads and writes YAML 1.1 (libyaml), where these characters
+/// break lines; `yaml-rust2` reads YAML 1.2, where they are text. Read as
+/// text, one of them written by `serde_yaml` at the start of a line of a
+/// block scalar ends the block early, so what the crate writes would not
+/// load again, and the two parsers would count lines differently. The index
+/// reads them as line breaks, as the values are read; each is one character,
+/// so columns do not move, but it counts one byte towards
+/// `Limits::max_string_bytes` rather than two or three.
+fn yaml11_breaks(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(YAML11_BREAKS) {
+        std::borrow::Cow::Owned(text.replace(YAML11_BREAKS, "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Walks the YAML events once, recording each node's position by path and
 /// every duplicate key, and enforcing the size limits.
 fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnostics> {
@@ -300,7 +322,8 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnos
         nodes: 0,
         anchors: Map::default(),
     };
-    let mut parser = Parser::new_from_str(text);
+    let text = yaml11_breaks(text);
+    let mut parser = Parser::new_from_str(&text);
     let limit = |path: String, pos: Position, message: String, hint: &str| {
         Diagnostics(vec![Diagnostic {
             kind: DiagnosticKind::Limit,
@@ -540,6 +563,24 @@ fn current_path(stack: &[Frame]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_breaks_only_yaml_1_1_knows_are_line_breaks() {
+        for c in YAML11_BREAKS {
+            // What serde_yaml writes loads again, unchanged.
+            for program in [format!("one\n{c}two"), format!("one{c}two"), format!("{c}")] {
+                let written = crate::Assessment::new(program.clone()).to_yaml();
+                match crate::Assessment::from_yaml_str(&written) {
+                    Ok(back) => assert_eq!(back.program(), program, "{written:?}"),
+                    Err(e) => panic!("{written:?} does not load: {e}"),
+                }
+            }
+            // Lines are counted as the values are read.
+            let text = format!("a: 1{c}b: 2\n");
+            let map = index(&text, "t.yaml", &Limits::default()).unwrap();
+            assert_eq!(map.position("b").map(|p| (p.line, p.column)), Some((2, 1)));
+        }
+    }
 
     #[test]
     fn positions_by_path() {
