@@ -7,6 +7,8 @@
 //! duplicate keys, which `serde_yaml` silently overwrites in maps.
 //! Neither library's types leave this module.
 
+use std::borrow::Cow;
+
 use crate::hash::{Map, Set};
 
 use serde::Serialize;
@@ -302,11 +304,11 @@ const YAML11_BREAKS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
 /// reads them as line breaks, as the values are read; each is one character,
 /// so columns do not move, but it counts one byte towards
 /// `Limits::max_string_bytes` rather than two or three.
-fn yaml11_breaks(text: &str) -> std::borrow::Cow<'_, str> {
+fn yaml11_breaks(text: &str) -> Cow<'_, str> {
     if text.contains(YAML11_BREAKS) {
-        std::borrow::Cow::Owned(text.replace(YAML11_BREAKS, "\n"))
+        Cow::Owned(text.replace(YAML11_BREAKS, "\n"))
     } else {
-        std::borrow::Cow::Borrowed(text)
+        Cow::Borrowed(text)
     }
 }
 
