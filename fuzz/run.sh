@@ -3,7 +3,10 @@
 # the regression inputs and guided by fuzz/qbm.dict (the format's keys and
 # words, YAML syntax, the embedded policy's ids), then copies the inputs that
 # found new paths into tests/fixtures/fuzz/<target>/ (minimised), which
-# `cargo test` replays.
+# `cargo test` replays. An input that made a fuzzer fail goes, once fixed,
+# into tests/fixtures/fuzz/crashes/<target>/ by hand: `cargo test` replays it
+# too, and the merge, which keeps only what the corpus needs for coverage,
+# never drops it.
 #
 #   bash fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
 #
@@ -53,6 +56,7 @@ fuzz() {
   cp standards/*.yaml examples/assessments/*.yaml tests/fixtures/valid/*.yaml "$corpus"/ 2>/dev/null || true
   cp tests/fixtures/invalid/*.yaml "$corpus"/ 2>/dev/null || true
   cp "$keep"/* "$corpus"/ 2>/dev/null || true
+  cp "tests/fixtures/fuzz/crashes/$t"/* "$corpus"/ 2>/dev/null || true
   # Each log line starts with the time it was written (seconds since the
   # epoch), so that the report can say when the last new edge came.
   cargo fuzz run "$t" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -dict=fuzz/qbm.dict \

@@ -18,24 +18,45 @@ mod checks;
 
 use qbm::Policy;
 
-fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/fuzz")
-        .join(target);
-    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+/// The files in `dir`, sorted by name; none if it does not exist.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, Vec<u8>)> = entries
         .map(|e| {
             let path = e.unwrap().path();
             (path.display().to_string(), std::fs::read(&path).unwrap())
         })
         .collect();
     out.sort();
+    out
+}
+
+/// The inputs the fuzzer kept for `target`, then those that once made it
+/// fail (`crashes/<target>/`, kept by hand, which a merge never drops).
+fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let mut out = files(&root.join(target));
     assert!(
         out.len() >= 10,
         "only {} kept inputs for {target}",
         out.len()
     );
+    out.extend(files(&root.join("crashes").join(target)));
     out
+}
+
+#[test]
+fn the_inputs_that_made_a_fuzzer_fail_are_replayed() {
+    let crashes = inputs("assessment_load");
+    assert!(
+        crashes
+            .iter()
+            .any(|(name, _)| name
+                .ends_with("crashes/assessment_load/line-separator-in-block-scalar")),
+        "the line-separator input is not replayed"
+    );
 }
 
 #[test]
