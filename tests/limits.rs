@@ -530,3 +530,25 @@ fn level_references_are_decided_once_each() {
         Some(top)
     );
 }
+
+/// The loader refuses numbers that are not finite, so only an assessment
+/// built through the API reaches the evaluator's own check.
+#[test]
+fn numbers_that_are_not_finite_built_through_the_api_are_refused() {
+    let policy = Policy::builtin().unwrap();
+    for n in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let a = Assessment::new("p").with_fact("months_operating", n);
+        let e = policy.evaluate(&a).unwrap_err().to_string();
+        assert!(
+            e.contains("fact `months_operating` is not a finite number"),
+            "{n}: {e}"
+        );
+        let mut a = Assessment::new("p");
+        a.set_answer("B.2.1", qbm::Answer::Number(n));
+        let e = policy.evaluate(&a).unwrap_err().to_string();
+        assert!(
+            e.contains("the answer to `B.2.1` is not a finite number"),
+            "{n}: {e}"
+        );
+    }
+}
