@@ -148,11 +148,12 @@ late() {
     END {
       for (k in o) {
         x = edges[1, k] + 0; y = edges[2, k] + 0; z = edges[3, k] + 0
+        name = k; sub(/ [^ ]*$/, "", name)
         if (o[k] == "qbm") { own_at += x; own_end += y }
-        if (y != z) { name = k; sub(/ [^ ]*$/, "", name); noisy[o[k]] = noisy[o[k]] "\n  " name; continue }
+        if (y != z) { noisy[o[k]] = noisy[o[k]] "\n  " name; continue }
         if (y != x) {
           gain[o[k]] += y - x
-          if (o[k] == "qbm") { name = k; sub(/ [^ ]*$/, "", name); ours = ours sprintf("\n  %s %+d", name, y - x) }
+          if (o[k] == "qbm") ours = ours sprintf("\n  %s %+d", name, y - x)
         }
       }
       if (own_at == own_end) printf "%s: this crate'"'"'s own code: %d edges, no new edge in the last quarter\n", t, own_end
