@@ -4,7 +4,9 @@
 //! parser builds a [`SourceMap`] from YAML paths to positions, because
 //! `serde_yaml` keeps no positions once a value is deserialized, and every
 //! validation error must name its line and column. The same pass finds
-//! duplicate keys, which `serde_yaml` silently overwrites in maps.
+//! duplicate keys, which `serde_yaml` silently overwrites in maps. A document
+//! that loaded is walked once more by `serde_yaml` against the index, node by
+//! node, so that all of this holds for the document the values came from.
 //! Neither library's types leave this module.
 
 use std::borrow::Cow;
@@ -12,7 +14,10 @@ use std::borrow::Cow;
 use crate::hash::{Map, Set};
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, MapAccess,
+    SeqAccess, VariantAccess, Visitor,
+};
 use yaml_rust2::parser::{Event, Parser};
 
 use crate::error::{Diagnostic, DiagnosticKind, Diagnostics, Position, quote};
@@ -69,22 +74,38 @@ impl SourceMap {
 
 /// Joins a map key onto a path.
 pub(crate) fn key_path(parent: &str, key: &str) -> String {
-    if parent.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{parent}.{key}")
-    }
+    let mut path = parent.to_owned();
+    push_key(&mut path, key);
+    path
 }
 
 /// Joins a sequence index onto a path.
 pub(crate) fn index_path(parent: &str, index: usize) -> String {
-    format!("{parent}[{index}]")
+    let mut path = parent.to_owned();
+    push_index(&mut path, index);
+    path
+}
+
+/// Joins a map key onto a path, in place.
+fn push_key(path: &mut String, key: &str) {
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(key);
+}
+
+/// Joins a sequence index onto a path, in place.
+fn push_index(path: &mut String, index: usize) {
+    use std::fmt::Write;
+    // Writing to a `String` cannot fail.
+    let _ = write!(path, "[{index}]");
 }
 
 /// Parses one YAML document into `T`, with the positions of its nodes.
 ///
 /// Reports every duplicate key found, or else the first error `serde_yaml`
-/// meets (serde stops at the first); the caller validates the rest.
+/// meets (serde stops at the first), or else where the two YAML readers part
+/// (see [`agree`]); the caller validates the rest.
 pub(crate) fn parse<T: DeserializeOwned>(
     text: &str,
     origin: &str,
@@ -96,7 +117,7 @@ pub(crate) fn parse<T: DeserializeOwned>(
     }
     // A byte-order mark is accepted and dropped.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let map = index(text, origin, limits)?;
+    let Index { map, nodes } = index(text, origin, limits)?;
     if map.positions.is_empty() {
         return Err(Diagnostics(vec![detached.diag(
             DiagnosticKind::Syntax,
@@ -105,9 +126,282 @@ pub(crate) fn parse<T: DeserializeOwned>(
             Some("a document is a YAML mapping; see the README for the format".into()),
         )]));
     }
-    match serde_yaml::from_str::<T>(text) {
-        Ok(value) => Ok((value, map)),
-        Err(err) => Err(Diagnostics(vec![serde_diagnostic(&err, &map)])),
+    let value = serde_yaml::from_str::<T>(text)
+        .map_err(|err| Diagnostics(vec![serde_diagnostic(&err, &map)]))?;
+    agree(text, &nodes, &map)?;
+    Ok((value, map))
+}
+
+/// Checks that the values were read from the document the index walked.
+///
+/// The values come from `serde_yaml` (libyaml, YAML 1.1), positions, duplicate
+/// keys and limits from `yaml-rust2` (YAML 1.2), and the two read a few rare
+/// constructs differently: libyaml skips a byte-order mark at the start of
+/// any line, and takes anchor names of letters, digits, `-` and `_` only,
+/// where YAML 1.2 takes any character but a space or a flow indicator. Read
+/// both ways, a document can hold keys that one reader sees twice (the later
+/// value silently wins) and the other sees apart. So the values' reader walks
+/// the document once more, node by node, and every node must be the one the
+/// index saw at that place, with the same path and kind; the first that is
+/// not is refused. One more parse, on documents that loaded.
+fn agree(text: &str, nodes: &[Node], map: &SourceMap) -> Result<(), Diagnostics> {
+    let mut walk = Walk {
+        nodes,
+        next: 0,
+        path: String::new(),
+        parted: None,
+    };
+    let walked = NodeSeed(&mut walk).deserialize(serde_yaml::Deserializer::from_str(text));
+    let parted = match (walked, walk.parted) {
+        (_, Some(parted)) => parted,
+        (Err(err), None) => return Err(Diagnostics(vec![serde_diagnostic(&err, map)])),
+        (Ok(()), None) => match nodes.get(walk.next) {
+            // The index saw more nodes than the values hold.
+            Some(extra) => Parted {
+                path: extra.path.clone(),
+                values: Reading::End,
+                index: Reading::Path(extra.path.clone()),
+            },
+            None => return Ok(()),
+        },
+    };
+    // Where the index's reading goes its own way, or else where the values' does.
+    let position = match &parted.index {
+        Reading::Path(path) => map.positions.get(path).copied(),
+        Reading::End | Reading::Kind(_) => None,
+    };
+    Err(Diagnostics(vec![Diagnostic {
+        kind: DiagnosticKind::Syntax,
+        origin: map.origin.clone(),
+        position: position.or_else(|| map.position(&parted.path)),
+        message: format!(
+            "this YAML reads two ways here: as {} or as {}",
+            parted.values, parted.index
+        ),
+        path: parted.path,
+        hint: Some(
+            "write it plainly: a byte-order mark only at the very start of the file, \
+             anchor names (`&name`) of letters, digits, `-` and `_`, and no `?` keys"
+                .into(),
+        ),
+    }]))
+}
+
+/// The values' reader walking the index's nodes: see [`agree`].
+struct Walk<'n> {
+    nodes: &'n [Node],
+    /// The index of the node the walk expects next.
+    next: usize,
+    /// The path of the node the walk is at, built in place.
+    path: String,
+    parted: Option<Parted>,
+}
+
+/// Where the two readings part: the path the values' reader is at, and what
+/// each reading has there.
+struct Parted {
+    path: String,
+    values: Reading,
+    index: Reading,
+}
+
+/// What one reading has where the two part.
+enum Reading {
+    /// A node at this path.
+    Path(String),
+    /// A node of this kind.
+    Kind(NodeKind),
+    /// No more nodes.
+    End,
+}
+
+impl std::fmt::Display for Reading {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reading::Path(path) if path.is_empty() => f.write_str("the whole document"),
+            // Escaped, so that a byte-order mark or a line break shows.
+            Reading::Path(path) => f.write_str(&quote(&path.escape_debug().to_string())),
+            Reading::Kind(kind) => f.write_str(match kind {
+                NodeKind::Scalar => "a single value",
+                NodeKind::Mapping => "a mapping",
+                NodeKind::Sequence => "a list",
+                NodeKind::Alias => "an alias",
+            }),
+            Reading::End => f.write_str("the end of the document"),
+        }
+    }
+}
+
+impl<'n> Walk<'n> {
+    /// Takes the next node if it is at the walk's path, or notes where the
+    /// readings part.
+    fn take(&mut self) -> Option<NodeKind> {
+        match self.nodes.get(self.next) {
+            Some(node) if node.path == self.path => {
+                self.next += 1;
+                Some(node.kind)
+            }
+            other => {
+                let index = other.map_or(Reading::End, |n| Reading::Path(n.path.clone()));
+                self.part(Reading::Path(self.path.clone()), index);
+                None
+            }
+        }
+    }
+
+    /// Notes where the readings part, if they have not parted before.
+    fn part(&mut self, values: Reading, index: Reading) {
+        if self.parted.is_none() {
+            self.parted = Some(Parted {
+                path: self.path.clone(),
+                values,
+                index,
+            });
+        }
+    }
+}
+
+/// Reads the node at the walk's path, checking it against the index.
+struct NodeSeed<'w, 'n>(&'w mut Walk<'n>);
+
+impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let Some(kind) = self.0.take() else {
+            return Err(de::Error::custom("the two readings part"));
+        };
+        if kind == NodeKind::Alias {
+            // What an alias names was walked where it was defined.
+            return d.deserialize_ignored_any(IgnoredAny).map(drop);
+        }
+        d.deserialize_any(NodeVisitor { walk: self.0, kind })
+    }
+}
+
+/// Checks a node's kind and walks its children.
+struct NodeVisitor<'w, 'n> {
+    walk: &'w mut Walk<'n>,
+    /// What the index saw here.
+    kind: NodeKind,
+}
+
+impl<'w, 'n> NodeVisitor<'w, 'n> {
+    /// The walk, if the index saw a node of this kind here.
+    fn is<E: de::Error>(self, kind: NodeKind) -> Result<&'w mut Walk<'n>, E> {
+        if self.kind == kind {
+            Ok(self.walk)
+        } else {
+            self.walk
+                .part(Reading::Kind(kind), Reading::Kind(self.kind));
+            Err(E::custom("the two readings part"))
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for NodeVisitor<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML node")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.is(NodeKind::Scalar).map(drop)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.is(NodeKind::Scalar).map(drop)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.is(NodeKind::Scalar).map(drop)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.is(NodeKind::Scalar).map(drop)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.is(NodeKind::Scalar).map(drop)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.is(NodeKind::Scalar).map(drop)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.is(NodeKind::Scalar).map(drop)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let walk = self.is(NodeKind::Sequence)?;
+        let parent = walk.path.len();
+        for i in 0.. {
+            walk.path.truncate(parent);
+            push_index(&mut walk.path, i);
+            if seq.next_element_seed(NodeSeed(walk))?.is_none() {
+                break;
+            }
+        }
+        walk.path.truncate(parent);
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<(), A::Error> {
+        let walk = self.is(NodeKind::Mapping)?;
+        let parent = walk.path.len();
+        while entries.next_key_seed(KeySeed(walk))?.is_some() {
+            entries.next_value_seed(NodeSeed(walk))?;
+            walk.path.truncate(parent);
+        }
+        walk.path.truncate(parent);
+        Ok(())
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        // A tagged node (`!name value`): the tag is no node of its own.
+        let (IgnoredAny, content) = data.variant::<IgnoredAny>()?;
+        content.newtype_variant_seed(Body(self))
+    }
+}
+
+/// The content of a tagged node, at the tagged node's place.
+struct Body<'w, 'n>(NodeVisitor<'w, 'n>);
+
+impl<'de> DeserializeSeed<'de> for Body<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self.0)
+    }
+}
+
+/// Reads a key as text, onto the walk's path.
+struct KeySeed<'w, 'n>(&'w mut Walk<'n>);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<(), E> {
+        push_key(&mut self.0.path, key);
+        Ok(())
     }
 }
 
@@ -312,10 +606,42 @@ fn yaml11_breaks(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// What [`index`] learns of a document: positions by path, and every node
+/// in document order, for [`agree`].
+#[derive(Debug)]
+struct Index {
+    map: SourceMap,
+    nodes: Vec<Node>,
+}
+
+/// A node as the index read it: its path and what it is. Keys are not
+/// nodes: a key and its value share the value's path.
+#[derive(Debug)]
+struct Node {
+    path: String,
+    kind: NodeKind,
+}
+
+impl Node {
+    fn new(path: String, kind: NodeKind) -> Self {
+        Self { path, kind }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NodeKind {
+    Scalar,
+    Mapping,
+    Sequence,
+    /// `*name`: the values see what it names; the index counts it once.
+    Alias,
+}
+
 /// Walks the YAML events once, recording each node's position by path and
 /// every duplicate key, and enforcing the size limits.
-fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnostics> {
+fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics> {
     let mut map = SourceMap::detached(origin);
+    let mut nodes = Vec::new();
     let mut errors = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut documents = 0usize;
@@ -483,16 +809,19 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnos
                     *key = Some(value);
                 } else {
                     let path = child_path(&mut stack);
-                    map.positions.entry(path).or_insert(pos);
+                    map.positions.entry(path.clone()).or_insert(pos);
+                    nodes.push(Node::new(path, NodeKind::Scalar));
                 }
             }
             Event::Alias(_) => {
                 let path = child_path(&mut stack);
-                map.positions.entry(path).or_insert(pos);
+                map.positions.entry(path.clone()).or_insert(pos);
+                nodes.push(Node::new(path, NodeKind::Alias));
             }
             Event::MappingStart(anchor, _) => {
                 let path = child_path(&mut stack);
                 map.positions.entry(path.clone()).or_insert(pos);
+                nodes.push(Node::new(path.clone(), NodeKind::Mapping));
                 stack.push(Frame::Map {
                     path,
                     key: None,
@@ -505,6 +834,7 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnos
             Event::SequenceStart(anchor, _) => {
                 let path = child_path(&mut stack);
                 map.positions.entry(path.clone()).or_insert(pos);
+                nodes.push(Node::new(path.clone(), NodeKind::Sequence));
                 stack.push(Frame::Seq {
                     path,
                     next: 0,
@@ -532,7 +862,7 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnos
         }
     }
     if errors.is_empty() {
-        Ok(map)
+        Ok(Index { map, nodes })
     } else {
         Err(Diagnostics(errors))
     }
@@ -579,15 +909,131 @@ mod tests {
             }
             // Lines are counted as the values are read.
             let text = format!("a: 1{c}b: 2\n");
-            let map = index(&text, "t.yaml", &Limits::default()).unwrap();
+            let map = index(&text, "t.yaml", &Limits::default()).unwrap().map;
             assert_eq!(map.position("b").map(|p| (p.line, p.column)), Some((2, 1)));
         }
+    }
+
+    /// Parses `text` as any YAML, as the loaders parse their formats.
+    fn read(text: &str) -> Result<(), String> {
+        parse::<IgnoredAny>(text, "t.yaml", &Limits::default())
+            .map(drop)
+            .map_err(|e| {
+                e.iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+    }
+
+    const PLAINLY: &str = "(hint: write it plainly: a byte-order mark only at the very start of \
+        the file, anchor names (`&name`) of letters, digits, `-` and `_`, and no `?` keys)";
+
+    #[test]
+    fn documents_read_two_ways_are_refused() {
+        // libyaml skips a byte-order mark that starts a line, so the values
+        // hold `a.x` twice (the later wins); read as YAML 1.2 the mark is
+        // text and the line a key of the document's own.
+        assert_eq!(
+            read("a:\n  x: 1\n\u{feff} x: 2\n"),
+            Err(format!(
+                "t.yaml:3:1: a.x: this YAML reads two ways here: as `a.x` or as \
+                 `\\u{{feff}} x` {PLAINLY}"
+            ))
+        );
+        // Anchor names: libyaml stops at the colon, YAML 1.2 takes it in.
+        assert_eq!(
+            read("a:\n  &n:b x: 1\n"),
+            Err(format!(
+                "t.yaml:2:8: a.:b x: this YAML reads two ways here: as `a.:b x` or as `a.x` \
+                 {PLAINLY}"
+            ))
+        );
+        // A mapping to one reader, a single value to the other.
+        assert_eq!(
+            read("a: [?,]\n"),
+            Err(format!(
+                "t.yaml:1:5: a[0]: this YAML reads two ways here: as a mapping or as a \
+                 single value {PLAINLY}"
+            ))
+        );
+    }
+
+    #[test]
+    fn documents_read_one_way_load() {
+        for text in [
+            "a: 1\n",
+            "\u{feff}a: 1\n",
+            "a:\r\n  b: [1, {c: d}]\r\n",
+            // Aliases of a mapping, a list and a value, walked where defined.
+            "a: &m {b: [1, 2]}\nc: *m\nd: &l [x, *m]\ne: *l\nf: &v 1\ng: *v\n",
+            // Tags, on every kind of node.
+            "a: !x 1\nb: !y {c: 2}\nc: !z [3]\nd: !!str 4\ne: !!binary aGk=\n",
+            // Different nodes at one path.
+            "a.b: 1\na: {b: 2}\n",
+            // Empty values.
+            "d:\ne: ~\nf: ''\n",
+            "- a\n-\n- - b\n  - c: [d]\n",
+        ] {
+            assert_eq!(read(text), Ok(()), "{text:?}");
+        }
+        // Keys are text in every format here; the walk reads them so.
+        assert_eq!(
+            read("? [a, b]\n: c\n"),
+            Err("t.yaml:1:3: invalid type: sequence, expected a string".into())
+        );
+    }
+
+    #[test]
+    fn the_walk_follows_the_index_node_by_node() {
+        let text = "a: [1, 2]\nb: c\n";
+        let Index { map, mut nodes } = index(text, "t.yaml", &Limits::default()).unwrap();
+        let paths: Vec<_> = nodes.iter().map(|n| (n.path.as_str(), n.kind)).collect();
+        assert_eq!(
+            paths,
+            [
+                ("", NodeKind::Mapping),
+                ("a", NodeKind::Sequence),
+                ("a[0]", NodeKind::Scalar),
+                ("a[1]", NodeKind::Scalar),
+                ("b", NodeKind::Scalar),
+            ]
+        );
+        assert!(agree(text, &nodes, &map).is_ok());
+        let shown = |nodes: &[Node]| agree(text, nodes, &map).map_err(|d| d.to_string());
+        // The index saw a node the values do not hold.
+        nodes.push(Node::new("b".into(), NodeKind::Scalar));
+        assert_eq!(
+            shown(&nodes),
+            Err(format!(
+                "t.yaml:2:1: b: this YAML reads two ways here: as the end of the document or \
+                 as `b` {PLAINLY}"
+            ))
+        );
+        // The values hold a node the index did not see.
+        nodes.truncate(4);
+        assert_eq!(
+            shown(&nodes),
+            Err(format!(
+                "t.yaml:2:1: b: this YAML reads two ways here: as `b` or as the end of the \
+                 document {PLAINLY}"
+            ))
+        );
+        // A node of another kind.
+        nodes[1].kind = NodeKind::Mapping;
+        assert_eq!(
+            shown(&nodes),
+            Err(format!(
+                "t.yaml:1:1: a: this YAML reads two ways here: as a list or as a mapping \
+                 {PLAINLY}"
+            ))
+        );
     }
 
     #[test]
     fn positions_by_path() {
         let text = "a:\n  b: 1\n  c:\n    - d: 2\n      e: [x, y]\n";
-        let map = index(text, "t.yaml", &Limits::default()).unwrap();
+        let map = index(text, "t.yaml", &Limits::default()).unwrap().map;
         let at = |p: &str| map.position(p).map(|p| (p.line, p.column));
         assert_eq!(at("a"), Some((2, 3)));
         assert_eq!(at("a.b"), Some((2, 3)));
