@@ -642,6 +642,8 @@ enum NodeKind {
 fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics> {
     let mut map = SourceMap::detached(origin);
     let mut nodes = Vec::new();
+    // The text of every scalar with an anchor, for aliases used as keys.
+    let mut anchored_text: Map<usize, String> = Map::default();
     let mut errors = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut documents = 0usize;
@@ -776,48 +778,31 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
                     break;
                 }
             }
-            Event::Scalar(value, ..) => {
-                if let Some(Frame::Map {
-                    path,
-                    key: key @ None,
-                    keys,
-                    first_key_pending,
-                    ..
-                }) = stack.last_mut()
-                {
-                    let child = key_path(path, &value);
-                    if *first_key_pending {
-                        // A mapping's own position is that of its first key.
-                        map.positions.insert(path.clone(), pos);
-                        *first_key_pending = false;
-                    }
-                    if !keys.insert(value.clone()) {
-                        errors.push(Diagnostic {
-                            kind: DiagnosticKind::DuplicateKey,
-                            origin: origin.to_owned(),
-                            position: Some(pos),
-                            path: child.clone(),
-                            message: format!("duplicate key {}", quote(&value)),
-                            hint: map
-                                .positions
-                                .get(&child)
-                                .map(|p| format!("first given at line {}", p.line)),
-                        });
-                    } else {
-                        map.positions.insert(child, pos);
-                    }
-                    *key = Some(value);
+            Event::Scalar(value, _, anchor, _) => {
+                if anchor > 0 {
+                    anchored_text.insert(anchor, value.clone());
+                }
+                if key_due(&stack) {
+                    errors.extend(read_key(&mut stack, &mut map, origin, value, pos));
                 } else {
                     let path = child_path(&mut stack);
                     map.positions.entry(path.clone()).or_insert(pos);
                     nodes.push(Node::new(path, NodeKind::Scalar));
                 }
             }
-            Event::Alias(_) => {
-                let path = child_path(&mut stack);
-                map.positions.entry(path.clone()).or_insert(pos);
-                nodes.push(Node::new(path, NodeKind::Alias));
-            }
+            Event::Alias(anchor) => match anchored_text.get(&anchor) {
+                // An alias of a text, as a key: the key is that text, as the
+                // values' reader takes it.
+                Some(text) if key_due(&stack) => {
+                    let text = text.clone();
+                    errors.extend(read_key(&mut stack, &mut map, origin, text, pos));
+                }
+                _ => {
+                    let path = child_path(&mut stack);
+                    map.positions.entry(path.clone()).or_insert(pos);
+                    nodes.push(Node::new(path, NodeKind::Alias));
+                }
+            },
             Event::MappingStart(anchor, _) => {
                 let path = child_path(&mut stack);
                 map.positions.entry(path.clone()).or_insert(pos);
@@ -866,6 +851,57 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
     } else {
         Err(Diagnostics(errors))
     }
+}
+
+/// Whether the next scalar is a key: the innermost node is a mapping that
+/// has no key waiting for its value.
+fn key_due(stack: &[Frame]) -> bool {
+    matches!(stack.last(), Some(Frame::Map { key: None, .. }))
+}
+
+/// Takes `value` as the key of the innermost mapping, recording its
+/// position, or returns a diagnostic if the mapping has it already.
+fn read_key(
+    stack: &mut [Frame],
+    map: &mut SourceMap,
+    origin: &str,
+    value: String,
+    pos: Position,
+) -> Option<Diagnostic> {
+    let Some(Frame::Map {
+        path,
+        key,
+        keys,
+        first_key_pending,
+        ..
+    }) = stack.last_mut()
+    else {
+        return None;
+    };
+    let child = key_path(path, &value);
+    if *first_key_pending {
+        // A mapping's own position is that of its first key.
+        map.positions.insert(path.clone(), pos);
+        *first_key_pending = false;
+    }
+    let duplicate = if keys.insert(value.clone()) {
+        map.positions.insert(child, pos);
+        None
+    } else {
+        Some(Diagnostic {
+            kind: DiagnosticKind::DuplicateKey,
+            origin: origin.to_owned(),
+            position: Some(pos),
+            hint: map
+                .positions
+                .get(&child)
+                .map(|p| format!("first given at line {}", p.line)),
+            path: child,
+            message: format!("duplicate key {}", quote(&value)),
+        })
+    };
+    *key = Some(value);
+    duplicate
 }
 
 /// The path of the node that starts now, advancing the parent past it.
@@ -971,6 +1007,8 @@ mod tests {
             "a: !x 1\nb: !y {c: 2}\nc: !z [3]\nd: !!str 4\ne: !!binary aGk=\n",
             // Different nodes at one path.
             "a.b: 1\na: {b: 2}\n",
+            // An alias of a text as a key.
+            "&k a: 1\nb: {*k : 2}\n",
             // Empty values.
             "d:\ne: ~\nf: ''\n",
             "- a\n-\n- - b\n  - c: [d]\n",
@@ -1041,6 +1079,27 @@ mod tests {
         assert_eq!(at("a.c[0].d"), Some((4, 7)));
         assert_eq!(at("a.c[0].e[1]"), Some((5, 14)));
         assert_eq!(at("a.c[0].zzz"), Some((4, 7)));
+    }
+
+    #[test]
+    fn an_alias_as_a_key_is_the_text_it_names() {
+        let map = index(
+            "&k a: 1\nb:\n  c: 0\n  *k : 2\n",
+            "t.yaml",
+            &Limits::default(),
+        )
+        .unwrap()
+        .map;
+        assert_eq!(
+            map.position("b.a").map(|p| (p.line, p.column)),
+            Some((4, 3))
+        );
+        // libyaml reads the key twice, and serde would keep the later value.
+        let err = index("&k a: 1\n*k : 2\n", "t.yaml", &Limits::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.yaml:2:1: a: duplicate key `a` (hint: first given at line 1)"
+        );
     }
 
     #[test]
