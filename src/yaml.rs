@@ -261,6 +261,12 @@ impl<'n> Walk<'n> {
     }
 }
 
+/// The error that stops the walk where the readings part ([`Walk::parted`]
+/// says where).
+fn parted<E: de::Error>() -> E {
+    E::custom("the two readings part")
+}
+
 /// Reads the node at the walk's path, checking it against the index.
 struct NodeSeed<'w, 'n>(&'w mut Walk<'n>);
 
@@ -269,7 +275,7 @@ impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         let Some(kind) = self.0.take() else {
-            return Err(de::Error::custom("the two readings part"));
+            return Err(parted());
         };
         if kind == NodeKind::Alias {
             // What an alias names was walked where it was defined.
@@ -294,7 +300,7 @@ impl<'w, 'n> NodeVisitor<'w, 'n> {
         } else {
             self.walk
                 .part(Reading::Kind(kind), Reading::Kind(self.kind));
-            Err(E::custom("the two readings part"))
+            Err(parted())
         }
     }
 }
@@ -564,12 +570,30 @@ impl Frame {
     }
 }
 
-/// Counts nodes as aliases would expand them, in constant memory per anchor,
-/// so that a "billion laughs" document fails before anything expands it.
+/// Counts nodes as aliases would expand them, in constant memory per anchor
+/// (an anchored text aside), so that a "billion laughs" document fails
+/// before anything expands it.
 struct Budget<'l> {
     limits: &'l Limits,
     nodes: usize,
-    anchors: Map<usize, usize>,
+    anchors: Map<usize, Anchored>,
+}
+
+/// What an anchor names, as an alias of it counts and reads.
+enum Anchored {
+    /// A scalar: one node, and its text, for an alias used as a key.
+    Text(String),
+    /// A mapping or a list of this many nodes.
+    Nodes(usize),
+}
+
+impl Anchored {
+    fn nodes(&self) -> usize {
+        match self {
+            Anchored::Text(_) => 1,
+            Anchored::Nodes(n) => *n,
+        }
+    }
 }
 
 impl Budget<'_> {
@@ -642,8 +666,6 @@ enum NodeKind {
 fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics> {
     let mut map = SourceMap::detached(origin);
     let mut nodes = Vec::new();
-    // The text of every scalar with an anchor, for aliases used as keys.
-    let mut anchored_text: Map<usize, String> = Map::default();
     let mut errors = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut documents = 0usize;
@@ -734,14 +756,16 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
             ));
         }
         let within = match &event {
-            Event::Scalar(_, _, anchor, _) => {
+            Event::Scalar(value, _, anchor, _) => {
                 if *anchor > 0 {
-                    budget.anchors.insert(*anchor, 1);
+                    budget
+                        .anchors
+                        .insert(*anchor, Anchored::Text(value.clone()));
                 }
                 budget.add(&mut stack, 1)
             }
             Event::Alias(anchor) => {
-                let size = budget.anchors.get(anchor).copied().unwrap_or(1);
+                let size = budget.anchors.get(anchor).map_or(1, Anchored::nodes);
                 budget.add(&mut stack, size)
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
@@ -778,10 +802,7 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
                     break;
                 }
             }
-            Event::Scalar(value, _, anchor, _) => {
-                if anchor > 0 {
-                    anchored_text.insert(anchor, value.clone());
-                }
+            Event::Scalar(value, ..) => {
                 if key_due(&stack) {
                     errors.extend(read_key(&mut stack, &mut map, origin, value, pos));
                 } else {
@@ -790,10 +811,10 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
                     nodes.push(Node::new(path, NodeKind::Scalar));
                 }
             }
-            Event::Alias(anchor) => match anchored_text.get(&anchor) {
+            Event::Alias(anchor) => match budget.anchors.get(&anchor) {
                 // An alias of a text, as a key: the key is that text, as the
                 // values' reader takes it.
-                Some(text) if key_due(&stack) => {
+                Some(Anchored::Text(text)) if key_due(&stack) => {
                     let text = text.clone();
                     errors.extend(read_key(&mut stack, &mut map, origin, text, pos));
                 }
@@ -835,7 +856,7 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
                         }
                     };
                     if anchor > 0 {
-                        budget.anchors.insert(anchor, size);
+                        budget.anchors.insert(anchor, Anchored::Nodes(size));
                     }
                     if let Some(parent) = stack.last_mut() {
                         let total = parent.size_mut();
