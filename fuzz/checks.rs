@@ -7,8 +7,9 @@
 //! and UTF-8 checks are fuzzed too. Loading and evaluating must end in a value
 //! or a typed error (a panic is a crash to libFuzzer), what loads must come
 //! back unchanged from its own YAML, and every diagnostic
-//! must stay short however long the input: quoted values, paths and serde's
-//! messages are cut.
+//! must stay short however long the input (quoted values, paths and serde's
+//! messages are cut) and on one line, with nothing hidden in it (control
+//! characters and invisible marks from the input are escaped).
 
 use qbm::{
     Answer, Assessment, Bump, Catalog, CatalogError, Date, Diagnostic, FactType, ImpactOptions,
@@ -20,17 +21,40 @@ use qbm::{
 /// longest hints name ten ids of at most `Limits::max_id_bytes` (128) each.
 pub const MAX_DIAGNOSTIC_BYTES: usize = 2048;
 
-/// Panics if a diagnostic is longer than [`MAX_DIAGNOSTIC_BYTES`].
+/// Panics if a diagnostic is longer than [`MAX_DIAGNOSTIC_BYTES`] or
+/// shows a hidden character raw (see [`assert_shown_plainly`]).
 pub fn assert_bounded(diagnostics: &[Diagnostic]) {
     for d in diagnostics {
-        let shown = d.to_string();
-        let len = shown.len().saturating_sub(d.origin.len());
-        assert!(
-            len <= MAX_DIAGNOSTIC_BYTES,
-            "a diagnostic of {len} bytes echoes its input: {}…",
-            shown.chars().take(300).collect::<String>()
-        );
+        assert_shown_plainly(&d.to_string(), d.origin.len());
     }
+}
+
+/// Panics if a message, its first `origin` bytes aside, is longer than
+/// [`MAX_DIAGNOSTIC_BYTES`], or shows raw a character that would break its
+/// one line or hide or reorder what it says: a control character (line
+/// breaks, tabs, NUL), a line or paragraph separator, a byte-order mark, a
+/// zero-width or bidirectional mark.
+pub fn assert_shown_plainly(shown: &str, origin: usize) {
+    let len = shown.len().saturating_sub(origin);
+    assert!(
+        len <= MAX_DIAGNOSTIC_BYTES,
+        "a message of {len} bytes echoes its input: {}…",
+        shown.chars().take(300).collect::<String>()
+    );
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{200B}'..='\u{200F}'
+                    | '\u{2028}'..='\u{202E}'
+                    | '\u{2060}'..='\u{2069}'
+                    | '\u{FEFF}'
+            )
+    };
+    assert!(
+        !shown.get(origin..).unwrap_or(shown).chars().any(hidden),
+        "a message shows a hidden character raw: {shown:?}"
+    );
 }
 
 /// Panics unless `written` (what a loaded value wrote as YAML) loads again
@@ -120,15 +144,7 @@ pub fn evaluate(catalog: &Catalog, data: &[u8]) -> bool {
             a.version()
         ),
         Err(CatalogError::Eval(e)) => assert_bounded(e.diagnostics()),
-        Err(e) => {
-            let shown = e.to_string();
-            assert!(
-                shown.len() <= MAX_DIAGNOSTIC_BYTES,
-                "a catalog error of {} bytes echoes its input: {}…",
-                shown.len(),
-                shown.chars().take(300).collect::<String>()
-            );
-        }
+        Err(e) => assert_shown_plainly(&e.to_string(), 0),
     }
     evaluated
 }

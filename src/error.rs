@@ -12,13 +12,57 @@ pub(crate) const QUOTE_LIMIT: usize = 60;
 /// there and says how many values it has in all.
 pub(crate) const LIST_LIMIT: usize = 600;
 
-/// A user value cut to a fixed length (marked `…` where cut), so that errors
-/// never echo unbounded input.
+/// A user value cut to a fixed length (marked `…` where cut), with its
+/// hidden characters escaped (see [`shown`]), so that errors never echo
+/// unbounded input and stay on one line.
 pub(crate) fn cut(value: &str) -> std::borrow::Cow<'_, str> {
-    match value.char_indices().nth(QUOTE_LIMIT) {
-        Some((at, _)) => format!("{}…", value.get(..at).unwrap_or_default()).into(),
-        None => value.into(),
+    shown(value, QUOTE_LIMIT)
+}
+
+/// Whether a character is escaped where messages show user text: control
+/// characters (line breaks, tabs, NUL, the YAML 1.1 next-line mark) and
+/// invisible formatting marks (byte-order mark, zero-width spaces,
+/// bidirectional overrides and isolates, line and paragraph separators).
+/// Shown raw, they would break a message's one line, or hide or reorder
+/// what it shows.
+pub(crate) fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
+/// `value` as a message shows it: each [`hidden`] character escaped (`\n`,
+/// `\t`, `\u{feff}`), and the result cut to `limit` characters, marked `…`
+/// where cut. The cut falls between whole escapes, never inside one.
+fn shown(value: &str, limit: usize) -> std::borrow::Cow<'_, str> {
+    if !value.chars().any(hidden) && value.chars().nth(limit).is_none() {
+        return value.into();
     }
+    let mut out = String::new();
+    let mut count = 0;
+    for c in value.chars() {
+        let escape = hidden(c).then(|| c.escape_default());
+        let len = escape.as_ref().map_or(1, |e| e.len());
+        if count + len > limit {
+            out.push('…');
+            break;
+        }
+        count += len;
+        match escape {
+            Some(e) => out.extend(e),
+            None => out.push(c),
+        }
+    }
+    out.into()
 }
 
 /// Quotes a user value in backticks, [`cut`] to a fixed length.
@@ -49,14 +93,10 @@ where
     out
 }
 
-/// Cuts a YAML path, which holds keys from the input, to a fixed length.
+/// Cuts a YAML path, which holds keys from the input, to a fixed length,
+/// with its hidden characters escaped as in [`cut`].
 pub(crate) fn cut_path(path: &str) -> std::borrow::Cow<'_, str> {
-    let limit = 2 * QUOTE_LIMIT;
-    if path.chars().count() <= limit {
-        return path.into();
-    }
-    let head: String = path.chars().take(limit).collect();
-    format!("{head}…").into()
+    shown(path, 2 * QUOTE_LIMIT)
 }
 
 fn serialize_cut<S: serde::Serializer>(path: &str, s: S) -> Result<S::Ok, S::Error> {
@@ -119,11 +159,13 @@ pub struct Diagnostic {
     /// Where in the file, when known.
     pub position: Option<Position>,
     /// The YAML path of the offending node, such as `levels[2].requires[0]`;
-    /// empty for the root. Shown cut to a fixed length, since it holds keys
-    /// from the input.
+    /// empty for the root. Held as read; shown (displayed or serialized)
+    /// cut to a fixed length and with control characters and invisible
+    /// marks escaped (`\n`, `\u{feff}`), since it holds keys from the input.
     #[serde(serialize_with = "serialize_cut")]
     pub path: String,
-    /// What is wrong, in one line.
+    /// What is wrong, in one line. Values from the input in it are cut and
+    /// escaped as the path is.
     pub message: String,
     /// How to fix it, when there is something to say.
     pub hint: Option<String>,
@@ -243,6 +285,35 @@ impl EvalError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_values_show_hidden_characters_escaped() {
+        assert_eq!(
+            quote("a\u{feff}b\nc\td\r\u{202e}e"),
+            "`a\\u{feff}b\\nc\\td\\r\\u{202e}e`"
+        );
+        assert_eq!(quote("\u{0}\u{85}\u{2028}"), "`\\u{0}\\u{85}\\u{2028}`");
+        // What is not hidden is shown as it is, quotes and backslashes too.
+        assert_eq!(quote("it's \"ok\" \\n é"), "`it's \"ok\" \\n é`");
+    }
+
+    #[test]
+    fn cuts_fall_between_whole_escapes() {
+        // Each mark escapes to 8 characters: 8 + 6 × 8 = 56 fit in the limit
+        // of 60, and the seventh mark is left out whole, not cut at `\u{f`.
+        let value = format!("answers.{}", "\u{feff}".repeat(9));
+        assert_eq!(
+            quote(&value),
+            format!("`answers.{}…`", "\\u{feff}".repeat(6))
+        );
+        // At the limit exactly, nothing is cut.
+        let exact = "x".repeat(QUOTE_LIMIT);
+        assert_eq!(quote(&exact), format!("`{exact}`"));
+        assert_eq!(quote(&format!("{exact}y")), format!("`{exact}…`"));
+        let path = "p".repeat(2 * QUOTE_LIMIT);
+        assert_eq!(cut_path(&path), path);
+        assert_eq!(cut_path(&format!("{path}\n")), format!("{path}…"));
+    }
 
     #[test]
     fn diagnostic_renders_on_one_line() {

@@ -220,7 +220,7 @@ impl std::fmt::Display for Reading {
         match self {
             Reading::Path(path) if path.is_empty() => f.write_str("the whole document"),
             // Escaped, so that a byte-order mark or a line break shows.
-            Reading::Path(path) => f.write_str(&quote(&path.escape_debug().to_string())),
+            Reading::Path(path) => f.write_str(&quote(path)),
             Reading::Kind(kind) => f.write_str(match kind {
                 NodeKind::Scalar => "a single value",
                 NodeKind::Mapping => "a mapping",
@@ -454,8 +454,10 @@ fn serde_diagnostic(err: &serde_yaml::Error, map: &SourceMap) -> Diagnostic {
 
 /// Cuts every quoted value in a message (`"..."` or `` `...` ``) to a fixed
 /// length, and the whole message to a few such lengths, so that a message
-/// never echoes unbounded input. Inside `"` quotes a backslash escapes the
-/// next character, as in the `Debug` form serde uses for strings.
+/// never echoes unbounded input; hidden characters are escaped as in
+/// [`crate::error::cut`], so that it stays on one line. Inside `"` quotes a
+/// backslash escapes the next character, as in the `Debug` form serde uses
+/// for strings.
 pub(crate) fn cut_quoted(message: &str) -> String {
     const LIMIT: usize = crate::error::QUOTE_LIMIT;
     let mut out = String::with_capacity(message.len().min(512));
@@ -464,6 +466,8 @@ pub(crate) fn cut_quoted(message: &str) -> String {
     let mut run = 0usize;
     let mut total = 0usize;
     for c in message.chars() {
+        let escape = crate::error::hidden(c).then(|| c.escape_default());
+        let len = escape.as_ref().map_or(1, |e| e.len());
         let keep = match quote_char {
             None => {
                 if c == '"' || c == '`' {
@@ -478,8 +482,9 @@ pub(crate) fn cut_quoted(message: &str) -> String {
             }
             Some(q) => {
                 escaped = q == '"' && c == '\\' && !escaped;
-                run += 1;
-                if run == LIMIT + 1 {
+                let before = run;
+                run += len;
+                if before <= LIMIT && run > LIMIT {
                     out.push('…');
                     total += 1;
                 }
@@ -487,12 +492,15 @@ pub(crate) fn cut_quoted(message: &str) -> String {
             }
         };
         if keep {
-            total += 1;
+            total += len;
             if total > 6 * LIMIT {
                 out.push('…');
                 break;
             }
-            out.push(c);
+            match escape {
+                Some(e) => out.extend(e),
+                None => out.push(c),
+            }
         }
     }
     out
@@ -998,6 +1006,20 @@ mod tests {
                  `\\u{{feff}} x` {PLAINLY}"
             ))
         );
+        // A long path is cut between whole escapes, never inside one.
+        assert_eq!(
+            read(&format!(
+                "a:\n  x: 1\n\u{feff} x{}: 2\n",
+                "\u{feff}".repeat(9)
+            )),
+            Err(format!(
+                "t.yaml:3:1: a.x{marks9}: this YAML reads two ways here: as `a.x{marks7}…` \
+                 or as `\\u{{feff}} x{marks6}…` {PLAINLY}",
+                marks9 = "\\u{feff}".repeat(9),
+                marks7 = "\\u{feff}".repeat(7),
+                marks6 = "\\u{feff}".repeat(6),
+            ))
+        );
         // Anchor names: libyaml stops at the colon, YAML 1.2 takes it in.
         assert_eq!(
             read("a:\n  &n:b x: 1\n"),
@@ -1175,5 +1197,12 @@ mod tests {
             "{cut}"
         );
         assert_eq!(cut_quoted("plain `short` text"), "plain `short` text");
+        // Hidden characters are escaped, in quotes or not, and a quote is
+        // cut between whole escapes.
+        assert_eq!(cut_quoted("odd `a\nb`\u{2028}"), "odd `a\\nb`\\u{2028}");
+        assert_eq!(
+            cut_quoted(&format!("`{}`", "\u{feff}".repeat(8))),
+            format!("`{}…`", "\\u{feff}".repeat(7))
+        );
     }
 }
