@@ -669,8 +669,8 @@ fn index_ids<'a>(
     list: &str,
     ids: impl Iterator<Item = (String, &'a str)>,
 ) -> Map<String, usize> {
-    let mut seen: Map<String, usize> = Map::default();
-    let mut first_path: Map<String, String> = Map::default();
+    // Each id's index, and the path of its `id` key for a duplicate's hint.
+    let mut seen: Map<String, (usize, String)> = Map::default();
     for (i, (path, id)) in ids.enumerate() {
         let id_path = key_path(&path, "id");
         if id.trim().is_empty() {
@@ -688,7 +688,7 @@ fn index_ids<'a>(
             b.err(K::Limit, &id_path, message, hint);
             continue;
         }
-        if let Some(first) = first_path.get(id) {
+        if let Some((_, first)) = seen.get(id) {
             let hint = Some(format!(
                 "first used at `{first}`; ids are unique among {list}"
             ));
@@ -699,11 +699,10 @@ fn index_ids<'a>(
                 hint,
             );
         } else {
-            first_path.insert(id.to_owned(), id_path);
-            seen.insert(id.to_owned(), i);
+            seen.insert(id.to_owned(), (i, id_path));
         }
     }
-    seen
+    seen.into_iter().map(|(id, (i, _))| (id, i)).collect()
 }
 
 impl<'m> Builder<'m> {
