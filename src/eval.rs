@@ -281,7 +281,10 @@ pub struct Evaluation {
     pub levels: Vec<LevelOutcome>,
     /// Items met per standard.
     pub scorecard: Vec<StandardScore>,
-    /// What is missing for the next level; `None` at the top level.
+    /// What is missing for the next level up: the level above the one that
+    /// applies or, when a transitional level's time ran out, the level above
+    /// that one (moving up is the way back). `None` when there is no such
+    /// level.
     pub plan: Option<ImprovementPlan>,
     /// Items with no answer, counted as not met.
     pub unanswered: Vec<ItemId>,
@@ -1048,7 +1051,13 @@ impl<'p> Bound<'p> {
         };
         let level = reached.and_then(|i| levels.get(i)).map(|l| l.level.clone());
         let benefits = reached.map(|i| self.benefits(i)).unwrap_or_default();
-        let target = reached.map_or(0, |i| i + 1);
+        // A program whose transitional level's time ran out still meets that
+        // level: the way back is the level above it, not the level it lost.
+        let below_target = match &membership {
+            Some(m) if m.reverted => qualified,
+            _ => reached,
+        };
+        let target = below_target.map_or(0, |i| i + 1);
         let expired = membership
             .as_ref()
             .filter(|m| m.state == membership::MembershipState::Expired);

@@ -135,10 +135,17 @@ impl fmt::Display for Evaluation {
         }
         writeln!(f)?;
         match &self.plan {
-            None => writeln!(
-                f,
-                "Improvement plan: none needed, this is the highest level."
-            )?,
+            None => match self.membership.as_ref().filter(|m| m.reverted) {
+                Some(m) => writeln!(
+                    f,
+                    "Improvement plan: none, no level is above {}.",
+                    m.qualified.as_ref().map_or("the level lost", |l| &*l.title)
+                )?,
+                None => writeln!(
+                    f,
+                    "Improvement plan: none needed, this is the highest level."
+                )?,
+            },
             Some(plan) => {
                 writeln!(f, "Improvement plan for {}:", plan.target.title)?;
                 for c in &plan.conditions {

@@ -61,6 +61,11 @@ fn associate_partner_reverts_four_months_after_it_was_granted() {
             !reverted,
             "{date}"
         );
+        // The program still meets Associate Partner: the way back is up, so
+        // the plan is for Partner before and after the reversion.
+        let plan = e.plan.as_ref().unwrap();
+        assert_eq!(plan.target.id.as_str(), "partner", "{date}");
+        assert!(!plan.conditions.is_empty(), "{date}");
     }
     let before = on(&p, &a, "2026-07-14");
     let next = before.membership.unwrap().next.unwrap();
@@ -184,9 +189,19 @@ fn a_transitional_level_may_lapse_to_no_level() {
         let e = on(&p, &gold, date);
         assert_eq!(level(&e), want, "{date}");
     }
+    let lapsed = on(&p, &gold, "2026-04-01");
     assert_eq!(
-        on(&p, &gold, "2026-04-01").membership.unwrap().state,
+        lapsed.membership.as_ref().unwrap().state,
         MembershipState::NotMember
+    );
+    // It still meets every level, and none is above the one it lost: no
+    // plan, rather than a plan for Bronze with nothing missing.
+    assert!(lapsed.plan.is_none(), "{:?}", lapsed.plan);
+    assert!(
+        lapsed
+            .to_string()
+            .contains("Improvement plan: none, no level is above Provisional Gold."),
+        "{lapsed}"
     );
 }
 
