@@ -19,6 +19,12 @@ pub(crate) fn cut(value: &str) -> std::borrow::Cow<'_, str> {
     shown(value, QUOTE_LIMIT)
 }
 
+/// A user value with its hidden characters escaped (see [`shown`]), whole:
+/// for reports that show a value the input gave, such as a program's name.
+pub(crate) fn escaped(value: &str) -> std::borrow::Cow<'_, str> {
+    shown(value, usize::MAX)
+}
+
 /// Whether a character is escaped where messages show user text: control
 /// characters (line breaks, tabs, NUL, the YAML 1.1 next-line mark) and
 /// invisible formatting marks (byte-order mark, zero-width spaces,
@@ -48,11 +54,11 @@ fn shown(value: &str, limit: usize) -> std::borrow::Cow<'_, str> {
         return value.into();
     }
     let mut out = String::new();
-    let mut count = 0;
+    let mut count: usize = 0;
     for c in value.chars() {
         let escape = hidden(c).then(|| c.escape_default());
         let len = escape.as_ref().map_or(1, |e| e.len());
-        if count + len > limit {
+        if count.saturating_add(len) > limit {
             out.push('…');
             break;
         }

@@ -89,7 +89,11 @@ impl fmt::Display for Evaluation {
         writeln!(
             f,
             "{} — evaluated against {} {}",
-            self.program, self.policy.name, self.policy.version
+            // The program's name is the assessment's: a line break in it
+            // must not start a line of the report.
+            crate::error::escaped(&self.program),
+            self.policy.name,
+            self.policy.version
         )?;
         match &self.level {
             Some(l) => writeln!(f, "Level: {}", l.title)?,

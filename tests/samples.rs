@@ -115,6 +115,23 @@ fn the_report_shows_level_benefits_and_plan() {
 }
 
 #[test]
+fn the_report_shows_a_program_name_on_its_one_line() {
+    // A name that would forge a line of the report, and reorder what follows.
+    let a = qbm::Assessment::new("Evil\nLevel: Partner\u{202e}");
+    let text = qbm::Policy::builtin()
+        .unwrap()
+        .evaluate(&a)
+        .unwrap()
+        .to_string();
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("Evil\\nLevel: Partner\\u{202e} — evaluated against mmp-qbm"),
+        "{first}"
+    );
+    assert!(!text.contains("\nLevel: Partner"), "{text}");
+}
+
+#[test]
 fn assessments_round_trip_through_yaml() {
     for file in ["non-member.yaml", "associate-partner.yaml", "partner.yaml"] {
         let a = Assessment::from_path(format!("examples/assessments/{file}")).unwrap();
