@@ -128,7 +128,7 @@ pub(crate) fn parse<T: DeserializeOwned>(
     }
     let value = serde_yaml::from_str::<T>(text)
         .map_err(|err| Diagnostics(vec![serde_diagnostic(&err, &map)]))?;
-    agree(text, &nodes, &map)?;
+    agree(text, &nodes, &map, limits)?;
     Ok((value, map))
 }
 
@@ -144,14 +144,25 @@ pub(crate) fn parse<T: DeserializeOwned>(
 /// the document once more, node by node, and every node must be the one the
 /// index saw at that place, with the same path and kind; the first that is
 /// not is refused. One more parse, on documents that loaded.
-fn agree(text: &str, nodes: &[Node], map: &SourceMap) -> Result<(), Diagnostics> {
+///
+/// The walk also holds each text the values hold to
+/// `Limits::max_string_bytes`, exactly: the index, reading the YAML 1.1 line
+/// breaks as `\n` (see [`yaml11_breaks`]), counts one byte for each where a
+/// value holds two or three.
+fn agree(text: &str, nodes: &[Node], map: &SourceMap, limits: &Limits) -> Result<(), Diagnostics> {
     let mut walk = Walk {
         nodes,
         next: 0,
         path: String::new(),
         parted: None,
+        max_string_bytes: limits.max_string_bytes,
+        too_long: None,
     };
     let walked = NodeSeed(&mut walk).deserialize(serde_yaml::Deserializer::from_str(text));
+    if let Some(len) = walk.too_long {
+        let position = map.position(&walk.path);
+        return Err(too_long(&map.origin, walk.path, position, len, limits));
+    }
     let parted = match (walked, walk.parted) {
         (_, Some(parted)) => parted,
         (Err(err), None) => return Err(Diagnostics(vec![serde_diagnostic(&err, map)])),
@@ -195,6 +206,10 @@ struct Walk<'n> {
     /// The path of the node the walk is at, built in place.
     path: String,
     parted: Option<Parted>,
+    /// `Limits::max_string_bytes`.
+    max_string_bytes: usize,
+    /// The length of a text over `max_string_bytes`, at the walk's path.
+    too_long: Option<usize>,
 }
 
 /// Where the two readings part: the path the values' reader is at, and what
@@ -247,6 +262,15 @@ impl<'n> Walk<'n> {
                 None
             }
         }
+    }
+
+    /// Stops the walk if a text, at the walk's path, is over the limit.
+    fn within<E: de::Error>(&mut self, text: &str) -> Result<(), E> {
+        if text.len() > self.max_string_bytes {
+            self.too_long = Some(text.len());
+            return Err(parted());
+        }
+        Ok(())
     }
 
     /// Notes where the readings part, if they have not parted before.
@@ -328,8 +352,8 @@ impl<'de> Visitor<'de> for NodeVisitor<'_, '_> {
         self.is(NodeKind::Scalar).map(drop)
     }
 
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.is(NodeKind::Scalar).map(drop)
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<(), E> {
+        self.is(NodeKind::Scalar)?.within(text)
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
@@ -407,7 +431,7 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_> {
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<(), E> {
         push_key(&mut self.0.path, key);
-        Ok(())
+        self.0.within(key)
     }
 }
 
@@ -629,7 +653,8 @@ const YAML11_BREAKS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
 /// load again, and the two parsers would count lines differently. The index
 /// reads them as line breaks, as the values are read; each is one character,
 /// so columns do not move, but it counts one byte towards
-/// `Limits::max_string_bytes` rather than two or three.
+/// `Limits::max_string_bytes` rather than two or three, so the walk in
+/// [`agree`] holds the values to that limit too.
 fn yaml11_breaks(text: &str) -> Cow<'_, str> {
     if text.contains(YAML11_BREAKS) {
         Cow::Owned(text.replace(YAML11_BREAKS, "\n"))
@@ -723,16 +748,8 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
         if let Event::Scalar(value, ..) = &event
             && value.len() > limits.max_string_bytes
         {
-            return Err(limit(
-                current_path(&stack),
-                pos,
-                format!(
-                    "a text of {} bytes is longer than the limit of {}",
-                    value.len(),
-                    limits.max_string_bytes
-                ),
-                "shorten it; the limit is `Limits::max_string_bytes`",
-            ));
+            let path = text_path(&stack, value);
+            return Err(too_long(origin, path, Some(pos), value.len(), limits));
         }
         if matches!(event, Event::MappingStart(..) | Event::SequenceStart(..))
             && stack.len() >= limits.max_depth
@@ -950,6 +967,36 @@ fn child_path(stack: &mut [Frame]) -> String {
     }
 }
 
+/// The path of a text the index has just read: the key's own for a key.
+fn text_path(stack: &[Frame], text: &str) -> String {
+    match stack.last() {
+        None => String::new(),
+        Some(Frame::Seq { path, next, .. }) => index_path(path, *next),
+        Some(Frame::Map { path, key, .. }) => key_path(path, key.as_deref().unwrap_or(text)),
+    }
+}
+
+/// The error for a text longer than `Limits::max_string_bytes`.
+fn too_long(
+    origin: &str,
+    path: String,
+    position: Option<Position>,
+    len: usize,
+    limits: &Limits,
+) -> Diagnostics {
+    Diagnostics(vec![Diagnostic {
+        kind: DiagnosticKind::Limit,
+        origin: origin.to_owned(),
+        position,
+        path,
+        message: format!(
+            "a text of {len} bytes is longer than the limit of {}",
+            limits.max_string_bytes
+        ),
+        hint: Some("shorten it; the limit is `Limits::max_string_bytes`".into()),
+    }])
+}
+
 fn current_path(stack: &[Frame]) -> String {
     match stack.last() {
         None => String::new(),
@@ -1068,7 +1115,8 @@ mod tests {
     #[test]
     fn the_walk_follows_the_index_node_by_node() {
         let text = "a: [1, 2]\nb: c\n";
-        let Index { map, mut nodes } = index(text, "t.yaml", &Limits::default()).unwrap();
+        let limits = Limits::default();
+        let Index { map, mut nodes } = index(text, "t.yaml", &limits).unwrap();
         let paths: Vec<_> = nodes.iter().map(|n| (n.path.as_str(), n.kind)).collect();
         assert_eq!(
             paths,
@@ -1080,8 +1128,8 @@ mod tests {
                 ("b", NodeKind::Scalar),
             ]
         );
-        assert!(agree(text, &nodes, &map).is_ok());
-        let shown = |nodes: &[Node]| agree(text, nodes, &map).map_err(|d| d.to_string());
+        assert!(agree(text, &nodes, &map, &limits).is_ok());
+        let shown = |nodes: &[Node]| agree(text, nodes, &map, &limits).map_err(|d| d.to_string());
         // The index saw a node the values do not hold.
         nodes.push(Node::new("b".into(), NodeKind::Scalar));
         assert_eq!(

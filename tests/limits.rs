@@ -80,6 +80,36 @@ fn text_length() {
     limits.max_string_bytes = 50;
     let program = |n: usize| format!("assessment: {{program: {}}}\n", "p".repeat(n));
     at_and_past(&limits, &program(50), &program(51));
+    // A text holding the line and paragraph separators, line breaks only
+    // YAML 1.1 knows (three bytes each, kept as they are in a literal block),
+    // counts all its bytes. (The next-line mark, U+0085, is read as `\n`.)
+    for c in ['\u{2028}', '\u{2029}'] {
+        let program = |n: usize| {
+            let breaks = 10;
+            let pad = "x".repeat(n - breaks * (c.len_utf8() + 1));
+            let lines = format!("{c}    x").repeat(breaks);
+            format!("assessment:\n  program: |-\n    {pad}{lines}\n")
+        };
+        let at = assess(&program(50), &limits).unwrap();
+        assert_eq!(at.program().len(), 50, "{c:?}");
+        at_and_past(&limits, &program(50), &program(51));
+        let e = assess(&program(51), &limits).unwrap_err();
+        assert!(
+            e.to_string().ends_with(
+                "assessment.program: a text of 51 bytes is longer than the limit of 50 \
+                 (hint: shorten it; the limit is `Limits::max_string_bytes`)"
+            ),
+            "{c:?}: {e}"
+        );
+        // The same text as a key (`? |-`).
+        let key = |n: usize| {
+            let key = program(n).replace("assessment:\n  program:", "answers:\n  ?");
+            format!("{HEAD}{key}  : met\n")
+        };
+        at_and_past(&limits, &key(50), &key(51));
+        let e = assess(&key(51), &limits).unwrap_err();
+        assert!(e.to_string().contains("a text of 51 bytes"), "{c:?}: {e}");
+    }
 }
 
 #[test]
