@@ -31,7 +31,7 @@ pub(crate) fn escaped(value: &str) -> std::borrow::Cow<'_, str> {
 /// bidirectional overrides and isolates, line and paragraph separators).
 /// Shown raw, they would break a message's one line, or hide or reorder
 /// what it shows.
-pub(crate) fn hidden(c: char) -> bool {
+fn hidden(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -46,6 +46,30 @@ pub(crate) fn hidden(c: char) -> bool {
         )
 }
 
+/// One character of user text as a message shows it: escaped (`\n`,
+/// `\u{feff}`) if [`hidden`], else as it is.
+pub(crate) struct Shown(pub(crate) char);
+
+impl Shown {
+    /// How many characters it shows as.
+    pub(crate) fn len(&self) -> usize {
+        if hidden(self.0) {
+            self.0.escape_default().len()
+        } else {
+            1
+        }
+    }
+
+    /// Writes it as shown.
+    pub(crate) fn push_to(&self, out: &mut String) {
+        if hidden(self.0) {
+            out.extend(self.0.escape_default());
+        } else {
+            out.push(self.0);
+        }
+    }
+}
+
 /// `value` as a message shows it: each [`hidden`] character escaped (`\n`,
 /// `\t`, `\u{feff}`), and the result cut to `limit` characters, marked `…`
 /// where cut. The cut falls between whole escapes, never inside one.
@@ -55,18 +79,14 @@ fn shown(value: &str, limit: usize) -> std::borrow::Cow<'_, str> {
     }
     let mut out = String::new();
     let mut count: usize = 0;
-    for c in value.chars() {
-        let escape = hidden(c).then(|| c.escape_default());
-        let len = escape.as_ref().map_or(1, |e| e.len());
+    for c in value.chars().map(Shown) {
+        let len = c.len();
         if count.saturating_add(len) > limit {
             out.push('…');
             break;
         }
         count += len;
-        match escape {
-            Some(e) => out.extend(e),
-            None => out.push(c),
-        }
+        c.push_to(&mut out);
     }
     out.into()
 }

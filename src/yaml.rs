@@ -20,7 +20,7 @@ use serde::de::{
 };
 use yaml_rust2::parser::{Event, Parser};
 
-use crate::error::{Diagnostic, DiagnosticKind, Diagnostics, Position, quote};
+use crate::error::{Diagnostic, DiagnosticKind, Diagnostics, Position, Shown, quote};
 use crate::limits::Limits;
 use crate::suggest;
 
@@ -490,8 +490,7 @@ pub(crate) fn cut_quoted(message: &str) -> String {
     let mut run = 0usize;
     let mut total = 0usize;
     for c in message.chars() {
-        let escape = crate::error::hidden(c).then(|| c.escape_default());
-        let len = escape.as_ref().map_or(1, |e| e.len());
+        let len = Shown(c).len();
         let keep = match quote_char {
             None => {
                 if c == '"' || c == '`' {
@@ -521,10 +520,7 @@ pub(crate) fn cut_quoted(message: &str) -> String {
                 out.push('…');
                 break;
             }
-            match escape {
-                Some(e) => out.extend(e),
-                None => out.push(c),
-            }
+            Shown(c).push_to(&mut out);
         }
     }
     out
