@@ -29,11 +29,12 @@ pub fn assert_bounded(diagnostics: &[Diagnostic]) {
     }
 }
 
-/// Panics if a message, its first `origin` bytes aside, is longer than
-/// [`MAX_DIAGNOSTIC_BYTES`], or shows raw a character that would break its
-/// one line or hide or reorder what it says: a control character (line
-/// breaks, tabs, NUL), a line or paragraph separator, a byte-order mark, a
-/// zero-width or bidirectional mark.
+/// Panics if a message, its first `origin` bytes aside (the caller's name
+/// for the input), is longer than [`MAX_DIAGNOSTIC_BYTES`], or shows raw
+/// anywhere a character that would break its one line or hide or reorder
+/// what it says: a control character (line breaks, tabs, NUL), a line or
+/// paragraph separator, a byte-order mark, a zero-width or bidirectional
+/// mark.
 pub fn assert_shown_plainly(shown: &str, origin: usize) {
     let len = shown.len().saturating_sub(origin);
     assert!(
@@ -52,7 +53,7 @@ pub fn assert_shown_plainly(shown: &str, origin: usize) {
             )
     };
     assert!(
-        !shown.get(origin..).unwrap_or(shown).chars().any(hidden),
+        !shown.chars().any(hidden),
         "a message shows a hidden character raw: {shown:?}"
     );
 }

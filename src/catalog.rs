@@ -7,7 +7,7 @@ use std::path::Path;
 use semver::{Version, VersionReq};
 
 use crate::assessment::Assessment;
-use crate::error::{EvalError, LoadError, capped_join, cut, quote};
+use crate::error::{EvalError, LoadError, capped_join, cut, escaped, quote};
 use crate::eval::Evaluation;
 use crate::limits::Limits;
 use crate::policy::{EMBEDDED, Policy};
@@ -36,7 +36,7 @@ pub struct Catalog {
 #[non_exhaustive]
 pub enum CatalogError {
     /// The directory could not be read.
-    #[error("cannot read directory {}: {source}", path.display())]
+    #[error("cannot read directory {}: {source}", escaped(&path.to_string_lossy()))]
     Read {
         /// The directory.
         path: std::path::PathBuf,
@@ -97,9 +97,11 @@ pub enum CatalogError {
 /// A policy name and version defined twice.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "policy {} {} is defined twice, in {first} and {second}",
+    "policy {} {} is defined twice, in {} and {}",
     quote(name),
-    cut(&version.to_string())
+    cut(&version.to_string()),
+    escaped(first),
+    escaped(second)
 )]
 pub struct Duplicate {
     /// The policy's name.

@@ -199,7 +199,8 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.origin)?;
+        // The origin may come from a caller's upload: escaped like a path.
+        f.write_str(&escaped(&self.origin))?;
         if let Some(p) = self.position {
             write!(f, ":{}:{}", p.line, p.column)?;
         }
@@ -263,7 +264,7 @@ impl fmt::Display for Diagnostics {
 #[non_exhaustive]
 pub enum LoadError {
     /// The file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {source}", escaped(&path.to_string_lossy()))]
     Read {
         /// The file.
         path: PathBuf,
@@ -354,6 +355,16 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "p.yaml:3:7: levels[0].requires[1]: unknown level `parnter` (hint: did you mean `partner`?)"
+        );
+        // An origin (a caller's upload name) and a path with line breaks.
+        let d = Diagnostic {
+            origin: "up\nload.yaml".into(),
+            path: "answers.B.1.1\n".into(),
+            ..d
+        };
+        assert_eq!(
+            d.to_string(),
+            "up\\nload.yaml:3:7: answers.B.1.1\\n: unknown level `parnter` (hint: did you mean `partner`?)"
         );
     }
 
