@@ -261,6 +261,17 @@ impl Assessment {
     ) -> Result<Self, LoadError> {
         let (raw, map) =
             yaml::parse::<RawAssessment>(text, origin, limits).map_err(LoadError::Invalid)?;
+        Self::from_raw(raw, map, limits)
+    }
+
+    /// Checks what was read and builds the assessment; `map` places its
+    /// diagnostics (a policy test suite's inline case passes the map of the
+    /// case, so that they name where in the suite).
+    pub(crate) fn from_raw(
+        raw: RawAssessment,
+        map: SourceMap,
+        limits: &Limits,
+    ) -> Result<Self, LoadError> {
         let mut errors = Vec::new();
         for (section, n) in [("answers", raw.answers.len()), ("facts", raw.facts.len())] {
             if n > limits.max_answers {

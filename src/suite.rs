@@ -33,6 +33,7 @@ use crate::eval::Evaluation;
 use crate::limits::{Limits, read_text};
 use crate::membership::MembershipState;
 use crate::policy::Policy;
+use crate::raw::{RawAssessment, RawAssessmentHeader};
 use crate::value::Value;
 use crate::yaml::{self, index_path, key_path};
 
@@ -113,7 +114,8 @@ struct Case {
 pub struct CaseResult {
     /// The case's name.
     pub name: String,
-    /// What differed from the expectation; empty when the case passed.
+    /// What differed from the expectation, or each problem that stopped the
+    /// evaluation; empty when the case passed.
     pub failures: Vec<String>,
     /// The evaluation, or the error that stopped it.
     pub outcome: Result<Box<Evaluation>, String>,
@@ -167,13 +169,11 @@ impl fmt::Display for SuiteResult {
             for failure in &c.failures {
                 writeln!(f, "       - {failure}")?;
             }
-            match &c.outcome {
-                Ok(e) => {
-                    for line in e.to_string().lines() {
-                        writeln!(f, "       | {line}")?;
-                    }
+            // An error that stopped the evaluation is in the failures.
+            if let Ok(e) = &c.outcome {
+                for line in e.to_string().lines() {
+                    writeln!(f, "       | {line}")?;
                 }
-                Err(e) => writeln!(f, "       | {e}")?,
             }
         }
         writeln!(
@@ -221,25 +221,21 @@ impl PolicySuite {
                         None => a,
                     })
                 }
+                // Read where the case is, so that its diagnostics name the
+                // suite's lines and the case's paths.
                 None => {
-                    let inline = InlineAssessment {
-                        assessment: InlineHeader {
+                    let raw = RawAssessment {
+                        assessment: RawAssessmentHeader {
                             program: c.name.clone(),
                             as_of: c.as_of,
+                            membership: None,
+                            policy: None,
+                            version: None,
                         },
-                        facts: c.facts.clone(),
-                        answers: c.answers.clone(),
+                        facts: c.facts,
+                        answers: c.answers,
                     };
-                    match yaml::to_string(&inline) {
-                        Ok(text) => Assessment::from_yaml_named(
-                            &text,
-                            &format!("{origin} ({})", key_path(&cpath, "answers")),
-                        ),
-                        Err(e) => {
-                            errors.push(map.diag(DiagnosticKind::InvalidValue, &cpath, e, None));
-                            continue;
-                        }
-                    }
+                    Assessment::from_raw(raw, map.under(&cpath), &limits)
                 }
             };
             match loaded {
@@ -248,9 +244,22 @@ impl PolicySuite {
                     assessment,
                     expect: c.expect,
                 }),
+                // Each problem on its own line, where it is: in the suite for
+                // an inline case, in the assessment file for a file's.
+                Err(LoadError::Invalid(diagnostics)) => {
+                    if c.assessment.is_some() {
+                        errors.push(map.diag(
+                            DiagnosticKind::InvalidValue,
+                            key_path(&cpath, "assessment"),
+                            format!("case {}: its assessment file does not load", quote(&c.name)),
+                            None,
+                        ));
+                    }
+                    errors.extend(diagnostics.0);
+                }
                 Err(e) => errors.push(map.diag(
                     DiagnosticKind::InvalidValue,
-                    &cpath,
+                    key_path(&cpath, "assessment"),
                     format!("case {}: {e}", quote(&c.name)),
                     None,
                 )),
@@ -298,20 +307,6 @@ impl PolicySuite {
     }
 }
 
-#[derive(Serialize)]
-struct InlineAssessment {
-    assessment: InlineHeader,
-    facts: BTreeMap<String, Value>,
-    answers: BTreeMap<String, Value>,
-}
-
-#[derive(Serialize)]
-struct InlineHeader {
-    program: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    as_of: Option<Date>,
-}
-
 fn set(list: &[String]) -> BTreeSet<&str> {
     list.iter().map(String::as_str).collect()
 }
@@ -337,10 +332,19 @@ fn run_case(policy: &Policy, case: &Case) -> CaseResult {
     let evaluation = match policy.evaluate(&case.assessment) {
         Ok(e) => e,
         Err(e) => {
+            // One failure per problem, each on a line of its own.
+            let shown = e.to_string();
+            let mut failures: Vec<String> = shown
+                .lines()
+                .map(|problem| format!("evaluation failed: {problem}"))
+                .collect();
+            if failures.is_empty() {
+                failures.push("evaluation failed".into());
+            }
             return CaseResult {
                 name: case.name.clone(),
-                failures: vec![format!("evaluation failed: {e}")],
-                outcome: Err(e.to_string()),
+                failures,
+                outcome: Err(shown),
             };
         }
     };

@@ -29,6 +29,10 @@ use crate::suggest;
 pub(crate) struct SourceMap {
     origin: String,
     positions: Map<String, Position>,
+    /// The path, in the document, of the node the map's owner was read from
+    /// (a policy test suite's case); empty for a whole document. Paths given
+    /// to [`SourceMap::diag`] are relative to it.
+    base: String,
 }
 
 impl SourceMap {
@@ -37,6 +41,27 @@ impl SourceMap {
         Self {
             origin: origin.to_owned(),
             positions: Map::default(),
+            base: String::new(),
+        }
+    }
+
+    /// The map of the node at `base` alone, for a value read from part of a
+    /// document: its diagnostics name their full paths and positions in the
+    /// document.
+    pub(crate) fn under(&self, base: &str) -> Self {
+        let within = |path: &str| {
+            path.strip_prefix(base)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        };
+        Self {
+            origin: self.origin.clone(),
+            positions: self
+                .positions
+                .iter()
+                .filter(|(path, _)| within(path))
+                .map(|(path, pos)| (path.clone(), *pos))
+                .collect(),
+            base: base.to_owned(),
         }
     }
 
@@ -52,7 +77,7 @@ impl SourceMap {
         }
     }
 
-    /// A diagnostic for the node at `path`.
+    /// A diagnostic for the node at `path` (below the map's base).
     pub(crate) fn diag(
         &self,
         kind: DiagnosticKind,
@@ -60,7 +85,11 @@ impl SourceMap {
         message: impl Into<String>,
         hint: Option<String>,
     ) -> Diagnostic {
-        let path = path.into();
+        let path = match (self.base.as_str(), path.into()) {
+            ("", path) => path,
+            (base, path) if path.is_empty() => base.to_owned(),
+            (base, path) => key_path(base, &path),
+        };
         Diagnostic {
             kind,
             origin: self.origin.clone(),

@@ -113,8 +113,79 @@ fn a_bad_suite_is_refused_with_where_and_what() {
     std::fs::write(&path, "policy: mmp-qbm\ncases:\n  - name: x\n    assessment: missing.yaml\n    expect: {level: none}\n").unwrap();
     let err = PolicySuite::from_path(&path).unwrap_err();
     assert!(
-        err.to_string().contains("cases[0]: case `x`: cannot read"),
+        err.to_string()
+            .contains("bad.tests.yaml:4:5: cases[0].assessment: case `x`: cannot read"),
         "{err}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Writes `files` (name, text) to a fresh folder and loads `files[0]` as a
+/// suite; returns the folder's path as the messages show it, and the result.
+fn load_suite(tag: &str, files: &[(&str, &str)]) -> (String, Result<PolicySuite, qbm::LoadError>) {
+    let dir = std::env::temp_dir().join(format!("qbm-suite-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let loaded = PolicySuite::from_path(dir.join(files[0].0));
+    let shown = dir.display().to_string();
+    std::fs::remove_dir_all(&dir).unwrap();
+    (shown, loaded)
+}
+
+#[test]
+fn an_inline_case_is_read_where_it_is_in_the_suite() {
+    // Each problem on a line of its own, at the suite's line and column and
+    // with the case's path: not at a line of some text the reader made.
+    let suite = "policy: mmp-qbm\ncases:\n  - name: first\n    facts: {application_submitted: true}\n    expect: {level: affiliate}\n  - name: second\n    answers:\n      B.1.1: mett\n      B.1.2: true\n    expect: {level: affiliate}\n";
+    let (dir, loaded) = load_suite("inline", &[("s.tests.yaml", suite)]);
+    assert_eq!(
+        loaded.unwrap_err().to_string(),
+        format!(
+            "{dir}/s.tests.yaml:8:7: cases[1].answers.B.1.1: unknown answer `mett` (hint: did you mean `met`?)\n\
+             {dir}/s.tests.yaml:9:7: cases[1].answers.B.1.2: answer `true` is not an answer (hint: write `met`)"
+        )
+    );
+}
+
+#[test]
+fn an_inline_case_that_fails_to_evaluate_says_where_in_the_suite() {
+    let suite = "policy: mmp-qbm\ncases:\n  - name: odd\n    facts: {application_submitted: true, formal_program: maybe}\n    answers: {B.9.9: met}\n    expect: {level: affiliate}\n";
+    let (dir, loaded) = load_suite("eval", &[("s.tests.yaml", suite)]);
+    let result = loaded.unwrap().run(&qbm::Policy::builtin().unwrap());
+    let failures = &result.cases[0].failures;
+    assert_eq!(
+        failures,
+        &[
+            format!(
+                "evaluation failed: {dir}/s.tests.yaml:4:42: cases[0].facts.formal_program: fact `formal_program` is a boolean, but the value is text `maybe`"
+            ),
+            format!(
+                "evaluation failed: {dir}/s.tests.yaml:5:15: cases[0].answers.B.9.9: unknown item `B.9.9` (hint: did you mean `B.2.9`?)"
+            ),
+        ]
+    );
+    // The report shows each once, one to a line.
+    let text = result.to_string();
+    assert_eq!(text.matches("unknown item `B.9.9`").count(), 1, "{text}");
+    assert!(
+        text.lines()
+            .all(|l| l.starts_with("  ") || !l.contains("cases[0]")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_case_whose_file_does_not_load_names_the_case_then_the_file() {
+    let suite = "policy: mmp-qbm\ncases:\n  - name: filed\n    assessment: a.yaml\n    expect: {level: none}\n";
+    let file = "assessment: {program: P}\nanswers: {B.1.1: mett}\n";
+    let (dir, loaded) = load_suite("file", &[("s.tests.yaml", suite), ("a.yaml", file)]);
+    assert_eq!(
+        loaded.unwrap_err().to_string(),
+        format!(
+            "{dir}/s.tests.yaml:4:5: cases[0].assessment: case `filed`: its assessment file does not load\n\
+             {dir}/a.yaml:2:11: answers.B.1.1: unknown answer `mett` (hint: did you mean `met`?)"
+        )
+    );
 }
