@@ -7,11 +7,13 @@ use std::path::Path;
 use semver::{Version, VersionReq};
 
 use crate::assessment::Assessment;
-use crate::error::{EvalError, LoadError, capped_join, cut, escaped, quote};
+use crate::error::{
+    Diagnostic, DiagnosticKind, EvalError, LoadError, capped_join, cut, escaped, quote,
+};
 use crate::eval::Evaluation;
 use crate::limits::Limits;
 use crate::policy::{EMBEDDED, Policy};
-use crate::suggest::did_you_mean_or_list;
+use crate::suggest::{did_you_mean_or_list, quoted_list};
 
 /// Policies by name and version.
 ///
@@ -58,7 +60,7 @@ pub enum CatalogError {
     #[error("{0}")]
     Duplicate(Duplicate),
     /// No policy has that name.
-    #[error("no policy named {} in the catalog{}", quote(name), hint.as_ref().map(|h| format!(" (hint: {h})")).unwrap_or_default())]
+    #[error("{}", self.shown())]
     UnknownPolicy {
         /// The name asked for.
         name: String,
@@ -66,12 +68,7 @@ pub enum CatalogError {
         hint: Option<String>,
     },
     /// The policy exists, but no version matches the requirement.
-    #[error(
-        "no version of {} matches {} (versions present: {})",
-        quote(name),
-        cut(&requirement.to_string()),
-        list_versions(available)
-    )]
+    #[error("{}", self.shown())]
     NoMatch {
         /// The policy's name.
         name: String,
@@ -80,14 +77,26 @@ pub enum CatalogError {
         /// The versions the catalog holds, oldest first.
         available: Vec<Version>,
     },
-    /// The assessment names no policy, and the catalog holds more than one name.
-    #[error(
-        "assessment of {} names no policy, and the catalog holds several (hint: add `policy:` under `assessment:`)",
-        quote(program)
-    )]
+    /// The assessment names no policy, and the catalog holds more than one
+    /// name, or none.
+    #[error("{}", self.shown())]
     NoPolicyNamed {
         /// The program.
         program: String,
+        /// The names the catalog holds, sorted.
+        names: Vec<String>,
+    },
+    /// [`Catalog::evaluate`] was given an assessment that names a policy or
+    /// versions the catalog cannot give ([`CatalogError::UnknownPolicy`],
+    /// [`CatalogError::NoMatch`] or [`CatalogError::NoPolicyNamed`], its
+    /// `cause`): the same error, placed where the assessment names them.
+    #[error("{diagnostic}")]
+    Unresolved {
+        /// Where in the assessment, and what.
+        diagnostic: Box<Diagnostic>,
+        /// What the catalog could not give.
+        #[source]
+        cause: Box<CatalogError>,
     },
     /// The policy was found, but the assessment does not fit it.
     #[error(transparent)]
@@ -112,6 +121,69 @@ pub struct Duplicate {
     pub first: String,
     /// Where it was defined again.
     pub second: String,
+}
+
+impl CatalogError {
+    /// For an error naming what the catalog cannot give: its kind, message
+    /// and hint, as a diagnostic in the assessment that asked shows them.
+    fn unresolved(&self) -> Option<(DiagnosticKind, String, Option<String>)> {
+        match self {
+            CatalogError::UnknownPolicy { name, hint } => Some((
+                DiagnosticKind::UnknownReference,
+                format!("no policy named {} in the catalog", quote(name)),
+                hint.clone(),
+            )),
+            CatalogError::NoMatch {
+                name,
+                requirement,
+                available,
+            } => Some((
+                DiagnosticKind::PolicyMismatch,
+                format!(
+                    "no version of {} matches {}",
+                    quote(name),
+                    quote(&requirement.to_string())
+                ),
+                Some(format!(
+                    "the catalog holds versions {}",
+                    list_versions(available)
+                )),
+            )),
+            CatalogError::NoPolicyNamed { program, names } => Some((
+                DiagnosticKind::InvalidValue,
+                format!("the assessment of {} names no policy", quote(program)),
+                Some(match names.as_slice() {
+                    [] => "the catalog holds no policies".to_owned(),
+                    _ => format!(
+                        "add `policy:` under `assessment:`; the catalog holds {}",
+                        quoted_list(names)
+                    ),
+                }),
+            )),
+            _ => None,
+        }
+    }
+
+    /// The message and hint of [`CatalogError::unresolved`] on one line.
+    fn shown(&self) -> String {
+        match self.unresolved() {
+            Some((_, message, Some(hint))) => format!("{message} (hint: {hint})"),
+            Some((_, message, None)) => message,
+            None => String::new(),
+        }
+    }
+
+    /// Places an error naming what the catalog cannot give in the
+    /// assessment, at `path`; any other error is returned as it is.
+    fn placed(self, assessment: &Assessment, path: &str) -> Self {
+        match self.unresolved() {
+            Some((kind, message, hint)) => CatalogError::Unresolved {
+                diagnostic: Box::new(assessment.source.diag(kind, path, message, hint)),
+                cause: Box::new(self),
+            },
+            None => self,
+        }
+    }
 }
 
 fn load_lines(errors: &[LoadError], duplicates: &[Duplicate]) -> String {
@@ -271,9 +343,14 @@ impl Catalog {
         if versions.is_empty() {
             let mut names: Vec<&str> = self.policies.iter().map(Policy::name).collect();
             names.dedup();
+            let hint = if names.is_empty() {
+                Some("the catalog holds no policies".to_owned())
+            } else {
+                did_you_mean_or_list(name, "policies", names)
+            };
             return Err(CatalogError::UnknownPolicy {
                 name: name.to_owned(),
-                hint: did_you_mean_or_list(name, "policies", names),
+                hint,
             });
         }
         versions
@@ -293,9 +370,25 @@ impl Catalog {
     ///
     /// # Errors
     ///
-    /// As [`Catalog::resolve`], [`CatalogError::NoPolicyNamed`] when the
-    /// assessment names no policy and the catalog holds several, and
-    /// [`CatalogError::Eval`] from [`Policy::evaluate`].
+    /// [`CatalogError::Unresolved`], placed where the assessment names its
+    /// policy or versions, when the catalog cannot give them: its cause is
+    /// [`Catalog::resolve`]'s error, or [`CatalogError::NoPolicyNamed`] when
+    /// the assessment names no policy and the catalog holds several names
+    /// or none. [`CatalogError::Eval`] from [`Policy::evaluate`].
+    ///
+    /// ```
+    /// let catalog = qbm::Catalog::builtin()?;
+    /// let a = qbm::Assessment::from_yaml_named(
+    ///     "assessment:\n  program: P\n  policy: mmp-qbm\n  version: ^3\n",
+    ///     "upload.yaml",
+    /// )?;
+    /// assert_eq!(
+    ///     catalog.evaluate(&a).unwrap_err().to_string(),
+    ///     "upload.yaml:4:3: assessment.version: no version of `mmp-qbm` matches `^3` \
+    ///      (hint: the catalog holds versions 1.0.0, 2.0.0)"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn evaluate(&self, assessment: &Assessment) -> Result<Evaluation, CatalogError> {
         let name = match assessment.policy() {
             Some(n) => n.to_owned(),
@@ -305,15 +398,26 @@ impl Catalog {
                 match names.as_slice() {
                     [one] => (*one).to_owned(),
                     _ => {
-                        return Err(CatalogError::NoPolicyNamed {
+                        let error = CatalogError::NoPolicyNamed {
                             program: assessment.program().to_owned(),
-                        });
+                            names: names.iter().map(|&n| n.to_owned()).collect(),
+                        };
+                        return Err(error.placed(assessment, "assessment"));
                     }
                 }
             }
         };
         let requirement = assessment.version().cloned().unwrap_or(VersionReq::STAR);
-        let policy = self.resolve(&name, &requirement)?;
+        let policy = self.resolve(&name, &requirement).map_err(|e| {
+            let path = match e {
+                CatalogError::NoMatch { .. } if assessment.version().is_some() => {
+                    "assessment.version"
+                }
+                _ if assessment.policy().is_some() => "assessment.policy",
+                _ => "assessment",
+            };
+            e.placed(assessment, path)
+        })?;
         Ok(policy.evaluate(assessment)?)
     }
 }

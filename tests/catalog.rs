@@ -53,7 +53,7 @@ fn no_match_lists_the_versions_present() {
     assert!(matches!(err, CatalogError::NoMatch { .. }));
     assert_eq!(
         err.to_string(),
-        "no version of `tiny` matches ^3 (versions present: 1.0.0, 1.2.0, 2.0.0, 2.1.0-rc.1)"
+        "no version of `tiny` matches `^3` (hint: the catalog holds versions 1.0.0, 1.2.0, 2.0.0, 2.1.0-rc.1)"
     );
 }
 
@@ -161,7 +161,37 @@ fn assessments_are_evaluated_against_the_version_they_name() {
         "2.0.0"
     );
     let a = Assessment::new("P").for_policy("mmp-qbm", "^3".parse().unwrap());
-    assert!(matches!(c.evaluate(&a), Err(CatalogError::NoMatch { .. })));
+    let err = c.evaluate(&a).unwrap_err();
+    match &err {
+        CatalogError::Unresolved { diagnostic, cause } => {
+            assert!(matches!(**cause, CatalogError::NoMatch { .. }), "{cause:?}");
+            assert_eq!(diagnostic.path, "assessment.version");
+            assert_eq!(diagnostic.kind, qbm::DiagnosticKind::PolicyMismatch);
+        }
+        other => panic!("{other:?}"),
+    }
+    // The cause is the error's source, as `?` and error reporters follow it.
+    let source = std::error::Error::source(&err).unwrap().to_string();
+    assert!(
+        source.starts_with("no version of `mmp-qbm` matches `^3`"),
+        "{source}"
+    );
+}
+
+#[test]
+fn an_empty_catalog_says_it_is_empty() {
+    let c = Catalog::new();
+    let named = Assessment::new("P").for_policy("mmp-qbm", "^2".parse().unwrap());
+    assert_eq!(
+        c.evaluate(&named).unwrap_err().to_string(),
+        "<assessment>: assessment.policy: no policy named `mmp-qbm` in the catalog \
+         (hint: the catalog holds no policies)"
+    );
+    assert_eq!(
+        c.evaluate(&Assessment::new("P")).unwrap_err().to_string(),
+        "<assessment>: assessment: the assessment of `P` names no policy \
+         (hint: the catalog holds no policies)"
+    );
 }
 
 #[test]
@@ -179,5 +209,13 @@ fn an_assessment_naming_no_policy_needs_one_in_a_mixed_catalog() {
     let err = catalog()
         .evaluate(&Assessment::new("Nameless"))
         .unwrap_err();
-    assert!(matches!(err, CatalogError::NoPolicyNamed { .. }));
+    match &err {
+        CatalogError::Unresolved { cause, .. } => {
+            assert!(
+                matches!(**cause, CatalogError::NoPolicyNamed { .. }),
+                "{cause:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
 }

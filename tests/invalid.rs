@@ -71,6 +71,15 @@ impl Failure {
             CatalogError::UnknownPolicy { .. } => "CatalogError::UnknownPolicy",
             CatalogError::NoMatch { .. } => "CatalogError::NoMatch",
             CatalogError::NoPolicyNamed { .. } => "CatalogError::NoPolicyNamed",
+            CatalogError::Unresolved { diagnostic, cause } => {
+                // Evaluating through the catalog places what it cannot give
+                // in the assessment: the cause's kind, and the diagnostic's.
+                let mut failure = Self::catalog(cause);
+                failure.message = e.to_string();
+                failure.kinds.push("CatalogError::Unresolved".into());
+                failure.kinds.push(format!("{:?}", diagnostic.kind));
+                return failure;
+            }
             _ => "CatalogError::other",
         };
         let (inner, duplicated): (Vec<Diagnostic>, bool) = match e {
@@ -149,6 +158,7 @@ const EVERY_KIND: &[&str] = &[
     "CatalogError::UnknownPolicy",
     "CatalogError::NoMatch",
     "CatalogError::NoPolicyNamed",
+    "CatalogError::Unresolved",
     "CatalogError::Eval",
 ];
 
