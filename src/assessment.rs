@@ -307,9 +307,14 @@ impl Assessment {
             let answer = match value {
                 Value::Number(n) => Some(Answer::Number(*n)),
                 Value::Text(word) => Answer::from_word(word).or_else(|| {
-                    let hint = did_you_mean(word, Answer::WORDS).or_else(|| {
-                        Some("answer met, not_met, in_progress, not_applicable or a number".into())
-                    });
+                    let hint = crate::value::too_large_hint(word)
+                        .or_else(|| did_you_mean(word, Answer::WORDS))
+                        .or_else(|| {
+                            Some(
+                                "answer met, not_met, in_progress, not_applicable or a number"
+                                    .into(),
+                            )
+                        });
                     errors.push(map.diag(
                         K::InvalidValue,
                         &path,

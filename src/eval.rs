@@ -782,7 +782,15 @@ impl Policy {
                     did_you_mean(t, values.iter().map(String::as_str))
                         .or_else(|| Some(format!("the values are {}", quoted_list(values)))),
                 )),
-                (ty, v) => Some((K::AnswerType, ty.mismatch(id.as_str(), v), None)),
+                (ty, v) => {
+                    let hint = match (ty, v) {
+                        (FactType::Number { .. }, Value::Text(t)) => {
+                            crate::value::too_large_hint(t)
+                        }
+                        _ => None,
+                    };
+                    Some((K::AnswerType, ty.mismatch(id.as_str(), v), hint))
+                }
             };
             match problem {
                 Some((kind, msg, hint)) => errors.push(a.source.diag(kind, path(), msg, hint)),

@@ -52,6 +52,19 @@ impl Serialize for Value {
     }
 }
 
+/// A hint for a text that reads as a number too large to hold (`1e400`):
+/// YAML gives it as text, so it fails as a word where a number would do.
+pub(crate) fn too_large_hint(text: &str) -> Option<String> {
+    let huge = text.parse::<f64>().is_ok_and(|n| !n.is_finite())
+        && text.bytes().any(|b| b.is_ascii_digit());
+    huge.then(|| {
+        format!(
+            "{} is too large for a number; numbers are finite",
+            crate::error::quote(text)
+        )
+    })
+}
+
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;

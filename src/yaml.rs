@@ -587,6 +587,12 @@ fn explain(message: &str) -> (DiagnosticKind, String, Option<String>) {
         };
         return (kind, format!("unknown {what} {}", quote(unknown)), hint);
     }
+    if let Some((found, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    {
+        return type_mismatch(found, expected);
+    }
     if message.contains("more than one document") {
         return (
             DiagnosticKind::Syntax,
@@ -600,6 +606,34 @@ fn explain(message: &str) -> (DiagnosticKind, String, Option<String>) {
         DiagnosticKind::Syntax
     };
     (kind, cut_quoted(message), None)
+}
+
+/// serde's "invalid type: FOUND, expected EXPECTED" in the YAML author's
+/// words: a mapping and a list rather than a map and a sequence, no value
+/// rather than a unit value, and a mapping rather than the name of the
+/// struct that reads it.
+fn type_mismatch(found: &str, expected: &str) -> (DiagnosticKind, String, Option<String>) {
+    let found = match found {
+        "unit value" => "no value",
+        "map" => "a mapping",
+        "sequence" => "a list",
+        other => other,
+    };
+    let expected = match expected {
+        "a map" => "a mapping",
+        "a sequence" => "a list",
+        e if e.starts_with("struct ") => "a mapping",
+        e => e,
+    };
+    let hint = (found == "no value").then(|| {
+        "a key with nothing after it has no value: give one, or leave out a key that is optional"
+            .to_owned()
+    });
+    (
+        DiagnosticKind::InvalidValue,
+        cut_quoted(&format!("invalid type: {found}, expected {expected}")),
+        hint,
+    )
 }
 
 enum Frame {
@@ -1133,7 +1167,7 @@ mod tests {
         // Keys are text in every format here; the walk reads them so.
         assert_eq!(
             read("? [a, b]\n: c\n"),
-            Err("t.yaml:1:3: invalid type: sequence, expected a string".into())
+            Err("t.yaml:1:3: invalid type: a list, expected a string".into())
         );
     }
 
@@ -1248,6 +1282,29 @@ mod tests {
         let (kind, msg, _) = explain("unknown variant `x`y`, expected `boolean` or `date`");
         assert_eq!(kind, DiagnosticKind::InvalidValue);
         assert_eq!(msg, "unknown value `x`y`");
+        // Type errors in the YAML author's words, not serde's or ours.
+        for (serde, ours) in [
+            (
+                "invalid type: string \"a, expected b\", expected struct RawHeader",
+                "invalid type: string \"a, expected b\", expected a mapping",
+            ),
+            (
+                "invalid type: sequence, expected a map",
+                "invalid type: a list, expected a mapping",
+            ),
+            (
+                "invalid type: map, expected a sequence",
+                "invalid type: a mapping, expected a list",
+            ),
+            (
+                "invalid type: unit value, expected a string",
+                "invalid type: no value, expected a string",
+            ),
+        ] {
+            let (kind, msg, hint) = explain(serde);
+            assert_eq!((kind, msg.as_str()), (DiagnosticKind::InvalidValue, ours));
+            assert_eq!(hint.is_some(), ours.contains("no value"), "{ours}");
+        }
     }
 
     #[test]

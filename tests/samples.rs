@@ -132,6 +132,20 @@ fn the_report_shows_a_program_name_on_its_one_line() {
 }
 
 #[test]
+fn an_empty_section_is_empty_and_a_null_one_is_refused() {
+    // Every answer commented out: the section is there, with nothing in it.
+    let text = "assessment: {program: P}\nfacts:\nanswers:\n  # B.1.1: met\n";
+    let a = qbm::Assessment::from_yaml_str(text).unwrap();
+    assert_eq!((a.answers().count(), a.facts().count()), (0, 0));
+    let e = qbm::Assessment::from_yaml_str("assessment: {program: P}\nanswers: ~\n").unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("answers: invalid type: no value, expected a mapping"),
+        "{e}"
+    );
+}
+
+#[test]
 fn assessments_round_trip_through_yaml() {
     for file in ["non-member.yaml", "associate-partner.yaml", "partner.yaml"] {
         let a = Assessment::from_path(format!("examples/assessments/{file}")).unwrap();
