@@ -587,11 +587,13 @@ fn explain(message: &str) -> (DiagnosticKind, String, Option<String>) {
         };
         return (kind, format!("unknown {what} {}", quote(unknown)), hint);
     }
-    if let Some((found, expected)) = message
-        .strip_prefix("invalid type: ")
-        .and_then(|rest| rest.rsplit_once(", expected "))
-    {
-        return type_mismatch(found, expected);
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some((found, expected)) = message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.rsplit_once(", expected "))
+        {
+            return type_mismatch(prefix, found, expected);
+        }
     }
     if message.contains("more than one document") {
         return (
@@ -608,20 +610,30 @@ fn explain(message: &str) -> (DiagnosticKind, String, Option<String>) {
     (kind, cut_quoted(message), None)
 }
 
-/// serde's "invalid type: FOUND, expected EXPECTED" in the YAML author's
-/// words: a mapping and a list rather than a map and a sequence, no value
-/// rather than a unit value, and a mapping rather than the name of the
-/// struct that reads it.
-fn type_mismatch(found: &str, expected: &str) -> (DiagnosticKind, String, Option<String>) {
+/// serde's "invalid type: FOUND, expected EXPECTED" (or "invalid value")
+/// in the YAML author's words: a mapping and a list rather than a map and a
+/// sequence, no value rather than a unit value, a mapping rather than the
+/// name of the struct that reads it, a whole number in a range rather than
+/// a Rust integer type.
+fn type_mismatch(
+    prefix: &str,
+    found: &str,
+    expected: &str,
+) -> (DiagnosticKind, String, Option<String>) {
     let found = match found {
         "unit value" => "no value",
         "map" => "a mapping",
         "sequence" => "a list",
-        other => other,
+        // A number past every integer type serde reads: `as u128` is serde's.
+        other => other.strip_suffix(" as u128").unwrap_or(other),
     };
     let expected = match expected {
         "a map" => "a mapping",
         "a sequence" => "a list",
+        "u8" => "a whole number from 0 to 255",
+        "u16" => "a whole number from 0 to 65535",
+        "u32" => "a whole number from 0 to 4294967295",
+        "u64" | "usize" => "a whole number from 0 to 18446744073709551615",
         e if e.starts_with("struct ") => "a mapping",
         e => e,
     };
@@ -631,7 +643,7 @@ fn type_mismatch(found: &str, expected: &str) -> (DiagnosticKind, String, Option
     });
     (
         DiagnosticKind::InvalidValue,
-        cut_quoted(&format!("invalid type: {found}, expected {expected}")),
+        cut_quoted(&format!("{prefix}{found}, expected {expected}")),
         hint,
     )
 }
@@ -1299,6 +1311,14 @@ mod tests {
             (
                 "invalid type: unit value, expected a string",
                 "invalid type: no value, expected a string",
+            ),
+            (
+                "invalid type: integer `-1`, expected u32",
+                "invalid type: integer `-1`, expected a whole number from 0 to 4294967295",
+            ),
+            (
+                "invalid value: integer `99999999999999999999` as u128, expected u16",
+                "invalid value: integer `99999999999999999999`, expected a whole number from 0 to 65535",
             ),
         ] {
             let (kind, msg, hint) = explain(serde);

@@ -358,8 +358,16 @@ fn numbers_out_of_range_are_refused() {
         assert!(e.to_string().contains(want), "{answer}: {e}");
     }
     let bad_policies = [
-        ("rank: 0,", "rank: -1,", "expected u32"),
-        ("rank: 0,", "rank: 99999999999,", "expected u32"),
+        (
+            "rank: 0,",
+            "rank: -1,",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        (
+            "rank: 0,",
+            "rank: 99999999999,",
+            "expected a whole number from 0 to 4294967295",
+        ),
         ("rank: 0,", "rank: .nan,", "invalid type"),
     ];
     for (from, to, want) in bad_policies {
