@@ -1009,10 +1009,14 @@ fn read_key(
             kind: DiagnosticKind::DuplicateKey,
             origin: origin.to_owned(),
             position: Some(pos),
-            hint: map
-                .positions
-                .get(&child)
-                .map(|p| format!("first given at line {}", p.line)),
+            // On one line (a flow mapping), the column tells the two apart.
+            hint: map.positions.get(&child).map(|p| {
+                if p.line == pos.line {
+                    format!("first given at line {}, column {}", p.line, p.column)
+                } else {
+                    format!("first given at line {}", p.line)
+                }
+            }),
             path: child,
             message: format!("duplicate key {}", quote(&value)),
         })
@@ -1274,6 +1278,17 @@ mod tests {
                 "t.yaml:3:1: a: duplicate key `a` (hint: first given at line 1)",
                 "t.yaml:4:1: b: duplicate key `b` (hint: first given at line 2)",
             ]
+        );
+        let err = index(
+            "{a: 1, b: 2, a: 3}
+",
+            "t.yaml",
+            &Limits::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.yaml:1:14: a: duplicate key `a` (hint: first given at line 1, column 2)"
         );
     }
 
