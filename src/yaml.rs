@@ -85,10 +85,11 @@ impl SourceMap {
         message: impl Into<String>,
         hint: Option<String>,
     ) -> Diagnostic {
-        let path = match (self.base.as_str(), path.into()) {
-            ("", path) => path,
-            (base, path) if path.is_empty() => base.to_owned(),
-            (base, path) => key_path(base, &path),
+        let path = path.into();
+        let path = if path.is_empty() {
+            self.base.clone()
+        } else {
+            key_path(&self.base, &path)
         };
         Diagnostic {
             kind,
@@ -183,17 +184,16 @@ fn agree(text: &str, nodes: &[Node], map: &SourceMap, limits: &Limits) -> Result
         nodes,
         next: 0,
         path: String::new(),
-        parted: None,
         max_string_bytes: limits.max_string_bytes,
-        too_long: None,
+        stop: None,
     };
     let walked = NodeSeed(&mut walk).deserialize(serde_yaml::Deserializer::from_str(text));
-    if let Some(len) = walk.too_long {
-        let position = map.position(&walk.path);
-        return Err(too_long(&map.origin, walk.path, position, len, limits));
-    }
-    let parted = match (walked, walk.parted) {
-        (_, Some(parted)) => parted,
+    let parted = match (walked, walk.stop) {
+        (_, Some(Stop::TooLong { path, len })) => {
+            let position = map.position(&path);
+            return Err(too_long(&map.origin, path, position, len, limits));
+        }
+        (_, Some(Stop::Parted(parted))) => parted,
         (Err(err), None) => return Err(Diagnostics(vec![serde_diagnostic(&err, map)])),
         (Ok(()), None) => match nodes.get(walk.next) {
             // The index saw more nodes than the values hold.
@@ -234,11 +234,18 @@ struct Walk<'n> {
     next: usize,
     /// The path of the node the walk is at, built in place.
     path: String,
-    parted: Option<Parted>,
     /// `Limits::max_string_bytes`.
     max_string_bytes: usize,
-    /// The length of a text over `max_string_bytes`, at the walk's path.
-    too_long: Option<usize>,
+    /// Why the walk stopped, once it has.
+    stop: Option<Stop>,
+}
+
+/// Why the walk stopped before the end of the document.
+enum Stop {
+    /// The two readings part.
+    Parted(Parted),
+    /// A text at this path is `len` bytes, over `Limits::max_string_bytes`.
+    TooLong { path: String, len: usize },
 }
 
 /// Where the two readings part: the path the values' reader is at, and what
@@ -296,28 +303,30 @@ impl<'n> Walk<'n> {
     /// Stops the walk if a text, at the walk's path, is over the limit.
     fn within<E: de::Error>(&mut self, text: &str) -> Result<(), E> {
         if text.len() > self.max_string_bytes {
-            self.too_long = Some(text.len());
-            return Err(parted());
+            self.stop = Some(Stop::TooLong {
+                path: self.path.clone(),
+                len: text.len(),
+            });
+            return Err(stopped());
         }
         Ok(())
     }
 
     /// Notes where the readings part, if they have not parted before.
     fn part(&mut self, values: Reading, index: Reading) {
-        if self.parted.is_none() {
-            self.parted = Some(Parted {
+        if self.stop.is_none() {
+            self.stop = Some(Stop::Parted(Parted {
                 path: self.path.clone(),
                 values,
                 index,
-            });
+            }));
         }
     }
 }
 
-/// The error that stops the walk where the readings part ([`Walk::parted`]
-/// says where).
-fn parted<E: de::Error>() -> E {
-    E::custom("the two readings part")
+/// The error that stops the walk ([`Walk::stop`] says why).
+fn stopped<E: de::Error>() -> E {
+    E::custom("the walk stopped")
 }
 
 /// Reads the node at the walk's path, checking it against the index.
@@ -328,7 +337,7 @@ impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         let Some(kind) = self.0.take() else {
-            return Err(parted());
+            return Err(stopped());
         };
         if kind == NodeKind::Alias {
             // What an alias names was walked where it was defined.
@@ -353,7 +362,7 @@ impl<'w, 'n> NodeVisitor<'w, 'n> {
         } else {
             self.walk
                 .part(Reading::Kind(kind), Reading::Kind(self.kind));
-            Err(parted())
+            Err(stopped())
         }
     }
 }
