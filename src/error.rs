@@ -310,7 +310,10 @@ impl EvalError {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
     use super::*;
 
     #[test]
@@ -366,6 +369,49 @@ mod tests {
             d.to_string(),
             "up\\nload.yaml:3:7: answers.B.1.1\\n: unknown level `parnter` (hint: did you mean `partner`?)"
         );
+    }
+
+    /// Text as hostile input writes it: the quotes and the backslash that
+    /// [`crate::yaml::cut_quoted`] reads, hidden characters (one with a
+    /// short escape, two with long ones), a character shown as itself that
+    /// is more than one byte, the cut mark itself, and runs of plain text up
+    /// to twice the quote limit, so that cuts fall anywhere.
+    pub(crate) fn hostile_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            select(vec![
+                "`", "\"", "\\", "\n", "\u{feff}", "\u{202e}", "é", "…", " "
+            ])
+            .prop_map(String::from),
+            (1..=2 * QUOTE_LIMIT).prop_map(|n| "x".repeat(n)),
+        ];
+        proptest::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+    }
+
+    /// `text` with each hidden character escaped and nothing cut.
+    pub(crate) fn all_shown(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            Shown(c).push_to(&mut out);
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+        /// A quoted value stays within its limit and on one line, and shows
+        /// the value as it is up to the cut, or whole when it fits.
+        #[test]
+        fn quoted_values_keep_their_bounds(value in hostile_text()) {
+            let quoted = quote(&value);
+            let all = all_shown(&value);
+            prop_assert!(quoted.chars().all(|c| !hidden(c)), "{quoted:?}");
+            prop_assert!(quoted.chars().count() <= QUOTE_LIMIT + 3, "{quoted}");
+            let inner = &quoted[1..quoted.len() - 1];
+            prop_assert!(all.starts_with(inner.split('…').next().unwrap_or_default()), "{quoted}");
+            if all.chars().count() <= QUOTE_LIMIT {
+                prop_assert_eq!(inner, all);
+            }
+        }
     }
 
     #[test]

@@ -1352,6 +1352,76 @@ mod tests {
     }
 
     #[test]
+    fn each_quote_run_is_cut_by_its_own_count() {
+        const L: usize = crate::error::QUOTE_LIMIT;
+        let x = |n: usize| "x".repeat(n);
+        let cases = [
+            // A run at the limit stays whole; one character more is cut, and
+            // the text after the closing quote is kept.
+            (format!("`{}` ok", x(L)), format!("`{}` ok", x(L))),
+            (format!("`{}` ok", x(L + 1)), format!("`{}…` ok", x(L))),
+            // An escape that ends at the limit is kept; one that would cross
+            // it is left out whole.
+            (format!("`{}\n`", x(L - 2)), format!("`{}\\n`", x(L - 2))),
+            (
+                format!("`{}\u{feff}y`", x(L - 1)),
+                format!("`{}…`", x(L - 1)),
+            ),
+            // In `"` quotes, `\\` is one escaped backslash: the quote closes
+            // after it, and the next run counts from its own start.
+            (
+                format!("\"a\\\\\" `{}`", x(L + 5)),
+                format!("\"a\\\\\" `{}…`", x(L)),
+            ),
+            // `\"` does not close a quote: the run goes on.
+            (
+                format!("\"a\\\"{}\" ok", x(L)),
+                format!("\"a\\\"{}…\" ok", x(L - 3)),
+            ),
+            // In backticks a backslash escapes nothing.
+            (
+                format!("`a\\` `{}`", x(L + 5)),
+                format!("`a\\` `{}…`", x(L)),
+            ),
+            // One kind of quote inside the other does not close it.
+            (format!("\"a`{}\"", x(L)), format!("\"a`{}…\"", x(L - 2))),
+            (format!("`a\"{}`", x(L)), format!("`a\"{}…`", x(L - 2))),
+            // Runs each within the limit still meet the message's own limit
+            // of six quote lengths, which the cut mark ends.
+            (
+                format!("`{}` ", x(L)).repeat(7),
+                format!(
+                    "{}`{}…",
+                    format!("`{}` ", x(L)).repeat(5),
+                    x(6 * L - 5 * (L + 3) - 1)
+                ),
+            ),
+        ];
+        for (message, expected) in cases {
+            assert_eq!(cut_quoted(&message), expected, "{message:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 1000, failure_persistence: None, ..proptest::prelude::ProptestConfig::default() })]
+        /// Whatever a parser's message quotes, the cut message stays on one
+        /// line and within six quote lengths (and the mark), and shows the
+        /// message as it is up to the first cut, or whole when it is short.
+        #[test]
+        fn cut_messages_keep_their_bounds(message in crate::error::tests::hostile_text()) {
+            const L: usize = crate::error::QUOTE_LIMIT;
+            let cut = cut_quoted(&message);
+            let all = crate::error::tests::all_shown(&message);
+            proptest::prop_assert!(cut.chars().all(|c| Shown(c).len() == 1), "{cut:?}");
+            proptest::prop_assert!(cut.chars().count() <= 6 * L + 1, "{cut}");
+            proptest::prop_assert!(all.starts_with(cut.split('…').next().unwrap_or_default()), "{cut}");
+            if all.chars().count() <= L || !cut.contains('…') {
+                proptest::prop_assert_eq!(cut, all);
+            }
+        }
+    }
+
+    #[test]
     fn quoted_values_and_messages_are_cut() {
         let long = "x".repeat(500);
         let cut = cut_quoted(&format!(
