@@ -387,13 +387,25 @@ pub(crate) mod tests {
         proptest::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
     }
 
-    /// `text` with each hidden character escaped and nothing cut.
-    pub(crate) fn all_shown(text: &str) -> String {
-        let mut out = String::new();
-        for c in text.chars() {
-            Shown(c).push_to(&mut out);
+    /// Checks `out`, what a message shows of `input`: on one line, at most
+    /// `bound` characters and the cut mark, `input` as shown (hidden
+    /// characters escaped) up to the first mark, and the whole of it when
+    /// nothing was cut or when it fits in one quote.
+    pub(crate) fn check_shown(input: &str, out: &str, bound: usize) -> Result<(), TestCaseError> {
+        let mut all = String::new();
+        for c in input.chars() {
+            Shown(c).push_to(&mut all);
         }
-        out
+        prop_assert!(out.chars().all(|c| !hidden(c)), "{out:?}");
+        prop_assert!(out.chars().count() <= bound + 1, "{out}");
+        prop_assert!(
+            all.starts_with(out.split('…').next().unwrap_or_default()),
+            "{out}"
+        );
+        if all.chars().count() <= QUOTE_LIMIT || !out.contains('…') {
+            prop_assert_eq!(out, all);
+        }
+        Ok(())
     }
 
     proptest! {
@@ -403,14 +415,9 @@ pub(crate) mod tests {
         #[test]
         fn quoted_values_keep_their_bounds(value in hostile_text()) {
             let quoted = quote(&value);
-            let all = all_shown(&value);
-            prop_assert!(quoted.chars().all(|c| !hidden(c)), "{quoted:?}");
-            prop_assert!(quoted.chars().count() <= QUOTE_LIMIT + 3, "{quoted}");
-            let inner = &quoted[1..quoted.len() - 1];
-            prop_assert!(all.starts_with(inner.split('…').next().unwrap_or_default()), "{quoted}");
-            if all.chars().count() <= QUOTE_LIMIT {
-                prop_assert_eq!(inner, all);
-            }
+            let inner = quoted.strip_prefix('`').and_then(|q| q.strip_suffix('`'));
+            prop_assert!(inner.is_some(), "{quoted}");
+            check_shown(&value, inner.unwrap_or_default(), QUOTE_LIMIT)?;
         }
     }
 
