@@ -1102,7 +1102,11 @@ mod tests {
     fn line_breaks_only_yaml_1_1_knows_are_line_breaks() {
         for c in YAML11_BREAKS {
             // What serde_yaml writes loads again, unchanged.
-            for program in [format!("one\n{c}two"), format!("one{c}two"), format!("{c}")] {
+            for program in [
+                format!("one\n{c}two"),
+                format!("one{c}two"),
+                format!("{c}one"),
+            ] {
                 let written = crate::Assessment::new(program.clone()).to_yaml();
                 match crate::Assessment::from_yaml_str(&written) {
                     Ok(back) => assert_eq!(back.program(), program, "{written:?}"),
