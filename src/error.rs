@@ -181,6 +181,9 @@ pub struct Diagnostic {
     /// The kind of problem.
     pub kind: DiagnosticKind,
     /// The file (or `<input>` for text given directly) the problem is in.
+    /// The caller chose it, so it is serialized as given, for a reader to
+    /// match; displayed, its control characters and invisible marks are
+    /// escaped, since it may name an upload.
     pub origin: String,
     /// Where in the file, when known.
     pub position: Option<Position>,
@@ -369,6 +372,11 @@ pub(crate) mod tests {
             d.to_string(),
             "up\\nload.yaml:3:7: answers.B.1.1\\n: unknown level `parnter` (hint: did you mean `partner`?)"
         );
+        // Serialized, the origin is as the caller gave it; the path, from
+        // the input, is shown as displayed.
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["origin"], "up\nload.yaml");
+        assert_eq!(json["path"], "answers.B.1.1\\n");
     }
 
     /// Text as hostile input writes it: the quotes and the backslash that
