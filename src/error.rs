@@ -46,6 +46,30 @@ fn hidden(c: char) -> bool {
         )
 }
 
+/// What keeps a text from showing on one line as it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LineFlaw {
+    /// A line break (`\n`, `\r`, next line, line or paragraph separator);
+    /// `trailing` when every break is at the end, as a block scalar (`>` or
+    /// `|`) leaves it.
+    Break { trailing: bool },
+    /// Another [`hidden`] character: a tab, a control character, an
+    /// invisible mark.
+    Hidden,
+}
+
+/// Whether `text` holds a line break or another [`hidden`] character, and
+/// which (a break first).
+pub(crate) fn line_flaw(text: &str) -> Option<LineFlaw> {
+    let is_break = |c: char| matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}');
+    if text.contains(is_break) {
+        let trailing = !text.trim_end_matches(is_break).contains(is_break);
+        Some(LineFlaw::Break { trailing })
+    } else {
+        text.contains(hidden).then_some(LineFlaw::Hidden)
+    }
+}
+
 /// One character of user text as a message shows it: escaped (`\n`,
 /// `\u{feff}`) if [`hidden`], else as it is.
 pub(crate) struct Shown(pub(crate) char);
