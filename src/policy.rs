@@ -384,7 +384,8 @@ impl Policy {
     /// (with the nearest known name), duplicate ids, unknown references,
     /// ranks that do not order the levels, thresholds of the wrong type,
     /// cycles, rules that can never hold, a blank name or title, and an id,
-    /// name, title, unit or label that is not one line of visible text.
+    /// name, title, unit, choice or label that is not one line of visible
+    /// text.
     ///
     /// # Example
     ///
@@ -763,7 +764,8 @@ impl<'m> Builder<'m> {
         }
     }
 
-    /// Checks every title and unit, as [`Builder::one_line`] says; ids are
+    /// Checks every title, unit and choice value, as [`Builder::one_line`]
+    /// says; ids are
     /// checked as they are indexed, labels as their requirements are built,
     /// and the policy's name with the rest of its header.
     fn check_lines(&mut self, raw: &RawPolicy) {
@@ -776,6 +778,10 @@ impl<'m> Builder<'m> {
             self.title(&f.title, || at("facts", i, "title"));
             if let Some(unit) = &f.unit {
                 self.one_line(unit, || at("facts", i, "unit"), "unit");
+            }
+            for (j, value) in f.values.iter().enumerate() {
+                let path = || index_path(&at("facts", i, "values"), j);
+                self.one_line(value, path, "choice");
             }
         }
         for (s, standard) in raw.standards.iter().enumerate() {

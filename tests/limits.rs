@@ -604,7 +604,9 @@ fn policy_with(field: &str, value: &str) -> String {
     format!(
         "policy: {{name: {}, version: 1.0.0, title: {}}}
 kinds: [{{id: {}, title: {}}}]
-facts: [{{id: f, title: {}, type: number, unit: {}}}]
+facts:
+  - {{id: f, title: {}, type: number, unit: {}}}
+  - {{id: c, title: T, type: choice, values: [a, {}]}}
 standards:
   - id: s
     title: {}
@@ -622,6 +624,7 @@ benefits:
         v("kinds[0].title"),
         v("facts[0].title"),
         v("facts[0].unit"),
+        v("facts[1].values[1]"),
         v("standards[0].title"),
         v("standards[0].items[0].title"),
         v("standards[0].items[1].number.unit"),
@@ -636,13 +639,14 @@ benefits:
 
 /// Every text a report or a message shows on one line, by its path in
 /// [`policy_with`].
-const ONE_LINE: [&str; 15] = [
+const ONE_LINE: [&str; 16] = [
     "policy.name",
     "policy.title",
     "kinds[0].id",
     "kinds[0].title",
     "facts[0].title",
     "facts[0].unit",
+    "facts[1].values[1]",
     "standards[0].title",
     "standards[0].items[0].title",
     "standards[0].items[1].number.unit",
