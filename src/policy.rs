@@ -725,10 +725,10 @@ impl<'m> Builder<'m> {
     }
 
     /// Checks a text that reports and messages show on one line (an id, a
-    /// name, a title, a unit, a label), called `what` in the error: a line
-    /// break, a control character or an invisible mark in it would break
-    /// the line, or hide or reorder what the line shows. `at` gives the
-    /// text's path, built only for an error.
+    /// name, a title, a unit, a choice, a label), called `what` in the
+    /// error: a line break, a control character or an invisible mark in it
+    /// would break the line, or hide or reorder what the line shows. `at`
+    /// gives the text's path, built only for an error.
     fn one_line(&mut self, text: &str, at: impl FnOnce() -> String, what: &str) {
         let Some(flaw) = line_flaw(text) else {
             return;
@@ -765,9 +765,8 @@ impl<'m> Builder<'m> {
     }
 
     /// Checks every title, unit and choice value, as [`Builder::one_line`]
-    /// says; ids are
-    /// checked as they are indexed, labels as their requirements are built,
-    /// and the policy's name with the rest of its header.
+    /// says; ids are checked as they are indexed, labels as their
+    /// requirements are built, and the policy's name with its header.
     fn check_lines(&mut self, raw: &RawPolicy) {
         self.title(&raw.policy.title, || "policy.title".into());
         let at = |list: &str, i: usize, key: &str| key_path(&index_path(list, i), key);
