@@ -98,7 +98,9 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    /// An empty assessment for the named program.
+    /// An empty assessment for the named program. The name is kept as
+    /// given: the loaders refuse a blank one, but code that builds an
+    /// assessment is trusted to name it.
     pub fn new(program: impl Into<String>) -> Self {
         Self {
             program: program.into(),
