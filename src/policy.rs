@@ -686,7 +686,8 @@ fn index_ids<'a>(
             );
             continue;
         }
-        b.one_line(id, || id_path.clone(), &format!("{what} id"));
+        // Lazily worded: ids are many, and a flaw rare.
+        b.one_line(id, || id_path.clone(), format_args!("{what} id"));
         if id.len() > b.limits.max_id_bytes {
             let hint = Some(format!("ids are at most {} bytes", b.limits.max_id_bytes));
             let message = format!("{what} id {} is {} bytes long", quote(id), id.len());
@@ -729,7 +730,7 @@ impl<'m> Builder<'m> {
     /// error: a line break, a control character or an invisible mark in it
     /// would break the line, or hide or reorder what the line shows. `at`
     /// gives the text's path, built only for an error.
-    fn one_line(&mut self, text: &str, at: impl FnOnce() -> String, what: &str) {
+    fn one_line(&mut self, text: &str, at: impl FnOnce() -> String, what: impl fmt::Display) {
         let Some(flaw) = line_flaw(text) else {
             return;
         };
