@@ -42,6 +42,13 @@ pub fn assert_shown_plainly(shown: &str, origin: usize) {
         "a message of {len} bytes echoes its input: {}…",
         shown.chars().take(300).collect::<String>()
     );
+    assert_nothing_hidden(shown);
+}
+
+/// Panics if `shown` (a message, or one line of a report) shows raw a
+/// character that would break its line or hide or reorder what it says: see
+/// [`assert_shown_plainly`].
+pub fn assert_nothing_hidden(shown: &str) {
     let hidden = |c: char| {
         c.is_control()
             || matches!(
@@ -151,8 +158,8 @@ pub fn evaluate(catalog: &Catalog, data: &[u8]) -> bool {
 }
 
 /// Evaluates `a` against `policy` in full and lean: both give the same
-/// level, benefits and policy, or fail with the same (short) error. Returns
-/// whether it evaluated.
+/// level, benefits and policy, or fail with the same (short) error, and the
+/// text report shows nothing hidden. Returns whether it evaluated.
 fn agree(policy: &Policy, a: &Assessment) -> bool {
     match (policy.evaluate(a), policy.decide(a)) {
         (Ok(full), Ok(lean)) => {
@@ -161,7 +168,11 @@ fn agree(policy: &Policy, a: &Assessment) -> bool {
                 (&full.policy, &full.level, &full.benefits),
                 "the lean decision disagrees with the full evaluation"
             );
-            let _ = full.to_string();
+            // The report's texts (the policy's titles, units and ids, the
+            // program's name) each stay on their line, nothing hidden.
+            for line in full.to_string().split('\n') {
+                assert_nothing_hidden(line);
+            }
             true
         }
         (Err(full), Err(lean)) => {

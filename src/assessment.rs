@@ -98,7 +98,9 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    /// An empty assessment for the named program.
+    /// An empty assessment for the named program. The name is kept as
+    /// given: the loaders refuse a blank one, but code that builds an
+    /// assessment is trusted to name it.
     pub fn new(program: impl Into<String>) -> Self {
         Self {
             program: program.into(),
@@ -223,8 +225,8 @@ impl Assessment {
     /// # Errors
     ///
     /// [`LoadError::Invalid`] for YAML that is not an assessment: unknown
-    /// fields, an answer that is not `met`, `not_met`, `in_progress`,
-    /// `not_applicable` or a number, duplicate keys.
+    /// fields, an empty (or blank) program name, an answer that is not `met`,
+    /// `not_met`, `in_progress`, `not_applicable` or a number, duplicate keys.
     ///
     /// # Example
     ///
@@ -273,6 +275,14 @@ impl Assessment {
         limits: &Limits,
     ) -> Result<Self, LoadError> {
         let mut errors = Vec::new();
+        if raw.assessment.program.trim().is_empty() {
+            errors.push(map.diag(
+                K::InvalidValue,
+                "assessment.program",
+                "the program name is empty",
+                Some("name the program the assessment is for".into()),
+            ));
+        }
         for (section, n) in [("answers", raw.answers.len()), ("facts", raw.facts.len())] {
             if n > limits.max_answers {
                 errors.push(map.diag(

@@ -46,6 +46,30 @@ fn hidden(c: char) -> bool {
         )
 }
 
+/// What keeps a text from showing on one line as it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LineFlaw {
+    /// A line break (`\n`, `\r`, next line, line or paragraph separator);
+    /// `trailing` when every break is at the end, as a block scalar (`>` or
+    /// `|`) leaves it.
+    Break { trailing: bool },
+    /// Another [`hidden`] character: a tab, a control character, an
+    /// invisible mark.
+    Hidden,
+}
+
+/// Whether `text` holds a line break or another [`hidden`] character, and
+/// which (a break first).
+pub(crate) fn line_flaw(text: &str) -> Option<LineFlaw> {
+    let is_break = |c: char| matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}');
+    if text.contains(is_break) {
+        let trailing = !text.trim_end_matches(is_break).contains(is_break);
+        Some(LineFlaw::Break { trailing })
+    } else {
+        text.contains(hidden).then_some(LineFlaw::Hidden)
+    }
+}
+
 /// One character of user text as a message shows it: escaped (`\n`,
 /// `\u{feff}`) if [`hidden`], else as it is.
 pub(crate) struct Shown(pub(crate) char);
@@ -181,6 +205,9 @@ pub struct Diagnostic {
     /// The kind of problem.
     pub kind: DiagnosticKind,
     /// The file (or `<input>` for text given directly) the problem is in.
+    /// The caller chose it, so it is serialized as given, for a reader to
+    /// match; displayed, its control characters and invisible marks are
+    /// escaped, since it may name an upload.
     pub origin: String,
     /// Where in the file, when known.
     pub position: Option<Position>,
@@ -369,6 +396,11 @@ pub(crate) mod tests {
             d.to_string(),
             "up\\nload.yaml:3:7: answers.B.1.1\\n: unknown level `parnter` (hint: did you mean `partner`?)"
         );
+        // Serialized, the origin is as the caller gave it; the path, from
+        // the input, is shown as displayed.
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["origin"], "up\nload.yaml");
+        assert_eq!(json["path"], "answers.B.1.1\\n");
     }
 
     /// Text as hostile input writes it: the quotes and the backslash that

@@ -1,6 +1,7 @@
 //! Evaluation: an assessment bound to a policy, turned into a level, its
 //! benefits, an explanation and an improvement plan.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -442,10 +443,11 @@ enum Binding {
 }
 
 /// An assessment checked against a policy: answers and facts by index.
+/// Facts are borrowed from the assessment, and owned only where derived.
 struct Bound<'p> {
     policy: &'p Policy,
     items: Vec<ItemState>,
-    facts: Vec<Option<Value>>,
+    facts: Vec<Option<Cow<'p, Value>>>,
     /// Items met, items that apply, items unanswered.
     bits: ItemBits,
     /// The date evaluated as of, and the level held, when known.
@@ -654,13 +656,13 @@ impl Policy {
         Ok(())
     }
 
-    fn bind(
-        &self,
-        a: &Assessment,
+    fn bind<'p>(
+        &'p self,
+        a: &'p Assessment,
         binding: Binding,
         as_of: Option<Date>,
         keep: Keep,
-    ) -> Result<Bound<'_>, EvalError> {
+    ) -> Result<Bound<'p>, EvalError> {
         let mut errors: Vec<Diagnostic> = Vec::new();
         let future = |path: &str, what: &str, d: Date| -> Option<Diagnostic> {
             let as_of = as_of?;
@@ -718,7 +720,7 @@ impl Policy {
                 }
             },
         };
-        let mut facts: Vec<Option<Value>> = vec![None; self.facts.len()];
+        let mut facts: Vec<Option<Cow<'p, Value>>> = vec![None; self.facts.len()];
         // Both maps iterate in id order, so each binds in one merge.
         let mut facts_sorted = Merge::new(&self.fact_order);
         let mut items_sorted = Merge::new(&self.item_order);
@@ -796,7 +798,7 @@ impl Policy {
                 Some((kind, msg, hint)) => errors.push(a.source.diag(kind, path(), msg, hint)),
                 None => {
                     if let Some(slot) = facts.get_mut(fi) {
-                        *slot = Some(value.clone());
+                        *slot = Some(Cow::Borrowed(value));
                     }
                 }
             }
@@ -856,7 +858,7 @@ impl Policy {
             let threshold = item.threshold().map(|t| {
                 t.declared_by_index
                     .and_then(|fi| facts.get(fi))
-                    .and_then(|v| match v {
+                    .and_then(|v| match v.as_deref() {
                         Some(Value::Number(n)) => Some(*n),
                         _ => None,
                     })
@@ -883,14 +885,14 @@ impl Policy {
                 let Some(src) = fact.months_since else {
                     continue;
                 };
-                let since = match facts.get(src) {
-                    Some(Some(Value::Text(t))) => t.parse::<Date>().ok(),
+                let since = match facts.get(src).and_then(Option::as_deref) {
+                    Some(Value::Text(t)) => t.parse::<Date>().ok(),
                     _ => None,
                 };
                 if let (Some(slot @ None), Some(since)) = (facts.get_mut(fi), since) {
                     #[allow(clippy::cast_precision_loss)]
                     let months = since.months_until(as_of) as f64;
-                    *slot = Some(Value::Number(months));
+                    *slot = Some(Cow::Owned(Value::Number(months)));
                 }
             }
         }
@@ -908,10 +910,10 @@ impl Policy {
 
 impl<'p> Bound<'p> {
     fn fact_status(&self, fact: usize, test: &FactTest) -> Status {
-        match self.facts.get(fact) {
-            Some(Some(v)) if test.holds(v) => Status::Met,
-            Some(Some(_)) => Status::Unmet,
-            _ => Status::Unanswered,
+        match self.facts.get(fact).and_then(Option::as_deref) {
+            Some(v) if test.holds(v) => Status::Met,
+            Some(_) => Status::Unmet,
+            None => Status::Unanswered,
         }
     }
 
@@ -1019,7 +1021,7 @@ impl<'p> Bound<'p> {
     fn new(
         policy: &'p Policy,
         items: Vec<ItemState>,
-        facts: Vec<Option<Value>>,
+        facts: Vec<Option<Cow<'p, Value>>>,
         bits: ItemBits,
     ) -> Self {
         Bound {
@@ -1175,7 +1177,7 @@ impl<'p> Bound<'p> {
                 expected,
             } => {
                 let status = self.fact_status(*fact, test);
-                let actual = self.facts.get(*fact).cloned().flatten();
+                let actual = self.facts.get(*fact).and_then(Option::as_deref).cloned();
                 let id = self
                     .policy
                     .facts

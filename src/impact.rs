@@ -808,7 +808,9 @@ impl fmt::Display for ImpactReport {
             writeln!(
                 f,
                 "  [{arrow}] {} ({source}): {} -> {}",
-                d.program,
+                // A stored assessment's name: a line break in it must not
+                // start a line of the report.
+                crate::error::escaped(&d.program),
                 title(&d.old_level),
                 title(&d.new_level)
             )?;

@@ -6,7 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::bitset::BitSet;
-use crate::error::{Diagnostic, DiagnosticKind as K, Diagnostics, LoadError, quote};
+use crate::error::{
+    Diagnostic, DiagnosticKind as K, Diagnostics, LineFlaw, LoadError, line_flaw, quote,
+};
 use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
 use crate::limits::{Limits, read_text, text_of};
 use crate::raw::{
@@ -381,7 +383,9 @@ impl Policy {
     /// [`LoadError::Invalid`] listing every problem found: unknown fields
     /// (with the nearest known name), duplicate ids, unknown references,
     /// ranks that do not order the levels, thresholds of the wrong type,
-    /// cycles, rules that can never hold.
+    /// cycles, rules that can never hold, a blank name or title, and an id,
+    /// name, title, unit, choice or label that is not one line of visible
+    /// text.
     ///
     /// # Example
     ///
@@ -682,6 +686,8 @@ fn index_ids<'a>(
             );
             continue;
         }
+        // Lazily worded: ids are many, and a flaw rare.
+        b.one_line(id, || id_path.clone(), format_args!("{what} id"));
         if id.len() > b.limits.max_id_bytes {
             let hint = Some(format!("ids are at most {} bytes", b.limits.max_id_bytes));
             let message = format!("{what} id {} is {} bytes long", quote(id), id.len());
@@ -719,6 +725,95 @@ impl<'m> Builder<'m> {
         self.errors.push(self.map.diag(kind, path, message, hint));
     }
 
+    /// Checks a text that reports and messages show on one line (an id, a
+    /// name, a title, a unit, a choice, a label), called `what` in the
+    /// error: a line break, a control character or an invisible mark in it
+    /// would break the line, or hide or reorder what the line shows. `at`
+    /// gives the text's path, built only for an error.
+    fn one_line(&mut self, text: &str, at: impl FnOnce() -> String, what: impl fmt::Display) {
+        let Some(flaw) = line_flaw(text) else {
+            return;
+        };
+        let (message, hint) = match flaw {
+            LineFlaw::Break { trailing } => (
+                format!("the {what} {} is more than one line", quote(text)),
+                if trailing {
+                    "a block scalar (`>` or `|`) keeps its last line break: write `>-` or `|-`"
+                        .to_owned()
+                } else {
+                    format!("write the {what} on one line")
+                },
+            ),
+            LineFlaw::Hidden => (
+                format!(
+                    "the {what} {} holds a control character or an invisible mark",
+                    quote(text)
+                ),
+                "remove it: where the text is shown, it would hide or reorder what follows"
+                    .to_owned(),
+            ),
+        };
+        self.err(K::InvalidValue, &at(), message, Some(hint));
+    }
+
+    /// As [`Builder::one_line`], for a title, which must not be blank either.
+    fn title(&mut self, text: &str, at: impl FnOnce() -> String) {
+        if text.trim().is_empty() {
+            self.err(K::InvalidValue, &at(), "the title is empty", None);
+        } else {
+            self.one_line(text, at, "title");
+        }
+    }
+
+    /// Checks every title, unit and choice value, as [`Builder::one_line`]
+    /// says; ids are checked as they are indexed, labels as their
+    /// requirements are built, and the policy's name with its header.
+    fn check_lines(&mut self, raw: &RawPolicy) {
+        self.title(&raw.policy.title, || "policy.title".into());
+        let at = |list: &str, i: usize, key: &str| key_path(&index_path(list, i), key);
+        for (i, k) in raw.kinds.iter().enumerate() {
+            self.title(&k.title, || at("kinds", i, "title"));
+        }
+        for (i, f) in raw.facts.iter().enumerate() {
+            self.title(&f.title, || at("facts", i, "title"));
+            if let Some(unit) = &f.unit {
+                self.one_line(unit, || at("facts", i, "unit"), "unit");
+            }
+            for (j, value) in f.values.iter().enumerate() {
+                let path = || index_path(&at("facts", i, "values"), j);
+                self.one_line(value, path, "choice");
+            }
+        }
+        for (s, standard) in raw.standards.iter().enumerate() {
+            self.title(&standard.title, || at("standards", s, "title"));
+            let items = at("standards", s, "items");
+            for (i, item) in standard.items.iter().enumerate() {
+                self.title(&item.title, || at(&items, i, "title"));
+                if let Some(n) = &item.number {
+                    let unit = || key_path(&at(&items, i, "number"), "unit");
+                    self.one_line(&n.unit, unit, "unit");
+                }
+            }
+        }
+        for (i, set) in raw.sets.iter().enumerate() {
+            self.title(&set.title, || at("sets", i, "title"));
+        }
+        for (i, level) in raw.levels.iter().enumerate() {
+            self.title(&level.title, || at("levels", i, "title"));
+        }
+        for (i, b) in raw.benefits.iter().enumerate() {
+            self.title(&b.title, || at("benefits", i, "title"));
+            if let Some(q) = &b.quantity {
+                let unit = || key_path(&at("benefits", i, "quantity"), "unit");
+                self.one_line(&q.unit, unit, "unit");
+            }
+            if let Some(d) = &b.discount {
+                let on = || key_path(&at("benefits", i, "discount"), "on");
+                self.one_line(&d.on, on, "discount's `on`");
+            }
+        }
+    }
+
     /// Reports an unknown reference with the nearest known name.
     fn unknown<T>(&mut self, path: &str, what: &str, name: &str, known: &Map<String, T>) {
         let plural = if what.ends_with('s') {
@@ -751,6 +846,7 @@ impl<'m> Builder<'m> {
             );
             return Err(Diagnostics(self.errors));
         }
+        self.check_lines(&raw);
         let h = &raw.policy;
         if h.name.trim().is_empty() {
             self.err(
@@ -759,6 +855,8 @@ impl<'m> Builder<'m> {
                 "the policy name is empty",
                 None,
             );
+        } else {
+            self.one_line(&h.name, || "policy.name".into(), "policy name");
         }
 
         // Kinds.
@@ -1396,6 +1494,9 @@ impl<'m> Builder<'m> {
         r: &RawRequirement,
         path: &str,
     ) -> Option<Requirement> {
+        if let Some(label) = &r.label {
+            self.one_line(label, || key_path(path, "label"), "label");
+        }
         let shapes: Vec<&str> = [
             ("all", r.all.is_some()),
             ("any", r.any.is_some()),

@@ -116,7 +116,9 @@ pub(crate) struct RawHeld {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawHeader {
-    /// The policy's name; assessments and catalogs refer to it.
+    /// The policy's name; assessments and catalogs refer to it. Not blank.
+    // Not blank: some character that `str::trim` keeps.
+    #[cfg_attr(feature = "schema", schemars(pattern(r"[^\s\u0085]")))]
     pub name: String,
     /// The policy's semver version, such as 2.0.0.
     pub version: semver::Version,
@@ -452,7 +454,9 @@ pub(crate) struct RawAssessment {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawAssessmentHeader {
-    /// The program's name.
+    /// The program's name; not empty or blank.
+    // Not blank: some character that `str::trim` keeps.
+    #[cfg_attr(feature = "schema", schemars(pattern(r"[^\s\u0085]")))]
     pub program: String,
     /// The day the answers describe, YYYY-MM-DD; evaluation counts time to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

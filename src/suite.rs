@@ -161,7 +161,7 @@ impl fmt::Display for SuiteResult {
                 f,
                 "  {} {}",
                 if c.passed() { "ok  " } else { "FAIL" },
-                c.name
+                crate::error::escaped(&c.name)
             )?;
             if c.passed() {
                 continue;
@@ -190,8 +190,9 @@ impl PolicySuite {
     ///
     /// # Errors
     ///
-    /// [`LoadError`] for a suite that is not valid YAML of this form, or an
-    /// assessment file or inline assessment that does not load.
+    /// [`LoadError`] for a suite that is not valid YAML of this form, a case
+    /// with a blank name, or an assessment file or inline assessment that
+    /// does not load.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
         let path = path.as_ref();
         let limits = Limits::default();
@@ -204,6 +205,15 @@ impl PolicySuite {
         let mut errors = Vec::new();
         for (i, c) in raw.cases.into_iter().enumerate() {
             let cpath = index_path("cases", i);
+            if c.name.trim().is_empty() {
+                errors.push(map.diag(
+                    DiagnosticKind::InvalidValue,
+                    key_path(&cpath, "name"),
+                    "the case name is empty",
+                    Some("say what the case shows, such as `a new program is an Affiliate`".into()),
+                ));
+                continue;
+            }
             let loaded = match &c.assessment {
                 Some(file) => {
                     if !c.facts.is_empty() || !c.answers.is_empty() {

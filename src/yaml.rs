@@ -833,7 +833,7 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
         if let Event::Scalar(value, ..) = &event
             && value.len() > limits.max_string_bytes
         {
-            let path = text_path(&stack, value);
+            let path = next_path(&stack, value);
             return Err(too_long(origin, path, Some(pos), value.len(), limits));
         }
         if matches!(event, Event::MappingStart(..) | Event::SequenceStart(..))
@@ -916,9 +916,7 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
                 if key_due(&stack) {
                     errors.extend(read_key(&mut stack, &mut map, origin, value, pos));
                 } else {
-                    let path = child_path(&mut stack);
-                    map.positions.entry(path.clone()).or_insert(pos);
-                    nodes.push(Node::new(path, NodeKind::Scalar));
+                    open_node(&mut stack, &mut map, &mut nodes, NodeKind::Scalar, pos);
                 }
             }
             Event::Alias(anchor) => match budget.anchors.get(&anchor) {
@@ -929,15 +927,12 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
                     errors.extend(read_key(&mut stack, &mut map, origin, text, pos));
                 }
                 _ => {
-                    let path = child_path(&mut stack);
-                    map.positions.entry(path.clone()).or_insert(pos);
-                    nodes.push(Node::new(path, NodeKind::Alias));
+                    open_node(&mut stack, &mut map, &mut nodes, NodeKind::Alias, pos);
                 }
             },
             Event::MappingStart(anchor, _) => {
-                let path = child_path(&mut stack);
-                map.positions.entry(path.clone()).or_insert(pos);
-                nodes.push(Node::new(path.clone(), NodeKind::Mapping));
+                let path =
+                    open_node(&mut stack, &mut map, &mut nodes, NodeKind::Mapping, pos).to_owned();
                 stack.push(Frame::Map {
                     path,
                     key: None,
@@ -948,9 +943,8 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
                 });
             }
             Event::SequenceStart(anchor, _) => {
-                let path = child_path(&mut stack);
-                map.positions.entry(path.clone()).or_insert(pos);
-                nodes.push(Node::new(path.clone(), NodeKind::Sequence));
+                let path =
+                    open_node(&mut stack, &mut map, &mut nodes, NodeKind::Sequence, pos).to_owned();
                 stack.push(Frame::Seq {
                     path,
                     next: 0,
@@ -1039,29 +1033,36 @@ fn read_key(
     duplicate
 }
 
-/// The path of the node that starts now, advancing the parent past it.
-fn child_path(stack: &mut [Frame]) -> String {
+/// Records the node that starts now at `pos`, under the path of the
+/// innermost parent's next child, advancing the parent past it; returns
+/// that path.
+fn open_node<'n>(
+    stack: &mut [Frame],
+    map: &mut SourceMap,
+    nodes: &'n mut Vec<Node>,
+    kind: NodeKind,
+    pos: Position,
+) -> &'n str {
+    // A mapping or sequence used as a key: not part of any format here.
+    let path = next_path(stack, "?");
     match stack.last_mut() {
-        None => String::new(),
-        Some(Frame::Seq { path, next, .. }) => {
-            let p = index_path(path, *next);
-            *next += 1;
-            p
-        }
-        Some(Frame::Map { path, key, .. }) => match key.take() {
-            Some(k) => key_path(path, &k),
-            // A mapping or sequence used as a key: not part of any format here.
-            None => key_path(path, "?"),
-        },
+        Some(Frame::Seq { next, .. }) => *next += 1,
+        Some(Frame::Map { key, .. }) => *key = None,
+        None => {}
     }
+    map.positions.entry(path.clone()).or_insert(pos);
+    nodes.push(Node::new(path, kind));
+    nodes.last().map_or("", |node| node.path.as_str())
 }
 
-/// The path of a text the index has just read: the key's own for a key.
-fn text_path(stack: &[Frame], text: &str) -> String {
+/// The path of the innermost parent's next child. In a mapping with no key
+/// waiting for its value, the next child is a key: its path ends in
+/// `stand_in` (the key itself, or `?` for a mapping or sequence as a key).
+fn next_path(stack: &[Frame], stand_in: &str) -> String {
     match stack.last() {
         None => String::new(),
         Some(Frame::Seq { path, next, .. }) => index_path(path, *next),
-        Some(Frame::Map { path, key, .. }) => key_path(path, key.as_deref().unwrap_or(text)),
+        Some(Frame::Map { path, key, .. }) => key_path(path, key.as_deref().unwrap_or(stand_in)),
     }
 }
 
@@ -1101,7 +1102,11 @@ mod tests {
     fn line_breaks_only_yaml_1_1_knows_are_line_breaks() {
         for c in YAML11_BREAKS {
             // What serde_yaml writes loads again, unchanged.
-            for program in [format!("one\n{c}two"), format!("one{c}two"), format!("{c}")] {
+            for program in [
+                format!("one\n{c}two"),
+                format!("one{c}two"),
+                format!("{c}one"),
+            ] {
                 let written = crate::Assessment::new(program.clone()).to_yaml();
                 match crate::Assessment::from_yaml_str(&written) {
                     Ok(back) => assert_eq!(back.program(), program, "{written:?}"),

@@ -175,6 +175,31 @@ fn removing_a_benefit_or_raising_a_threshold_is_major() {
 }
 
 #[test]
+fn a_program_name_stays_on_its_line_of_the_report() {
+    let v1 = EMBEDDED[0].load().unwrap();
+    let more_training = edit(
+        "2.0.0",
+        "          unit: hours\n          at_least: 2",
+        "          unit: hours\n          at_least: 8",
+    );
+    let text = std::fs::read_to_string("examples/assessments/partner.yaml")
+        .unwrap()
+        .replace(
+            "program: Harbor City Mentoring Partnership",
+            r#"program: "Harbor\n  [gain] Forged (given #9): no level -> Partner""#,
+        );
+    let partner = Assessment::from_yaml_str(&text).unwrap();
+    let report = ImpactReport::compare(&v1, &more_training, &[partner], &options(0));
+    let shown = report.to_string();
+    assert!(
+        shown
+            .contains(r"[LOSS] Harbor\n  [gain] Forged (given #9): no level -> Partner (given #0)"),
+        "{shown}"
+    );
+    assert!(!shown.lines().any(|l| l.starts_with("  [gain]")), "{shown}");
+}
+
+#[test]
 fn version_bumps_follow_cargo() {
     let v = |s: &str| semver::Version::parse(s).unwrap();
     let cases = [

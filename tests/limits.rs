@@ -590,3 +590,135 @@ fn numbers_that_are_not_finite_built_through_the_api_are_refused() {
         );
     }
 }
+
+/// A policy in which `field` (one of [`ONE_LINE`]) is `value`, written in a
+/// YAML double-quoted string, and every other one-line text is plain.
+fn policy_with(field: &str, value: &str) -> String {
+    let v = |name: &str| {
+        if name == field {
+            format!("\"{value}\"")
+        } else {
+            "T".to_owned()
+        }
+    };
+    format!(
+        "policy: {{name: {}, version: 1.0.0, title: {}}}
+kinds: [{{id: {}, title: {}}}]
+facts:
+  - {{id: f, title: {}, type: number, unit: {}}}
+  - {{id: c, title: T, type: choice, values: [a, {}]}}
+standards:
+  - id: s
+    title: {}
+    items:
+      - {{id: i1, kind: T, title: {}, question: Q}}
+      - {{id: i2, kind: T, title: T, question: Q, number: {{unit: {}, at_least: 2}}}}
+sets: [{{id: set, title: {}, select: {{standard: s}}}}]
+levels: [{{id: l, rank: 1, title: {}, requires: [{{label: {}, met: i1}}]}}]
+benefits:
+  - {{id: b, title: {}, min_level: l, quantity: {{amount: 1, unit: {}}}, discount: {{on: {}, percent: 10}}}}
+",
+        v("policy.name"),
+        v("policy.title"),
+        v("kinds[0].id"),
+        v("kinds[0].title"),
+        v("facts[0].title"),
+        v("facts[0].unit"),
+        v("facts[1].values[1]"),
+        v("standards[0].title"),
+        v("standards[0].items[0].title"),
+        v("standards[0].items[1].number.unit"),
+        v("sets[0].title"),
+        v("levels[0].title"),
+        v("levels[0].requires[0].label"),
+        v("benefits[0].title"),
+        v("benefits[0].quantity.unit"),
+        v("benefits[0].discount.on"),
+    )
+}
+
+/// Every text a report or a message shows on one line, by its path in
+/// [`policy_with`].
+const ONE_LINE: [&str; 16] = [
+    "policy.name",
+    "policy.title",
+    "kinds[0].id",
+    "kinds[0].title",
+    "facts[0].title",
+    "facts[0].unit",
+    "facts[1].values[1]",
+    "standards[0].title",
+    "standards[0].items[0].title",
+    "standards[0].items[1].number.unit",
+    "sets[0].title",
+    "levels[0].title",
+    "levels[0].requires[0].label",
+    "benefits[0].title",
+    "benefits[0].quantity.unit",
+    "benefits[0].discount.on",
+];
+
+#[test]
+fn every_one_line_text_refuses_line_breaks_and_hidden_marks() {
+    // Plain, and with the characters allowed inside a line, it loads as written.
+    for field in ONE_LINE {
+        let plain = Policy::from_yaml_str(&policy_with(field, "T")).unwrap();
+        assert_eq!(plain.name(), "T", "{field}");
+        if field.ends_with(".id") {
+            continue; // The items name the kind by its id.
+        }
+        let spaced = "Caf\u{e9} \u{2014} A \u{a0} B";
+        let p = Policy::from_yaml_str(&policy_with(field, spaced)).unwrap();
+        match field {
+            "policy.name" => assert_eq!(p.name(), spaced),
+            "levels[0].title" => assert_eq!(p.levels()[0].title(), spaced),
+            _ => {}
+        }
+    }
+    let flaws = [
+        (r"a\nb", "is more than one line", "write the "),
+        (r"a\r\nb", "is more than one line", "write the "),
+        (r"a\u2028b", "is more than one line", "write the "),
+        (r"ab\n", "is more than one line", "`>-` or `|-`"),
+        (
+            r"a\tb",
+            "holds a control character or an invisible mark",
+            "remove it",
+        ),
+        (
+            r"a\u202Eb",
+            "holds a control character or an invisible mark",
+            "remove it",
+        ),
+        (
+            r"a\u200Bb",
+            "holds a control character or an invisible mark",
+            "remove it",
+        ),
+    ];
+    for field in ONE_LINE {
+        for (value, message, hint) in flaws {
+            let e = Policy::from_yaml_str(&policy_with(field, value)).unwrap_err();
+            let d = e
+                .diagnostics()
+                .iter()
+                .find(|d| d.path == field)
+                .unwrap_or_else(|| panic!("{field} = {value:?}: {e}"));
+            assert_eq!(d.kind, DiagnosticKind::InvalidValue, "{d}");
+            assert!(d.message.contains(message), "{field} = {value:?}: {d}");
+            assert!(
+                d.hint.as_deref().is_some_and(|h| h.contains(hint)),
+                "{field} = {value:?}: {d}"
+            );
+        }
+    }
+    // A title must say something, too.
+    for field in ONE_LINE.iter().filter(|f| f.ends_with("title")) {
+        let e = Policy::from_yaml_str(&policy_with(field, " ")).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains(&format!("{field}: the title is empty")),
+            "{e}"
+        );
+    }
+}

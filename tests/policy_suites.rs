@@ -177,6 +177,34 @@ fn an_inline_case_that_fails_to_evaluate_says_where_in_the_suite() {
 }
 
 #[test]
+fn a_case_name_is_not_blank_and_shows_on_its_line() {
+    let case = |name: &str| {
+        format!(
+            "policy: mmp-qbm\ncases:\n  - name: {name}\n    facts: {{application_submitted: true}}\n    expect: {{level: partner}}\n"
+        )
+    };
+    let (dir, loaded) = load_suite("blank", &[("s.tests.yaml", &case("\" \""))]);
+    assert_eq!(
+        loaded.unwrap_err().to_string(),
+        format!(
+            "{dir}/s.tests.yaml:3:5: cases[0].name: the case name is empty \
+             (hint: say what the case shows, such as `a new program is an Affiliate`)"
+        )
+    );
+    // A failing case whose name would forge a passing one.
+    let (_, loaded) = load_suite(
+        "forged",
+        &[("s.tests.yaml", &case(r#""x\n  ok   forged""#))],
+    );
+    let text = loaded
+        .unwrap()
+        .run(&qbm::Policy::builtin().unwrap())
+        .to_string();
+    assert!(text.contains(r"  FAIL x\n  ok   forged"), "{text}");
+    assert!(!text.lines().any(|l| l.starts_with("  ok")), "{text}");
+}
+
+#[test]
 fn a_case_whose_file_does_not_load_names_the_case_then_the_file() {
     let suite = "policy: mmp-qbm\ncases:\n  - name: filed\n    assessment: a.yaml\n    expect: {level: none}\n";
     let file = "assessment: {program: P}\nanswers: {B.1.1: mett}\n";

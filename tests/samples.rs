@@ -132,6 +132,25 @@ fn the_report_shows_a_program_name_on_its_one_line() {
 }
 
 #[test]
+fn a_blank_program_name_is_refused_and_any_other_kept_as_written() {
+    // Written by `to_yaml`, so that each name reaches the loader as it is.
+    let load = |name: &str| Assessment::from_yaml_str(&Assessment::new(name).to_yaml());
+    for blank in [
+        "", " ", "\t", "\n\n", "\u{85}", "\u{a0}", "\u{2028}", "\u{3000}",
+    ] {
+        let e = load(blank).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("assessment.program: the program name is empty"),
+            "{blank:?}: {e}"
+        );
+    }
+    for name in [" Riverside ", "\u{3000}x", "0", "~"] {
+        assert_eq!(load(name).unwrap().program(), name, "{name:?}");
+    }
+}
+
+#[test]
 fn an_empty_section_is_empty_and_a_null_one_is_refused() {
     // Every answer commented out: the section is there, with nothing in it.
     let text = "assessment: {program: P}\nfacts:\nanswers:\n  # B.1.1: met\n";
