@@ -275,14 +275,12 @@ impl Assessment {
         limits: &Limits,
     ) -> Result<Self, LoadError> {
         let mut errors = Vec::new();
-        if raw.assessment.program.trim().is_empty() {
-            errors.push(map.diag(
-                K::InvalidValue,
-                "assessment.program",
-                "the program name is empty",
-                Some("name the program the assessment is for".into()),
-            ));
-        }
+        errors.extend(map.blank(
+            &raw.assessment.program,
+            || "assessment.program".into(),
+            "program name",
+            Some("name the program the assessment is for"),
+        ));
         for (section, n) in [("answers", raw.answers.len()), ("facts", raw.facts.len())] {
             if n > limits.max_answers {
                 errors.push(map.diag(

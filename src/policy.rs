@@ -756,12 +756,12 @@ impl<'m> Builder<'m> {
         self.err(K::InvalidValue, &at(), message, Some(hint));
     }
 
-    /// As [`Builder::one_line`], for a title, which must not be blank either.
-    fn title(&mut self, text: &str, at: impl FnOnce() -> String) {
-        if text.trim().is_empty() {
-            self.err(K::InvalidValue, &at(), "the title is empty", None);
-        } else {
-            self.one_line(text, at, "title");
+    /// As [`Builder::one_line`], for a name or a title, which must not be
+    /// blank either.
+    fn named(&mut self, text: &str, at: impl FnOnce() -> String + Copy, what: &str) {
+        match self.map.blank(text, at, what, None) {
+            Some(d) => self.errors.push(d),
+            None => self.one_line(text, at, what),
         }
     }
 
@@ -769,13 +769,13 @@ impl<'m> Builder<'m> {
     /// says; ids are checked as they are indexed, labels as their
     /// requirements are built, and the policy's name with its header.
     fn check_lines(&mut self, raw: &RawPolicy) {
-        self.title(&raw.policy.title, || "policy.title".into());
+        self.named(&raw.policy.title, || "policy.title".into(), "title");
         let at = |list: &str, i: usize, key: &str| key_path(&index_path(list, i), key);
         for (i, k) in raw.kinds.iter().enumerate() {
-            self.title(&k.title, || at("kinds", i, "title"));
+            self.named(&k.title, || at("kinds", i, "title"), "title");
         }
         for (i, f) in raw.facts.iter().enumerate() {
-            self.title(&f.title, || at("facts", i, "title"));
+            self.named(&f.title, || at("facts", i, "title"), "title");
             if let Some(unit) = &f.unit {
                 self.one_line(unit, || at("facts", i, "unit"), "unit");
             }
@@ -785,24 +785,24 @@ impl<'m> Builder<'m> {
             }
         }
         for (s, standard) in raw.standards.iter().enumerate() {
-            self.title(&standard.title, || at("standards", s, "title"));
-            let items = at("standards", s, "items");
-            for (i, item) in standard.items.iter().enumerate() {
-                self.title(&item.title, || at(&items, i, "title"));
-                if let Some(n) = &item.number {
-                    let unit = || key_path(&at(&items, i, "number"), "unit");
+            self.named(&standard.title, || at("standards", s, "title"), "title");
+            let item = |i: usize, key: &str| at(&at("standards", s, "items"), i, key);
+            for (i, it) in standard.items.iter().enumerate() {
+                self.named(&it.title, || item(i, "title"), "title");
+                if let Some(n) = &it.number {
+                    let unit = || key_path(&item(i, "number"), "unit");
                     self.one_line(&n.unit, unit, "unit");
                 }
             }
         }
         for (i, set) in raw.sets.iter().enumerate() {
-            self.title(&set.title, || at("sets", i, "title"));
+            self.named(&set.title, || at("sets", i, "title"), "title");
         }
         for (i, level) in raw.levels.iter().enumerate() {
-            self.title(&level.title, || at("levels", i, "title"));
+            self.named(&level.title, || at("levels", i, "title"), "title");
         }
         for (i, b) in raw.benefits.iter().enumerate() {
-            self.title(&b.title, || at("benefits", i, "title"));
+            self.named(&b.title, || at("benefits", i, "title"), "title");
             if let Some(q) = &b.quantity {
                 let unit = || key_path(&at("benefits", i, "quantity"), "unit");
                 self.one_line(&q.unit, unit, "unit");
@@ -848,16 +848,7 @@ impl<'m> Builder<'m> {
         }
         self.check_lines(&raw);
         let h = &raw.policy;
-        if h.name.trim().is_empty() {
-            self.err(
-                K::InvalidValue,
-                "policy.name",
-                "the policy name is empty",
-                None,
-            );
-        } else {
-            self.one_line(&h.name, || "policy.name".into(), "policy name");
-        }
+        self.named(&h.name, || "policy.name".into(), "policy name");
 
         // Kinds.
         let kind_ids = index_ids(

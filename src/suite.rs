@@ -205,13 +205,14 @@ impl PolicySuite {
         let mut errors = Vec::new();
         for (i, c) in raw.cases.into_iter().enumerate() {
             let cpath = index_path("cases", i);
-            if c.name.trim().is_empty() {
-                errors.push(map.diag(
-                    DiagnosticKind::InvalidValue,
-                    key_path(&cpath, "name"),
-                    "the case name is empty",
-                    Some("say what the case shows, such as `a new program is an Affiliate`".into()),
-                ));
+            let hint = "say what the case shows, such as `a new program is an Affiliate`";
+            if let Some(d) = map.blank(
+                &c.name,
+                || key_path(&cpath, "name"),
+                "case name",
+                Some(hint),
+            ) {
+                errors.push(d);
                 continue;
             }
             let loaded = match &c.assessment {

@@ -77,6 +77,25 @@ impl SourceMap {
         }
     }
 
+    /// A diagnostic if `text`, the `what` at `path` (built only then), is
+    /// blank: empty, or whitespace alone.
+    pub(crate) fn blank(
+        &self,
+        text: &str,
+        path: impl FnOnce() -> String,
+        what: &str,
+        hint: Option<&str>,
+    ) -> Option<Diagnostic> {
+        text.trim().is_empty().then(|| {
+            self.diag(
+                DiagnosticKind::InvalidValue,
+                path(),
+                format!("the {what} is empty"),
+                hint.map(str::to_owned),
+            )
+        })
+    }
+
     /// A diagnostic for the node at `path` (below the map's base).
     pub(crate) fn diag(
         &self,
