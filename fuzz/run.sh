@@ -59,8 +59,11 @@ fuzz() {
   cp "tests/fixtures/fuzz/crashes/$t"/* "$corpus"/ 2>/dev/null || true
   # Each log line starts with the time it was written (seconds since the
   # epoch), so that the report can say when the last new edge came.
+  # `-print_pcs=1` logs each new edge after the corpus is loaded, with the
+  # source line it was compiled from, so that the report can say where the
+  # late ones are written.
   cargo fuzz run "$t" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -dict=fuzz/qbm.dict \
-    -rss_limit_mb=4096 -print_final_stats=1 2>&1 |
+    -rss_limit_mb=4096 -print_final_stats=1 -print_pcs=1 2>&1 |
     while IFS= read -r line; do printf '%(%s)T %s\n' -1 "$line"; done >"fuzz/logs/$t.fuzz.log" || {
     tail -n 40 "fuzz/logs/$t.fuzz.log"
     echo "$t: the fuzzer stopped on a failure; the input is in fuzz/artifacts/$t/" >&2
@@ -68,12 +71,28 @@ fuzz() {
   }
 }
 
+# An awk function naming where a source path belongs: "qbm" (src/),
+# "harness" (fuzz/), a registry crate by name, "std", or "other".
+origin='
+  function origin(path, m) {
+    if (index(path, src) == 1) return "qbm"
+    if (index(path, harness) == 1) return "harness"
+    if (match(path, /\/registry\/src\/[^\/]+\/[^\/]+/)) {
+      m = substr(path, RSTART, RLENGTH); sub(/.*\//, "", m); sub(/-[0-9]+\.[0-9]+.*$/, "", m)
+      return m
+    }
+    if (path ~ /^\/rustc\/|^\/rust\/deps\//) return "std"
+    return "other"
+  }'
+
 # How coverage grew, by wall time: a target that still finds edges in the
 # last quarter of its run has not reached its plateau. Writes the time three
 # quarters in (seconds since the epoch) to fuzz/logs/<target>.quarter.
 report() {
   rm -f "fuzz/logs/$1.quarter"
-  awk -v t="$1" -v qf="fuzz/logs/$1.quarter" '
+  awk -v t="$1" -v qf="fuzz/logs/$1.quarter" -v src="$PWD/src/" -v harness="$PWD/fuzz/" "$origin"'
+    # A new edge, from -print_pcs: "TIME NEW_PC: ADDRESS in FUNCTION PATH:LINE:COLUMN".
+    $2 == "NEW_PC:" { pcs++; pc_time[pcs] = $1; pc_at[pcs] = $NF; next }
     # The run count opens a status line, after the time; a "#" elsewhere
     # (in the dictionary libFuzzer prints at the end) is not one.
     match($0, /^[0-9]+ #[0-9]+/) { s = substr($0, RSTART, RLENGTH); sub(/^[0-9]+ #/, "", s); run = s + 0 }
@@ -91,6 +110,33 @@ report() {
       printf "%s: %d runs in %d s; edges %d at start, %d three quarters in, %d at the end; ", t, run - r0, times[n] - t0, init, at, cov
       if (cov == at) printf "no new edge in the last quarter (last new edge %d s before the end)\n", times[n] - last
       else printf "%d new in the last quarter, the last %d s before the end: still growing\n", cov - at, times[n] - last
+      # The last quarter'"'"'s new edges by where their code is written: code
+      # inlined from the standard library into this crate'"'"'s functions
+      # counts as the standard library'"'"'s, unlike in the split by function.
+      late = 0; line = ""; ours = ""
+      for (i = 1; i <= pcs; i++) {
+        if (pc_time[i] <= q) continue
+        path = pc_at[i]; sub(/(:[0-9]+)+$/, "", path); o = origin(path); late++; by[o]++
+        if (o == "qbm") {
+          # FILE:LINE, the column left out; code the compiler made for no
+          # one line has none.
+          where = pc_at[i]; if (where ~ /:[0-9]+:[0-9]+$/) sub(/:[0-9]+$/, "", where)
+          if (where !~ /:[0-9]+$/) where = where " (no line)"
+          if (!(where in lines)) keys[++nkeys] = where
+          lines[where]++
+        }
+      }
+      if (pcs == 0) { printf "%s: no new edge was logged with its source line (-print_pcs)\n", t; exit }
+      for (;;) {
+        best = ""
+        for (c in by) if (by[c] > 0 && (best == "" || by[c] > by[best])) best = c
+        if (best == "") break
+        line = line sprintf(" %s %d", best, by[best]); by[best] = 0
+      }
+      for (i = 2; i <= nkeys; i++) for (j = i; j > 1 && keys[j - 1] > keys[j]; j--) { k = keys[j]; keys[j] = keys[j - 1]; keys[j - 1] = k }
+      for (i = 1; i <= nkeys; i++) ours = ours sprintf("\n  src/%s %d", substr(keys[i], length(src) + 1), lines[keys[i]])
+      printf "%s: last-quarter edges by the source written: %s\n", t, late == 0 ? "none" : substr(line, 2)
+      if (ours != "") printf "%s: this crate'"'"'s source lines among them:%s\n", t, ours
     }' "fuzz/logs/$1.fuzz.log"
 }
 
@@ -130,17 +176,7 @@ own() {
 # two replays of the end, this crate's functions among them, and the
 # functions that differ, as noise.
 late() {
-  awk -v t="$1" -v src="$PWD/src/" -v harness="$PWD/fuzz/" '
-    function origin(path, m) {
-      if (index(path, src) == 1) return "qbm"
-      if (index(path, harness) == 1) return "harness"
-      if (match(path, /\/registry\/src\/[^\/]+\/[^\/]+/)) {
-        m = substr(path, RSTART, RLENGTH); sub(/.*\//, "", m); sub(/-[0-9]+\.[0-9]+.*$/, "", m)
-        return m
-      }
-      if (path ~ /^\/rustc\/|^\/rust\/deps\//) return "std"
-      return "other"
-    }
+  awk -v t="$1" -v src="$PWD/src/" -v harness="$PWD/fuzz/" "$origin"'
     {
       split($2, e, "/"); key = $0; sub(/^[^ ]* [^ ]* /, "", key)
       o[key] = origin($NF); edges[$1, key] = e[1]

@@ -25,25 +25,64 @@ pub(crate) fn escaped(value: &str) -> std::borrow::Cow<'_, str> {
     shown(value, usize::MAX)
 }
 
-/// Whether a character is escaped where messages show user text: control
-/// characters (line breaks, tabs, NUL, the YAML 1.1 next-line mark) and
-/// invisible formatting marks (byte-order mark, zero-width spaces,
-/// bidirectional overrides and isolates, line and paragraph separators).
-/// Shown raw, they would break a message's one line, or hide or reorder
-/// what it shows.
+/// The characters escaped where messages show user text, as sorted,
+/// disjoint, inclusive ranges: the control characters (line breaks, tabs,
+/// NUL, the YAML 1.1 next-line mark, as [`char::is_control`] has them) and
+/// the invisible formatting marks (soft hyphen, Arabic letter mark,
+/// Mongolian vowel separator, zero-width spaces and joiners, direction
+/// marks, line and paragraph separators, bidirectional embeddings,
+/// overrides and isolates, invisible operators, byte-order mark,
+/// interlinear annotation marks). Shown raw, they would break a message's
+/// one line, or hide or reorder what it shows.
+const HIDDEN: [(char, char); 10] = [
+    ('\u{0}', '\u{1F}'),
+    ('\u{7F}', '\u{9F}'),
+    ('\u{AD}', '\u{AD}'),
+    ('\u{61C}', '\u{61C}'),
+    ('\u{180E}', '\u{180E}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{2028}', '\u{202E}'),
+    ('\u{2060}', '\u{206F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFF9}', '\u{FFFB}'),
+];
+
+/// The line breaks among the [`HIDDEN`] characters, in the same form:
+/// `\n`, `\r`, the YAML 1.1 next-line mark, line and paragraph separators.
+const BREAKS: [(char, char); 4] = [
+    ('\n', '\n'),
+    ('\r', '\r'),
+    ('\u{85}', '\u{85}'),
+    ('\u{2028}', '\u{2029}'),
+];
+
+/// Whether a character is one of [`HIDDEN`].
 fn hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{00AD}'
-                | '\u{061C}'
-                | '\u{180E}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{206F}'
-                | '\u{FEFF}'
-                | '\u{FFF9}'..='\u{FFFB}'
-        )
+    in_ranges(c, &HIDDEN)
+}
+
+/// Whether a character is one of [`BREAKS`].
+fn is_break(c: char) -> bool {
+    in_ranges(c, &BREAKS)
+}
+
+/// Whether `c` is in one of `ranges` (inclusive).
+///
+/// Every range is tested, with no early exit, in one function that is never
+/// inlined, so that every character takes the same path through it. Written
+/// as a chain of range tests inlined into each caller, each range was a
+/// branch of its own in every caller, and a coverage-guided fuzzer kept
+/// finding "new" paths there for as long as it ran, one rare character in
+/// one rare place at a time, though each takes the same way out.
+#[inline(never)]
+fn in_ranges<const N: usize>(c: char, ranges: &[(char, char); N]) -> bool {
+    let c = u32::from(c);
+    ranges.iter().fold(false, |found, &(first, last)| {
+        let (first, last) = (u32::from(first), u32::from(last));
+        // `c` is in the range when its offset from the start, wrapping
+        // below it, is within the range's width.
+        found | (c.wrapping_sub(first) <= last.wrapping_sub(first))
+    })
 }
 
 /// What keeps a text from showing on one line as it is written.
@@ -61,12 +100,14 @@ pub(crate) enum LineFlaw {
 /// Whether `text` holds a line break or another [`hidden`] character, and
 /// which (a break first).
 pub(crate) fn line_flaw(text: &str) -> Option<LineFlaw> {
-    let is_break = |c: char| matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}');
-    if text.contains(is_break) {
+    // Printable ASCII, by far the commonest, is neither: only the other
+    // characters are looked up.
+    let rare = || text.chars().filter(|c| !matches!(c, ' '..='~'));
+    if rare().any(is_break) {
         let trailing = !text.trim_end_matches(is_break).contains(is_break);
         Some(LineFlaw::Break { trailing })
     } else {
-        text.contains(hidden).then_some(LineFlaw::Hidden)
+        rare().any(hidden).then_some(LineFlaw::Hidden)
     }
 }
 
@@ -352,6 +393,39 @@ pub(crate) mod tests {
         assert_eq!(quote("\u{0}\u{85}\u{2028}"), "`\\u{0}\\u{85}\\u{2028}`");
         // What is not hidden is shown as it is, quotes and backslashes too.
         assert_eq!(quote("it's \"ok\" \\n é"), "`it's \"ok\" \\n é`");
+    }
+
+    #[test]
+    fn the_tables_of_characters_are_the_documented_sets() {
+        // Sorted and disjoint.
+        for table in [&HIDDEN[..], &BREAKS[..]] {
+            assert!(table.iter().all(|(first, last)| first <= last));
+            assert!(table.windows(2).all(|w| w[0].1 < w[1].0));
+        }
+        // The same answers as the definitions the tables stand for, for
+        // every character there is.
+        let hidden_defined = |c: char| {
+            c.is_control()
+                || matches!(
+                    c,
+                    '\u{00AD}'
+                        | '\u{061C}'
+                        | '\u{180E}'
+                        | '\u{200B}'..='\u{200F}'
+                        | '\u{2028}'..='\u{202E}'
+                        | '\u{2060}'..='\u{206F}'
+                        | '\u{FEFF}'
+                        | '\u{FFF9}'..='\u{FFFB}'
+                )
+        };
+        let break_defined = |c: char| matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}');
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(hidden(c), hidden_defined(c), "{c:?}");
+            assert_eq!(is_break(c), break_defined(c), "{c:?}");
+            // Every break is hidden: a one-line check that finds no break
+            // and no hidden character has found neither.
+            assert!(!is_break(c) || hidden(c), "{c:?}");
+        }
     }
 
     #[test]
