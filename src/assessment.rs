@@ -277,7 +277,7 @@ impl Assessment {
         let mut errors = Vec::new();
         errors.extend(map.blank(
             &raw.assessment.program,
-            || "assessment.program".into(),
+            &|| "assessment.program".into(),
             "program name",
             Some("name the program the assessment is for"),
         ));

@@ -667,11 +667,16 @@ struct SetResolver {
 }
 
 /// Checks ids for duplicates and builds an id -> index map.
-fn index_ids<'a>(
+///
+/// The ids come as a trait object, so that one copy of these checks serves
+/// every list: a copy per list, as a generic function would make, gave each
+/// check's rare branches once per list, and the fuzzers had to find each
+/// flaw in each list before their coverage could settle.
+fn index_ids(
     b: &mut Builder<'_>,
     what: &str,
     list: &str,
-    ids: impl Iterator<Item = (String, &'a str)>,
+    ids: &mut dyn Iterator<Item = (String, &str)>,
 ) -> Map<String, usize> {
     // Each id's index, and the path of its `id` key for a duplicate's hint.
     let mut seen: Map<String, (usize, String)> = Map::default();
@@ -687,7 +692,7 @@ fn index_ids<'a>(
             continue;
         }
         // Lazily worded: ids are many, and a flaw rare.
-        b.one_line(id, || id_path.clone(), format_args!("{what} id"));
+        b.one_line(id, &|| id_path.clone(), &format_args!("{what} id"));
         if id.len() > b.limits.max_id_bytes {
             let hint = Some(format!("ids are at most {} bytes", b.limits.max_id_bytes));
             let message = format!("{what} id {} is {} bytes long", quote(id), id.len());
@@ -730,7 +735,13 @@ impl<'m> Builder<'m> {
     /// error: a line break, a control character or an invisible mark in it
     /// would break the line, or hide or reorder what the line shows. `at`
     /// gives the text's path, built only for an error.
-    fn one_line(&mut self, text: &str, at: impl FnOnce() -> String, what: impl fmt::Display) {
+    ///
+    /// One copy serves every text (`at` and `what` are trait objects, and it
+    /// is never inlined), so that its branches for each kind of flaw are
+    /// not repeated for each field, where the fuzzers had to find every
+    /// flaw in every field before their coverage could settle.
+    #[inline(never)]
+    fn one_line(&mut self, text: &str, at: &dyn Fn() -> String, what: &dyn fmt::Display) {
         let Some(flaw) = line_flaw(text) else {
             return;
         };
@@ -758,10 +769,10 @@ impl<'m> Builder<'m> {
 
     /// As [`Builder::one_line`], for a name or a title, which must not be
     /// blank either.
-    fn named(&mut self, text: &str, at: impl FnOnce() -> String + Copy, what: &str) {
+    fn named(&mut self, text: &str, at: &dyn Fn() -> String, what: &str) {
         match self.map.blank(text, at, what, None) {
             Some(d) => self.errors.push(d),
-            None => self.one_line(text, at, what),
+            None => self.one_line(text, at, &what),
         }
     }
 
@@ -769,47 +780,47 @@ impl<'m> Builder<'m> {
     /// says; ids are checked as they are indexed, labels as their
     /// requirements are built, and the policy's name with its header.
     fn check_lines(&mut self, raw: &RawPolicy) {
-        self.named(&raw.policy.title, || "policy.title".into(), "title");
+        self.named(&raw.policy.title, &|| "policy.title".into(), "title");
         let at = |list: &str, i: usize, key: &str| key_path(&index_path(list, i), key);
         for (i, k) in raw.kinds.iter().enumerate() {
-            self.named(&k.title, || at("kinds", i, "title"), "title");
+            self.named(&k.title, &|| at("kinds", i, "title"), "title");
         }
         for (i, f) in raw.facts.iter().enumerate() {
-            self.named(&f.title, || at("facts", i, "title"), "title");
+            self.named(&f.title, &|| at("facts", i, "title"), "title");
             if let Some(unit) = &f.unit {
-                self.one_line(unit, || at("facts", i, "unit"), "unit");
+                self.one_line(unit, &|| at("facts", i, "unit"), &"unit");
             }
             for (j, value) in f.values.iter().enumerate() {
                 let path = || index_path(&at("facts", i, "values"), j);
-                self.one_line(value, path, "choice");
+                self.one_line(value, &path, &"choice");
             }
         }
         for (s, standard) in raw.standards.iter().enumerate() {
-            self.named(&standard.title, || at("standards", s, "title"), "title");
+            self.named(&standard.title, &|| at("standards", s, "title"), "title");
             let item = |i: usize, key: &str| at(&at("standards", s, "items"), i, key);
             for (i, it) in standard.items.iter().enumerate() {
-                self.named(&it.title, || item(i, "title"), "title");
+                self.named(&it.title, &|| item(i, "title"), "title");
                 if let Some(n) = &it.number {
                     let unit = || key_path(&item(i, "number"), "unit");
-                    self.one_line(&n.unit, unit, "unit");
+                    self.one_line(&n.unit, &unit, &"unit");
                 }
             }
         }
         for (i, set) in raw.sets.iter().enumerate() {
-            self.named(&set.title, || at("sets", i, "title"), "title");
+            self.named(&set.title, &|| at("sets", i, "title"), "title");
         }
         for (i, level) in raw.levels.iter().enumerate() {
-            self.named(&level.title, || at("levels", i, "title"), "title");
+            self.named(&level.title, &|| at("levels", i, "title"), "title");
         }
         for (i, b) in raw.benefits.iter().enumerate() {
-            self.named(&b.title, || at("benefits", i, "title"), "title");
+            self.named(&b.title, &|| at("benefits", i, "title"), "title");
             if let Some(q) = &b.quantity {
                 let unit = || key_path(&at("benefits", i, "quantity"), "unit");
-                self.one_line(&q.unit, unit, "unit");
+                self.one_line(&q.unit, &unit, &"unit");
             }
             if let Some(d) = &b.discount {
                 let on = || key_path(&at("benefits", i, "discount"), "on");
-                self.one_line(&d.on, on, "discount's `on`");
+                self.one_line(&d.on, &on, &"discount's `on`");
             }
         }
     }
@@ -848,14 +859,15 @@ impl<'m> Builder<'m> {
         }
         self.check_lines(&raw);
         let h = &raw.policy;
-        self.named(&h.name, || "policy.name".into(), "policy name");
+        self.named(&h.name, &|| "policy.name".into(), "policy name");
 
         // Kinds.
         let kind_ids = index_ids(
             &mut self,
             "kind",
             "kinds",
-            raw.kinds
+            &mut raw
+                .kinds
                 .iter()
                 .enumerate()
                 .map(|(i, k)| (index_path("kinds", i), k.id.as_str())),
@@ -875,7 +887,8 @@ impl<'m> Builder<'m> {
             &mut self,
             "fact",
             "facts",
-            raw.facts
+            &mut raw
+                .facts
                 .iter()
                 .enumerate()
                 .map(|(i, f)| (index_path("facts", i), f.id.as_str())),
@@ -996,7 +1009,8 @@ impl<'m> Builder<'m> {
             &mut self,
             "standard",
             "standards",
-            raw.standards
+            &mut raw
+                .standards
                 .iter()
                 .enumerate()
                 .map(|(i, s)| (index_path("standards", i), s.id.as_str())),
@@ -1005,7 +1019,7 @@ impl<'m> Builder<'m> {
             &mut self,
             "item",
             "the items of all standards",
-            raw.standards.iter().enumerate().flat_map(|(si, s)| {
+            &mut raw.standards.iter().enumerate().flat_map(|(si, s)| {
                 s.items.iter().enumerate().map(move |(ii, it)| {
                     (
                         index_path(&key_path(&index_path("standards", si), "items"), ii),
@@ -1110,7 +1124,8 @@ impl<'m> Builder<'m> {
             &mut self,
             "set",
             "sets",
-            raw.sets
+            &mut raw
+                .sets
                 .iter()
                 .enumerate()
                 .map(|(i, s)| (index_path("sets", i), s.id.as_str())),
@@ -1147,7 +1162,8 @@ impl<'m> Builder<'m> {
             &mut self,
             "level",
             "levels",
-            raw.levels
+            &mut raw
+                .levels
                 .iter()
                 .enumerate()
                 .map(|(i, l)| (index_path("levels", i), l.id.as_str())),
@@ -1263,7 +1279,8 @@ impl<'m> Builder<'m> {
             &mut self,
             "benefit",
             "benefits",
-            raw.benefits
+            &mut raw
+                .benefits
                 .iter()
                 .enumerate()
                 .map(|(i, b)| (index_path("benefits", i), b.id.as_str())),
@@ -1486,7 +1503,7 @@ impl<'m> Builder<'m> {
         path: &str,
     ) -> Option<Requirement> {
         if let Some(label) = &r.label {
-            self.one_line(label, || key_path(path, "label"), "label");
+            self.one_line(label, &|| key_path(path, "label"), &"label");
         }
         let shapes: Vec<&str> = [
             ("all", r.all.is_some()),

@@ -79,10 +79,15 @@ impl SourceMap {
 
     /// A diagnostic if `text`, the `what` at `path` (built only then), is
     /// blank: empty, or whitespace alone.
+    ///
+    /// One copy serves every text, as `Builder::one_line` does, and for the
+    /// same reason: whitespace past ASCII takes branches of its own in
+    /// `trim`, which a copy per caller would repeat for each field.
+    #[inline(never)]
     pub(crate) fn blank(
         &self,
         text: &str,
-        path: impl FnOnce() -> String,
+        path: &dyn Fn() -> String,
         what: &str,
         hint: Option<&str>,
     ) -> Option<Diagnostic> {
