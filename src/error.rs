@@ -103,11 +103,16 @@ pub(crate) fn line_flaw(text: &str) -> Option<LineFlaw> {
     // Printable ASCII, by far the commonest, is neither: only the other
     // characters are looked up.
     let rare = || text.chars().filter(|c| !matches!(c, ' '..='~'));
+    // Every break is hidden too, so a text with nothing hidden, the common
+    // case, takes one pass.
+    if !rare().any(hidden) {
+        return None;
+    }
     if rare().any(is_break) {
         let trailing = !text.trim_end_matches(is_break).contains(is_break);
         Some(LineFlaw::Break { trailing })
     } else {
-        rare().any(hidden).then_some(LineFlaw::Hidden)
+        Some(LineFlaw::Hidden)
     }
 }
 
