@@ -326,14 +326,26 @@ impl<'n> Walk<'n> {
 
     /// Stops the walk if a text, at the walk's path, is over the limit.
     fn within<E: de::Error>(&mut self, text: &str) -> Result<(), E> {
-        if text.len() > self.max_string_bytes {
+        if self.stops_at_length(text) {
+            return Err(stopped());
+        }
+        Ok(())
+    }
+
+    /// Notes the stop if a text is over the limit, and says whether it is.
+    ///
+    /// Not generic and never inlined, so that the fuzzers find the stop once
+    /// rather than once in each visitor method that reads a text.
+    #[inline(never)]
+    fn stops_at_length(&mut self, text: &str) -> bool {
+        let over = text.len() > self.max_string_bytes;
+        if over {
             self.stop = Some(Stop::TooLong {
                 path: self.path.clone(),
                 len: text.len(),
             });
-            return Err(stopped());
         }
-        Ok(())
+        over
     }
 
     /// Notes where the readings part, if they have not parted before.
