@@ -94,6 +94,8 @@
 //! The YAML formats are described in the README, with annotated examples.
 
 #![forbid(unsafe_code)]
+// docs.rs builds on nightly with `--cfg docsrs`: mark feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod assessment;
 mod bitset;
