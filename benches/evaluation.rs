@@ -156,10 +156,8 @@ fn change_report(c: &mut Criterion) {
     let catalog = Catalog::builtin().unwrap();
     let versions: Vec<&Policy> = catalog.policies().collect();
     let many = generated(versions[1], 10_000);
-    let options = ImpactOptions {
-        generated: 0,
-        ..ImpactOptions::default()
-    };
+    let mut options = ImpactOptions::default();
+    options.generated = 0;
     let mut g = c.benchmark_group("change report");
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(20));

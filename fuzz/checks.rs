@@ -279,10 +279,8 @@ pub fn weak_program(policy: &Policy) -> Assessment {
 /// structural difference, no program decided differently (over a few
 /// generated programs), no bump called for.
 fn assert_unchanged_against_itself(policy: &Policy) {
-    let options = ImpactOptions {
-        generated: 16,
-        ..ImpactOptions::default()
-    };
+    let mut options = ImpactOptions::default();
+    options.generated = 16;
     let report = ImpactReport::compare(policy, policy, &[], &options);
     assert!(
         report.changes.is_empty() && report.decisions.is_empty(),

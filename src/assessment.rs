@@ -17,6 +17,7 @@ use crate::yaml::{self, SourceMap, key_path};
 /// A program's answer to one item.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Answer {
     /// The practice is in place.
     Met,

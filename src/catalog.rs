@@ -112,6 +112,7 @@ pub enum CatalogError {
     escaped(first),
     escaped(second)
 )]
+#[non_exhaustive]
 pub struct Duplicate {
     /// The policy's name.
     pub name: String,

@@ -247,6 +247,7 @@ pub enum DiagnosticKind {
 ///
 /// Displays as `file:line:column: path: message (hint: ...)`, one line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// The kind of problem.
     pub kind: DiagnosticKind,

@@ -52,6 +52,7 @@ pub struct PolicyRef {
 
 /// A benefit granted by the level reached.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct GrantedBenefit {
     /// The benefit's id.
     pub id: BenefitId,
@@ -89,6 +90,7 @@ pub struct Discount {
 /// What the program answered for an item, as reports show it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum AnswerState {
     /// No answer: counts as not met.
     Unanswered,
@@ -114,6 +116,7 @@ pub enum AnswerState {
 /// What was found for one requirement.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Detail {
     /// A group of requirements (`all`, `any`, `at_least` of).
     Group {
@@ -162,6 +165,7 @@ pub enum Detail {
 
 /// One requirement with its status and the values compared.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RequirementOutcome {
     /// The requirement, as a sentence.
     pub requirement: Arc<str>,
@@ -176,6 +180,7 @@ pub struct RequirementOutcome {
 
 /// One level with each of its requirements.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct LevelOutcome {
     /// The level.
     pub level: LevelSummary,
@@ -198,6 +203,7 @@ pub struct KindScore {
 
 /// Items met in one standard.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct StandardScore {
     /// The standard.
     pub standard: StandardId,
@@ -217,6 +223,7 @@ pub struct StandardScore {
 
 /// A program fact or other condition the next level needs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ConditionGap {
     /// The requirement, as a sentence.
     pub requirement: Arc<str>,
@@ -230,6 +237,7 @@ pub struct ConditionGap {
 
 /// An item to improve for the next level.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ItemGap {
     /// The item.
     pub item: ItemId,
@@ -247,6 +255,7 @@ pub struct ItemGap {
 
 /// The items to improve in one standard.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct StandardGaps {
     /// The standard.
     pub standard: StandardId,
@@ -258,6 +267,7 @@ pub struct StandardGaps {
 
 /// What is missing for the next level, grouped by standard.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImprovementPlan {
     /// The level the plan leads to.
     pub target: LevelSummary,
@@ -269,6 +279,7 @@ pub struct ImprovementPlan {
 
 /// The result of evaluating an assessment: the level, the benefits, and why.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Evaluation {
     /// The policy and exact version used.
     pub policy: PolicyRef,
@@ -299,6 +310,7 @@ pub struct Evaluation {
 /// explained. [`Policy::decide`] gives the same level and benefits as
 /// [`Policy::evaluate`], faster.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Decision {
     /// The policy and exact version used.
     pub policy: PolicyRef,

@@ -64,6 +64,7 @@ impl Bump {
 /// What part of a policy a change touches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Subject {
     /// The policy's header.
     Policy,
@@ -97,6 +98,7 @@ pub enum ChangeKind {
 
 /// One structural difference between the versions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Change {
     /// What it touches.
     pub subject: Subject,
@@ -113,6 +115,7 @@ pub struct Change {
 /// Where an assessment in the report came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Source {
     /// Given by the caller; the index in the list given.
     Given(usize),
@@ -122,6 +125,7 @@ pub enum Source {
 
 /// A program whose decision changes between the versions.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DecisionChange {
     /// The program.
     pub program: String,
@@ -151,7 +155,29 @@ fn rank(l: &Option<LevelSummary>) -> i64 {
 }
 
 /// How to compare two versions.
+///
+/// Start from the defaults and set what you need:
+///
+/// ```
+/// let mut options = qbm::ImpactOptions::default();
+/// options.generated = 500;
+/// options.seed = 7;
+/// let catalog = qbm::Catalog::builtin()?;
+/// let mut versions = catalog.policies();
+/// let (v1, v2) = (versions.next().unwrap(), versions.next().unwrap());
+/// let report = qbm::ImpactReport::compare(v1, v2, &[], &options);
+/// assert_eq!(report.generated, 500);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// The struct is `#[non_exhaustive]`, so that a later version can add an
+/// option; a struct expression does not compile outside the crate:
+///
+/// ```compile_fail
+/// let options = qbm::ImpactOptions { generated: 500, ..Default::default() };
+/// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ImpactOptions {
     /// How many assessments to generate beyond those given.
     pub generated: usize,
@@ -173,6 +199,7 @@ impl Default for ImpactOptions {
 
 /// The change-impact report between two versions of a policy.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImpactReport {
     /// The old version.
     pub old: PolicyRef,

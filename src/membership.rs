@@ -12,6 +12,7 @@ use crate::policy::Policy;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MembershipState {
     /// No level applies.
     NotMember,
@@ -34,6 +35,7 @@ pub struct NextDate {
 
 /// The membership status as of a date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Membership {
     /// The date evaluated as of.
     pub as_of: Date,

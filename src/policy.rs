@@ -335,6 +335,7 @@ impl Level {
 
 /// Which levels a benefit is granted to.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Grant {
     /// The level and every level above it.
     AtLeast(LevelId),

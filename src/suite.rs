@@ -111,6 +111,7 @@ struct Case {
 
 /// What one case found.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct CaseResult {
     /// The case's name.
     pub name: String,
@@ -130,6 +131,7 @@ impl CaseResult {
 
 /// What a suite found, case by case.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct SuiteResult {
     /// The suite's file.
     pub origin: String,

@@ -156,6 +156,7 @@ impl fmt::Display for Law {
 
 /// A law that does not hold, with the minimal counterexample found.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct LawViolation {
     /// The law.
     pub law: Law,

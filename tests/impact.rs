@@ -24,10 +24,9 @@ fn edit(version: &str, from: &str, to: &str) -> Policy {
 }
 
 fn options(generated: usize) -> ImpactOptions {
-    ImpactOptions {
-        generated,
-        ..ImpactOptions::default()
-    }
+    let mut options = ImpactOptions::default();
+    options.generated = generated;
+    options
 }
 
 fn samples() -> Vec<Assessment> {
