@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Reruns the fuzzers for a given time each, seeded from the shipped YAML and
-# the regression inputs and guided by fuzz/qbm.dict (the format's keys and
+# Reruns the fuzzers for a given time each, seeded from the shipped YAML, the
+# hand-made seeds in fuzz/seeds/<target>/ (see fuzz/seeds/gen.py) and the
+# regression inputs, and guided by fuzz/qbm.dict (the format's keys and
 # words, YAML syntax, the embedded policy's ids), then copies the inputs that
 # found new paths into tests/fixtures/fuzz/<target>/ (minimised), which
 # `cargo test` replays. An input that made a fuzzer fail goes, once fixed,
@@ -52,8 +53,10 @@ fuzz() {
   mkdir -p "$corpus" "$keep"
   # Inputs newer than this stamp are this run's (and the seeds'): see `own`.
   touch "fuzz/logs/$t.start"
-  # Seeds: the shipped policies and samples, the fixtures, and what was kept.
+  # Seeds: the shipped policies and samples, the fixtures, the hand-made
+  # seeds, and what was kept.
   cp standards/*.yaml examples/assessments/*.yaml tests/fixtures/valid/*.yaml "$corpus"/ 2>/dev/null || true
+  cp "fuzz/seeds/$t"/*.yaml "$corpus"/ 2>/dev/null || true
   cp tests/fixtures/invalid/*.yaml "$corpus"/ 2>/dev/null || true
   cp "$keep"/* "$corpus"/ 2>/dev/null || true
   cp "tests/fixtures/fuzz/crashes/$t"/* "$corpus"/ 2>/dev/null || true
