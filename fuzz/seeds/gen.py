@@ -4,8 +4,9 @@
 The fuzzers' late edges, round after round, were in YAML's writer: which
 style and which hints it chooses for a text depends on the classes of its
 characters (spaces, each of YAML's five line breaks, indicators, non-ASCII,
-non-printable) at its start, its end and side by side, and on whether the
-text would read back as a null, a boolean or a number. Random mutation finds
+non-printable) at its start, its end and side by side, on which of them
+it escapes, and on whether the text would read back as a null, a boolean
+or a number. Random mutation finds
 those combinations one at a time, over hours; these seeds hold every short
 combination at once, in texts a policy and an assessment accept, so that a
 round starts where those hours would end.
@@ -28,6 +29,12 @@ CLASSES = [" ", "\t", "\n", "\r", "\u0085", "\u2028", "\u2029", "\ufeff", "a",
            "["]
 # Those that matter most at a text's ends, for combinations of three.
 ENDS = [" ", "\n", "\u2028", "\u2029", "\u0085", "a", "\r", "#"]
+# Every character the writer escapes in a double-quoted text (by name, as
+# `\x`, `\u` or `\U`), and the ends of the ranges it prints as they are.
+ESCAPED = ([chr(c) for c in range(0x20)] + [chr(c) for c in range(0x7F, 0xA1)]
+           + [chr(c) for c in (0xBF, 0x100, 0x7FF, 0x800, 0xD7FF, 0xE000,
+                                0xFEFF, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000,
+                                0x10FFFF, 0x2028, 0x2029)])
 # Printable characters a one-line text (a title) may hold.
 PRINTABLE = [" ", "a", "#", ":", "-", "'", '"', "\u00e9", "\U0001F600", "?",
              ",", "[", "{", "&", "*", "!", "|", ">", "%", "@", "`", "\\"]
@@ -56,6 +63,9 @@ def texts():
     out += ["".join(p) for p in itertools.product(ENDS, repeat=3)]
     out += ["a" + "".join(p) + "a" for p in itertools.product(ENDS, repeat=2)]
     out += ["ab\n" + "".join(p) for p in itertools.product(ENDS, repeat=2)]
+    # Multi-line texts (written as block scalars) by how they start and end.
+    out += [s + "a\nb" + "".join(p) for s in ENDS for p in itertools.product(ENDS, repeat=2)]
+    out += [c for c in ESCAPED] + ["a" + c + "a" for c in ESCAPED]
     return out + LOOKALIKES + LONG
 
 
