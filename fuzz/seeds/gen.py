@@ -16,6 +16,7 @@ round starts where those hours would end.
 `fuzz/run.sh` copies the seeds into each target's corpus; the merge after a
 round keeps, in tests/fixtures/fuzz/, those that still add coverage.
 """
+import glob
 import itertools
 import os
 import re
@@ -65,7 +66,7 @@ def texts():
     out += ["ab\n" + "".join(p) for p in itertools.product(ENDS, repeat=2)]
     # Multi-line texts (written as block scalars) by how they start and end.
     out += [s + "a\nb" + "".join(p) for s in ENDS for p in itertools.product(ENDS, repeat=2)]
-    out += [c for c in ESCAPED] + ["a" + c + "a" for c in ESCAPED]
+    out += list(ESCAPED) + ["a" + c + "a" for c in ESCAPED]
     return out + LOOKALIKES + LONG
 
 
@@ -131,5 +132,9 @@ def policies():
 
 
 if __name__ == "__main__":
+    # Start empty, so that a change that writes fewer files leaves none stale.
+    for target in ("assessment_load", "policy_load"):
+        for old in glob.glob(os.path.join(HERE, target, "*.yaml")):
+            os.remove(old)
     assessments()
     policies()
