@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Reruns the fuzzers for a given time each, seeded from the shipped YAML, the
-# hand-made seeds in fuzz/seeds/<target>/ (see fuzz/seeds/gen.py) and the
-# regression inputs, and guided by fuzz/qbm.dict (the format's keys and
-# words, YAML syntax, the embedded policy's ids), then copies the inputs that
-# found new paths into tests/fixtures/fuzz/<target>/ (minimised), which
-# `cargo test` replays. An input that made a fuzzer fail goes, once fixed,
-# into tests/fixtures/fuzz/crashes/<target>/ by hand: `cargo test` replays it
+# Reruns the fuzzers for a given time each, seeded from the shipped YAML,
+# the regression inputs, the hand-made seeds in fuzz/seeds/<target>/ and
+# the variants of the shipped YAML in fuzz/variants/<target>/ (both written
+# by fuzz/seeds/gen.py; the variants, afresh each run, need python3), and
+# guided by fuzz/qbm.dict (the format's keys and words, YAML syntax, the
+# embedded policy's ids), then copies the inputs that found new paths into
+# tests/fixtures/fuzz/<target>/ (minimised), which `cargo test` replays. An
+# input that made a fuzzer fail goes, once fixed, into
+# tests/fixtures/fuzz/crashes/<target>/ by hand: `cargo test` replays it
 # too, and the merge, which keeps only what the corpus needs for coverage,
 # never drops it.
 #
@@ -57,6 +59,7 @@ fuzz() {
   # seeds, and what was kept.
   cp standards/*.yaml examples/assessments/*.yaml tests/fixtures/valid/*.yaml "$corpus"/ 2>/dev/null || true
   cp "fuzz/seeds/$t"/*.yaml "$corpus"/ 2>/dev/null || true
+  cp "fuzz/variants/$t"/*.yaml "$corpus"/ 2>/dev/null || true
   cp tests/fixtures/invalid/*.yaml "$corpus"/ 2>/dev/null || true
   cp "$keep"/* "$corpus"/ 2>/dev/null || true
   cp "tests/fixtures/fuzz/crashes/$t"/* "$corpus"/ 2>/dev/null || true
@@ -285,6 +288,14 @@ edges() {
     sed -n 's/.*INITED cov: \([0-9]*\).*/\1/p' | tail -n 1
 }
 
+# The variants of the shipped YAML with each key's value replaced (see
+# fuzz/seeds/gen.py): too many files to keep in the repository, so written
+# afresh before each round.
+if command -v python3 >/dev/null; then
+  python3 fuzz/seeds/gen.py --variants fuzz/variants
+else
+  echo "python3 not found: fuzzing without the variants of fuzz/seeds/gen.py" >&2
+fi
 # Build first, so that the runs side by side do not wait on each other.
 for t in "${targets[@]}"; do cargo fuzz build "$t"; done
 each_target steady

@@ -15,11 +15,26 @@ round starts where those hours would end.
 
 `fuzz/run.sh` copies the seeds into each target's corpus; the merge after a
 round keeps, in tests/fixtures/fuzz/, those that still add coverage.
+
+The YAML reader also has late edges of its own: serde compiles its null
+check, its type errors and its handling of a mapping or sequence where a
+scalar is wanted once for every type a field can have, so a fuzzer has to
+put a null, a number, a list, ... in every field to reach them all. The
+second mode writes those inputs: the shipped policies, the test fixtures'
+policies and the sample assessments, with the value of each key (once per
+key name and file) replaced by each of VALUES, a file each:
+
+    python3 fuzz/seeds/gen.py --variants DIR    # DIR/<target>/*.yaml
+
+They are some 6,000 files (66 MB), too many to keep in the repository:
+`fuzz/run.sh` writes them into fuzz/variants/ (not tracked) before each
+round, and the merge keeps those that add coverage.
 """
 import glob
 import itertools
 import os
 import re
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -131,7 +146,86 @@ def policies():
     fill(["question", "description"], texts(), "texts")
 
 
+# What each key's value is replaced by: words that read back as a null or
+# nearly do, and a value of each other type.
+VALUES = ["null", "Null", "NULL", "~", "nulx", "Nulx", "NULx", "nul", "~x",
+          "xull", "true", "1", "-1", "1.5", ".nan", "18446744073709551616",
+          "a", "''", '""', "!x a", "[]", "[a]", "{}", "{a: b}"]
+# A block key and its value: "  key: value", "  - key: value", "key:".
+BLOCK_KEY = re.compile(r"^(\s*(?:-\s+)*)([A-Za-z_]\w*):(?:\s+(.*?))?\s*$")
+# A key in a flow mapping with a plain one-line value: "{key: value, ...}".
+FLOW_KEY = re.compile(r"(?<=[{,])\s*([A-Za-z_]\w*):\s+([^\s,{}\[\]#][^,{}\[\]#]*?)(?=\s*[,}])")
+
+
+def belongs(line, col):
+    """Whether a line belongs to the block value of a key at column `col`:
+    a blank line or a comment, a line indented further, or a sequence item
+    beside the key."""
+    indent = len(line) - len(line.lstrip())
+    return (not line.strip() or line.lstrip().startswith("#") or indent > col
+            or indent == col and line.lstrip().startswith("- "))
+
+
+def value_spans(text):
+    """Where each key's value is, as (start, end, prefix) offsets into the
+    text, for the first key of each name: a block value runs to the end of
+    the lines indented under its key (and the sequence items beside it),
+    and is replaced after a space."""
+    lines = text.splitlines(keepends=True)
+    starts = list(itertools.accumulate((len(line) for line in lines), initial=0))
+    seen, spans = set(), []
+    for i, line in enumerate(lines):
+        body = line.rstrip("\n")
+        if not body.strip() or body.lstrip().startswith("#"):
+            continue
+        m = BLOCK_KEY.match(body)
+        value = (m.group(3) or "") if m else None
+        if value is not None and (value == "" or value.startswith("#")):
+            col, j = len(m.group(1)), i + 1
+            while j < len(lines) and belongs(lines[j].rstrip("\n"), col):
+                j += 1
+            if ("block", m.group(2)) not in seen:
+                seen.add(("block", m.group(2)))
+                spans.append((starts[i] + m.end(2) + 1, starts[j] - 1, " "))
+            continue
+        if value and not value.startswith(("{", "[", ">", "|")) and m.group(2) not in seen:
+            seen.add(m.group(2))
+            value = value.split(" #")[0].rstrip()
+            spans.append((starts[i] + m.start(3), starts[i] + m.start(3) + len(value), ""))
+        for f in FLOW_KEY.finditer(body):
+            if f.group(1) not in seen:
+                seen.add(f.group(1))
+                spans.append((starts[i] + f.start(2), starts[i] + f.end(2), ""))
+    return spans
+
+
+def variants(out):
+    policies = [p for p in sorted(glob.glob(os.path.join(ROOT, "standards", "*.yaml")))
+                if not p.endswith(".tests.yaml")]
+    policies += sorted(glob.glob(os.path.join(ROOT, "tests", "fixtures", "valid", "*.yaml")))
+    samples = sorted(glob.glob(os.path.join(ROOT, "examples", "assessments", "*.yaml")))
+    for target, sources in (("policy_load", policies), ("assessment_load", samples)):
+        d = os.path.join(out, target)
+        os.makedirs(d, exist_ok=True)
+        for old in glob.glob(os.path.join(d, "*.yaml")):
+            os.remove(old)
+        for source in sources:
+            with open(source, encoding="utf-8") as f:
+                text = f.read()
+            stem = os.path.basename(source).removesuffix(".yaml")
+            for k, (a, b, prefix) in enumerate(value_spans(text)):
+                for w, value in enumerate(VALUES):
+                    with open(os.path.join(d, f"{stem}-{k:03}-{w:02}.yaml"), "w",
+                              encoding="utf-8", newline="\n") as f:
+                        f.write(text[:a] + prefix + value + text[b:])
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--variants"] and len(sys.argv) == 3:
+        variants(sys.argv[2])
+        sys.exit(0)
+    if sys.argv[1:]:
+        sys.exit("usage: gen.py [--variants DIR]")
     # Start empty, so that a change that writes fewer files leaves none stale.
     for target in ("assessment_load", "policy_load"):
         for old in glob.glob(os.path.join(HERE, target, "*.yaml")):
