@@ -200,6 +200,9 @@ def value_spans(text):
 
 
 def variants(out):
+    """Writes out/policy_load/ and out/assessment_load/ afresh: each source
+    with one key's value replaced, for every key in value_spans and every
+    one of VALUES."""
     policies = [p for p in sorted(glob.glob(os.path.join(ROOT, "standards", "*.yaml")))
                 if not p.endswith(".tests.yaml")]
     policies += sorted(glob.glob(os.path.join(ROOT, "tests", "fixtures", "valid", "*.yaml")))
