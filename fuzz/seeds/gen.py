@@ -26,7 +26,7 @@ key name and file) replaced by each of VALUES, a file each:
 
     python3 fuzz/seeds/gen.py --variants DIR    # DIR/<target>/*.yaml
 
-They are some 9,000 files (100 MB), too many to keep in the repository:
+They are some 11,000 files (125 MB), too many to keep in the repository:
 `fuzz/run.sh` writes them into fuzz/variants/ (not tracked) before each
 round, and the merge keeps those that add coverage.
 """
@@ -147,14 +147,16 @@ def policies():
 
 
 # What each key's value is replaced by: words that read back as a null or
-# nearly do, a value of each other type, nothing, and values with YAML's
-# own tags (which serde_yaml checks apart from untagged ones) that fit the
-# tag or do not, an anchor and an alias to no anchor.
-VALUES = ["null", "Null", "NULL", "~", "nulx", "Nulx", "NULx", "nul", "~x",
-          "xull", "true", "1", "-1", "1.5", ".nan", "18446744073709551616",
-          "a", "''", '""', "!x a", "[]", "[a]", "{}", "{a: b}", "",
-          "!!null null", "!!null x", "!!bool true", "!!bool x", "!!int 1",
-          "!!int x", "!!float 1.5", "!!float x", "!!str 1", "&a 1", "*a"]
+# nearly do, alone and tagged as a null (serde_yaml checks tagged values
+# apart from untagged ones), a value of each other type, nothing, values
+# with YAML's other tags that fit the tag or do not, an anchor and an alias
+# to no anchor.
+NULLS = ["null", "Null", "NULL", "~", "nulx", "Nulx", "NULx", "nul", "~x", "xull"]
+VALUES = NULLS + ["!!null " + word for word in NULLS] + [
+    "!!null x", "true", "1", "-1", "1.5", ".nan", "18446744073709551616", "a",
+    "''", '""', "!x a", "[]", "[a]", "{}", "{a: b}", "", "!!bool true",
+    "!!bool x", "!!int 1", "!!int x", "!!float 1.5", "!!float x", "!!str 1",
+    "&a 1", "*a"]
 # A block key and its value: "  key: value", "  - key: value", "key:".
 BLOCK_KEY = re.compile(r"^(\s*(?:-\s+)*)([A-Za-z_]\w*):(?:\s+(.*?))?\s*$")
 # A key in a flow mapping with a plain one-line value: "{key: value, ...}".
