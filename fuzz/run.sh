@@ -56,10 +56,13 @@ fuzz() {
   # Inputs newer than this stamp are this run's (and the seeds'): see `own`.
   touch "fuzz/logs/$t.start"
   # Seeds: the shipped policies and samples, the fixtures, the hand-made
-  # seeds, and what was kept.
+  # seeds, the variants (evaluate takes an assessment, so it gets those of
+  # assessment_load), and what was kept.
+  local variants="fuzz/variants/$t"
+  [ "$t" != evaluate ] || variants=fuzz/variants/assessment_load
   cp standards/*.yaml examples/assessments/*.yaml tests/fixtures/valid/*.yaml "$corpus"/ 2>/dev/null || true
   cp "fuzz/seeds/$t"/*.yaml "$corpus"/ 2>/dev/null || true
-  cp "fuzz/variants/$t"/*.yaml "$corpus"/ 2>/dev/null || true
+  cp "$variants"/*.yaml "$corpus"/ 2>/dev/null || true
   cp tests/fixtures/invalid/*.yaml "$corpus"/ 2>/dev/null || true
   cp "$keep"/* "$corpus"/ 2>/dev/null || true
   cp "tests/fixtures/fuzz/crashes/$t"/* "$corpus"/ 2>/dev/null || true
