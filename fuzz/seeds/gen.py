@@ -22,11 +22,12 @@ scalar is wanted once for every type a field can have, so a fuzzer has to
 put a null, a number, a list, ... in every field to reach them all. The
 second mode writes those inputs: the shipped policies, the test fixtures'
 policies and the sample assessments, with the value of each key (once per
-key name and file) replaced by each of VALUES, a file each:
+key name and file) replaced by each of VALUES, a file each, and by an
+alias to an earlier value:
 
     python3 fuzz/seeds/gen.py --variants DIR    # DIR/<target>/*.yaml
 
-They are some 11,000 files (125 MB), too many to keep in the repository:
+They are some 11,500 files (127 MB), too many to keep in the repository:
 `fuzz/run.sh` writes them into fuzz/variants/ (not tracked) before each
 round, and the merge keeps those that add coverage.
 """
@@ -222,11 +223,25 @@ def variants(out):
             with open(source, encoding="utf-8") as f:
                 text = f.read()
             stem = os.path.basename(source).removesuffix(".yaml")
-            for k, (a, b, prefix) in enumerate(value_spans(text)):
+            spans = value_spans(text)
+            for k, (a, b, prefix) in enumerate(spans):
                 for w, value in enumerate(VALUES):
                     with open(os.path.join(d, f"{stem}-{k:03}-{w:02}.yaml"), "w",
                               encoding="utf-8", newline="\n") as f:
                         f.write(text[:a] + prefix + value + text[b:])
+            # And each value replaced by an alias (`*a`) to the first
+            # one-line value before it, anchored (`&a`): serde_yaml follows
+            # an alias in a branch of its own, compiled once for every type
+            # a field can have. (An anchored null instead adds nothing.)
+            one_line = [(a, b) for a, b, prefix in spans if not prefix]
+            for k, (a, b, prefix) in enumerate(spans):
+                host = next(((x, y) for x, y in one_line if y <= a), None)
+                if host is None:
+                    continue
+                x, y = host
+                with open(os.path.join(d, f"{stem}-{k:03}-alias.yaml"), "w",
+                          encoding="utf-8", newline="\n") as f:
+                    f.write(text[:x] + "&a " + text[x:y] + text[y:a] + prefix + "*a" + text[b:])
 
 
 if __name__ == "__main__":
