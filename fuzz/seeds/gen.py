@@ -111,11 +111,14 @@ def quoted(text):
     return '"' + out + '"'
 
 
-def write(target, name, body):
-    d = os.path.join(HERE, target)
+def put(d, name, body):
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, name), "w", encoding="utf-8", newline="\n") as f:
         f.write(body)
+
+
+def write(target, name, body):
+    put(os.path.join(HERE, target), name, body)
 
 
 def assessments():
@@ -226,9 +229,7 @@ def variants(out):
             spans = value_spans(text)
             for k, (a, b, prefix) in enumerate(spans):
                 for w, value in enumerate(VALUES):
-                    with open(os.path.join(d, f"{stem}-{k:03}-{w:02}.yaml"), "w",
-                              encoding="utf-8", newline="\n") as f:
-                        f.write(text[:a] + prefix + value + text[b:])
+                    put(d, f"{stem}-{k:03}-{w:02}.yaml", text[:a] + prefix + value + text[b:])
             # And each value replaced by an alias (`*a`) to the first
             # one-line value before it, anchored (`&a`): serde_yaml follows
             # an alias in a branch of its own, compiled once for every type
@@ -239,9 +240,8 @@ def variants(out):
                 if host is None:
                     continue
                 x, y = host
-                with open(os.path.join(d, f"{stem}-{k:03}-alias.yaml"), "w",
-                          encoding="utf-8", newline="\n") as f:
-                    f.write(text[:x] + "&a " + text[x:y] + text[y:a] + prefix + "*a" + text[b:])
+                put(d, f"{stem}-{k:03}-alias.yaml",
+                    text[:x] + "&a " + text[x:y] + text[y:a] + prefix + "*a" + text[b:])
 
 
 if __name__ == "__main__":
