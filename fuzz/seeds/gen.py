@@ -227,21 +227,20 @@ def variants(out):
                 text = f.read()
             stem = os.path.basename(source).removesuffix(".yaml")
             spans = value_spans(text)
+            # Where the file's first one-line value is (past the end if
+            # it has none), the anchor for the aliases.
+            x, y = next(((a, b) for a, b, prefix in spans if not prefix), (0, len(text) + 1))
             for k, (a, b, prefix) in enumerate(spans):
                 for w, value in enumerate(VALUES):
                     put(d, f"{stem}-{k:03}-{w:02}.yaml", text[:a] + prefix + value + text[b:])
-            # And each value replaced by an alias (`*a`) to the first
-            # one-line value before it, anchored (`&a`): serde_yaml follows
-            # an alias in a branch of its own, compiled once for every type
-            # a field can have. (An anchored null instead adds nothing.)
-            one_line = [(a, b) for a, b, prefix in spans if not prefix]
-            for k, (a, b, prefix) in enumerate(spans):
-                host = next(((x, y) for x, y in one_line if y <= a), None)
-                if host is None:
-                    continue
-                x, y = host
-                put(d, f"{stem}-{k:03}-alias.yaml",
-                    text[:x] + "&a " + text[x:y] + text[y:a] + prefix + "*a" + text[b:])
+                # And the value replaced by an alias (`*a`) to that first
+                # value, anchored (`&a`), where it comes after it:
+                # serde_yaml follows an alias in a branch of its own,
+                # compiled once for every type a field can have. (An
+                # anchored null adds nothing.)
+                if y <= a:
+                    put(d, f"{stem}-{k:03}-alias.yaml",
+                        text[:x] + "&a " + text[x:a] + prefix + "*a" + text[b:])
 
 
 if __name__ == "__main__":
