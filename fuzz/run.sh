@@ -16,7 +16,11 @@
 # Targets run side by side, as many at once as the machine has cores
 # (QBM_FUZZ_JOBS=N to choose); each gets SECONDS_PER_TARGET of wall time,
 # which includes loading its corpus (a minute or more once it is large).
-# Logs go to fuzz/logs/<target>.{fuzz,merge}.log.
+# QBM_FUZZ_WORKERS=N runs N fuzzer processes per target on one corpus (each
+# picks up the others' finds within a second), so that one target can use
+# every core: count each worker as a job.
+# Logs go to fuzz/logs/<target>.{fuzz,merge}.log, and the workers past the
+# first log to fuzz/logs/<target>.fuzz.<N>.log.
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); libFuzzer needs a nightly
 # compiler, which RUSTC_BOOTSTRAP=1 stands in for on the stable toolchain.
@@ -27,6 +31,11 @@ shift || true
 targets=("$@")
 [ "${#targets[@]}" -gt 0 ] || targets=(policy_load assessment_load evaluate)
 jobs="${QBM_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}"
+workers="${QBM_FUZZ_WORKERS:-1}"
+[[ "$workers" =~ ^[1-9][0-9]*$ ]] || {
+  echo "QBM_FUZZ_WORKERS must be a whole number of at least 1, not \"$workers\"" >&2
+  exit 2
+}
 export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 mkdir -p fuzz/logs
@@ -70,14 +79,28 @@ fuzz() {
   # epoch), so that the report can say when the last new edge came.
   # `-print_pcs=1` logs each new edge after the corpus is loaded, with the
   # source line it was compiled from, so that the report can say where the
-  # late ones are written.
-  cargo fuzz run "$t" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -dict=fuzz/qbm.dict \
-    -rss_limit_mb=4096 -print_final_stats=1 -print_pcs=1 2>&1 |
-    while IFS= read -r line; do printf '%(%s)T %s\n' -1 "$line"; done >"fuzz/logs/$t.fuzz.log" || {
-    tail -n 40 "fuzz/logs/$t.fuzz.log"
+  # late ones are written. Each worker rereads the corpus every second
+  # (libFuzzer's `-reload`), so that it takes up the others' finds.
+  local w failed=0
+  rm -f "fuzz/logs/$t".fuzz.*.log
+  for ((w = 1; w <= workers; w++)); do
+    cargo fuzz run "$t" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -dict=fuzz/qbm.dict \
+      -rss_limit_mb=4096 -print_final_stats=1 -print_pcs=1 -reload=1 2>&1 |
+      while IFS= read -r line; do printf '%(%s)T %s\n' -1 "$line"; done >"$(log "$t" "$w")" &
+  done
+  for ((w = 1; w <= workers; w++)); do
+    wait -n || failed=1
+  done
+  [ "$failed" -eq 0 ] || {
+    for ((w = 1; w <= workers; w++)); do tail -n 40 "$(log "$t" "$w")"; done
     echo "$t: the fuzzer stopped on a failure; the input is in fuzz/artifacts/$t/" >&2
     return 1
   }
+}
+
+# The fuzzing log of worker $2 of target $1.
+log() {
+  if [ "$2" -eq 1 ]; then echo "fuzz/logs/$1.fuzz.log"; else echo "fuzz/logs/$1.fuzz.$2.log"; fi
 }
 
 # An awk function naming where a source path belongs: "qbm" (src/),
@@ -96,10 +119,26 @@ origin='
 
 # How coverage grew, by wall time: a target that still finds edges in the
 # last quarter of its run has not reached its plateau. Writes the time three
-# quarters in (seconds since the epoch) to fuzz/logs/<target>.quarter.
+# quarters in (seconds since the epoch) to fuzz/logs/<target>.quarter. With
+# several workers, each worker's log gets its own report: a new edge shows
+# in the log of the worker that found it (and again in the others', as they
+# take up its input), so the target has reached its plateau only when no
+# worker's log has a new edge in the last quarter.
 report() {
+  local w name
   rm -f "fuzz/logs/$1.quarter"
-  awk -v t="$1" -v qf="fuzz/logs/$1.quarter" -v src="$PWD/src/" -v harness="$PWD/fuzz/" "$origin"'
+  for ((w = 1; w <= workers; w++)); do
+    name=$1
+    [ "$workers" -eq 1 ] || name="$1 (worker $w)"
+    report_log "$name" "fuzz/logs/$1.quarter" "$(log "$1" "$w")"
+  done
+}
+
+# The report for target (or worker) $1 from log $3; writes the time three
+# quarters in to $2 unless it is there already.
+report_log() {
+  [ ! -s "$2" ] || set -- "$1" /dev/null "$3"
+  awk -v t="$1" -v qf="$2" -v src="$PWD/src/" -v harness="$PWD/fuzz/" "$origin"'
     # A new edge, from -print_pcs: "TIME NEW_PC: ADDRESS in FUNCTION PATH:LINE:COLUMN".
     $2 == "NEW_PC:" { pcs++; pc_time[pcs] = $1; pc_at[pcs] = $NF; next }
     # The run count opens a status line, after the time; a "#" elsewhere
@@ -146,7 +185,7 @@ report() {
       for (i = 1; i <= nkeys; i++) ours = ours sprintf("\n  src/%s %d", substr(keys[i], length(src) + 1), lines[keys[i]])
       printf "%s: last-quarter edges by the source written: %s\n", t, late == 0 ? "none" : substr(line, 2)
       if (ours != "") printf "%s: this crate'"'"'s source lines among them:%s\n", t, ours
-    }' "fuzz/logs/$1.fuzz.log"
+    }' "$3"
 }
 
 # The same split for this crate's own code (src/), leaving out the parsers
