@@ -80,22 +80,47 @@ fuzz() {
   # `-print_pcs=1` logs each new edge after the corpus is loaded, with the
   # source line it was compiled from, so that the report can say where the
   # late ones are written. Each worker rereads the corpus every second
-  # (libFuzzer's `-reload`), so that it takes up the others' finds.
+  # (libFuzzer's `-reload`), so that it takes up the others' finds. Each
+  # worker's cargo-fuzz writes its process id to fuzz/logs/<target>.pid.<N>,
+  # so that when one worker stops on a failure the others are stopped too,
+  # instead of fuzzing on to the end of their time.
   local w failed=0
-  rm -f "fuzz/logs/$t".fuzz.*.log
+  rm -f "fuzz/logs/$t".fuzz.*.log "fuzz/logs/$t".pid.*
   for ((w = 1; w <= workers; w++)); do
-    cargo fuzz run "$t" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -dict=fuzz/qbm.dict \
-      -rss_limit_mb=4096 -print_final_stats=1 -print_pcs=1 -reload=1 2>&1 |
+    (echo "$BASHPID" >"fuzz/logs/$t.pid.$w"
+      exec cargo fuzz run "$t" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -dict=fuzz/qbm.dict \
+        -rss_limit_mb=4096 -print_final_stats=1 -print_pcs=1 -reload=1) 2>&1 |
       while IFS= read -r line; do printf '%(%s)T %s\n' -1 "$line"; done >"$(log "$t" "$w")" &
   done
   for ((w = 1; w <= workers; w++)); do
-    wait -n || failed=1
+    wait -n && continue
+    [ "$failed" -eq 1 ] || stop_workers "$t"
+    failed=1
   done
+  rm -f "fuzz/logs/$t".pid.*
   [ "$failed" -eq 0 ] || {
     for ((w = 1; w <= workers; w++)); do tail -n 40 "$(log "$t" "$w")"; done
     echo "$t: the fuzzer stopped on a failure; the input is in fuzz/artifacts/$t/" >&2
     return 1
   }
+}
+
+# Stops the fuzzers of target $1's workers that still run: each is the child
+# of the cargo-fuzz whose id its worker wrote (cargo runs its subcommand in
+# its own place), named by the command line it was started with, so that an
+# id that a finished worker left behind, and the system gave to another
+# process since, stops nothing. On SIGTERM libFuzzer prints its final stats
+# and exits. Without pkill, says so and lets the others run out their time.
+stop_workers() {
+  local f
+  command -v pkill >/dev/null || {
+    echo "$1: a worker stopped on a failure; without pkill the others fuzz on to the end of their time" >&2
+    return 0
+  }
+  echo "$1: a worker stopped on a failure; stopping the others" >&2
+  for f in "fuzz/logs/$1".pid.*; do
+    [ -e "$f" ] && pkill -TERM -P "$(cat "$f")" -f "release/$1 " || true
+  done
 }
 
 # The fuzzing log of worker $2 of target $1.
