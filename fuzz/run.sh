@@ -93,9 +93,11 @@ fuzz() {
       while IFS= read -r line; do printf '%(%s)T %s\n' -1 "$line"; done >"$(log "$t" "$w")" &
   done
   for ((w = 1; w <= workers; w++)); do
-    wait -n && continue
-    [ "$failed" -eq 1 ] || stop_workers "$t"
-    failed=1
+    wait -n || {
+      # The first failure stops the others, if there are any.
+      [ "$failed" -eq 1 ] || [ "$workers" -eq 1 ] || stop_workers "$t"
+      failed=1
+    }
   done
   rm -f "fuzz/logs/$t".pid.*
   [ "$failed" -eq 0 ] || {
@@ -107,9 +109,9 @@ fuzz() {
 
 # Stops the fuzzers of target $1's workers that still run: each is the child
 # of the cargo-fuzz whose id its worker wrote (cargo runs its subcommand in
-# its own place), named by the command line it was started with, so that an
-# id that a finished worker left behind, and the system gave to another
-# process since, stops nothing. On SIGTERM libFuzzer prints its final stats
+# its own place), named by its command line (the binary's path ending in
+# release/<target>), so that an id that a finished worker left behind, and
+# the system gave to another process since, stops nothing. On SIGTERM libFuzzer prints its final stats
 # and exits. Without pkill, says so and lets the others run out their time.
 stop_workers() {
   local f
@@ -119,7 +121,7 @@ stop_workers() {
   }
   echo "$1: a worker stopped on a failure; stopping the others" >&2
   for f in "fuzz/logs/$1".pid.*; do
-    [ -e "$f" ] && pkill -TERM -P "$(cat "$f")" -f "release/$1 " || true
+    [ -e "$f" ] && pkill -TERM -P "$(cat "$f")" -f "release/$1( |$)" || true
   done
 }
 
