@@ -1,0 +1,1 @@
+//! Evaluating inputs at and past the limits: see `tests/bounded.rs`.

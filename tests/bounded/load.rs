@@ -1,0 +1,1 @@
+//! Loading inputs at and past the limits: see `tests/bounded.rs`.
