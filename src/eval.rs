@@ -11,6 +11,7 @@ use crate::bitset::BitSet;
 use crate::date::{Date, Period};
 use crate::error::{Diagnostic, DiagnosticKind as K, Diagnostics, EvalError, cut, quote};
 use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, StandardId};
+use crate::logic::{self, at_least_of};
 use crate::membership::{self, Held, Membership};
 use crate::policy::{FactType, Merge, Policy};
 use crate::requirement::{FactTest, ItemRule, Req, Requirement};
@@ -935,10 +936,7 @@ impl<'p> Bound<'p> {
         match &r.kind {
             Req::All(list) => at_least_of(list.len(), list.iter().map(|c| self.status(c, memo))),
             Req::AtLeast(n, list) => at_least_of(*n, list.iter().map(|c| self.status(c, memo))),
-            Req::Not(inner) => match self.status(inner, memo) {
-                Status::Met => Status::Unmet,
-                _ => Status::Met,
-            },
+            Req::Not(inner) => logic::not_status(self.status(inner, memo)),
             Req::Fact { fact, test, .. } => self.fact_status(*fact, test),
             Req::Met(i) => {
                 if !self.bits.applies.contains(*i) || self.bits.met.contains(*i) {
@@ -949,7 +947,8 @@ impl<'p> Bound<'p> {
                     Status::Unmet
                 }
             }
-            Req::Items { bits, rule, .. } => rule.status(
+            Req::Items { bits, rule, .. } => logic::items_status(
+                *rule,
                 self.bits.met.and_count(bits),
                 self.bits.applies.and_count(bits),
                 self.bits.unanswered.and_count(bits),
@@ -1176,12 +1175,7 @@ impl<'p> Bound<'p> {
             }
             Req::Not(inner) => {
                 let child = self.requirement(inner, memo);
-                let status = if child.status == Status::Met {
-                    Status::Unmet
-                } else {
-                    Status::Met
-                };
-                (status, Detail::Not, vec![child])
+                (logic::not_status(child.status), Detail::Not, vec![child])
             }
             Req::Fact {
                 fact,
@@ -1263,7 +1257,7 @@ impl<'p> Bound<'p> {
                 }
             }
         }
-        let status = rule.status(met, applicable, unanswered.len());
+        let status = logic::items_status(rule, met, applicable, unanswered.len());
         let needed = rule.needed(applicable);
         (
             status,
@@ -1486,21 +1480,5 @@ impl<'p> Bound<'p> {
                 }
             }
         }
-    }
-}
-
-/// The status of "at least `needed` of these hold", without collecting them.
-fn at_least_of(needed: usize, statuses: impl Iterator<Item = Status>) -> Status {
-    let (met, open) = statuses.fold((0, 0), |(m, o), s| match s {
-        Status::Met => (m + 1, o),
-        Status::Unanswered => (m, o + 1),
-        Status::Unmet => (m, o),
-    });
-    if met >= needed {
-        Status::Met
-    } else if met + open >= needed {
-        Status::Unanswered
-    } else {
-        Status::Unmet
     }
 }

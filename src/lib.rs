@@ -107,6 +107,7 @@ mod hash;
 mod id;
 mod impact;
 mod limits;
+mod logic;
 mod membership;
 mod policy;
 mod raw;

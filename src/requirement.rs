@@ -4,7 +4,6 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::bitset::BitSet;
-use crate::eval::Status;
 use crate::value::Value;
 
 /// One requirement of a level, as checked at load time.
@@ -143,17 +142,6 @@ impl ItemRule {
             ItemRule::Count(n) => met >= n,
             #[allow(clippy::cast_precision_loss)]
             ItemRule::Percent(p) => (met as f64) * 100.0 >= p * (applicable as f64),
-        }
-    }
-
-    /// The status of the rule given counts of met, applicable and unanswered items.
-    pub(crate) fn status(self, met: usize, applicable: usize, unanswered: usize) -> Status {
-        if self.holds(met, applicable) {
-            Status::Met
-        } else if self.holds(met + unanswered, applicable) {
-            Status::Unanswered
-        } else {
-            Status::Unmet
         }
     }
 
