@@ -78,6 +78,20 @@ impl Date {
         self.0.checked_add(span).ok().map(Date)
     }
 
+    /// The date `days` days later (earlier when negative); `None` past the
+    /// calendar's range.
+    pub(crate) fn shift_days(self, days: i64) -> Option<Date> {
+        let span = jiff::Span::new().try_days(days).ok()?;
+        self.0.checked_add(span).ok().map(Date)
+    }
+
+    /// Days from `self` to `later` (negative when `later` is earlier).
+    pub(crate) fn days_until(self, later: Date) -> i64 {
+        self.0
+            .until((jiff::Unit::Day, later.0))
+            .map_or(0, |span| i64::from(span.get_days()))
+    }
+
     /// Whole months from `self` to `later` (0 when `later` is earlier).
     pub(crate) fn months_until(self, later: Date) -> i64 {
         if later <= self {

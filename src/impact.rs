@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::assessment::Assessment;
 use crate::eval::{Evaluation, LevelSummary, PolicyRef};
+use crate::exact::Kind;
 use crate::id::BenefitId;
 use crate::policy::{FactType, Policy};
 use crate::space::Space;
@@ -121,6 +122,9 @@ pub enum Source {
     Given(usize),
     /// Generated, then shrunk to a minimal assessment showing the same change.
     Generated,
+    /// Found by the exact analysis: a minimal assessment (fewest answers and
+    /// facts stated) showing the change, replayed through both versions.
+    Exact,
 }
 
 /// A program whose decision changes between the versions.
@@ -141,17 +145,20 @@ pub struct DecisionChange {
     pub lost: Vec<BenefitId>,
     /// The witness: the assessment as YAML, which reproduces the change.
     pub witness: String,
+    /// The kind of change, in words (`level \`partner\` -> \`associate_partner\``,
+    /// `benefit \`key_grants\` lost`, `no longer accepted: ...`).
+    pub change: String,
+    /// Whether the program loses: a level not at or above the old one in the
+    /// old order (levels matched by id), a benefit, priority, a benefit's
+    /// quantity or discount, an earlier renewal, or its assessment accepted.
+    pub loss: bool,
 }
 
 impl DecisionChange {
-    /// Whether the program loses a level or a benefit.
+    /// Whether the program loses a level, a benefit or anything it had.
     pub fn is_loss(&self) -> bool {
-        rank(&self.new_level) < rank(&self.old_level) || !self.lost.is_empty()
+        self.loss
     }
-}
-
-fn rank(l: &Option<LevelSummary>) -> i64 {
-    l.as_ref().map_or(-1, |l| i64::from(l.rank))
 }
 
 /// How to compare two versions.
@@ -217,6 +224,21 @@ pub struct ImpactReport {
     pub required: Bump,
     /// The bump the versions declare.
     pub declared: Bump,
+    /// Whether `required` is proved over every possible assessment: every
+    /// kind of change was asked of the solver, every witness reproduced,
+    /// and no sampled assessment showed a change the analysis missed.
+    pub proved: bool,
+    /// Witnesses that did not reproduce, or sampled changes the analysis
+    /// missed: bugs in the analysis, reported rather than dropped. When
+    /// there are any, `required` is major.
+    pub disagreements: Vec<String>,
+    /// How many questions the solver answered.
+    pub questions: usize,
+    /// How many combinations of date comparisons a model used that no
+    /// dates realise (searched: every as-of day of five years, each date
+    /// back 150 years), excluded before asking again. Reported so that a
+    /// reader can judge the one search the proof relies on.
+    pub excluded_dates: usize,
 }
 
 impl ImpactReport {
@@ -246,7 +268,9 @@ impl ImpactReport {
         given: &[Assessment],
         options: &ImpactOptions,
     ) -> Self {
-        let changes = structure(old, new);
+        let mut changes = structure(old, new);
+        let exact = crate::exact::analyse(old, new);
+        let mut disagreements = exact.disagreements;
         let mut decisions = Vec::new();
         for (i, a) in given.iter().enumerate() {
             if let Some(mut d) = decide(old, new, a) {
@@ -254,52 +278,42 @@ impl ImpactReport {
                 decisions.push(d);
             }
         }
+        for f in &exact.found {
+            let title = |e: &Option<Evaluation>| e.as_ref().and_then(|e| e.level.clone());
+            let ids = |e: &Option<Evaluation>| e.as_ref().map(benefit_ids).unwrap_or_default();
+            let (b, n) = (ids(&f.old), ids(&f.new));
+            decisions.push(DecisionChange {
+                program: f.witness.program().to_owned(),
+                source: Source::Exact,
+                old_level: title(&f.old),
+                new_level: title(&f.new),
+                gained: n.difference(&b).cloned().collect(),
+                lost: b.difference(&n).cloned().collect(),
+                witness: f.witness.to_yaml(),
+                change: f.kind.describe(),
+                loss: f.loss,
+            });
+        }
+        // Sampling checks the implementation against the proof: a generated
+        // assessment whose change the analysis did not find is a bug.
+        let found: Vec<&crate::exact::Kind> = exact.found.iter().map(|f| &f.kind).collect();
         let space = Space::of(&[old, new]);
         let dims = space.dims();
         let mut rng = Rng::new(options.seed);
-        let mut seen: Vec<(Key, usize)> = Vec::new();
-        // First the neighbours of the program that meets everything (one
-        // answer or fact changed at a time), where a stricter rule shows
-        // first; then random programs, biased toward meeting much.
-        // Option 0 (unanswered) of every dimension first, then option 1, and so on.
-        let top = space.top();
-        let widest = dims.iter().copied().max().unwrap_or(0);
-        let neighbours = (0..widest)
-            .flat_map(|j| {
-                dims.iter()
-                    .enumerate()
-                    .filter(move |(_, n)| j < **n)
-                    .map(move |(i, _)| (i, j))
-            })
-            .filter(|(i, j)| top.get(*i) != Some(j));
-        let mut tried = 0;
-        let mut candidates = neighbours.map(|(i, j)| {
-            let mut c = top.clone();
-            if let Some(slot) = c.get_mut(i) {
-                *slot = j;
-            }
-            c
-        });
-        while tried < options.generated {
-            let choice = match candidates.next() {
-                Some(c) => c,
-                None => rng.choice(&space, &dims),
-            };
-            tried += 1;
-            let a = space.build(&format!("generated #{tried}"), &choice);
-            let Some(first) = decide(old, new, &a) else {
+        for n in 0..options.generated {
+            let choice = rng.choice(&space, &dims);
+            let a = space.build(&format!("generated #{n}"), &choice);
+            let (Ok(e0), Ok(e1)) = (old.evaluate(&a), new.evaluate(&a)) else {
                 continue;
             };
-            let key = Key::of(&first);
-            match seen.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, count)) if *count >= options.witnesses_per_change => continue,
-                Some((_, count)) => *count += 1,
-                None => seen.push((key.clone(), 1)),
-            }
-            let minimal = shrink(old, new, &space, choice, &key);
-            let a = space.build(&format!("generated #{tried}"), &minimal);
-            if let Some(d) = decide(old, new, &a) {
-                decisions.push(d);
+            for kind in kinds_between(&e0, &e1) {
+                if !found.contains(&&kind) && disagreements.len() < 10 {
+                    disagreements.push(format!(
+                        "a generated assessment shows {}, which the analysis did not find; this is a bug in the analysis:\n{}",
+                        kind.describe(),
+                        a.to_yaml()
+                    ));
+                }
             }
         }
         let decided = decisions.iter().fold(Bump::None, |acc, d| {
@@ -309,7 +323,22 @@ impl ImpactReport {
                 Bump::Minor
             })
         });
-        let structural = changes.iter().map(|c| c.effect).max().unwrap_or(Bump::None);
+        let wording = if changes.is_empty() {
+            Bump::None
+        } else {
+            Bump::Patch
+        };
+        let mut required = decided.max(wording);
+        if !disagreements.is_empty() {
+            required = Bump::Major;
+        }
+        for c in &mut changes {
+            // A change line is wording only, or takes the report's bump:
+            // no line says less than what the decisions prove.
+            if c.effect != Bump::Patch || !c.detail.contains("title") {
+                c.effect = required;
+            }
+        }
         ImpactReport {
             old: PolicyRef {
                 name: Arc::clone(&old.name),
@@ -323,8 +352,12 @@ impl ImpactReport {
             decisions,
             given: given.len(),
             generated: options.generated,
-            required: decided.max(structural),
+            required,
             declared: Bump::between(old.version(), new.version()),
+            proved: disagreements.is_empty(),
+            disagreements,
+            questions: exact.questions,
+            excluded_dates: exact.unrealised,
         }
     }
 
@@ -334,75 +367,80 @@ impl ImpactReport {
     }
 }
 
-/// A change's identity: levels before and after, benefits gained and lost.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Key(i64, i64, Vec<BenefitId>, Vec<BenefitId>);
-
-impl Key {
-    fn of(d: &DecisionChange) -> Self {
-        Key(
-            rank(&d.old_level),
-            rank(&d.new_level),
-            d.gained.clone(),
-            d.lost.clone(),
-        )
-    }
-}
-
 fn benefit_ids(e: &Evaluation) -> BTreeSet<BenefitId> {
     e.benefits.iter().map(|b| b.id.clone()).collect()
 }
 
-/// The decision change for one assessment, if there is one.
+/// The kinds of change between two evaluations of one assessment.
+fn kinds_between(before: &Evaluation, after: &Evaluation) -> Vec<Kind> {
+    let mut out = Vec::new();
+    let id = |e: &Evaluation| e.level.as_ref().map(|l| l.id.to_string());
+    if id(before) != id(after) {
+        out.push(Kind::Level(id(before), id(after)));
+    }
+    for b in &before.benefits {
+        match after.benefits.iter().find(|x| x.id == b.id) {
+            None => out.push(Kind::BenefitLost(b.id.to_string())),
+            Some(x) => {
+                if b.priority && !x.priority {
+                    out.push(Kind::PriorityLost(b.id.to_string()));
+                }
+                if !b.priority && x.priority {
+                    out.push(Kind::PriorityGained(b.id.to_string()));
+                }
+            }
+        }
+    }
+    for b in &after.benefits {
+        if !before.benefits.iter().any(|x| x.id == b.id) {
+            out.push(Kind::BenefitGained(b.id.to_string()));
+        }
+    }
+    let due = |e: &Evaluation| {
+        e.membership
+            .as_ref()
+            .is_some_and(|m| m.state == crate::membership::MembershipState::DueForRenewal)
+    };
+    if let (Some(l), true) = (id(before), id(before) == id(after)) {
+        match (due(before), due(after)) {
+            (false, true) => out.push(Kind::DueSooner(l)),
+            (true, false) => out.push(Kind::DueLater(l)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The decision change for one given assessment, if there is one, each
+/// version using what it can of the assessment.
 fn decide(old: &Policy, new: &Policy, a: &Assessment) -> Option<DecisionChange> {
     let before = old.evaluate_projected(a);
     let after = new.evaluate_projected(a);
+    let kinds = kinds_between(&before, &after);
+    if kinds.is_empty() {
+        return None;
+    }
     let (b, n) = (benefit_ids(&before), benefit_ids(&after));
-    let gained: Vec<BenefitId> = n.difference(&b).cloned().collect();
-    let lost: Vec<BenefitId> = b.difference(&n).cloned().collect();
-    let moved = rank(&before.level) != rank(&after.level);
-    (moved || !gained.is_empty() || !lost.is_empty()).then(|| DecisionChange {
+    let loss = kinds.iter().any(|k| match k {
+        Kind::Level(x, y) => crate::exact::level_loss(old, new, x.as_deref(), y.as_deref()),
+        Kind::BenefitLost(_) | Kind::PriorityLost(_) | Kind::DueSooner(_) => true,
+        _ => false,
+    });
+    Some(DecisionChange {
         program: a.program().to_owned(),
         source: Source::Generated,
         old_level: before.level,
         new_level: after.level,
-        gained,
-        lost,
+        gained: n.difference(&b).cloned().collect(),
+        lost: b.difference(&n).cloned().collect(),
         witness: a.to_yaml(),
+        change: kinds
+            .iter()
+            .map(Kind::describe)
+            .collect::<Vec<_>>()
+            .join("; "),
+        loss,
     })
-}
-
-/// Shrinks a witness: sets answers and facts to "unanswered" one at a time,
-/// and lowers the rest, as long as the same change still shows.
-fn shrink(
-    old: &Policy,
-    new: &Policy,
-    space: &Space,
-    mut choice: Vec<usize>,
-    key: &Key,
-) -> Vec<usize> {
-    let still =
-        |c: &[usize]| decide(old, new, &space.build("", c)).is_some_and(|d| Key::of(&d) == *key);
-    loop {
-        let mut progressed = false;
-        for i in 0..choice.len() {
-            let current = choice.get(i).copied().unwrap_or(0);
-            for lower in 0..current {
-                let mut attempt = choice.clone();
-                if let Some(slot) = attempt.get_mut(i) {
-                    *slot = lower;
-                }
-                if still(&attempt) {
-                    choice = attempt;
-                    progressed = true;
-                    break;
-                }
-            }
-        }
-        if !progressed {
-            return choice;
-        }
-    }
 }
 
 /// A small deterministic generator (xorshift64*), so that a report is the
@@ -805,19 +843,15 @@ impl fmt::Display for ImpactReport {
                 ChangeKind::Removed => "-",
                 ChangeKind::Changed => "~",
             };
-            writeln!(
-                f,
-                "  {kind} {:?} {}: {} [{}]",
-                c.subject, c.id, c.detail, c.effect
-            )?;
+            writeln!(f, "  {kind} {:?} {}: {}", c.subject, c.id, c.detail)?;
         }
         writeln!(f)?;
         writeln!(
             f,
-            "Decision changes ({}, over {} given and {} generated assessments):",
+            "Decision changes ({}: every kind of change found over all assessments by {} questions to a SAT solver, and over {} given assessments):",
             self.decisions.len(),
+            self.questions,
             self.given,
-            self.generated
         )?;
         if self.decisions.is_empty() {
             writeln!(f, "  none")?;
@@ -829,8 +863,9 @@ impl fmt::Display for ImpactReport {
         for d in &self.decisions {
             let arrow = if d.is_loss() { "LOSS" } else { "gain" };
             let source = match d.source {
-                Source::Given(i) => format!("given #{i}"),
-                Source::Generated => "generated, shrunk".to_owned(),
+                Source::Given(i) => format!("given #{i}: {}", d.change),
+                Source::Generated => format!("generated, shrunk: {}", d.change),
+                Source::Exact => format!("{}, minimal witness", d.change),
             };
             writeln!(
                 f,
@@ -853,7 +888,7 @@ impl fmt::Display for ImpactReport {
             if !d.gained.is_empty() {
                 writeln!(f, "      gains: {}", ids(&d.gained))?;
             }
-            if matches!(d.source, Source::Generated) {
+            if matches!(d.source, Source::Generated | Source::Exact) {
                 writeln!(f, "      witness:")?;
                 for line in d.witness.lines() {
                     writeln!(f, "        {line}")?;
@@ -861,9 +896,17 @@ impl fmt::Display for ImpactReport {
             }
         }
         writeln!(f)?;
+        for problem in &self.disagreements {
+            writeln!(f, "ANALYSIS ERROR: {problem}")?;
+        }
+        let proof = if self.proved {
+            "proved over every assessment"
+        } else {
+            "NOT proved: see the errors above; taken as major"
+        };
         writeln!(
             f,
-            "Required bump: {}; declared: {}.",
+            "Required bump: {} ({proof}); declared: {}.",
             self.required, self.declared
         )?;
         if self.is_sufficient() {

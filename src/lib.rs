@@ -103,6 +103,7 @@ mod catalog;
 mod date;
 mod error;
 mod eval;
+mod exact;
 mod hash;
 mod id;
 mod impact;

@@ -1,0 +1,617 @@
+//! The exact change analysis: is there an assessment that some edit of a
+//! policy demotes, or helps? Both policies' decisions are encoded over one
+//! symbolic assessment ([`encode`]); each kind of change is one question
+//! to a SAT solver ([`cnf`]). A model is a witness, made minimal (fewest
+//! answers and facts stated) and replayed through both policies' real
+//! evaluation before it is reported; "unsatisfiable" is a proof that no
+//! assessment shows that change.
+
+pub(crate) mod cnf;
+pub(crate) mod encode;
+pub(crate) mod time;
+
+use crate::assessment::{Answer, Assessment};
+use crate::eval::Evaluation;
+use crate::policy::Policy;
+use crate::value::Value;
+
+use cnf::{Cnf, Lit, Model};
+use encode::{Circuit, Domain, FactClass, ItemClass};
+use time::Dates;
+
+/// One kind of decision change, as the analysis asks about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// The level that applies moves from one id to another (`None`: no level).
+    Level(Option<String>, Option<String>),
+    /// A benefit granted under the old version is not under the new.
+    BenefitLost(String),
+    /// A benefit granted under the new version only.
+    BenefitGained(String),
+    /// Priority for a benefit kept, lost.
+    PriorityLost(String),
+    /// Priority for a benefit kept, gained.
+    PriorityGained(String),
+    /// A benefit kept, with less (a quantity or discount cut or removed, or
+    /// given on something else).
+    TermsCut(String),
+    /// A benefit kept, with more.
+    TermsImproved(String),
+    /// The same level, due for renewal on a date it was not before.
+    DueSooner(String),
+    /// The same level, no longer due for renewal on that date.
+    DueLater(String),
+    /// An assessment the old version accepts is refused (the YAML path of
+    /// what is refused).
+    Refused(String),
+    /// An assessment the old version refuses is accepted.
+    Accepted(String),
+}
+
+impl Kind {
+    /// How the change reads in a report.
+    pub(crate) fn describe(&self) -> String {
+        let level = |l: &Option<String>| {
+            l.as_deref()
+                .map_or("no level".to_owned(), |l| format!("`{l}`"))
+        };
+        match self {
+            Kind::Level(a, b) => format!("level {} -> {}", level(a), level(b)),
+            Kind::BenefitLost(b) => format!("benefit `{b}` lost"),
+            Kind::BenefitGained(b) => format!("benefit `{b}` gained"),
+            Kind::PriorityLost(b) => format!("priority for `{b}` lost"),
+            Kind::PriorityGained(b) => format!("priority for `{b}` gained"),
+            Kind::TermsCut(b) => format!("benefit `{b}` kept with less (quantity or discount)"),
+            Kind::TermsImproved(b) => {
+                format!("benefit `{b}` kept with more (quantity or discount)")
+            }
+            Kind::DueSooner(l) => format!("level `{l}` due for renewal sooner"),
+            Kind::DueLater(l) => format!("level `{l}` due for renewal later"),
+            Kind::Refused(what) => format!("no longer accepted: `{what}`"),
+            Kind::Accepted(what) => format!("now accepted: `{what}`"),
+        }
+    }
+}
+
+/// A change the solver found, with its witness replayed.
+pub(crate) struct Found {
+    pub kind: Kind,
+    pub loss: bool,
+    pub witness: Assessment,
+    pub old: Option<Evaluation>,
+    pub new: Option<Evaluation>,
+}
+
+/// What the analysis found and proved.
+pub(crate) struct Outcome {
+    pub found: Vec<Found>,
+    /// Witnesses whose replay disagreed with the encoding: bugs, never dropped.
+    pub disagreements: Vec<String>,
+    /// Date combinations a model used that no dates searched realised.
+    pub unrealised: usize,
+    /// Questions asked.
+    pub questions: usize,
+}
+
+/// Whether moving from level `from` to level `to` is a loss: the new level
+/// is not at or above the old one in the old order, or the old level no
+/// longer exists. Levels are matched by id.
+pub(crate) fn level_loss(old: &Policy, new: &Policy, from: Option<&str>, to: Option<&str>) -> bool {
+    match (from, to) {
+        (None, _) => false,
+        (Some(_), None) => true,
+        (Some(a), Some(b)) => {
+            if new.level(a).is_none() {
+                return true;
+            }
+            let pos = |p: &Policy, id: &str| p.level_position(id);
+            match (pos(old, a), pos(old, b)) {
+                (Some(x), Some(y)) => y < x,
+                // A level new in this version: compare in the new order.
+                _ => matches!((pos(new, a), pos(new, b)), (Some(x), Some(y)) if y < x),
+            }
+        }
+    }
+}
+
+struct Analysis<'p> {
+    old: &'p Policy,
+    new: &'p Policy,
+    cnf: Cnf,
+    d: Domain,
+    c: [Circuit; 2],
+    /// Literals of what a witness states: answers, facts, a level held, a date.
+    cost: Vec<Lit>,
+    counter: Option<Vec<Lit>>,
+    out: Outcome,
+}
+
+/// Above this many things a witness could state, witnesses are made
+/// minimal by removing one at a time (no smaller subset), not by counting.
+const COUNTED: usize = 400;
+
+impl<'p> Analysis<'p> {
+    fn new(old: &'p Policy, new: &'p Policy) -> Self {
+        let mut cnf = Cnf::new(false);
+        let mut d = Domain::new(&mut cnf, [old, new]);
+        let c0 = encode::circuit(&mut cnf, &mut d, old);
+        let c1 = encode::circuit(&mut cnf, &mut d, new);
+        let mut cost: Vec<Lit> = d.items.iter().map(|i| !i.unanswered()).collect();
+        cost.extend(d.facts.iter().map(|f| !f.absent()));
+        cost.extend(d.held.first().map(|h| !h.1));
+        cost.push(d.renewed);
+        cost.push(d.dated);
+        Analysis {
+            old,
+            new,
+            cnf,
+            d,
+            c: [c0, c1],
+            cost,
+            counter: None,
+            out: Outcome {
+                found: Vec::new(),
+                disagreements: Vec::new(),
+                unrealised: 0,
+                questions: 0,
+            },
+        }
+    }
+
+    fn count(&self, m: &Model) -> usize {
+        self.cost.iter().filter(|l| m.value(**l)).count()
+    }
+
+    /// The smallest model under the assumptions, or `None` (a proof).
+    fn minimal(&mut self, assume: &[Lit], mut model: Model) -> Model {
+        if self.cost.len() <= COUNTED {
+            if self.counter.is_none() {
+                let n = self.cost.len();
+                let cost = self.cost.clone();
+                self.counter = Some(self.cnf.counter(&cost, n));
+            }
+            loop {
+                let c = self.count(&model);
+                let Some(&at_most) = c.checked_sub(1).and_then(|i| self.counter.as_ref()?.get(i))
+                else {
+                    return model;
+                };
+                let mut a = assume.to_vec();
+                a.push(!at_most);
+                match self.cnf.solve(&a) {
+                    Some(m) => model = m,
+                    None => return model,
+                }
+            }
+        }
+        // Large domains: drop what is stated one thing at a time.
+        let mut fixed = assume.to_vec();
+        for i in 0..self.cost.len() {
+            let Some(&l) = self.cost.get(i) else { continue };
+            if !model.value(l) {
+                fixed.push(!l);
+                continue;
+            }
+            let mut a = fixed.clone();
+            a.push(!l);
+            if let Some(m) = self.cnf.solve(&a) {
+                model = m;
+                fixed.push(!l);
+            }
+        }
+        model
+    }
+
+    /// A minimal model under the assumptions whose dates are realised.
+    fn witness(&mut self, assume: &[Lit]) -> Option<(Model, Dates)> {
+        self.out.questions += 1;
+        for _ in 0..64 {
+            let model = self.cnf.solve(assume)?;
+            let model = self.minimal(assume, model);
+            let wanted: Vec<(time::Atom, bool)> = self
+                .d
+                .atoms
+                .iter()
+                .map(|a| (*a, model.value(a.lit)))
+                .collect();
+            let facts: Vec<usize> = self
+                .d
+                .facts
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| {
+                    f.classes
+                        .iter()
+                        .any(|(c, l)| *c == FactClass::Date && model.value(*l))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            let held = self.d.held.first().is_some_and(|h| !model.value(h.1));
+            let dates = time::realise(
+                model.value(self.d.dated),
+                held,
+                model.value(self.d.renewed),
+                &facts,
+                &wanted,
+            );
+            match dates {
+                Some(dates) => return Some((model, dates)),
+                None => {
+                    // Exclude this combination of date comparisons and ask again.
+                    self.out.unrealised += 1;
+                    let block: Vec<Lit> = wanted
+                        .iter()
+                        .map(|(a, v)| if *v { !a.lit } else { a.lit })
+                        .collect();
+                    self.cnf.clause(&block);
+                }
+            }
+        }
+        None
+    }
+
+    /// The assessment a model and its dates stand for.
+    fn assessment(&self, m: &Model, dates: &Dates) -> Assessment {
+        let mut a = Assessment::new("witness");
+        for dim in &self.d.items {
+            let Some((class, _)) = dim.classes.iter().find(|(_, l)| m.value(*l)) else {
+                continue;
+            };
+            let answer = match class {
+                ItemClass::Unanswered => None,
+                ItemClass::Met => Some(Answer::Met),
+                ItemClass::NotMet => Some(Answer::NotMet),
+                ItemClass::NotApplicable => Some(Answer::NotApplicable),
+                ItemClass::Number(n) => Some(Answer::Number(*n)),
+            };
+            if let Some(answer) = answer {
+                a.set_answer(dim.id.as_str(), answer);
+            }
+        }
+        for (i, dim) in self.d.facts.iter().enumerate() {
+            let Some((class, _)) = dim.classes.iter().find(|(_, l)| m.value(*l)) else {
+                continue;
+            };
+            let value = match class {
+                FactClass::Absent => None,
+                FactClass::Bool(b) => Some(Value::Bool(*b)),
+                FactClass::Text(t) => Some(Value::Text(t.clone())),
+                FactClass::Number(n) => Some(Value::Number(*n)),
+                FactClass::Date => dates
+                    .facts
+                    .iter()
+                    .find(|(f, _)| *f == i)
+                    .map(|(_, d)| Value::Text(d.to_string())),
+            };
+            if let Some(v) = value {
+                a.set_fact(dim.id.as_str(), v);
+            }
+        }
+        if let (Some((Some(level), _)), Some(g)) =
+            (self.d.held.iter().find(|(_, l)| m.value(*l)), dates.granted)
+        {
+            a = a.holding(level.as_str(), g, dates.renewed);
+        }
+        if let Some(as_of) = dates.as_of {
+            a = a.dated(as_of);
+        }
+        a
+    }
+
+    /// Asks whether some assessment shows `kind`; records a replayed witness.
+    fn ask(&mut self, kind: Kind, loss: bool, assume: &[Lit]) {
+        let Some((model, dates)) = self.witness(assume) else {
+            return;
+        };
+        let witness = self.assessment(&model, &dates);
+        let old = self.old.evaluate(&witness).ok();
+        let new = self.new.evaluate(&witness).ok();
+        if let Some(problem) = self.disagrees(&model, &kind, old.as_ref(), new.as_ref()) {
+            self.out.disagreements.push(format!(
+                "{}: the witness does not reproduce ({problem}); this is a bug in the analysis:\n{}",
+                kind.describe(),
+                witness.to_yaml()
+            ));
+        }
+        self.out.found.push(Found {
+            kind,
+            loss,
+            witness,
+            old,
+            new,
+        });
+    }
+
+    /// How the real evaluations differ from what the model says, if they do.
+    fn disagrees(
+        &self,
+        m: &Model,
+        kind: &Kind,
+        old: Option<&Evaluation>,
+        new: Option<&Evaluation>,
+    ) -> Option<String> {
+        for (side, (c, e, p)) in [(&self.c[0], old, self.old), (&self.c[1], new, self.new)]
+            .into_iter()
+            .enumerate()
+        {
+            let name = if side == 0 { "old" } else { "new" };
+            if m.value(c.valid) != e.is_some() {
+                return Some(format!(
+                    "the {name} version {} it",
+                    if e.is_some() { "accepts" } else { "refuses" }
+                ));
+            }
+            let Some(e) = e else { continue };
+            let level = p
+                .levels
+                .iter()
+                .zip(&c.reached)
+                .find(|(_, l)| m.value(**l))
+                .map(|(l, _)| l.id().as_str());
+            if level != e.level.as_ref().map(|l| l.id.as_str()) {
+                return Some(format!(
+                    "the {name} version gives {:?}, the encoding {level:?}",
+                    e.level.as_ref().map(|l| l.id.as_str())
+                ));
+            }
+            for (b, (g, pr)) in p.benefits.iter().zip(&c.benefits) {
+                let real = e.benefits.iter().find(|x| x.id == *b.id());
+                if real.is_some() != m.value(*g) || real.is_some_and(|r| r.priority != m.value(*pr))
+                {
+                    return Some(format!(
+                        "the {name} version disagrees on benefit `{}`",
+                        b.id()
+                    ));
+                }
+            }
+            let due = e
+                .membership
+                .as_ref()
+                .is_some_and(|x| x.state == crate::membership::MembershipState::DueForRenewal);
+            if due != m.value(c.due) {
+                return Some(format!(
+                    "the {name} version disagrees on the renewal window"
+                ));
+            }
+        }
+        let _ = kind;
+        None
+    }
+
+    fn run(mut self) -> Outcome {
+        let (v0, v1) = (self.c[0].valid, self.c[1].valid);
+        // Level moves, matched by id.
+        let old_levels: Vec<(Option<String>, Lit)> = self.levels(0);
+        let new_levels: Vec<(Option<String>, Lit)> = self.levels(1);
+        for (a, la) in &old_levels {
+            for (b, lb) in &new_levels {
+                if a == b {
+                    continue;
+                }
+                let loss = level_loss(self.old, self.new, a.as_deref(), b.as_deref());
+                self.ask(Kind::Level(a.clone(), b.clone()), loss, &[v0, v1, *la, *lb]);
+            }
+        }
+        // Benefits and their terms, matched by id.
+        let ids: Vec<String> = self
+            .old
+            .benefits
+            .iter()
+            .chain(&self.new.benefits)
+            .map(|b| b.id().to_string())
+            .fold(Vec::new(), |mut v, id| {
+                if !v.contains(&id) {
+                    v.push(id);
+                }
+                v
+            });
+        for id in ids {
+            let o = self.benefit(0, &id);
+            let n = self.benefit(1, &id);
+            let t = self.cnf.truth();
+            let (g0, p0) = o.unwrap_or((!t, !t));
+            let (g1, p1) = n.unwrap_or((!t, !t));
+            self.ask(Kind::BenefitLost(id.clone()), true, &[v0, v1, g0, !g1]);
+            self.ask(Kind::BenefitGained(id.clone()), false, &[v0, v1, !g0, g1]);
+            if o.is_some() && n.is_some() {
+                self.ask(Kind::PriorityLost(id.clone()), true, &[v0, v1, p0, g1, !p1]);
+                self.ask(
+                    Kind::PriorityGained(id.clone()),
+                    false,
+                    &[v0, v1, g0, !p0, p1],
+                );
+                let (cut, more) = terms(self.old, self.new, &id);
+                if cut {
+                    self.ask(Kind::TermsCut(id.clone()), true, &[v0, v1, g0, g1]);
+                }
+                if more {
+                    self.ask(Kind::TermsImproved(id.clone()), false, &[v0, v1, g0, g1]);
+                }
+            }
+        }
+        // The same level, due for renewal or not.
+        for (a, la) in &old_levels {
+            let Some(id) = a else { continue };
+            let Some((_, lb)) = new_levels.iter().find(|(b, _)| b.as_ref() == Some(id)) else {
+                continue;
+            };
+            let (d0, d1) = (self.c[0].due, self.c[1].due);
+            self.ask(
+                Kind::DueSooner(id.clone()),
+                true,
+                &[v0, v1, *la, *lb, !d0, d1],
+            );
+            self.ask(
+                Kind::DueLater(id.clone()),
+                false,
+                &[v0, v1, *la, *lb, d0, !d1],
+            );
+        }
+        // Assessments refused or newly accepted, by what is refused.
+        let pairs: Vec<(String, Lit, Lit)> = self.c[1]
+            .refused
+            .iter()
+            .filter_map(|(name, r1)| {
+                let r0 = self.c[0].refused.iter().find(|(n, _)| n == name)?.1;
+                (r0 != *r1).then(|| (name.clone(), r0, *r1))
+            })
+            .collect();
+        for (name, r0, r1) in pairs {
+            self.ask(Kind::Refused(name.clone()), true, &[v0, r1]);
+            self.ask(Kind::Accepted(name), false, &[v1, r0]);
+        }
+        self.out
+    }
+
+    /// The level literals of one side, `None` (no level) last.
+    fn levels(&self, side: usize) -> Vec<(Option<String>, Lit)> {
+        let (p, c) = if side == 0 {
+            (self.old, &self.c[0])
+        } else {
+            (self.new, &self.c[1])
+        };
+        let mut out: Vec<(Option<String>, Lit)> = p
+            .levels
+            .iter()
+            .zip(&c.reached)
+            .map(|(l, r)| (Some(l.id().to_string()), *r))
+            .collect();
+        out.push((None, c.no_level));
+        out
+    }
+
+    fn benefit(&self, side: usize, id: &str) -> Option<(Lit, Lit)> {
+        let (p, c) = if side == 0 {
+            (self.old, &self.c[0])
+        } else {
+            (self.new, &self.c[1])
+        };
+        let i = p.benefits.iter().position(|b| b.id().as_str() == id)?;
+        c.benefits.get(i).copied()
+    }
+}
+
+/// Whether a benefit's fixed terms are cut and whether they improve from
+/// `old` to `new`: quantity and discount up are gains, down or removed are
+/// losses; a discount on something else, or a quantity of another unit, is
+/// both.
+fn terms(old: &Policy, new: &Policy, id: &str) -> (bool, bool) {
+    let (Some(o), Some(n)) = (
+        old.benefits.iter().find(|b| b.id().as_str() == id),
+        new.benefits.iter().find(|b| b.id().as_str() == id),
+    ) else {
+        return (false, false);
+    };
+    let (mut cut, mut more) = (false, false);
+    match (&o.quantity, &n.quantity) {
+        (Some((a, ua)), Some((b, ub))) if ua == ub => {
+            cut |= b < a;
+            more |= b > a;
+        }
+        (Some(_), Some(_)) => {
+            cut = true;
+            more = true;
+        }
+        (Some(_), None) => cut = true,
+        (None, Some(_)) => more = true,
+        (None, None) => {}
+    }
+    match (&o.discount, &n.discount) {
+        (Some((on_a, pa)), Some((on_b, pb))) if on_a == on_b => match (pa, pb) {
+            (Some(a), Some(b)) => {
+                cut |= b < a;
+                more |= b > a;
+            }
+            // A discount of an unstated size against a stated one: either way.
+            (Some(_), None) | (None, Some(_)) => {
+                cut = true;
+                more = true;
+            }
+            (None, None) => {}
+        },
+        (Some(_), Some(_)) => {
+            cut = true;
+            more = true;
+        }
+        (Some(_), None) => cut = true,
+        (None, Some(_)) => more = true,
+        (None, None) => {}
+    }
+    (cut, more)
+}
+
+/// Every kind of decision change between two policies, proved: each kind
+/// not in the result is impossible for every assessment.
+pub(crate) fn analyse(old: &Policy, new: &Policy) -> Outcome {
+    Analysis::new(old, new).run()
+}
+
+/// Agreement of the encoding with the evaluator on one assessment: the
+/// encoded level and benefits of `policy` with the assessment's classes
+/// fixed, against its real evaluation. For the differential tests.
+#[cfg(test)]
+pub(crate) fn encoded_level(
+    policy: &Policy,
+    a: &Assessment,
+) -> Option<(Option<String>, Vec<String>)> {
+    let mut cnf = Cnf::new(false);
+    let mut d = Domain::new(&mut cnf, [policy, policy]);
+    let c = encode::circuit(&mut cnf, &mut d, policy);
+    let mut assume = vec![
+        c.valid,
+        if a.as_of().is_some() {
+            d.dated
+        } else {
+            !d.dated
+        },
+    ];
+    for dim in &d.items {
+        let want = match a.answer(&dim.id) {
+            None => ItemClass::Unanswered,
+            Some(Answer::Met) => ItemClass::Met,
+            Some(Answer::NotMet | Answer::InProgress) => ItemClass::NotMet,
+            Some(Answer::NotApplicable) => ItemClass::NotApplicable,
+            Some(Answer::Number(n)) => ItemClass::Number(n),
+        };
+        let l = dim.classes.iter().find(|(c, _)| *c == want)?.1;
+        assume.push(l);
+    }
+    for dim in &d.facts {
+        let want = match a.fact(&dim.id) {
+            None => FactClass::Absent,
+            Some(Value::Bool(b)) => FactClass::Bool(*b),
+            Some(Value::Number(n)) => FactClass::Number(*n),
+            Some(Value::Text(t)) => {
+                if t.parse::<crate::date::Date>().is_ok() {
+                    FactClass::Date
+                } else {
+                    FactClass::Text(t.clone())
+                }
+            }
+        };
+        let l = dim.classes.iter().find(|(c, _)| *c == want)?.1;
+        assume.push(l);
+    }
+    let held = a.membership().map(|m| m.level.to_string());
+    let h = d.held.iter().find(|(x, _)| *x == held)?.1;
+    assume.push(h);
+    if a.as_of().is_some() || a.membership().is_some() {
+        // Dates: only undated assessments without dates are compared here.
+        return None;
+    }
+    let m = cnf.solve(&assume)?;
+    let level = policy
+        .levels
+        .iter()
+        .zip(&c.reached)
+        .find(|(_, l)| m.value(**l))
+        .map(|(l, _)| l.id().to_string());
+    let benefits = policy
+        .benefits
+        .iter()
+        .zip(&c.benefits)
+        .filter(|(_, (g, _))| m.value(*g))
+        .map(|(b, _)| b.id().to_string())
+        .collect();
+    Some((level, benefits))
+}

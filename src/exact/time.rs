@@ -1,0 +1,274 @@
+//! Dates in the exact analysis. A date matters to a decision only through
+//! comparisons of the form "this date plus a period reaches the date
+//! evaluated as of" (a grant plus a time limit, a renewal plus the term,
+//! minus the window; months since a start date reaching a count). Each such
+//! comparison is a free bit of the formula, with only the orderings that
+//! hold for every date added between them; a model's bits are then
+//! realised by real dates ([`realise`]) before a witness is reported, and
+//! a combination no dates realise is excluded and the question asked again.
+
+use crate::date::{Date, Period};
+use crate::exact::cnf::Lit;
+use crate::exact::encode::within;
+
+/// A date of the assessment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DateVar {
+    /// The date evaluated as of.
+    AsOf,
+    /// When the level held was granted.
+    Granted,
+    /// When it was last renewed.
+    Renewed,
+    /// A date fact, by its index in the domain.
+    Fact(usize),
+}
+
+/// A comparison of a date `x` with the as-of date `a`; each holds for every
+/// `x` up to some date and for none after it (monotone in `x`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Op {
+    /// `x + p <= a`.
+    PlusReaches(Period),
+    /// `(x + p) - w <= a`: a renewal window opening.
+    PlusMinusReaches(Period, Period),
+    /// At least `k` whole months from `x` to `a`.
+    MonthsReach(i64),
+}
+
+impl Op {
+    /// Whether `self` holding implies `other` holding for every date
+    /// (`Some(true)`), where that is known.
+    pub(crate) fn implies(self, other: Op) -> Option<bool> {
+        match (self, other) {
+            (Op::PlusReaches(p), Op::PlusReaches(q)) if within(q, p) => Some(true),
+            (Op::MonthsReach(k), Op::MonthsReach(j)) if j <= k => Some(true),
+            // (x + q) - w <= x + q <= x + p.
+            (Op::PlusReaches(p), Op::PlusMinusReaches(q, _)) if within(q, p) => Some(true),
+            // (x + p) - w lies at most 3 days before x + (p - w) (a month
+            // end clamped twice), so a month to spare covers it.
+            (Op::PlusMinusReaches(p, w), Op::PlusReaches(q))
+                if p.days == 0
+                    && w.days == 0
+                    && q.days == 0
+                    && months(q) + months(w) < months(p) =>
+            {
+                Some(true)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the comparison holds for `x` and as-of date `a`.
+    pub(crate) fn holds(self, x: Date, a: Date) -> bool {
+        match self {
+            Op::PlusReaches(p) => x.add(p).is_some_and(|d| d <= a),
+            Op::PlusMinusReaches(p, w) => x.add(p).and_then(|d| d.sub(w)).is_some_and(|d| d <= a),
+            Op::MonthsReach(k) => x <= a && x.months_until(a) >= k,
+        }
+    }
+}
+
+fn months(p: Period) -> u32 {
+    u32::from(p.years) * 12 + u32::from(p.months)
+}
+
+/// For a comparison of the as-of date with itself: its value when it is the
+/// same for every as-of date searched, as it is for every period a policy
+/// gives (a window shorter than the term never opens on the day a term
+/// starts).
+pub(crate) fn constant_on_as_of(op: Op) -> Option<bool> {
+    let mut seen = None;
+    for a in candidates() {
+        let v = op.holds(a, a);
+        match seen {
+            None => seen = Some(v),
+            Some(s) if s != v => return None,
+            Some(_) => {}
+        }
+    }
+    seen
+}
+
+/// A comparison and its literal.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Atom {
+    pub var: DateVar,
+    pub op: Op,
+    pub lit: Lit,
+}
+
+/// The dates a model needs: the as-of date, and a value for each date
+/// variable that is given.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Dates {
+    pub as_of: Option<Date>,
+    pub granted: Option<Date>,
+    pub renewed: Option<Date>,
+    pub facts: Vec<(usize, Date)>,
+}
+
+/// How far back a date may be searched for.
+const SPAN_DAYS: i64 = 150 * 366;
+
+/// The latest `x` (not after `a`) for which `op` holds, by bisection; `None`
+/// when it holds for no date in the span searched.
+fn threshold(op: Op, a: Date) -> Option<Date> {
+    let lo = a.shift_days(-SPAN_DAYS)?;
+    if !op.holds(lo, a) {
+        return None;
+    }
+    if op.holds(a, a) {
+        return Some(a);
+    }
+    let (mut good, mut bad) = (0i64, SPAN_DAYS);
+    while bad - good > 1 {
+        let mid = good + (bad - good) / 2;
+        match lo.shift_days(mid) {
+            Some(x) if op.holds(x, a) => good = mid,
+            _ => bad = mid,
+        }
+    }
+    lo.shift_days(good)
+}
+
+/// The range of dates for `var` that gives each of its atoms the value
+/// wanted, as-of date `a`: `(earliest, latest)`, or `None` when empty.
+fn range(var: DateVar, wanted: &[(Atom, bool)], a: Date) -> Option<(Date, Date)> {
+    let mut lo = a.shift_days(-SPAN_DAYS)?;
+    let mut hi = a;
+    for (atom, value) in wanted.iter().filter(|(x, _)| x.var == var) {
+        let t = threshold(atom.op, a);
+        if *value {
+            hi = hi.min(t?);
+        } else if let Some(t) = t {
+            lo = lo.max(t.shift_days(1)?);
+        }
+    }
+    (lo <= hi).then_some((lo, hi))
+}
+
+/// The as-of dates tried, in order: a fixed recent day first, then every
+/// day of five years, leap days and every month end among them.
+fn candidates() -> impl Iterator<Item = Date> {
+    let start = Date::new(2026, 11, 1).ok();
+    let first = Date::new(2024, 1, 1).ok();
+    start
+        .into_iter()
+        .chain((0..(5 * 366)).filter_map(move |n| first.and_then(|f| f.shift_days(n))))
+}
+
+/// Dates that give every atom its value in the model, or `None` when none
+/// are found (the combination is then excluded).
+pub(crate) fn realise(
+    dated: bool,
+    held: bool,
+    renewed: bool,
+    facts: &[usize],
+    wanted: &[(Atom, bool)],
+) -> Option<Dates> {
+    if !dated {
+        // Undated: nothing compares dates; any dates do.
+        let d = Date::new(2020, 1, 1).ok()?;
+        return Some(Dates {
+            as_of: None,
+            granted: held.then_some(d),
+            renewed: (held && renewed).then_some(d),
+            facts: facts.iter().map(|&f| (f, d)).collect(),
+        });
+    }
+    'dates: for a in candidates() {
+        for (atom, value) in wanted.iter().filter(|(x, _)| x.var == DateVar::AsOf) {
+            if atom.op.holds(a, a) != *value {
+                continue 'dates;
+            }
+        }
+        let mut out = Dates {
+            as_of: Some(a),
+            ..Dates::default()
+        };
+        if held {
+            let Some((glo, ghi)) = range(DateVar::Granted, wanted, a) else {
+                continue;
+            };
+            if renewed {
+                let Some((rlo, rhi)) = range(DateVar::Renewed, wanted, a) else {
+                    continue;
+                };
+                // Renewed on or after the grant.
+                let r = rhi;
+                let g = ghi.min(r);
+                if g < glo || r < rlo {
+                    continue;
+                }
+                out.granted = Some(g);
+                out.renewed = Some(r);
+            } else {
+                out.granted = Some(ghi);
+            }
+        }
+        for &f in facts {
+            let Some((_, hi)) = range(DateVar::Fact(f), wanted, a) else {
+                continue 'dates;
+            };
+            out.facts.push((f, hi));
+        }
+        return Some(out);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        s.parse()
+            .unwrap_or_else(|_| Date::new(2000, 1, 1).unwrap_or_else(|_| unreachable!()))
+    }
+
+    #[test]
+    fn thresholds_are_the_latest_date_that_reaches() {
+        let four = Op::PlusReaches(Period {
+            months: 4,
+            ..Period::default()
+        });
+        assert_eq!(threshold(four, d("2026-06-30")), Some(d("2026-02-28")));
+        assert_eq!(threshold(four, d("2026-06-15")), Some(d("2026-02-15")));
+        let twelve = Op::MonthsReach(12);
+        assert_eq!(threshold(twelve, d("2026-06-15")), Some(d("2025-06-15")));
+        assert!(twelve.holds(d("2025-06-15"), d("2026-06-15")));
+        assert!(!twelve.holds(d("2025-06-16"), d("2026-06-15")));
+    }
+
+    #[test]
+    fn a_model_that_no_dates_realise_is_refused() {
+        let four = Op::PlusReaches(Period {
+            months: 4,
+            ..Period::default()
+        });
+        let six = Op::PlusReaches(Period {
+            months: 6,
+            ..Period::default()
+        });
+        let at = |op, value| {
+            (
+                Atom {
+                    var: DateVar::Granted,
+                    op,
+                    lit: Lit(2),
+                },
+                value,
+            )
+        };
+        // Six months reached but not four: impossible.
+        assert!(realise(true, true, false, &[], &[at(six, true), at(four, false)]).is_none());
+        let found =
+            realise(true, true, false, &[], &[at(four, true), at(six, false)]).unwrap_or_default();
+        let (a, g) = (
+            found.as_of.unwrap_or_else(|| d("x")),
+            found.granted.unwrap_or_else(|| d("x")),
+        );
+        assert!(four.holds(g, a) && !six.holds(g, a));
+    }
+}
