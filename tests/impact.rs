@@ -193,8 +193,9 @@ fn a_program_name_stays_on_its_line_of_the_report() {
     let report = ImpactReport::compare(&v1, &more_training, &[partner], &options(0));
     let shown = report.to_string();
     assert!(
-        shown
-            .contains(r"[LOSS] Harbor\n  [gain] Forged (given #9): no level -> Partner (given #0: "),
+        shown.contains(
+            r"[LOSS] Harbor\n  [gain] Forged (given #9): no level -> Partner (given #0: "
+        ),
         "{shown}"
     );
     assert!(!shown.lines().any(|l| l.starts_with("  [gain]")), "{shown}");

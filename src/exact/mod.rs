@@ -546,72 +546,119 @@ pub(crate) fn analyse(old: &Policy, new: &Policy) -> Outcome {
     Analysis::new(old, new).run()
 }
 
-/// Agreement of the encoding with the evaluator on one assessment: the
-/// encoded level and benefits of `policy` with the assessment's classes
-/// fixed, against its real evaluation. For the differential tests.
+/// A small deterministic generator for the tests (xorshift64*).
 #[cfg(test)]
-pub(crate) fn encoded_level(
-    policy: &Policy,
-    a: &Assessment,
-) -> Option<(Option<String>, Vec<String>)> {
-    let mut cnf = Cnf::new(false);
-    let mut d = Domain::new(&mut cnf, [policy, policy]);
-    let c = encode::circuit(&mut cnf, &mut d, policy);
-    let mut assume = vec![
-        c.valid,
-        if a.as_of().is_some() {
-            d.dated
-        } else {
-            !d.dated
-        },
-    ];
-    for dim in &d.items {
-        let want = match a.answer(&dim.id) {
-            None => ItemClass::Unanswered,
-            Some(Answer::Met) => ItemClass::Met,
-            Some(Answer::NotMet | Answer::InProgress) => ItemClass::NotMet,
-            Some(Answer::NotApplicable) => ItemClass::NotApplicable,
-            Some(Answer::Number(n)) => ItemClass::Number(n),
-        };
-        let l = dim.classes.iter().find(|(c, _)| *c == want)?.1;
-        assume.push(l);
+pub(crate) struct TestRng(pub u64);
+
+#[cfg(test)]
+impl TestRng {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        let r = x.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33;
+        usize::try_from(r).unwrap_or(0) % n.max(1)
     }
-    for dim in &d.facts {
-        let want = match a.fact(&dim.id) {
-            None => FactClass::Absent,
-            Some(Value::Bool(b)) => FactClass::Bool(*b),
-            Some(Value::Number(n)) => FactClass::Number(*n),
-            Some(Value::Text(t)) => {
-                if t.parse::<crate::date::Date>().is_ok() {
-                    FactClass::Date
-                } else {
-                    FactClass::Text(t.clone())
-                }
-            }
-        };
-        let l = dim.classes.iter().find(|(c, _)| *c == want)?.1;
-        assume.push(l);
-    }
-    let held = a.membership().map(|m| m.level.to_string());
-    let h = d.held.iter().find(|(x, _)| *x == held)?.1;
-    assume.push(h);
-    if a.as_of().is_some() || a.membership().is_some() {
-        // Dates: only undated assessments without dates are compared here.
-        return None;
-    }
-    let m = cnf.solve(&assume)?;
-    let level = policy
-        .levels
-        .iter()
-        .zip(&c.reached)
-        .find(|(_, l)| m.value(**l))
-        .map(|(l, _)| l.id().to_string());
-    let benefits = policy
-        .benefits
-        .iter()
-        .zip(&c.benefits)
-        .filter(|(_, (g, _))| m.value(*g))
-        .map(|(b, _)| b.id().to_string())
-        .collect();
-    Some((level, benefits))
 }
+
+/// Fixes every input of the encoding at random (a class per answer and
+/// fact, a level held, dates) and checks both circuits against the real
+/// evaluations; `Err` describes the first disagreement.
+#[cfg(test)]
+pub(crate) fn check_random(old: &Policy, new: &Policy, rng: &mut TestRng) -> Result<(), String> {
+    use crate::date::Date;
+    let mut an = Analysis::new(old, new);
+    let mut assume = Vec::new();
+    let pick = |rng: &mut TestRng, lits: &[Lit], assume: &mut Vec<Lit>| {
+        let at = rng.below(lits.len());
+        for (i, l) in lits.iter().enumerate() {
+            assume.push(if i == at { *l } else { !*l });
+        }
+    };
+    for dim in &an.d.items {
+        let lits: Vec<Lit> = dim.classes.iter().map(|c| c.1).collect();
+        pick(rng, &lits, &mut assume);
+    }
+    for dim in &an.d.facts {
+        let lits: Vec<Lit> = dim.classes.iter().map(|c| c.1).collect();
+        pick(rng, &lits, &mut assume);
+    }
+    let held: Vec<Lit> = an.d.held.iter().map(|h| h.1).collect();
+    pick(rng, &held, &mut assume);
+    let dated = rng.below(4) != 0;
+    let renewed = rng.below(3) == 0;
+    assume.push(if dated { an.d.dated } else { !an.d.dated });
+    let base = Date::new(2026, 1, 31).map_err(|e| e.to_string())?;
+    let day = |rng: &mut TestRng, back: usize| {
+        base.shift_days(-i64::try_from(rng.below(back)).unwrap_or(0))
+    };
+    let a = day(rng, 800).ok_or("date")?;
+    let g = a
+        .shift_days(-i64::try_from(rng.below(1500)).unwrap_or(0))
+        .ok_or("date")?;
+    let r = g
+        .shift_days(i64::try_from(rng.below(400)).unwrap_or(0))
+        .ok_or("date")?
+        .min(a);
+    let fact_dates: Vec<Date> = (0..an.d.facts.len())
+        .map(|_| {
+            a.shift_days(-i64::try_from(rng.below(900)).unwrap_or(0))
+                .unwrap_or(a)
+        })
+        .collect();
+    // Probe the classes chosen to know which dates are present.
+    let probe = an
+        .cnf
+        .solve(&assume)
+        .ok_or("the classes chosen are contradictory")?;
+    let held_any = an.d.held.first().is_some_and(|h| !probe.value(h.1));
+    let renewed = renewed && held_any;
+    assume.push(if renewed { an.d.renewed } else { !an.d.renewed });
+    let mut dates = Dates {
+        as_of: dated.then_some(a),
+        granted: held_any.then_some(g),
+        renewed: renewed.then_some(r),
+        facts: Vec::new(),
+    };
+    for (i, f) in an.d.facts.iter().enumerate() {
+        if f.classes
+            .iter()
+            .any(|(c, l)| *c == FactClass::Date && probe.value(*l))
+            && let Some(d) = fact_dates.get(i)
+        {
+            dates.facts.push((i, *d));
+        }
+    }
+    for atom in &an.d.atoms {
+        let x = match atom.var {
+            time::DateVar::AsOf => dates.as_of,
+            time::DateVar::Granted => dates.granted,
+            time::DateVar::Renewed => dates.renewed,
+            time::DateVar::Fact(i) => dates.facts.iter().find(|(f, _)| *f == i).map(|(_, d)| *d),
+        };
+        let value = matches!((x, dates.as_of), (Some(x), Some(a)) if atom.op.holds(x, a));
+        assume.push(if value { atom.lit } else { !atom.lit });
+    }
+    let model = an.cnf.solve(&assume).ok_or_else(|| {
+        format!(
+            "the encoding has no model for these inputs (dated {dated}, held {held_any}, renewed {renewed})"
+        )
+    })?;
+    let witness = an.assessment(&model, &dates);
+    let e0 = old.evaluate(&witness).ok();
+    let e1 = new.evaluate(&witness).ok();
+    match an.disagrees(
+        &model,
+        &Kind::Refused(String::new()),
+        e0.as_ref(),
+        e1.as_ref(),
+    ) {
+        None => Ok(()),
+        Some(problem) => Err(format!("{problem}\n{}", witness.to_yaml())),
+    }
+}
+
+#[cfg(test)]
+mod tests;
