@@ -183,6 +183,11 @@ impl Assessment {
         self.answers.remove(item)
     }
 
+    /// Removes a fact, returning its value if it was given.
+    pub fn clear_fact(&mut self, fact: &str) -> Option<Value> {
+        self.facts.remove(fact)
+    }
+
     /// The program's name.
     pub fn program(&self) -> &str {
         &self.program

@@ -85,13 +85,6 @@ impl Date {
         self.0.checked_add(span).ok().map(Date)
     }
 
-    /// Days from `self` to `later` (negative when `later` is earlier).
-    pub(crate) fn days_until(self, later: Date) -> i64 {
-        self.0
-            .until((jiff::Unit::Day, later.0))
-            .map_or(0, |span| i64::from(span.get_days()))
-    }
-
     /// Whole months from `self` to `later` (0 when `later` is earlier).
     pub(crate) fn months_until(self, later: Date) -> i64 {
         if later <= self {

@@ -140,12 +140,23 @@ pub use impact::{
 pub use limits::Limits;
 pub use membership::{Membership, MembershipState, NextDate};
 pub use policy::{
-    Benefit, EMBEDDED, Embedded, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy,
+    Benefit, Better, EMBEDDED, Embedded, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy,
     Renewal, Standard, Threshold, TimeLimit,
 };
 pub use requirement::Requirement;
 pub use suite::{CaseResult, PolicySuite, SuiteResult};
 pub use value::Value;
+
+/// Not part of the API: hooks for the crate's own benches, which may
+/// change in any release.
+#[doc(hidden)]
+pub mod __private {
+    /// The exact analysis of `old` against `new` as a DIMACS formula, with
+    /// the assumptions of each question it asks.
+    pub fn analysis_dimacs(old: &crate::Policy, new: &crate::Policy) -> (String, Vec<Vec<i32>>) {
+        crate::exact::questions_dimacs(old, new)
+    }
+}
 
 // The README's examples run as doctests.
 #[doc = include_str!("../README.md")]

@@ -37,8 +37,6 @@ use crate::requirement::ItemRule;
 pub(crate) trait Bits {
     /// A bit.
     type B: Copy;
-    /// A constant.
-    fn constant(&mut self, value: bool) -> Self::B;
     /// The negation.
     fn not(&mut self, a: Self::B) -> Self::B;
     /// Whether at least `n` of the bits hold.
@@ -143,9 +141,6 @@ pub(crate) struct Plain;
 
 impl Bits for Plain {
     type B = bool;
-    fn constant(&mut self, value: bool) -> bool {
-        value
-    }
     fn not(&mut self, a: bool) -> bool {
         !a
     }

@@ -153,6 +153,8 @@ pub struct Fact {
     pub(crate) ty: FactType,
     /// For a number fact derived from a date fact: whole months since it.
     pub(crate) months_since: Option<usize>,
+    /// Which way the fact improves, where the policy says.
+    pub(crate) better: Option<crate::raw::RawBetter>,
 }
 
 impl Fact {
@@ -172,6 +174,37 @@ impl Fact {
     pub fn fact_type(&self) -> &FactType {
         &self.ty
     }
+    /// Which way the fact improves, where the policy says (`better:`).
+    pub fn better(&self) -> Option<Better> {
+        use crate::raw::RawBetter as R;
+        self.better.map(|b| match b {
+            R::More => Better::More,
+            R::Less => Better::Less,
+            R::True => Better::True,
+            R::False => Better::False,
+            R::Later => Better::Later,
+            R::Earlier => Better::Earlier,
+        })
+    }
+}
+
+/// Which way a fact improves, for the laws that check that improving never
+/// costs a program its level (the `Monotone` law of `qbm::testing`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Better {
+    /// A larger number is better.
+    More,
+    /// A smaller number is better.
+    Less,
+    /// `true` is better.
+    True,
+    /// `false` is better.
+    False,
+    /// A value later in the fact's list of values is better.
+    Later,
+    /// A value earlier in the list is better.
+    Earlier,
 }
 
 /// A standard: a titled section of items.
@@ -970,7 +1003,28 @@ impl<'m> Builder<'m> {
                 question: f.question.clone(),
                 ty,
                 months_since: None,
+                better: f.better,
             });
+        }
+
+        // Which way each fact improves must suit its type.
+        for (i, f) in raw.facts.iter().enumerate() {
+            use crate::raw::RawBetter as B;
+            let Some(better) = f.better else { continue };
+            let fits = matches!(
+                (f.ty, better),
+                (RawFactType::Number, B::More | B::Less)
+                    | (RawFactType::Boolean, B::True | B::False)
+                    | (RawFactType::Choice, B::Later | B::Earlier)
+            );
+            if !fits {
+                self.err(
+                    K::InvalidValue,
+                    &key_path(&index_path("facts", i), "better"),
+                    format!("fact {} cannot improve that way", quote(&f.id)),
+                    Some("a number is better `more` or `less`, a boolean `true` or `false`, a choice `later` or `earlier` in its values".into()),
+                );
+            }
         }
 
         // Facts derived from dates.

@@ -22,7 +22,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, Test
 
 use crate::assessment::Assessment;
 use crate::date::{Date, Period};
-use crate::eval::{Evaluation, Status};
+use crate::eval::Evaluation;
 use crate::membership::MembershipState;
 use crate::policy::{Grant, Policy};
 use crate::space::{Space, goodness};
@@ -64,9 +64,57 @@ fn choices(space: &Space) -> BoxedStrategy<Vec<usize>> {
 /// ```
 pub fn assessments(policy: &Policy) -> BoxedStrategy<Assessment> {
     let space = Space::of(&[policy]);
-    choices(&space)
-        .prop_map(move |c| space.build("generated", &c))
-        .boxed()
+    // Seeds: for every level (and for no level), a smallest program the
+    // solver finds reaching it; each case starts from one and changes up to
+    // three answers or facts, so that cases sit at, just above and just
+    // below every level's requirements. A fifth are drawn uniformly, for
+    // what lies between.
+    let mut seeds = crate::exact::laws::level_seeds(policy);
+    // And the program that meets the most, which variations rarely move
+    // off the top level.
+    seeds.push(space.build("generated", &space.top()));
+    let uniform = choices(&space);
+    let space2 = std::sync::Arc::clone(&space);
+    let uniform = uniform.prop_map(move |c| space2.build("generated", &c));
+    if seeds.is_empty() {
+        return uniform.boxed();
+    }
+    let dims = space.dims();
+    let varied = (
+        select(seeds),
+        prop::collection::vec((any::<Index>(), any::<Index>()), 0..=2),
+    )
+        .prop_map(move |(seed, changes)| {
+            let mut a = seed;
+            for (dim, option) in changes {
+                vary(&space, &dims, &mut a, dim, option);
+            }
+            a
+        });
+    prop_oneof![4 => varied, 1 => uniform].boxed()
+}
+
+/// Sets one answer or fact of `a` to one of the options the space offers.
+fn vary(space: &Space, dims: &[usize], a: &mut Assessment, dim: Index, option: Index) {
+    if dims.is_empty() {
+        return;
+    }
+    let at = dim.index(dims.len());
+    if let Some(item) = space.items.get(at) {
+        match item.options.get(option.index(item.options.len().max(1))) {
+            Some(Some(answer)) => a.set_answer(item.id.as_str(), *answer),
+            _ => {
+                a.clear_answer(item.id.as_str());
+            }
+        }
+    } else if let Some(fact) = space.facts.get(at - space.items.len()) {
+        match fact.options.get(option.index(fact.options.len().max(1))) {
+            Some(Some(v)) => a.set_fact(fact.id.as_str(), v.clone()),
+            _ => {
+                a.clear_fact(fact.id.as_str());
+            }
+        }
+    }
 }
 
 /// An assessment and the same assessment with one answer improved (from
@@ -114,12 +162,20 @@ fn improve(space: &Space, c: &[usize], i: Index, j: Index) -> Option<Vec<usize>>
 pub enum Law {
     /// Evaluating the same answers gives the same result, whatever order they were given in.
     Deterministic,
-    /// Improving any answer never lowers the level nor removes a benefit.
+    /// Improving any answer, or a fact in the direction the policy declares
+    /// for it (`better:`), never lowers the level nor removes a benefit.
+    /// Decided over every assessment by a SAT solver.
     Monotone,
     /// A program at a level meets the requirements of every level below it.
+    /// Decided over every assessment by a SAT solver.
     LevelsNested,
-    /// The benefits granted are exactly those whose levels include the level
-    /// reached, with priority from the level the policy names.
+    /// Reaching a higher level never loses a benefit that a level below it
+    /// grants. Decided over every assessment by a SAT solver.
+    BenefitsNested,
+    /// The lean decision ([`Policy::decide`]) and the full evaluation agree
+    /// on level and benefits, and the benefits granted are exactly those
+    /// whose levels include the level reached, with priority from the level
+    /// the policy names. Checked by sampling.
     BenefitsByLevel,
     /// Writing the policy back to YAML and loading it again gives the same policy.
     RoundTrip,
@@ -131,10 +187,11 @@ pub enum Law {
 
 impl Law {
     /// Every law.
-    pub const ALL: [Law; 6] = [
+    pub const ALL: [Law; 7] = [
         Law::Deterministic,
         Law::Monotone,
         Law::LevelsNested,
+        Law::BenefitsNested,
         Law::BenefitsByLevel,
         Law::RoundTrip,
         Law::TermsNeverExtend,
@@ -147,7 +204,8 @@ impl fmt::Display for Law {
             Law::Deterministic => "evaluation is deterministic and independent of answer order",
             Law::Monotone => "improving an answer never lowers the level or removes a benefit",
             Law::LevelsNested => "a program at a level meets the requirements of every level below",
-            Law::BenefitsByLevel => "the benefits granted are exactly those of the level reached",
+            Law::BenefitsNested => "reaching a higher level never loses a benefit of a level below",
+            Law::BenefitsByLevel => "the lean and full evaluations agree, and the benefits are exactly those of the level reached",
             Law::RoundTrip => "the policy written back to YAML loads to the same policy",
             Law::TermsNeverExtend => "a later as-of date never extends a recorded term",
         })
@@ -193,11 +251,17 @@ impl fmt::Display for LawViolation {
             writeln!(f, "  {line}")?;
         }
         if let Some(improved) = &self.improved {
-            let changed: Vec<String> = improved
+            let mut changed: Vec<String> = improved
                 .answers()
                 .filter(|(id, a)| self.counterexample.answer(id.as_str()) != Some(*a))
                 .map(|(id, a)| format!("{id} -> {a:?}"))
                 .collect();
+            changed.extend(
+                improved
+                    .facts()
+                    .filter(|(id, v)| self.counterexample.fact(id.as_str()) != Some(*v))
+                    .map(|(id, v)| format!("{id} -> {v}")),
+            );
             writeln!(f, "improved: {}", changed.join(", "))?;
         }
         writeln!(f, "evaluation: {}", summary(&self.before))?;
@@ -208,28 +272,95 @@ impl fmt::Display for LawViolation {
     }
 }
 
-fn runner(cases: u32) -> TestRunner {
-    let config = Config {
-        cases,
+/// How a sampled law is checked: how many cases, from which seed.
+///
+/// `LawConfig::default()` takes its cases from `PROPTEST_CASES` when set
+/// (256 otherwise), as proptest does; a bare number converts to a config
+/// with that many cases and the default seed.
+///
+/// ```
+/// let config = qbm::testing::LawConfig::from(64).with_seed(7);
+/// assert_eq!(config.cases, 64);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LawConfig {
+    /// Generated cases for a law checked by sampling.
+    pub cases: u32,
+    /// The seed: the same seed generates the same cases.
+    pub seed: u64,
+}
+
+impl LawConfig {
+    /// The same config with another seed.
+    #[must_use]
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+}
+
+impl Default for LawConfig {
+    fn default() -> Self {
+        let cases = std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.trim().parse().ok())
+            .unwrap_or(256);
+        LawConfig {
+            cases,
+            seed: 0x9e37_79b9_7f4a_7c15,
+        }
+    }
+}
+
+impl From<u32> for LawConfig {
+    fn from(cases: u32) -> Self {
+        LawConfig {
+            cases,
+            ..LawConfig::default()
+        }
+    }
+}
+
+fn runner(config: LawConfig) -> TestRunner {
+    let proptest_config = Config {
+        cases: config.cases,
         failure_persistence: None,
         ..Config::default()
     };
-    TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha))
-}
-
-fn rank(e: &Evaluation) -> i64 {
-    e.level.as_ref().map_or(-1, |l| i64::from(l.rank))
+    let mut seed = [0u8; 32];
+    for (i, b) in seed.iter_mut().enumerate() {
+        *b = config.seed.to_le_bytes().get(i % 8).copied().unwrap_or(0)
+            ^ u8::try_from(i).unwrap_or(0);
+    }
+    TestRunner::new_with_rng(
+        proptest_config,
+        TestRng::from_seed(RngAlgorithm::ChaCha, &seed),
+    )
 }
 
 /// What one case of a law found wrong, if anything.
 type Finding = Option<String>;
 
-/// Checks one law over `cases` generated assessments.
+/// Checks one law: [`Law::Monotone`], [`Law::LevelsNested`] and
+/// [`Law::BenefitsNested`] over every assessment, by a SAT solver (a
+/// violation comes with the smallest counterexample); the others over
+/// `config.cases` generated assessments (a bare number of cases converts
+/// to a [`LawConfig`]).
 ///
 /// # Errors
 ///
-/// The violation, with the minimal counterexample proptest shrank to.
-pub fn check_law(policy: &Policy, law: Law, cases: u32) -> Result<(), Box<LawViolation>> {
+/// The violation, with the minimal counterexample: the solver's, or the
+/// one proptest shrank to.
+pub fn check_law(
+    policy: &Policy,
+    law: Law,
+    config: impl Into<LawConfig>,
+) -> Result<(), Box<LawViolation>> {
+    let config = config.into();
+    if let Some(decided) = decided_by_solver(policy, law) {
+        return decided;
+    }
     let reloaded = match law {
         Law::RoundTrip => match Policy::from_yaml_str(&policy.to_yaml()) {
             Ok(p) => Some(p),
@@ -247,76 +378,63 @@ pub fn check_law(policy: &Policy, law: Law, cases: u32) -> Result<(), Box<LawVio
         },
         _ => None,
     };
-    let check =
-        |before: &Assessment, after: &Assessment| -> (Finding, Evaluation, Option<Evaluation>) {
-            let e = policy.evaluate_projected(before);
-            match law {
-                Law::Deterministic => {
-                    let mut reordered = Assessment::new(before.program());
-                    let answers: Vec<_> = before.answers().collect();
-                    for (id, a) in answers.into_iter().rev() {
-                        reordered.set_answer(id.as_str(), a);
-                    }
-                    let facts: Vec<_> = before.facts().collect();
-                    for (id, v) in facts.into_iter().rev() {
-                        reordered.set_fact(id.as_str(), v.clone());
-                    }
-                    let again = policy.evaluate_projected(&reordered);
-                    let finding = (again != e).then(|| {
-                        "the same answers, given in another order, evaluate differently".to_owned()
-                    });
-                    (finding, e, Some(again))
+    let check = |before: &Assessment,
+                 after: &Assessment|
+     -> (Finding, Evaluation, Option<Evaluation>) {
+        let e = policy.evaluate_projected(before);
+        match law {
+            Law::Deterministic => {
+                let mut reordered = Assessment::new(before.program());
+                let answers: Vec<_> = before.answers().collect();
+                for (id, a) in answers.into_iter().rev() {
+                    reordered.set_answer(id.as_str(), a);
                 }
-                Law::Monotone => {
-                    let better = policy.evaluate_projected(after);
-                    let lost: Vec<&str> = e
-                        .benefits
-                        .iter()
-                        .filter(|b| !better.benefits.iter().any(|x| x.id == b.id))
-                        .map(|b| b.id.as_str())
-                        .collect();
-                    let finding = if rank(&better) < rank(&e) {
-                        Some("improving one answer lowered the level".to_owned())
-                    } else if !lost.is_empty() {
-                        Some(format!(
-                            "improving one answer removed benefits: {}",
-                            lost.join(", ")
-                        ))
-                    } else {
-                        None
-                    };
-                    (finding, e, Some(better))
+                let facts: Vec<_> = before.facts().collect();
+                for (id, v) in facts.into_iter().rev() {
+                    reordered.set_fact(id.as_str(), v.clone());
                 }
-                Law::LevelsNested => {
-                    let reached = e.levels.iter().rposition(|l| l.status == Status::Met);
-                    let below = reached.and_then(|r| e.levels.get(..r)).unwrap_or_default();
-                    let finding = below.iter().find(|l| l.status != Status::Met).map(|l| {
-                        format!("the program holds a higher level but not `{}`", l.level.id)
-                    });
-                    (finding, e, None)
-                }
-                Law::BenefitsByLevel => {
-                    let finding = benefits_finding(policy, &e);
-                    (finding, e, None)
-                }
-                Law::RoundTrip => {
-                    let again = reloaded.as_ref().map(|p| p.evaluate_projected(before));
-                    let finding = (again.as_ref() != Some(&e))
-                        .then(|| "the reloaded policy evaluates differently".to_owned());
-                    (finding, e, again)
-                }
-                Law::TermsNeverExtend => {
-                    let later = policy.evaluate_projected(after);
-                    let finding = terms_finding(&e, &later);
-                    (finding, e, Some(later))
-                }
+                let again = policy.evaluate_projected(&reordered);
+                let finding = (again != e).then(|| {
+                    "the same answers, given in another order, evaluate differently".to_owned()
+                });
+                (finding, e, Some(again))
             }
-        };
+            // Decided over every assessment by the solver, above.
+            Law::Monotone | Law::LevelsNested | Law::BenefitsNested => (None, e, None),
+            Law::BenefitsByLevel => {
+                // Two paths of the evaluator must agree: the lean
+                // decision and the full evaluation.
+                let lean = match before.as_of() {
+                    Some(d) => policy.decide_on(before, d),
+                    None => policy.decide(before),
+                };
+                let finding = match lean {
+                        Ok(d) if d.level != e.level || d.benefits != e.benefits => Some(
+                            "the lean decision and the full evaluation give different levels or benefits"
+                                .to_owned(),
+                        ),
+                        _ => benefits_finding(policy, &e),
+                    };
+                (finding, e, None)
+            }
+            Law::RoundTrip => {
+                let again = reloaded.as_ref().map(|p| p.evaluate_projected(before));
+                let finding = (again.as_ref() != Some(&e))
+                    .then(|| "the reloaded policy evaluates differently".to_owned());
+                (finding, e, again)
+            }
+            Law::TermsNeverExtend => {
+                let later = policy.evaluate_projected(after);
+                let finding = terms_finding(&e, &later);
+                (finding, e, Some(later))
+            }
+        }
+    };
     let strategy = match law {
         Law::TermsNeverExtend => dated_pairs(policy),
-        _ => improvements(policy),
+        _ => assessments(policy).prop_map(|a| (a.clone(), a)).boxed(),
     };
-    let mut run = runner(cases);
+    let mut run = runner(config);
     let result = run.run(&strategy, |(before, after)| {
         match check(&before, &after).0 {
             Some(message) => Err(TestCaseError::fail(message)),
@@ -454,10 +572,42 @@ fn benefits_finding(policy: &Policy, e: &Evaluation) -> Finding {
 /// # Errors
 ///
 /// The first violation found, with its minimal counterexample.
-pub fn check_laws(policy: &Policy, cases: u32) -> Result<(), Box<LawViolation>> {
+pub fn check_laws(policy: &Policy, config: impl Into<LawConfig>) -> Result<(), Box<LawViolation>> {
+    let config = config.into();
     Law::ALL
         .iter()
-        .try_for_each(|&law| check_law(policy, law, cases))
+        .try_for_each(|&law| check_law(policy, law, config))
+}
+
+/// The laws the solver decides over every assessment: `None` for a law
+/// checked by sampling; otherwise the proof (`Ok`) or the minimal
+/// counterexample found.
+fn decided_by_solver(policy: &Policy, law: Law) -> Option<Result<(), Box<LawViolation>>> {
+    let broken = match law {
+        Law::Monotone => crate::exact::laws::monotone(policy),
+        Law::LevelsNested => crate::exact::laws::levels_nested(policy),
+        Law::BenefitsNested => crate::exact::laws::benefits_nested(policy),
+        _ => return None,
+    };
+    Some(match broken {
+        None => Ok(()),
+        Some(b) => {
+            let before = policy.evaluate_projected(&b.counterexample);
+            let after = b
+                .improved
+                .as_ref()
+                .map(|i| Box::new(policy.evaluate_projected(i)));
+            Err(Box::new(LawViolation {
+                law,
+                policy: policy.to_string(),
+                message: b.message,
+                counterexample: b.counterexample,
+                improved: b.improved,
+                before: Box::new(before),
+                after,
+            }))
+        }
+    })
 }
 
 #[cfg(test)]

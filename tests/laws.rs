@@ -136,3 +136,111 @@ proptest! {
         prop_assert_eq!(policy.evaluate(&a).unwrap(), policy.evaluate(&again).unwrap());
     }
 }
+
+/// MMP 2.0.0 with one edit that breaks a law at Partner, the level random
+/// programs rarely reach: each is caught over every assessment.
+fn planted(from: &str, to: &str) -> Policy {
+    let text = qbm::EMBEDDED[1].yaml;
+    assert!(text.contains(from), "{from}");
+    Policy::from_yaml_str(&text.replacen(from, to, 1)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn partner_requiring_an_enhancement_not_met_breaks_monotonicity() {
+    let policy = planted(
+        "      - label: every designated standard is met\n",
+        "      - not: {met: E.1.1}\n      - label: every designated standard is met\n",
+    );
+    let v = check_law(&policy, Law::Monotone, 256).unwrap_err();
+    assert_eq!(
+        v.before.level.as_ref().unwrap().id.as_str(),
+        "partner",
+        "{v}"
+    );
+    assert_eq!(
+        v.improved.as_ref().unwrap().answer("E.1.1"),
+        Some(Answer::Met),
+        "{v}"
+    );
+    assert_ne!(v.counterexample.answer("E.1.1"), Some(Answer::Met));
+    // Minimal: nothing stated that Partner does not need (no other enhancement).
+    assert!(
+        v.counterexample
+            .answers()
+            .all(|(id, _)| !id.as_str().starts_with('E') || id.as_str() == "E.1.1"),
+        "{v}"
+    );
+}
+
+#[test]
+fn partner_not_requiring_associate_partner_breaks_nesting() {
+    let policy = planted("      - level: associate_partner\n", "");
+    let v = check_law(&policy, Law::LevelsNested, 256).unwrap_err();
+    // Partner no longer needs Associate Partner, nor, through it, Affiliate.
+    assert!(
+        v.message
+            .starts_with("the program meets `partner` but not `"),
+        "{v}"
+    );
+    assert_eq!(
+        v.before.level.as_ref().unwrap().id.as_str(),
+        "partner",
+        "{v}"
+    );
+}
+
+#[test]
+fn a_benefit_for_associate_partners_only_breaks_benefit_nesting() {
+    let policy = planted(
+        "    title: May apply for key MMP grants and financial resources\n    min_level: associate_partner\n",
+        "    title: May apply for key MMP grants and financial resources\n    levels: [associate_partner]\n",
+    );
+    let v = check_law(&policy, Law::BenefitsNested, 256).unwrap_err();
+    assert!(
+        v.message
+            .contains("`partner` does not get benefit `key_grants`"),
+        "{v}"
+    );
+    assert_eq!(
+        v.before.level.as_ref().unwrap().id.as_str(),
+        "partner",
+        "{v}"
+    );
+    let m = check_law(&policy, Law::Monotone, 256).unwrap_err();
+    assert!(m.message.contains("removed benefits: key_grants"), "{m}");
+}
+
+#[test]
+fn generated_programs_reach_every_level_and_benefit() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let policy = Policy::builtin().unwrap();
+    let strategy = qbm::testing::assessments(&policy);
+    let mut runner = TestRunner::deterministic();
+    let mut levels: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut benefits: std::collections::BTreeSet<String> = Default::default();
+    let cases = 256;
+    for _ in 0..cases {
+        let a = strategy.new_tree(&mut runner).unwrap().current();
+        let e = policy.evaluate(&a).unwrap();
+        let level = e.level.map_or("none".to_owned(), |l| l.id.to_string());
+        *levels.entry(level).or_default() += 1;
+        benefits.extend(e.benefits.iter().map(|b| b.id.to_string()));
+    }
+    println!("levels reached in {cases} generated cases: {levels:?}");
+    for l in ["none", "affiliate", "associate_partner", "partner"] {
+        assert!(levels.contains_key(l), "{l} never reached: {levels:?}");
+    }
+    let partner = levels.get("partner").copied().unwrap_or(0);
+    assert!(
+        partner * 5 >= cases,
+        "Partner in {partner} of {cases}: {levels:?}"
+    );
+    for b in policy.benefits() {
+        assert!(
+            benefits.contains(b.id().as_str()),
+            "{} never granted",
+            b.id()
+        );
+    }
+}

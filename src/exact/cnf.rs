@@ -106,11 +106,6 @@ impl Cnf {
         }
     }
 
-    /// How many variables and clauses the formula has.
-    pub(crate) fn size(&self) -> (usize, usize) {
-        (usize::try_from(self.vars).unwrap_or(0), self.clauses)
-    }
-
     /// A model under the assumptions, or `None` when there is none (a proof).
     pub(crate) fn solve(&mut self, assume: &[Lit]) -> Option<Model> {
         if self.broken {
@@ -255,6 +250,13 @@ impl Cnf {
         out.get(n - 1).copied().unwrap_or(!t)
     }
 
+    /// A literal equivalent to the disjunction.
+    #[cfg(feature = "testing")]
+    pub(crate) fn or_lits(&mut self, lits: &[Lit]) -> Lit {
+        let negs: Vec<Lit> = lits.iter().map(|l| !*l).collect();
+        !self.and_gate(&negs)
+    }
+
     /// The outputs of a full totalizer: `out[j]` = "at least j+1".
     pub(crate) fn counter(&mut self, lits: &[Lit], k: usize) -> Vec<Lit> {
         self.totalizer(lits, k)
@@ -263,9 +265,6 @@ impl Cnf {
 
 impl Bits for Cnf {
     type B = Lit;
-    fn constant(&mut self, value: bool) -> Lit {
-        if value { self.truth } else { !self.truth }
-    }
     fn not(&mut self, a: Lit) -> Lit {
         !a
     }

@@ -86,7 +86,10 @@ pub(crate) struct Circuit {
     pub valid: Lit,
     /// Per dimension (items, then facts, then the level held): not accepted.
     pub refused: Vec<(String, Lit)>,
-    /// The level that applies, by the policy's level index; `None` last.
+    /// Whether each level's requirements are met, by level index.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    pub met: Vec<Lit>,
+    /// The level that applies, by the policy's level index.
     pub reached: Vec<Lit>,
     pub no_level: Lit,
     /// Due for renewal on the date.
@@ -596,6 +599,7 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
     Circuit {
         valid,
         refused,
+        met,
         reached,
         no_level,
         due,

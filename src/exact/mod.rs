@@ -8,6 +8,8 @@
 
 pub(crate) mod cnf;
 pub(crate) mod encode;
+#[cfg(feature = "testing")]
+pub(crate) mod laws;
 pub(crate) mod time;
 
 use crate::assessment::{Answer, Assessment};
@@ -114,6 +116,15 @@ pub(crate) fn level_loss(old: &Policy, new: &Policy, from: Option<&str>, to: Opt
     }
 }
 
+/// The formula of the analysis of `old` against `new` in DIMACS form, and
+/// the assumptions of each question it asks, for benchmarking solvers.
+pub(crate) fn questions_dimacs(old: &Policy, new: &Policy) -> (String, Vec<Vec<i32>>) {
+    let mut an = Analysis::new_keeping(old, new, true);
+    an.record = Some(Vec::new());
+    let an = an.run_keep();
+    (an.0, an.1)
+}
+
 struct Analysis<'p> {
     old: &'p Policy,
     new: &'p Policy,
@@ -124,6 +135,8 @@ struct Analysis<'p> {
     cost: Vec<Lit>,
     counter: Option<Vec<Lit>>,
     out: Outcome,
+    /// The assumptions of each question, when recorded.
+    record: Option<Vec<Vec<i32>>>,
 }
 
 /// Above this many things a witness could state, witnesses are made
@@ -132,7 +145,11 @@ const COUNTED: usize = 400;
 
 impl<'p> Analysis<'p> {
     fn new(old: &'p Policy, new: &'p Policy) -> Self {
-        let mut cnf = Cnf::new(false);
+        Self::new_keeping(old, new, false)
+    }
+
+    fn new_keeping(old: &'p Policy, new: &'p Policy, keep: bool) -> Self {
+        let mut cnf = Cnf::new(keep);
         let mut d = Domain::new(&mut cnf, [old, new]);
         let c0 = encode::circuit(&mut cnf, &mut d, old);
         let c1 = encode::circuit(&mut cnf, &mut d, new);
@@ -155,7 +172,13 @@ impl<'p> Analysis<'p> {
                 unrealised: 0,
                 questions: 0,
             },
+            record: None,
         }
+    }
+
+    fn run_keep(mut self) -> (String, Vec<Vec<i32>>) {
+        self.ask_all();
+        (self.cnf.dimacs(), self.record.take().unwrap_or_default())
     }
 
     fn count(&self, m: &Model) -> usize {
@@ -205,6 +228,9 @@ impl<'p> Analysis<'p> {
     /// A minimal model under the assumptions whose dates are realised.
     fn witness(&mut self, assume: &[Lit]) -> Option<(Model, Dates)> {
         self.out.questions += 1;
+        if let Some(r) = &mut self.record {
+            r.push(assume.iter().map(|l| l.0).collect());
+        }
         for _ in 0..64 {
             let model = self.cnf.solve(assume)?;
             let model = self.minimal(assume, model);
@@ -252,50 +278,7 @@ impl<'p> Analysis<'p> {
 
     /// The assessment a model and its dates stand for.
     fn assessment(&self, m: &Model, dates: &Dates) -> Assessment {
-        let mut a = Assessment::new("witness");
-        for dim in &self.d.items {
-            let Some((class, _)) = dim.classes.iter().find(|(_, l)| m.value(*l)) else {
-                continue;
-            };
-            let answer = match class {
-                ItemClass::Unanswered => None,
-                ItemClass::Met => Some(Answer::Met),
-                ItemClass::NotMet => Some(Answer::NotMet),
-                ItemClass::NotApplicable => Some(Answer::NotApplicable),
-                ItemClass::Number(n) => Some(Answer::Number(*n)),
-            };
-            if let Some(answer) = answer {
-                a.set_answer(dim.id.as_str(), answer);
-            }
-        }
-        for (i, dim) in self.d.facts.iter().enumerate() {
-            let Some((class, _)) = dim.classes.iter().find(|(_, l)| m.value(*l)) else {
-                continue;
-            };
-            let value = match class {
-                FactClass::Absent => None,
-                FactClass::Bool(b) => Some(Value::Bool(*b)),
-                FactClass::Text(t) => Some(Value::Text(t.clone())),
-                FactClass::Number(n) => Some(Value::Number(*n)),
-                FactClass::Date => dates
-                    .facts
-                    .iter()
-                    .find(|(f, _)| *f == i)
-                    .map(|(_, d)| Value::Text(d.to_string())),
-            };
-            if let Some(v) = value {
-                a.set_fact(dim.id.as_str(), v);
-            }
-        }
-        if let (Some((Some(level), _)), Some(g)) =
-            (self.d.held.iter().find(|(_, l)| m.value(*l)), dates.granted)
-        {
-            a = a.holding(level.as_str(), g, dates.renewed);
-        }
-        if let Some(as_of) = dates.as_of {
-            a = a.dated(as_of);
-        }
-        a
+        assessment_of(&self.d, m, dates)
     }
 
     /// Asks whether some assessment shows `kind`; records a replayed witness.
@@ -379,6 +362,11 @@ impl<'p> Analysis<'p> {
     }
 
     fn run(mut self) -> Outcome {
+        self.ask_all();
+        self.out
+    }
+
+    fn ask_all(&mut self) {
         let (v0, v1) = (self.c[0].valid, self.c[1].valid);
         // Level moves, matched by id.
         let old_levels: Vec<(Option<String>, Lit)> = self.levels(0);
@@ -460,7 +448,6 @@ impl<'p> Analysis<'p> {
             self.ask(Kind::Refused(name.clone()), true, &[v0, r1]);
             self.ask(Kind::Accepted(name), false, &[v1, r0]);
         }
-        self.out
     }
 
     /// The level literals of one side, `None` (no level) last.
@@ -489,6 +476,54 @@ impl<'p> Analysis<'p> {
         let i = p.benefits.iter().position(|b| b.id().as_str() == id)?;
         c.benefits.get(i).copied()
     }
+}
+
+/// The assessment a model of a domain and its dates stand for.
+pub(crate) fn assessment_of(d: &Domain, m: &Model, dates: &Dates) -> Assessment {
+    let mut a = Assessment::new("witness");
+    for dim in &d.items {
+        let Some((class, _)) = dim.classes.iter().find(|(_, l)| m.value(*l)) else {
+            continue;
+        };
+        let answer = match class {
+            ItemClass::Unanswered => None,
+            ItemClass::Met => Some(Answer::Met),
+            ItemClass::NotMet => Some(Answer::NotMet),
+            ItemClass::NotApplicable => Some(Answer::NotApplicable),
+            ItemClass::Number(n) => Some(Answer::Number(*n)),
+        };
+        if let Some(answer) = answer {
+            a.set_answer(dim.id.as_str(), answer);
+        }
+    }
+    for (i, dim) in d.facts.iter().enumerate() {
+        let Some((class, _)) = dim.classes.iter().find(|(_, l)| m.value(*l)) else {
+            continue;
+        };
+        let value = match class {
+            FactClass::Absent => None,
+            FactClass::Bool(b) => Some(Value::Bool(*b)),
+            FactClass::Text(t) => Some(Value::Text(t.clone())),
+            FactClass::Number(n) => Some(Value::Number(*n)),
+            FactClass::Date => dates
+                .facts
+                .iter()
+                .find(|(f, _)| *f == i)
+                .map(|(_, d)| Value::Text(d.to_string())),
+        };
+        if let Some(v) = value {
+            a.set_fact(dim.id.as_str(), v);
+        }
+    }
+    if let (Some((Some(level), _)), Some(g)) =
+        (d.held.iter().find(|(_, l)| m.value(*l)), dates.granted)
+    {
+        a = a.holding(level.as_str(), g, dates.renewed);
+    }
+    if let Some(as_of) = dates.as_of {
+        a = a.dated(as_of);
+    }
+    a
 }
 
 /// Whether a benefit's fixed terms are cut and whether they improve from

@@ -1,0 +1,360 @@
+//! Laws of a policy decided by the solver over every assessment: a model
+//! is a minimal counterexample, unsatisfiable is a proof that the law holds.
+
+use crate::assessment::Assessment;
+use crate::policy::Policy;
+use crate::raw::RawBetter;
+
+use super::cnf::{Cnf, Lit, Model};
+use super::encode::{self, Circuit, Domain, FactClass, ItemClass};
+use super::time;
+
+/// A law broken: the counterexample, the improved assessment for
+/// monotonicity, and what went wrong in words.
+pub(crate) struct Broken {
+    pub counterexample: Assessment,
+    pub improved: Option<Assessment>,
+    pub message: String,
+}
+
+/// One copy of a policy's decision over its own symbolic assessment.
+struct Copy {
+    d: Domain,
+    c: Circuit,
+}
+
+fn copy(cnf: &mut Cnf, p: &Policy) -> Copy {
+    let mut d = Domain::new(cnf, [p, p]);
+    let c = encode::circuit(cnf, &mut d, p);
+    Copy { d, c }
+}
+
+/// How good an item's answer class is; `None` for not applicable, which is
+/// comparable only with itself.
+fn item_rank(c: &ItemClass) -> Option<f64> {
+    match c {
+        ItemClass::Unanswered => Some(f64::NEG_INFINITY),
+        ItemClass::NotMet => Some(-1.0e300),
+        ItemClass::Number(n) => Some(*n),
+        ItemClass::Met => Some(f64::INFINITY),
+        ItemClass::NotApplicable => None,
+    }
+}
+
+/// How good a fact's value is in the direction the policy declares;
+/// `None` when the fact has no direction (it must then stay the same).
+fn fact_rank(p: &Policy, id: &str, c: &FactClass) -> Option<f64> {
+    let f = p.facts.iter().find(|f| f.id().as_str() == id)?;
+    let better = f.better?;
+    if *c == FactClass::Absent {
+        // A fact derived from a date when not given is not unanswered
+        // when absent: its absence is comparable with nothing.
+        return f.months_since.is_none().then_some(f64::NEG_INFINITY);
+    }
+    match (better, c) {
+        (RawBetter::More, FactClass::Number(n)) => Some(*n),
+        (RawBetter::Less, FactClass::Number(n)) => Some(-*n),
+        (RawBetter::True, FactClass::Bool(b)) => Some(f64::from(u8::from(*b))),
+        (RawBetter::False, FactClass::Bool(b)) => Some(f64::from(u8::from(!*b))),
+        (RawBetter::Later | RawBetter::Earlier, FactClass::Text(t)) => {
+            let crate::policy::FactType::Choice(values) = &f.ty else {
+                return None;
+            };
+            #[allow(clippy::cast_precision_loss)]
+            let at = values.iter().position(|v| v == t)? as f64;
+            Some(if better == RawBetter::Later { at } else { -at })
+        }
+        _ => None,
+    }
+}
+
+/// The literals of what an assessment states, to be kept few.
+fn stated(d: &Domain) -> Vec<Lit> {
+    let mut out: Vec<Lit> = d.items.iter().map(|i| !i.unanswered()).collect();
+    out.extend(d.facts.iter().map(|f| !f.absent()));
+    out.extend(d.held.first().map(|h| !h.1));
+    out.push(d.dated);
+    out
+}
+
+/// A model with the fewest stated, under the assumptions.
+fn smallest(cnf: &mut Cnf, assume: &[Lit], cost: &[Lit]) -> Option<Model> {
+    let mut model = cnf.solve(assume)?;
+    let counter = cnf.counter(cost, cost.len());
+    loop {
+        let c = cost.iter().filter(|l| model.value(**l)).count();
+        let Some(&at_most) = c.checked_sub(1).and_then(|i| counter.get(i)) else {
+            return Some(model);
+        };
+        let mut a = assume.to_vec();
+        a.push(!at_most);
+        match cnf.solve(&a) {
+            Some(m) => model = m,
+            None => return Some(model),
+        }
+    }
+}
+
+/// The assessments of a model of one or more copies, with real dates;
+/// `None` when no dates realise the model's comparisons (the caller asks
+/// again without them).
+fn assessments(cnf: &mut Cnf, copies: &[&Copy], m: &Model) -> Result<Vec<Assessment>, Vec<Lit>> {
+    let mut out = Vec::new();
+    for c in copies {
+        let wanted: Vec<(time::Atom, bool)> =
+            c.d.atoms.iter().map(|a| (*a, m.value(a.lit))).collect();
+        let facts: Vec<usize> =
+            c.d.facts
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| {
+                    f.classes
+                        .iter()
+                        .any(|(k, l)| *k == FactClass::Date && m.value(*l))
+                })
+                .map(|(i, _)| i)
+                .collect();
+        let held = c.d.held.first().is_some_and(|h| !m.value(h.1));
+        let Some(dates) = time::realise(
+            m.value(c.d.dated),
+            held,
+            m.value(c.d.renewed),
+            &facts,
+            &wanted,
+        ) else {
+            return Err(wanted
+                .iter()
+                .map(|(a, v)| if *v { !a.lit } else { a.lit })
+                .collect());
+        };
+        out.push(super::assessment_of(&c.d, m, &dates));
+    }
+    let _ = cnf;
+    Ok(out)
+}
+
+/// Solves, realising dates, excluding combinations no dates realise.
+fn solve_real(
+    cnf: &mut Cnf,
+    copies: &[&Copy],
+    assume: &[Lit],
+    cost: &[Lit],
+) -> Option<Vec<Assessment>> {
+    for _ in 0..64 {
+        let m = smallest(cnf, assume, cost)?;
+        match assessments(cnf, copies, &m) {
+            Ok(a) => return Some(a),
+            Err(block) => cnf.clause(&block),
+        }
+    }
+    None
+}
+
+/// "A program at a level meets the requirements of every level below it."
+pub(crate) fn levels_nested(p: &Policy) -> Option<Broken> {
+    let mut cnf = Cnf::new(false);
+    let x = copy(&mut cnf, p);
+    let cost = stated(&x.d);
+    for (hi, level) in p.levels.iter().enumerate().rev() {
+        for (lo, below) in p.levels.iter().enumerate().take(hi) {
+            let (Some(h), Some(l)) = (x.c.met.get(hi), x.c.met.get(lo)) else {
+                continue;
+            };
+            let assume = [x.c.valid, *h, !*l];
+            if let Some(found) = solve_real(&mut cnf, &[&x], &assume, &cost) {
+                return Some(Broken {
+                    counterexample: found.into_iter().next()?,
+                    improved: None,
+                    message: format!(
+                        "the program meets `{}` but not `{}`, a level below it",
+                        level.id(),
+                        below.id()
+                    ),
+                });
+            }
+        }
+    }
+    None
+}
+
+/// "Reaching a higher level never loses a benefit a level below it has."
+pub(crate) fn benefits_nested(p: &Policy) -> Option<Broken> {
+    let mut cnf = Cnf::new(false);
+    let x = copy(&mut cnf, p);
+    let cost = stated(&x.d);
+    for (bi, b) in p.benefits.iter().enumerate() {
+        for (hi, level) in p.levels.iter().enumerate() {
+            let given_below = b.granted_to.iter().take(hi).position(|g| *g);
+            let (Some(lo), false) = (given_below, b.granted_to.get(hi).copied().unwrap_or(false))
+            else {
+                continue;
+            };
+            let (Some(r), Some(_)) = (x.c.reached.get(hi), x.c.benefits.get(bi)) else {
+                continue;
+            };
+            if let Some(found) = solve_real(&mut cnf, &[&x], &[x.c.valid, *r], &cost) {
+                let below = p.levels.get(lo).map_or("", |l| l.id().as_str());
+                return Some(Broken {
+                    counterexample: found.into_iter().next()?,
+                    improved: None,
+                    message: format!(
+                        "a program at `{}` does not get benefit `{}`, which `{below}` below it gets",
+                        level.id(),
+                        b.id()
+                    ),
+                });
+            }
+        }
+    }
+    None
+}
+
+/// "Improving any answer, or a fact in the direction the policy declares,
+/// never lowers the level or removes a benefit."
+pub(crate) fn monotone(p: &Policy) -> Option<Broken> {
+    let mut cnf = Cnf::new(false);
+    let a = copy(&mut cnf, p);
+    let b = copy(&mut cnf, p);
+    // The improved copy is at least as good in one answer or one fact with
+    // a direction, and the same in everything else: a chain of single
+    // improvements reaches any better assessment, so a violation by many
+    // shows in one of its steps.
+    let mut diffs: Vec<(Lit, bool)> = Vec::new();
+    for (x, y) in a.d.items.iter().zip(&b.d.items) {
+        let diff = cnf.var();
+        for ((cx, lx), (_, ly)) in x.classes.iter().zip(&y.classes) {
+            let _ = cx;
+            cnf.clause(&[!*lx, *ly, diff]);
+        }
+        diffs.push((diff, true));
+        for (cx, lx) in &x.classes {
+            for (cy, ly) in &y.classes {
+                let ok = match (item_rank(cx), item_rank(cy)) {
+                    (Some(r), Some(s)) => s >= r,
+                    (None, None) => true,
+                    _ => false,
+                };
+                if !ok {
+                    cnf.clause(&[!*lx, !*ly]);
+                }
+            }
+        }
+    }
+    for (x, y) in a.d.facts.iter().zip(&b.d.facts) {
+        let diff = cnf.var();
+        for ((_, lx), (_, ly)) in x.classes.iter().zip(&y.classes) {
+            cnf.clause(&[!*lx, *ly, diff]);
+        }
+        diffs.push((diff, false));
+        for (cx, lx) in &x.classes {
+            for (cy, ly) in &y.classes {
+                let ok = match (fact_rank(p, &x.id, cx), fact_rank(p, &x.id, cy)) {
+                    (Some(r), Some(s)) => s >= r && (r != s || cx == cy),
+                    _ => cx == cy,
+                };
+                if !ok {
+                    cnf.clause(&[!*lx, !*ly]);
+                }
+            }
+        }
+    }
+    // The same membership, dates and as-of date.
+    for ((_, lx), (_, ly)) in a.d.held.iter().zip(&b.d.held) {
+        cnf.implies(*lx, *ly);
+        cnf.implies(*ly, *lx);
+    }
+    for (lx, ly) in [(a.d.renewed, b.d.renewed), (a.d.dated, b.d.dated)] {
+        cnf.implies(lx, ly);
+        cnf.implies(ly, lx);
+    }
+    for x in &a.d.atoms {
+        if let Some(y) = b.d.atoms.iter().find(|y| y.var == x.var && y.op == x.op) {
+            cnf.implies(x.lit, y.lit);
+            cnf.implies(y.lit, x.lit);
+        }
+    }
+    let diff_lits: Vec<Lit> = diffs.iter().map(|d| d.0).collect();
+    let two = cnf.at_least_gate(2, &diff_lits);
+    cnf.clause(&[!two]);
+    let mut cost = stated(&a.d);
+    cost.extend(stated(&b.d));
+    let what = |found: &[Assessment]| -> &'static str {
+        match found {
+            [x, y]
+                if x.answers().count() != y.answers().count()
+                    || x.answers()
+                        .any(|(id, ans)| y.answer(id.as_str()) != Some(ans)) =>
+            {
+                "answer"
+            }
+            _ => "fact",
+        }
+    };
+    let base = [a.c.valid, b.c.valid];
+    // A lower level: the improved copy at a level below the original's.
+    for (l, level) in p.levels.iter().enumerate() {
+        let Some(&ra) = a.c.reached.get(l) else {
+            continue;
+        };
+        let lower: Vec<Lit> =
+            b.c.reached
+                .iter()
+                .take(l)
+                .copied()
+                .chain([b.c.no_level])
+                .collect();
+        let lower = cnf.or_lits(&lower);
+        if let Some(found) = solve_real(&mut cnf, &[&a, &b], &[base[0], base[1], ra, lower], &cost)
+        {
+            let message = format!(
+                "improving one {} lowered the level from `{}`",
+                what(&found),
+                level.id()
+            );
+            let mut it = found.into_iter();
+            return Some(Broken {
+                counterexample: it.next()?,
+                improved: it.next(),
+                message,
+            });
+        }
+    }
+    for (bi, benefit) in p.benefits.iter().enumerate() {
+        let (Some((ga, _)), Some((gb, _))) = (a.c.benefits.get(bi), b.c.benefits.get(bi)) else {
+            continue;
+        };
+        if let Some(found) = solve_real(&mut cnf, &[&a, &b], &[base[0], base[1], *ga, !*gb], &cost)
+        {
+            let message = format!(
+                "improving one {} removed benefits: {}",
+                what(&found),
+                benefit.id()
+            );
+            let mut it = found.into_iter();
+            return Some(Broken {
+                counterexample: it.next()?,
+                improved: it.next(),
+                message,
+            });
+        }
+    }
+    None
+}
+
+/// Models of `p` reaching each level (the first for no level), minimal:
+/// seeds for generated assessments that reach every level. Undated.
+pub(crate) fn level_seeds(p: &Policy) -> Vec<Assessment> {
+    let mut cnf = Cnf::new(false);
+    let x = copy(&mut cnf, p);
+    let cost = stated(&x.d);
+    let mut out = Vec::new();
+    let mut targets = vec![x.c.no_level];
+    targets.extend(x.c.reached.iter().copied());
+    for t in targets {
+        let assume = [x.c.valid, !x.d.dated, t];
+        if let Some(found) = solve_real(&mut cnf, &[&x], &assume, &cost) {
+            out.extend(found);
+        }
+    }
+    out
+}
