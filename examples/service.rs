@@ -1,4 +1,4 @@
-//! A membership service embedding the crate, with axum.
+//! A membership service embedding the crate, with axum and hyper.
 //!
 //! ```text
 //! cargo run --example service                                   # the embedded MMP policy
@@ -9,146 +9,784 @@
 //! curl -s -X POST localhost:8080/reload                        # reread --policy from disk
 //! ```
 //!
-//! - `POST /evaluate` takes an assessment as JSON or YAML (the body is read as
-//!   YAML, which JSON is a subset of) and returns the evaluation as JSON. The
-//!   body is loaded from its bytes within the crate's `Limits`: one that is
-//!   not an assessment (not UTF-8, not YAML, past a limit) is a 400 with the
-//!   errors, one over `max_input_bytes` a 413 before it is read whole, and an
-//!   assessment the policy cannot use a 422.
-//! - `GET /policy` says which policy and version is serving.
-//! - `POST /reload` rereads the policy file: a bad new policy is refused
-//!   with its errors (422) and the old one keeps serving.
+//! - `POST /evaluate` takes an assessment and returns the evaluation as
+//!   JSON. The `Content-Type` says how the body is read: `application/json`
+//!   (or `…+json`) as strict JSON, `application/yaml` (or `application/x-yaml`,
+//!   `text/yaml`, `…+yaml`) as YAML; anything else, or none, is a 415. The
+//!   body is loaded within the crate's `Limits`: one that is not an
+//!   assessment is a 400 with the errors, one over `max_input_bytes` a 413
+//!   before it is read whole, and an assessment the policy cannot use a 422.
+//! - `GET /policy` says which policy, version and file content (its SHA-256)
+//!   is serving; never where the file lives.
+//! - `POST /reload` rereads the policy file and swaps it in when it is whole
+//!   and valid: a bad new policy is refused with its errors (422) and the old
+//!   one keeps serving. A file whose size or modification time changes while
+//!   it is read, or that was modified less than `Config::settle` ago, is
+//!   read again, and refused (503) if it does not settle within
+//!   `Config::reload_wait`: replace the file by writing a temporary file and
+//!   renaming it into place. A policy with another name than the one serving
+//!   is refused (409) unless the request names it: `POST /reload?name=NEW`.
+//!
+//! Every error is JSON, `{"errors": [{"message", "kind", "path"}]}` (`path`
+//! for problems found in a document, and at most [`MAX_ERRORS`] of them,
+//! `"more": N` counting the rest). An error answered before the request
+//! body was read whole says `Connection: close` and closes the connection;
+//! after a whole body, the connection stays open. Only errors in the HTTP
+//! framing itself, which hyper answers before the service sees a request (a
+//! malformed request line, headers past hyper's size limits), are hyper's
+//! bare 400 or 431.
+//!
+//! Work is bounded: loading and evaluation run on tokio's blocking pool, at
+//! most `Config::workers` at a time (default: one per CPU); a request that
+//! finds them all busy waits up to `Config::queue_wait` and is then refused
+//! with a 503 and `Retry-After: 1`. At most `Config::max_connections`
+//! connections are served at once (the next waits in the kernel's accept
+//! queue), each holding at most one body of `max_input_bytes`. A connection
+//! must send a request's headers within `Config::header_timeout` (counted
+//! from the first byte read, idle keep-alive time included) or is closed,
+//! and its body within `Config::body_timeout` or gets a 408.
 //!
 //! The policy is shared behind an `Arc`: a request takes the current one and
 //! keeps it for its whole evaluation, while a reload swaps in the next.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::Read as _;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Json, Response};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use http_body_util::BodyExt as _;
 use qbm::{Assessment, Diagnostic, Limits, Policy};
 use serde_json::json;
+use sha2::Digest as _;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// Most errors listed in one answer; `"more"` counts the rest.
+pub const MAX_ERRORS: usize = 100;
+
+/// How the service bounds its work and its waiting.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Limits request bodies are loaded within (default: `Limits::default()`,
+    /// 4 MiB a body). Policy files are loaded within `Limits::default()`.
+    pub limits: Limits,
+    /// Loads and evaluations running at once (default: the number of CPUs).
+    pub workers: usize,
+    /// How long a request waits for a free worker before a 503 (default 10 s).
+    pub queue_wait: Duration,
+    /// Connections served at once (default 256).
+    pub max_connections: usize,
+    /// Time to send a request's headers (default 10 s).
+    pub header_timeout: Duration,
+    /// Time to send a request's body (default 30 s).
+    pub body_timeout: Duration,
+    /// How long a policy file must have gone unmodified before it is read
+    /// (default 500 ms).
+    pub settle: Duration,
+    /// How long a reload waits for the policy file to settle (default 5 s).
+    pub reload_wait: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            limits: Limits::default(),
+            workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            queue_wait: Duration::from_secs(10),
+            max_connections: 256,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            settle: Duration::from_millis(500),
+            reload_wait: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A policy with the SHA-256 of the text it was loaded from.
+struct Serving {
+    policy: Arc<Policy>,
+    hash: String,
+}
+
+struct Shared {
+    serving: RwLock<Arc<Serving>>,
+    source: Option<PathBuf>,
+    config: Config,
+    work: Arc<Semaphore>,
+    reloading: tokio::sync::Mutex<()>,
+}
 
 /// What every request shares: the policy serving now, where to reload it
-/// from, and the limits request bodies are loaded within.
+/// from, the configuration and the workers' permits.
 #[derive(Clone)]
-pub struct AppState {
-    policy: Arc<RwLock<Arc<Policy>>>,
-    source: Option<PathBuf>,
-    limits: Limits,
+pub struct AppState(Arc<Shared>);
+
+/// Why a policy file was not loaded.
+#[derive(Debug)]
+pub enum FileError {
+    /// It could not be read, is not a regular file or is too big.
+    Read(String),
+    /// Its size or modification time kept changing.
+    Unsettled(String),
+    /// It was read whole but is not a valid policy.
+    Invalid(qbm::LoadError),
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileError::Read(m) | FileError::Unsettled(m) => f.write_str(m),
+            FileError::Invalid(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for FileError {}
+
+fn sha256(bytes: &[u8]) -> String {
+    let mut out = String::from("sha256:");
+    for b in sha2::Sha256::digest(bytes) {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 impl AppState {
-    /// Serves `policy` within the default limits; `/reload` rereads `source`
-    /// when one is given.
-    pub fn new(policy: Policy, source: Option<PathBuf>) -> Self {
-        Self {
-            policy: Arc::new(RwLock::new(Arc::new(policy))),
+    /// Serves the newest embedded policy; `/reload` is refused.
+    pub fn embedded(config: Config) -> Result<Self, qbm::LoadError> {
+        let yaml = qbm::EMBEDDED.last().map_or("", |e| e.yaml);
+        let policy = Policy::builtin()?;
+        Ok(Self::with(policy, sha256(yaml.as_bytes()), None, config))
+    }
+
+    /// Serves the policy in the file at `path`, read as `/reload` reads it.
+    pub fn from_file(path: PathBuf, config: Config) -> Result<Self, FileError> {
+        let (policy, hash) = load_file(&path, &config)?;
+        Ok(Self::with(policy, hash, Some(path), config))
+    }
+
+    fn with(policy: Policy, hash: String, source: Option<PathBuf>, config: Config) -> Self {
+        let serving = Serving {
+            policy: Arc::new(policy),
+            hash,
+        };
+        Self(Arc::new(Shared {
+            serving: RwLock::new(Arc::new(serving)),
             source,
-            limits: Limits::default(),
-        }
+            work: Arc::new(Semaphore::new(config.workers.max(1))),
+            config,
+            reloading: tokio::sync::Mutex::new(()),
+        }))
     }
 
-    /// Loads request bodies within `limits` instead.
-    pub fn with_limits(mut self, limits: Limits) -> Self {
-        self.limits = limits;
-        self
+    /// The configuration serving.
+    pub fn config(&self) -> &Config {
+        &self.0.config
     }
 
-    fn current(&self) -> Arc<Policy> {
+    /// Takes `n` workers' permits, as `n` running requests would: for tests
+    /// of a busy service.
+    #[doc(hidden)]
+    pub fn occupy_workers(&self, n: u32) -> Option<OwnedSemaphorePermit> {
+        Arc::clone(&self.0.work).try_acquire_many_owned(n).ok()
+    }
+
+    fn current(&self) -> Arc<Serving> {
         // A poisoned lock still holds the last policy swapped in whole.
-        match self.policy.read() {
-            Ok(p) => Arc::clone(&p),
+        match self.0.serving.read() {
+            Ok(s) => Arc::clone(&s),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
         }
     }
 
-    fn replace(&self, policy: Policy) {
-        let mut slot = match self.policy.write() {
+    fn replace(&self, serving: Serving) {
+        let mut slot = match self.0.serving.write() {
             Ok(slot) => slot,
             Err(poisoned) => poisoned.into_inner(),
         };
-        *slot = Arc::new(policy);
+        *slot = Arc::new(serving);
+    }
+
+    /// Runs `work` on the blocking pool once a worker is free, or answers
+    /// 503 after `queue_wait`. The permit goes with the work, so that a
+    /// client that hangs up does not free a worker still busy for it.
+    async fn run<T, F>(&self, work: F) -> Result<T, Response>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let permit = Arc::clone(&self.0.work).acquire_owned();
+        let permit = match tokio::time::timeout(self.0.config.queue_wait, permit).await {
+            Ok(Ok(permit)) => permit,
+            _ => {
+                let mut busy = error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "every worker is busy; retry later",
+                    false,
+                );
+                busy.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                return Err(busy);
+            }
+        };
+        let task = tokio::task::spawn_blocking(move || {
+            let out = work();
+            drop(permit);
+            out
+        });
+        task.await.map_err(|_| {
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the work failed; see the service's log",
+                false,
+            )
+        })
     }
 }
 
 /// The service's routes.
 pub fn app(state: AppState) -> Router {
-    // A body past the limit is refused (413) before it is read whole.
-    let body_limit = DefaultBodyLimit::max(state.limits.max_input_bytes);
     Router::new()
         .route("/evaluate", post(evaluate))
         .route("/policy", get(policy_info))
         .route("/reload", post(reload))
-        .layer(body_limit)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
 }
 
-fn errors(status: StatusCode, diagnostics: &[Diagnostic], fallback: String) -> Response {
-    let list: Vec<serde_json::Value> = if diagnostics.is_empty() {
-        vec![json!({ "message": fallback })]
-    } else {
-        diagnostics
-            .iter()
-            .map(|d| json!({ "message": d.to_string(), "kind": d.kind, "path": d.path }))
-            .collect()
-    };
-    (status, Json(json!({ "errors": list }))).into_response()
+/// Serves `app(state)` on `listener`, one HTTP/1.1 connection per task, at
+/// most `max_connections` at once, each with the configured header timeout.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) {
+    let connections = Arc::new(Semaphore::new(state.config().max_connections.max(1)));
+    let header_timeout = state.config().header_timeout;
+    let router = app(state);
+    loop {
+        // Wait for a free slot before accepting: past the limit, clients
+        // wait in the kernel's accept queue.
+        let Ok(slot) = Arc::clone(&connections).acquire_owned().await else {
+            return;
+        };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors, or a connection reset before it
+                // was accepted: wait a little rather than spin.
+                eprintln!("accept: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            let mut http = hyper::server::conn::http1::Builder::new();
+            // The timeout needs a timer: without one hyper sets none.
+            http.timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            let io = hyper_util::rt::TokioIo::new(stream);
+            // A connection that ends badly (reset, timed out) has nobody
+            // left to answer.
+            let _ = http.serve_connection(io, service).await;
+            drop(slot);
+        });
+    }
 }
 
-async fn evaluate(State(state): State<AppState>, body: Bytes) -> Response {
-    let assessment = match Assessment::from_yaml_bytes(&body, "request body", &state.limits) {
-        Ok(a) => a,
-        Err(e) => return errors(StatusCode::BAD_REQUEST, e.diagnostics(), e.to_string()),
+/// One error, in the JSON shape of every error. `close` when the request's
+/// body was not read whole, so that the connection cannot be reused.
+fn error(status: StatusCode, kind: &str, message: &str, close: bool) -> Response {
+    respond(
+        status,
+        json!({ "errors": [{ "message": message, "kind": kind }] }),
+        close,
+    )
+}
+
+/// The problems of a document: the message as the crate displays it, the
+/// kind, and the path as the crate serializes it (cut and escaped: it holds
+/// keys from the input), at most [`MAX_ERRORS`].
+fn diagnostics(status: StatusCode, list: &[Diagnostic], fallback: &str) -> Response {
+    if list.is_empty() {
+        return error(status, "invalid", fallback, false);
+    }
+    let errors: Vec<serde_json::Value> = list
+        .iter()
+        .take(MAX_ERRORS)
+        .map(|d| {
+            let path = serde_json::to_value(d)
+                .ok()
+                .and_then(|v| v.get("path").cloned())
+                .unwrap_or_default();
+            json!({ "message": d.to_string(), "kind": d.kind, "path": path })
+        })
+        .collect();
+    let body = if list.len() > MAX_ERRORS {
+        json!({ "errors": errors, "more": list.len() - MAX_ERRORS })
+    } else {
+        json!({ "errors": errors })
     };
-    let policy = state.current();
-    match policy.evaluate(&assessment) {
-        Ok(evaluation) => Json(evaluation).into_response(),
-        Err(e) => errors(
+    respond(status, body, false)
+}
+
+fn respond(status: StatusCode, body: serde_json::Value, close: bool) -> Response {
+    let mut response = (status, axum::Json(body)).into_response();
+    if close {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+/// Whether a request says it has a body (which an early answer leaves
+/// unread).
+fn has_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|v| v.as_bytes() != b"0")
+}
+
+async fn not_found(headers: HeaderMap) -> Response {
+    // The request's path is not echoed: it is the client's text, of any
+    // length and with any characters.
+    error(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such resource; the service has `POST /evaluate`, `GET /policy` and `POST /reload`",
+        has_body(&headers),
+    )
+}
+
+async fn method_not_allowed(headers: HeaderMap) -> Response {
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this resource does not take that method; the service has `POST /evaluate`, `GET /policy` and `POST /reload`",
+        has_body(&headers),
+    )
+}
+
+/// How a request body is to be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Json,
+    Yaml,
+}
+
+/// The format a `Content-Type` names, if it is one the service reads (with
+/// no charset, or UTF-8).
+fn format_of(headers: &HeaderMap) -> Option<Format> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let mut parts = value.split(';');
+    let essence = parts.next()?.trim().to_ascii_lowercase();
+    for param in parts {
+        let (name, value) = param.split_once('=')?;
+        if name.trim().eq_ignore_ascii_case("charset") {
+            let charset = value.trim().trim_matches('"');
+            if !charset.eq_ignore_ascii_case("utf-8") && !charset.eq_ignore_ascii_case("utf8") {
+                return None;
+            }
+        }
+    }
+    let (kind, subtype) = essence.split_once('/')?;
+    match (kind, subtype) {
+        ("application", "json") => Some(Format::Json),
+        ("application", s) if s.ends_with("+json") => Some(Format::Json),
+        ("application" | "text", "yaml" | "x-yaml") => Some(Format::Yaml),
+        ("application", s) if s.ends_with("+yaml") => Some(Format::Yaml),
+        _ => None,
+    }
+}
+
+/// Why a body was not read.
+enum BodyError {
+    TooLarge,
+    TimedOut,
+    Broken,
+}
+
+/// Reads a body of at most `limit` bytes within `timeout`, refusing a
+/// longer one as soon as it is past the limit.
+async fn read_body(body: Body, limit: usize, timeout: Duration) -> Result<Vec<u8>, BodyError> {
+    let read = async move {
+        let mut body = body;
+        let mut bytes = Vec::new();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|_| BodyError::Broken)?;
+            if let Ok(data) = frame.into_data() {
+                if data.len() > limit.saturating_sub(bytes.len()) {
+                    return Err(BodyError::TooLarge);
+                }
+                bytes.extend_from_slice(&data);
+            }
+        }
+        Ok(bytes)
+    };
+    tokio::time::timeout(timeout, read)
+        .await
+        .unwrap_or(Err(BodyError::TimedOut))
+}
+
+fn too_large(limit: usize) -> Response {
+    error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "limit",
+        &format!(
+            "request body: the body is over the limit of {limit} bytes (hint: split the assessment, or raise `Limits::max_input_bytes`)"
+        ),
+        true,
+    )
+}
+
+/// What the blocking part of an evaluation gives back.
+enum Outcome {
+    Evaluated(Vec<u8>),
+    NotJson(String),
+    NotLoaded(qbm::LoadError),
+    NotUsable(qbm::EvalError),
+    NotSerialized,
+}
+
+async fn evaluate(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(format) = format_of(&parts.headers) else {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "request body: the content type is not JSON or YAML (hint: send `Content-Type: application/json` or `application/yaml`, in UTF-8)",
+            has_body(&parts.headers),
+        );
+    };
+    let limit = state.config().limits.max_input_bytes;
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return too_large(limit);
+    }
+    let bytes = match read_body(body, limit, state.config().body_timeout).await {
+        Ok(bytes) => bytes,
+        Err(BodyError::TooLarge) => return too_large(limit),
+        Err(BodyError::TimedOut) => {
+            return error(
+                StatusCode::REQUEST_TIMEOUT,
+                "timeout",
+                "request body: the body did not arrive in time",
+                true,
+            );
+        }
+        Err(BodyError::Broken) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "syntax",
+                "request body: the body ended before its length",
+                true,
+            );
+        }
+    };
+    let serving = state.current();
+    let limits = state.config().limits.clone();
+    let outcome = state
+        .run(move || {
+            let text = match format {
+                Format::Yaml => Cow::Borrowed(bytes.as_slice()),
+                Format::Json => match json_as_yaml(&bytes) {
+                    Ok(text) => Cow::Owned(text.into_bytes()),
+                    Err(message) => return Outcome::NotJson(message),
+                },
+            };
+            let assessment = match Assessment::from_yaml_bytes(&text, "request body", &limits) {
+                Ok(a) => a,
+                Err(e) => return Outcome::NotLoaded(e),
+            };
+            match serving.policy.evaluate(&assessment) {
+                Ok(evaluation) => serde_json::to_vec(&evaluation)
+                    .map_or(Outcome::NotSerialized, Outcome::Evaluated),
+                Err(e) => Outcome::NotUsable(e),
+            }
+        })
+        .await;
+    match outcome {
+        Err(response) => response,
+        Ok(Outcome::Evaluated(json)) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            json,
+        )
+            .into_response(),
+        Ok(Outcome::NotJson(message)) => error(StatusCode::BAD_REQUEST, "syntax", &message, false),
+        Ok(Outcome::NotLoaded(e)) => {
+            diagnostics(StatusCode::BAD_REQUEST, e.diagnostics(), &e.to_string())
+        }
+        Ok(Outcome::NotUsable(e)) => diagnostics(
             StatusCode::UNPROCESSABLE_ENTITY,
             e.diagnostics(),
-            e.to_string(),
+            &e.to_string(),
+        ),
+        Ok(Outcome::NotSerialized) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the evaluation could not be written as JSON",
+            false,
         ),
     }
+}
+
+/// A body that is strict JSON, as YAML text that reads to the same values,
+/// with the same lines and columns; or why it is not JSON.
+///
+/// JSON is YAML but for a few characters: a tab between tokens (YAML
+/// refuses tabs) becomes a space, and inside strings the characters YAML
+/// reads as line breaks or does not print (U+007F to U+009F, U+2028,
+/// U+2029, U+FEFF, U+FFFE, U+FFFF) become `\uXXXX` escapes, which both
+/// read as the same character.
+fn json_as_yaml(bytes: &[u8]) -> Result<String, String> {
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+        // serde_json's message is a fixed text followed by the position;
+        // it never quotes the input.
+        let full = e.to_string();
+        let what = full
+            .rsplit_once(" at line ")
+            .map_or(full.as_str(), |(w, _)| w);
+        return Err(format!(
+            "request body:{}:{}: the body is not JSON: {what} (hint: send YAML as `Content-Type: application/yaml`)",
+            e.line(),
+            e.column()
+        ));
+    }
+    // Strict JSON is UTF-8: its strings were checked, the rest is ASCII.
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        "request body: the body is not UTF-8 text (hint: save it as UTF-8)".to_owned()
+    })?;
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in text.chars() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            } else if matches!(
+                c,
+                '\u{7f}'
+                    ..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+            ) {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+                continue;
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == '\t' {
+            out.push(' ');
+            continue;
+        }
+        out.push(c);
+    }
+    Ok(out)
 }
 
 async fn policy_info(State(state): State<AppState>) -> Response {
-    let policy = state.current();
-    Json(json!({
-        "name": policy.name(),
-        "version": policy.version().to_string(),
-        "title": policy.title(),
-        "source": policy.origin(),
-    }))
-    .into_response()
+    let serving = state.current();
+    respond(
+        StatusCode::OK,
+        json!({
+            "name": serving.policy.name(),
+            "version": serving.policy.version().to_string(),
+            "title": serving.policy.title(),
+            "hash": serving.hash,
+        }),
+        false,
+    )
 }
 
-async fn reload(State(state): State<AppState>) -> Response {
-    let Some(source) = state.source.clone() else {
-        return errors(
+/// Size, modification time and (on Unix) file identity: what must not
+/// change while a file is read.
+fn stamp(meta: &std::fs::Metadata) -> (u64, Option<SystemTime>, u64, u64) {
+    #[cfg(unix)]
+    let (dev, ino) = {
+        use std::os::unix::fs::MetadataExt as _;
+        (meta.dev(), meta.ino())
+    };
+    #[cfg(not(unix))]
+    let (dev, ino) = (0, 0);
+    (meta.len(), meta.modified().ok(), dev, ino)
+}
+
+/// The bytes of the policy file at `path`, read only once its size and
+/// modification time stay the same from before opening to after reading,
+/// and it was last modified at least `config.settle` ago; tried again
+/// until `config.reload_wait` has passed.
+fn read_settled(path: &Path, config: &Config) -> Result<Vec<u8>, FileError> {
+    let limit = Limits::default().max_input_bytes;
+    // The messages do not name the file: the operator knows it, and a
+    // client of `/reload` has no business learning the server's layout.
+    let cannot = |e: std::io::Error| FileError::Read(format!("cannot read the policy file: {e}"));
+    let deadline = Instant::now() + config.reload_wait;
+    let mut tries = 0u32;
+    loop {
+        tries += 1;
+        let before = std::fs::metadata(path).map_err(cannot)?;
+        if !before.is_file() {
+            return Err(FileError::Read(
+                "the policy file is not a regular file".to_owned(),
+            ));
+        }
+        if before.len() > limit as u64 {
+            return Err(FileError::Read(format!(
+                "the policy file is {} bytes, over the limit of {limit}",
+                before.len()
+            )));
+        }
+        // A modification time in the future (set by hand, or by a clock
+        // put back) cannot say how long the file has been quiet.
+        let age = before
+            .modified()
+            .ok()
+            .and_then(|m| SystemTime::now().duration_since(m).ok())
+            .unwrap_or(config.settle);
+        let mut wait = config.settle.saturating_sub(age);
+        if wait.is_zero() {
+            let mut file = std::fs::File::open(path).map_err(cannot)?;
+            let opened = file.metadata().map_err(cannot)?;
+            let mut bytes = Vec::new();
+            (&mut file)
+                .take(limit as u64 + 1)
+                .read_to_end(&mut bytes)
+                .map_err(cannot)?;
+            let read = file.metadata().map_err(cannot)?;
+            let after = std::fs::metadata(path).map_err(cannot)?;
+            let same = stamp(&before);
+            if bytes.len() as u64 == before.len()
+                && stamp(&opened) == same
+                && stamp(&read) == same
+                && stamp(&after) == same
+            {
+                return Ok(bytes);
+            }
+            wait = (config.settle / 4).max(Duration::from_millis(10));
+        }
+        if Instant::now() + wait > deadline {
+            return Err(FileError::Unsettled(format!(
+                "the policy file kept changing while it was read ({tries} tries in {} ms) (hint: write the new policy to a temporary file in the same directory, then rename it over the old one)",
+                config.reload_wait.as_millis()
+            )));
+        }
+        std::thread::sleep(wait);
+    }
+}
+
+/// Reads and loads the policy file at `path`, with the SHA-256 of the bytes
+/// it was loaded from. Diagnostics name the file by its name alone, never
+/// by its place on the server.
+fn load_file(path: &Path, config: &Config) -> Result<(Policy, String), FileError> {
+    let bytes = read_settled(path, config)?;
+    let origin = path
+        .file_name()
+        .map_or_else(|| "policy".to_owned(), |n| n.to_string_lossy().into_owned());
+    let policy =
+        Policy::from_yaml_bytes(&bytes, &origin, &Limits::default()).map_err(FileError::Invalid)?;
+    Ok((policy, sha256(&bytes)))
+}
+
+/// The `name` parameter of a query string, if given.
+fn name_param(query: Option<&str>) -> Option<&str> {
+    query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("name="))
+}
+
+async fn reload(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let unread = has_body(&parts.headers);
+    let Some(source) = state.0.source.clone() else {
+        return error(
             StatusCode::CONFLICT,
-            &[],
-            "the service serves the embedded policy; start it with --policy to reload".into(),
+            "no_file",
+            "the service serves the embedded policy; start it with --policy to reload",
+            unread,
         );
     };
-    match Policy::from_path(&source) {
-        Ok(policy) => {
-            let body = json!({ "name": policy.name(), "version": policy.version().to_string() });
-            state.replace(policy);
-            Json(body).into_response()
+    let wanted = name_param(parts.uri.query()).map(str::to_owned);
+    // One reload at a time: two reading files written at different times
+    // could otherwise swap in the older last.
+    let _reloading = state.0.reloading.lock().await;
+    let config = state.config().clone();
+    let loaded = state.run(move || load_file(&source, &config)).await;
+    let (policy, hash) = match loaded {
+        Err(response) => return response,
+        Ok(Ok(loaded)) => loaded,
+        Ok(Err(FileError::Invalid(e))) => {
+            return diagnostics(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                e.diagnostics(),
+                &e.to_string(),
+            );
         }
-        Err(e) => errors(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            e.diagnostics(),
-            e.to_string(),
-        ),
+        Ok(Err(FileError::Read(message))) => {
+            return error(StatusCode::UNPROCESSABLE_ENTITY, "read", &message, unread);
+        }
+        Ok(Err(FileError::Unsettled(message))) => {
+            let mut response = error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unsettled",
+                &message,
+                unread,
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return response;
+        }
+    };
+    let serving_name = state.current().policy.name().to_owned();
+    let accepted = match &wanted {
+        None => policy.name() == serving_name,
+        Some(name) => policy.name() == name,
+    };
+    if !accepted {
+        // The names shown are the policies' own, checked by the loader
+        // (no hidden characters, within the text limit); the query's is
+        // not echoed.
+        let message = match wanted {
+            None => format!(
+                "the policy file holds policy `{}`, not `{serving_name}` that is serving (hint: to switch, reload with `?name={}`)",
+                policy.name(),
+                policy.name()
+            ),
+            Some(_) => format!(
+                "the policy file holds policy `{}`, not the one the request names",
+                policy.name()
+            ),
+        };
+        return error(StatusCode::CONFLICT, "policy_name", &message, unread);
     }
+    let body = json!({
+        "name": policy.name(),
+        "version": policy.version().to_string(),
+        "hash": hash,
+    });
+    state.replace(Serving {
+        policy: Arc::new(policy),
+        hash,
+    });
+    respond(StatusCode::OK, body, unread)
 }
 
 #[tokio::main]
@@ -169,12 +807,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
-    let policy = match &source {
-        Some(path) => Policy::from_path(path)?,
-        None => Policy::builtin()?,
+    let config = Config::default();
+    let state = match source {
+        Some(path) => AppState::from_file(path, config)?,
+        None => AppState::embedded(config)?,
     };
-    eprintln!("serving {policy} on http://{addr}");
+    let serving = state.current();
+    eprintln!(
+        "serving {} ({}) on http://{addr}",
+        serving.policy, serving.hash
+    );
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    axum::serve(listener, app(AppState::new(policy, source))).await?;
+    serve(listener, state).await;
     Ok(())
 }
