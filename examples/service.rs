@@ -37,9 +37,12 @@
 //! bare 400 or 431.
 //!
 //! Work is bounded: loading and evaluation run on tokio's blocking pool, at
-//! most `Config::workers` at a time (default: one per CPU); a request that
-//! finds them all busy waits up to `Config::queue_wait` and is then refused
-//! with a 503 and `Retry-After: 1`. At most `Config::max_connections`
+//! most `Config::workers` at a time (default: one per CPU), of which at most
+//! `Config::large_workers` (default half) on bodies over
+//! `Config::large_body` (64 KiB) or on reloads, so that the costliest
+//! requests cannot take every worker; a request that finds no worker free
+//! waits up to `Config::queue_wait` and is then refused with a 503 and
+//! `Retry-After: 1`. At most `Config::max_connections`
 //! connections are served at once (the next waits in the kernel's accept
 //! queue), each holding at most one body of `max_input_bytes`. A connection
 //! must send a request's headers within `Config::header_timeout` (counted
@@ -80,6 +83,13 @@ pub struct Config {
     pub limits: Limits,
     /// Loads and evaluations running at once (default: the number of CPUs).
     pub workers: usize,
+    /// A body over this many bytes is large (default 64 KiB; the sample
+    /// assessments are 1 to 3 KB).
+    pub large_body: usize,
+    /// Of the workers, how many may work on large bodies and on reloads at
+    /// once (default: half the workers, at least one), so that large
+    /// uploads, which cost the most, cannot keep small ones waiting.
+    pub large_workers: usize,
     /// How long a request waits for a free worker before a 503 (default 10 s).
     pub queue_wait: Duration,
     /// Connections served at once (default 256).
@@ -97,9 +107,12 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
         Self {
             limits: Limits::default(),
-            workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            workers,
+            large_body: 64 * 1024,
+            large_workers: (workers / 2).max(1),
             queue_wait: Duration::from_secs(10),
             max_connections: 256,
             header_timeout: Duration::from_secs(10),
@@ -121,6 +134,7 @@ struct Shared {
     source: Option<PathBuf>,
     config: Config,
     work: Arc<Semaphore>,
+    large: Arc<Semaphore>,
     reloading: tokio::sync::Mutex<()>,
 }
 
@@ -182,6 +196,7 @@ impl AppState {
             serving: RwLock::new(Arc::new(serving)),
             source,
             work: Arc::new(Semaphore::new(config.workers.max(1))),
+            large: Arc::new(Semaphore::new(config.large_workers.max(1))),
             config,
             reloading: tokio::sync::Mutex::new(()),
         }))
@@ -197,6 +212,12 @@ impl AppState {
     #[doc(hidden)]
     pub fn occupy_workers(&self, n: u32) -> Option<OwnedSemaphorePermit> {
         Arc::clone(&self.0.work).try_acquire_many_owned(n).ok()
+    }
+
+    /// Takes `n` of the large workers' permits: for tests.
+    #[doc(hidden)]
+    pub fn occupy_large_workers(&self, n: u32) -> Option<OwnedSemaphorePermit> {
+        Arc::clone(&self.0.large).try_acquire_many_owned(n).ok()
     }
 
     fn current(&self) -> Arc<Serving> {
@@ -215,16 +236,24 @@ impl AppState {
         *slot = Arc::new(serving);
     }
 
-    /// Runs `work` on the blocking pool once a worker is free, or answers
-    /// 503 after `queue_wait`. The permit goes with the work, so that a
-    /// client that hangs up does not free a worker still busy for it.
-    async fn run<T, F>(&self, work: F) -> Result<T, Response>
+    /// Runs `work` on the blocking pool once a worker is free (and, for
+    /// `large` work, one of the `large_workers`), or answers 503 after
+    /// `queue_wait`. The permits go with the work, so that a client that
+    /// hangs up does not free a worker still busy for it.
+    async fn run<T, F>(&self, large: bool, work: F) -> Result<T, Response>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let permit = Arc::clone(&self.0.work).acquire_owned();
-        let permit = match tokio::time::timeout(self.0.config.queue_wait, permit).await {
+        let permits = async {
+            let lane = match large {
+                true => Some(Arc::clone(&self.0.large).acquire_owned().await?),
+                false => None,
+            };
+            let worker = Arc::clone(&self.0.work).acquire_owned().await?;
+            Ok::<_, tokio::sync::AcquireError>((lane, worker))
+        };
+        let permit = match tokio::time::timeout(self.0.config.queue_wait, permits).await {
             Ok(Ok(permit)) => permit,
             _ => {
                 let mut busy = error(
@@ -499,8 +528,9 @@ async fn evaluate(State(state): State<AppState>, request: Request) -> Response {
     };
     let serving = state.current();
     let limits = state.config().limits.clone();
+    let large = bytes.len() > state.config().large_body;
     let outcome = state
-        .run(move || {
+        .run(large, move || {
             let text = match format {
                 Format::Yaml => Cow::Borrowed(bytes.as_slice()),
                 Format::Json => match json_as_yaml(&bytes) {
@@ -728,7 +758,7 @@ async fn reload(State(state): State<AppState>, request: Request) -> Response {
     // could otherwise swap in the older last.
     let _reloading = state.0.reloading.lock().await;
     let config = state.config().clone();
-    let loaded = state.run(move || load_file(&source, &config)).await;
+    let loaded = state.run(true, move || load_file(&source, &config)).await;
     let (policy, hash) = match loaded {
         Err(response) => return response,
         Ok(Ok(loaded)) => loaded,

@@ -514,6 +514,30 @@ fn a_busy_service_answers_503_with_retry_after() {
 }
 
 #[test]
+fn large_bodies_cannot_take_every_worker() {
+    let mut config = quick();
+    config.workers = 2;
+    config.large_workers = 1;
+    config.large_body = 1024;
+    let state = service::AppState::embedded(config).unwrap();
+    let (_runtime, addr) = start(state.clone());
+    let small = "assessment: {program: P}\n";
+    let large = format!("{small}#{}\n", "x".repeat(1024));
+
+    // The large lane busy (a large upload, or a reload, at work): another
+    // large body waits and is refused; a small one still finds a worker.
+    let held = state.occupy_large_workers(1).unwrap();
+    let answer = call(addr, "POST", "/evaluate", "application/yaml", &large);
+    assert_eq!(answer.status, 503, "{}", answer.text);
+    assert_eq!(answer.header("retry-after"), Some("1"));
+    let answer = call(addr, "POST", "/evaluate", "application/yaml", small);
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    drop(held);
+    let answer = call(addr, "POST", "/evaluate", "application/yaml", &large);
+    assert_eq!(answer.status, 200, "{}", answer.text);
+}
+
+#[test]
 fn the_policy_is_named_by_its_hash_not_its_path() {
     let dir = scratch("hash");
     let path = dir.join("policy.yaml");
