@@ -42,12 +42,15 @@
 //! `Config::large_body` (64 KiB) or on reloads, so that the costliest
 //! requests cannot take every worker; a request that finds no worker free
 //! waits up to `Config::queue_wait` and is then refused with a 503 and
-//! `Retry-After: 1`. At most `Config::max_connections`
-//! connections are served at once (the next waits in the kernel's accept
-//! queue), each holding at most one body of `max_input_bytes`. A connection
-//! must send a request's headers within `Config::header_timeout` (counted
-//! from the first byte read, idle keep-alive time included) or is closed,
-//! and its body within `Config::body_timeout` or gets a 408.
+//! `Retry-After: 1`. At most `Config::max_connections` connections are
+//! served at once (the next waits in the kernel's accept queue), each
+//! holding at most one body of `max_input_bytes`. A connection must send a
+//! request's headers within `Config::header_timeout` (counted from when the
+//! service waits for them, idle keep-alive time included) or is closed, and
+//! its body within `Config::body_timeout` or gets a 408. It is closed after
+//! `Config::connection_lifetime` (once its request in progress is answered,
+//! or `body_timeout` later), so that a client that stops reading its
+//! answers cannot hold one for ever.
 //!
 //! The policy is shared behind an `Arc`: a request takes the current one and
 //! keeps it for its whole evaluation, while a reload swaps in the next.
@@ -96,6 +99,11 @@ pub struct Config {
     pub max_connections: usize,
     /// Time to send a request's headers (default 10 s).
     pub header_timeout: Duration,
+    /// How long a connection is kept (default 60 s): then it is asked to
+    /// close after its request in progress, and dropped `body_timeout`
+    /// later if it has not, so that a client that never reads its answers
+    /// cannot hold a connection for ever. Clients reconnect.
+    pub connection_lifetime: Duration,
     /// Time to send a request's body (default 30 s).
     pub body_timeout: Duration,
     /// How long a policy file must have gone unmodified before it is read
@@ -116,6 +124,7 @@ impl Default for Config {
             queue_wait: Duration::from_secs(10),
             max_connections: 256,
             header_timeout: Duration::from_secs(10),
+            connection_lifetime: Duration::from_secs(60),
             body_timeout: Duration::from_secs(30),
             settle: Duration::from_millis(500),
             reload_wait: Duration::from_secs(5),
@@ -299,6 +308,8 @@ pub fn app(state: AppState) -> Router {
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) {
     let connections = Arc::new(Semaphore::new(state.config().max_connections.max(1)));
     let header_timeout = state.config().header_timeout;
+    let lifetime = state.config().connection_lifetime;
+    let grace = state.config().body_timeout;
     let router = app(state);
     loop {
         // Wait for a free slot before accepting: past the limit, clients
@@ -323,9 +334,17 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) {
             http.timer(hyper_util::rt::TokioTimer::new())
                 .header_read_timeout(header_timeout);
             let io = hyper_util::rt::TokioIo::new(stream);
+            let connection = http.serve_connection(io, service);
+            tokio::pin!(connection);
             // A connection that ends badly (reset, timed out) has nobody
             // left to answer.
-            let _ = http.serve_connection(io, service).await;
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                () = tokio::time::sleep(lifetime) => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(grace, connection).await;
+                }
+            }
             drop(slot);
         });
     }

@@ -490,6 +490,36 @@ fn a_slow_client_is_cut_off() {
 }
 
 #[test]
+fn a_client_that_does_not_read_its_answers_is_dropped() {
+    let mut config = quick();
+    config.max_connections = 1;
+    config.header_timeout = Duration::from_secs(60);
+    config.connection_lifetime = Duration::from_millis(300);
+    let (_runtime, addr) = start(service::AppState::embedded(config).unwrap());
+
+    // One connection, the only one served at once, sends 400 requests
+    // for evaluations (megabytes of answers) and reads none of them.
+    let yaml = std::fs::read_to_string("examples/assessments/partner.yaml").unwrap();
+    let one = format!(
+        "POST /evaluate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/yaml\r\nContent-Length: {}\r\n\r\n{yaml}",
+        yaml.len()
+    );
+    let slow = connect(addr);
+    let mut writer = slow.try_clone().unwrap();
+    let pipelined = one.repeat(400);
+    let writing = std::thread::spawn(move || {
+        // Fails once the service drops the connection.
+        let _ = writer.write_all(pipelined.as_bytes());
+    });
+    // The service drops it after its lifetime and the grace, and the slot
+    // serves the next client, while the slow one still reads nothing.
+    let (status, _) = request(addr, "GET", "/policy", "text/plain", "");
+    assert_eq!(status, 200);
+    drop(slow);
+    writing.join().unwrap();
+}
+
+#[test]
 fn a_busy_service_answers_503_with_retry_after() {
     let mut config = quick();
     config.workers = 1;
