@@ -363,9 +363,15 @@ fn error(status: StatusCode, kind: &str, message: &str, close: bool) -> Response
 /// The problems of a document: the message as the crate displays it, the
 /// kind, and the path as the crate serializes it (cut and escaped: it holds
 /// keys from the input), at most [`MAX_ERRORS`].
-fn diagnostics(status: StatusCode, list: &[Diagnostic], fallback: &str) -> Response {
+fn diagnostics(
+    status: StatusCode,
+    list: &[Diagnostic],
+    fallback: &dyn std::fmt::Display,
+) -> Response {
+    // The whole error is displayed only when it has no diagnostics: with
+    // thousands, it would be megabytes.
     if list.is_empty() {
-        return error(status, "invalid", fallback, false);
+        return error(status, "invalid", &fallback.to_string(), false);
     }
     let errors: Vec<serde_json::Value> = list
         .iter()
@@ -579,14 +585,10 @@ async fn evaluate(State(state): State<AppState>, request: Request) -> Response {
         )
             .into_response(),
         Ok(Outcome::NotJson(message)) => error(StatusCode::BAD_REQUEST, "syntax", &message, false),
-        Ok(Outcome::NotLoaded(e)) => {
-            diagnostics(StatusCode::BAD_REQUEST, e.diagnostics(), &e.to_string())
+        Ok(Outcome::NotLoaded(e)) => diagnostics(StatusCode::BAD_REQUEST, e.diagnostics(), &e),
+        Ok(Outcome::NotUsable(e)) => {
+            diagnostics(StatusCode::UNPROCESSABLE_ENTITY, e.diagnostics(), &e)
         }
-        Ok(Outcome::NotUsable(e)) => diagnostics(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            e.diagnostics(),
-            &e.to_string(),
-        ),
         Ok(Outcome::NotSerialized) => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
@@ -782,11 +784,7 @@ async fn reload(State(state): State<AppState>, request: Request) -> Response {
         Err(response) => return response,
         Ok(Ok(loaded)) => loaded,
         Ok(Err(FileError::Invalid(e))) => {
-            return diagnostics(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                e.diagnostics(),
-                &e.to_string(),
-            );
+            return diagnostics(StatusCode::UNPROCESSABLE_ENTITY, e.diagnostics(), &e);
         }
         Ok(Err(FileError::Read(message))) => {
             return error(StatusCode::UNPROCESSABLE_ENTITY, "read", &message, unread);
