@@ -267,6 +267,14 @@ fn json_is_read_as_strict_json_and_yaml_as_yaml() {
     assert_eq!(body["program"], "Line\u{85}Sep\u{7f}Mentors");
     let (status, body) = request(addr, "POST", "/evaluate", "application/yaml", json);
     assert_eq!(status, 400, "{body}");
+    // A character past U+FFFF escaped as JSON writes it, a surrogate pair.
+    let json_pair = r#"{"assessment": {"program": "A\ud83d\ude00B"}}"#;
+    let (status, body) = request(addr, "POST", "/evaluate", "application/json", json_pair);
+    assert_eq!(
+        (status, &body["program"]),
+        (200, &json!("A\u{1f600}B")),
+        "{body}"
+    );
     let without_delete = json.replace('\u{7f}', " ");
     let (status, body) = request(
         addr,
