@@ -858,25 +858,42 @@ async fn reload(State(state): State<AppState>, request: Request) -> Response {
     respond(StatusCode::OK, body, unread)
 }
 
+const USAGE: &str = "usage: service [--policy PATH] [--addr HOST:PORT] [--workers N] \
+[--large-workers N] [--max-connections N] [--max-body-bytes N] [--queue-wait SECS] \
+[--header-timeout SECS] [--body-timeout SECS] [--connection-lifetime SECS]";
+
 #[tokio::main]
 #[allow(dead_code)]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut source = None;
     let mut addr: SocketAddr = "127.0.0.1:8080".parse()?;
+    let mut config = Config::default();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--policy" => source = Some(PathBuf::from(args.next().ok_or("--policy needs a path")?)),
-            "--addr" => addr = args.next().ok_or("--addr needs an address")?.parse()?,
-            other => {
-                return Err(format!(
-                    "unknown argument `{other}`; usage: service [--policy PATH] [--addr HOST:PORT]"
-                )
-                .into());
+        let mut set = || -> Result<(), Box<dyn std::error::Error>> {
+            let mut value = || args.next().ok_or("a value is missing");
+            let secs = |v: &str| {
+                Ok::<_, Box<dyn std::error::Error>>(Duration::try_from_secs_f64(v.parse()?)?)
+            };
+            match arg.as_str() {
+                "--policy" => source = Some(PathBuf::from(value()?)),
+                "--addr" => addr = value()?.parse()?,
+                "--workers" => config.workers = value()?.parse()?,
+                "--large-workers" => config.large_workers = value()?.parse()?,
+                "--max-connections" => config.max_connections = value()?.parse()?,
+                "--max-body-bytes" => config.limits.max_input_bytes = value()?.parse()?,
+                "--queue-wait" => config.queue_wait = secs(&value()?)?,
+                "--header-timeout" => config.header_timeout = secs(&value()?)?,
+                "--body-timeout" => config.body_timeout = secs(&value()?)?,
+                "--connection-lifetime" => config.connection_lifetime = secs(&value()?)?,
+                _ => return Err("unknown argument".into()),
             }
+            Ok(())
+        };
+        if let Err(e) = set() {
+            return Err(format!("{arg}: {e}; {USAGE}").into());
         }
     }
-    let config = Config::default();
     let state = match source {
         Some(path) => AppState::from_file(path, config)?,
         None => AppState::embedded(config)?,
