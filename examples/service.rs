@@ -52,6 +52,10 @@
 //! or `body_timeout` later), so that a client that stops reading its
 //! answers cannot hold one for ever.
 //!
+//! `serve_until` stops on a signal (SIGTERM or Ctrl-C for `main`): it stops
+//! accepting, lets each connection finish its request in progress (for at
+//! most `body_timeout`) and returns.
+//!
 //! The policy is shared behind an `Arc`: a request takes the current one and
 //! keeps it for its whole evaluation, while a reload swaps in the next.
 
@@ -304,20 +308,40 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Serves `app(state)` on `listener`, one HTTP/1.1 connection per task, at
-/// most `max_connections` at once, each with the configured header timeout.
+/// most `max_connections` at once, each with the configured timeouts.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) {
-    let connections = Arc::new(Semaphore::new(state.config().max_connections.max(1)));
+    serve_until(listener, state, std::future::pending()).await;
+}
+
+/// As [`serve`], until `shutdown` completes: then it stops accepting, asks
+/// every connection to close after its request in progress, and returns
+/// once they have, or `body_timeout` later.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let max_connections = state.config().max_connections.max(1);
+    let connections = Arc::new(Semaphore::new(max_connections));
     let header_timeout = state.config().header_timeout;
     let lifetime = state.config().connection_lifetime;
     let grace = state.config().body_timeout;
     let router = app(state);
+    let (stop, stopping) = tokio::sync::watch::channel(());
+    tokio::pin!(shutdown);
     loop {
         // Wait for a free slot before accepting: past the limit, clients
         // wait in the kernel's accept queue.
-        let Ok(slot) = Arc::clone(&connections).acquire_owned().await else {
-            return;
+        let slot = tokio::select! {
+            () = &mut shutdown => break,
+            slot = Arc::clone(&connections).acquire_owned() => slot,
         };
-        let stream = match listener.accept().await {
+        let Ok(slot) = slot else { break };
+        let accepted = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => accepted,
+        };
+        let stream = match accepted {
             Ok((stream, _)) => stream,
             Err(e) => {
                 // Out of file descriptors, or a connection reset before it
@@ -328,6 +352,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) {
             }
         };
         let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let mut stopping = stopping.clone();
         tokio::spawn(async move {
             let mut http = hyper::server::conn::http1::Builder::new();
             // The timeout needs a timer: without one hyper sets none.
@@ -340,7 +365,12 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) {
             // left to answer.
             tokio::select! {
                 _ = connection.as_mut() => {}
-                () = tokio::time::sleep(lifetime) => {
+                _ = async {
+                    tokio::select! {
+                        () = tokio::time::sleep(lifetime) => {}
+                        _ = stopping.changed() => {}
+                    }
+                } => {
                     connection.as_mut().graceful_shutdown();
                     let _ = tokio::time::timeout(grace, connection).await;
                 }
@@ -348,6 +378,11 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) {
             drop(slot);
         });
     }
+    drop(listener);
+    drop(stop);
+    // Every connection gives its slot back when it ends.
+    let all = u32::try_from(max_connections).unwrap_or(u32::MAX);
+    let _ = tokio::time::timeout(grace, connections.acquire_many(all)).await;
 }
 
 /// One error, in the JSON shape of every error. `close` when the request's
@@ -858,6 +893,30 @@ async fn reload(State(state): State<AppState>, request: Request) -> Response {
     respond(StatusCode::OK, body, unread)
 }
 
+/// Completes on Ctrl-C, or on SIGTERM (what a container runtime or
+/// systemd sends to stop a service).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 const USAGE: &str = "usage: service [--policy PATH] [--addr HOST:PORT] [--workers N] \
 [--large-workers N] [--max-connections N] [--max-body-bytes N] [--queue-wait SECS] \
 [--header-timeout SECS] [--body-timeout SECS] [--connection-lifetime SECS]";
@@ -904,6 +963,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         serving.policy, serving.hash
     );
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    serve(listener, state).await;
+    serve_until(listener, state, stop_signal()).await;
+    eprintln!("stopped");
     Ok(())
 }

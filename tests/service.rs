@@ -792,6 +792,39 @@ fn a_policy_rewritten_in_place_is_never_served_torn() {
 }
 
 #[test]
+fn a_shutdown_stops_accepting_and_closes_connections_after_their_request() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut config = quick();
+    config.header_timeout = Duration::from_secs(60);
+    let state = service::AppState::embedded(config).unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = runtime.spawn(service::serve_until(listener, state, async {
+        let _ = stopped.await;
+    }));
+
+    // A kept-alive connection, idle after one answer.
+    let mut idle = connect(addr);
+    send(&mut idle, "GET", "/policy", "text/plain", b"", false);
+    assert_eq!(read_answer(&mut idle).unwrap().status, 200);
+
+    stop.send(()).unwrap();
+    runtime
+        .block_on(async { tokio::time::timeout(Duration::from_secs(5), serving).await })
+        .expect("serve_until returns")
+        .unwrap();
+    assert!(closed(&mut idle), "the idle connection is closed");
+    assert!(TcpStream::connect(addr).is_err(), "no longer accepting");
+}
+
+#[test]
 fn the_embedded_policy_cannot_be_reloaded() {
     let (_runtime, addr) = embedded();
     let answer = call(addr, "POST", "/reload", "text/plain", "");
