@@ -52,9 +52,9 @@
 //! or `body_timeout` later), so that a client that stops reading its
 //! answers cannot hold one for ever.
 //!
-//! `serve_until` stops on a signal (SIGTERM or Ctrl-C for `main`): it stops
-//! accepting, lets each connection finish its request in progress (for at
-//! most `body_timeout`) and returns.
+//! `serve_until` stops when its shutdown future completes (`main` passes
+//! SIGTERM or Ctrl-C): it stops accepting, lets each connection finish its
+//! request in progress (for at most `body_timeout`) and returns.
 //!
 //! The policy is shared behind an `Arc`: a request takes the current one and
 //! keeps it for its whole evaluation, while a reload swaps in the next.
