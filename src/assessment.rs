@@ -228,8 +228,9 @@ impl Assessment {
     /// # Errors
     ///
     /// [`LoadError::Invalid`] for YAML that is not an assessment: unknown
-    /// fields, an empty (or blank) program name, an answer that is not `met`,
-    /// `not_met`, `in_progress`, `not_applicable` or a number, duplicate keys.
+    /// fields, a program name that is empty or shows nothing (blank, or
+    /// only invisible characters), an answer that is not `met`, `not_met`,
+    /// `in_progress`, `not_applicable` or a number, duplicate keys.
     ///
     /// # Example
     ///

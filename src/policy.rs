@@ -446,9 +446,12 @@ impl Policy {
     /// [`LoadError::Invalid`] listing every problem found: unknown fields
     /// (with the nearest known name), duplicate ids, unknown references,
     /// ranks that do not order the levels, thresholds of the wrong type,
-    /// cycles, rules that can never hold, a blank name or title, and an id,
-    /// name, title, unit, choice or label that is not one line of visible
-    /// text.
+    /// cycles, rules that can never hold (an empty `one_of`, a range upside
+    /// down or outside what the fact takes, a renewal window not shorter
+    /// than its term), an id, name or title that shows nothing (blank, or
+    /// only invisible characters), ids that differ only in Unicode
+    /// normalisation, and an id, name, title, unit, choice or label that is
+    /// not one line of visible text.
     ///
     /// # Example
     ///
