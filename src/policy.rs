@@ -2381,8 +2381,8 @@ mod tests {
 
     /// A small policy: facts `months` (a number from 0 to 10), `started`
     /// (a date), `months_since` (derived from it, at most 10 when given),
-    /// `open` (any number), `stage` (a choice); items `B.1` and `B.2`;
-    /// `extra` added under `facts`' list, `requires` as the one level's
+    /// `open` (any number), `stage` (a choice); two items with the ids
+    /// `ids` in a standard titled `title`; `requires` as the one level's
     /// requirements, `tail` at the end.
     fn policy(ids: [&str; 2], title: &str, requires: &str, tail: &str) -> String {
         format!(
