@@ -6,7 +6,9 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::error::{DiagnosticKind as K, Diagnostics, LoadError, quote};
+use crate::error::{
+    DiagnosticKind as K, Diagnostics, LoadError, quote, shows_nothing, shows_nothing_message,
+};
 use crate::id::{FactId, ItemId, LevelId};
 use crate::limits::{Limits, read_text, text_of};
 use crate::raw::{RawAssessment, RawAssessmentHeader, RawHeldMembership};
@@ -231,8 +233,9 @@ impl Assessment {
     /// # Errors
     ///
     /// [`LoadError::Invalid`] for YAML that is not an assessment: unknown
-    /// fields, an empty (or blank) program name, an answer that is not `met`,
-    /// `not_met`, `in_progress`, `not_applicable` or a number, duplicate keys.
+    /// fields, a program name that is empty or shows nothing (blank, or
+    /// only invisible characters), an answer that is not `met`, `not_met`,
+    /// `in_progress`, `not_applicable` or a number, duplicate keys.
     ///
     /// # Example
     ///
@@ -281,12 +284,17 @@ impl Assessment {
         limits: &Limits,
     ) -> Result<Self, LoadError> {
         let mut errors = Vec::new();
-        errors.extend(map.blank(
-            &raw.assessment.program,
-            &|| "assessment.program".into(),
-            "program name",
-            Some("name the program the assessment is for"),
-        ));
+        let program = &raw.assessment.program;
+        let hint = "name the program the assessment is for";
+        let path = || "assessment.program".to_owned();
+        match map.blank(program, &path, "program name", Some(hint)) {
+            Some(d) => errors.push(d),
+            None if shows_nothing(program) => {
+                let (message, _) = shows_nothing_message(&"program name", program);
+                errors.push(map.diag(K::InvalidValue, path(), message, Some(hint.into())));
+            }
+            None => {}
+        }
         for (section, n) in [("answers", raw.answers.len()), ("facts", raw.facts.len())] {
             if n > limits.max_answers {
                 errors.push(map.diag(

@@ -116,6 +116,98 @@ pub(crate) fn line_flaw(text: &str) -> Option<LineFlaw> {
     }
 }
 
+/// Characters that show nothing and have no general category saying so:
+/// the Default_Ignorable_Code_Point characters that are letters (the Hangul
+/// fillers U+115F, U+1160, U+3164, U+FFA0), the code points Unicode
+/// reserves as default-ignorable while unassigned (U+2065, U+FFF0 to
+/// U+FFF8, U+E0000 to U+E0FFF: whatever a later version puts there shows
+/// nothing either), and the blank symbols U+2800 BRAILLE PATTERN BLANK and
+/// U+1D159 MUSICAL SYMBOL NULL NOTEHEAD. Sorted, disjoint, inclusive.
+const BLANK_OTHERS: [(char, char); 8] = [
+    ('\u{115F}', '\u{1160}'),
+    ('\u{2065}', '\u{2065}'),
+    ('\u{2800}', '\u{2800}'),
+    ('\u{3164}', '\u{3164}'),
+    ('\u{FFA0}', '\u{FFA0}'),
+    ('\u{FFF0}', '\u{FFF8}'),
+    ('\u{1D159}', '\u{1D159}'),
+    ('\u{E0000}', '\u{E0FFF}'),
+];
+
+/// Whether a character shows nothing where a text is displayed: white
+/// space (Unicode's White_Space, as [`char::is_whitespace`] has it); a
+/// mark (general categories Mn, Mc, Me: with no letter before it, it has
+/// nothing to combine with); a control or format character (Cc, Cf: zero-width
+/// spaces and joiners, direction marks, the byte-order mark, tags); a
+/// separator (Zs, Zl, Zp); or one of [`BLANK_OTHERS`]. With the marks and
+/// format characters, this holds for every Default_Ignorable_Code_Point.
+/// The categories are the `unicode-properties` crate's tables.
+fn invisible(c: char) -> bool {
+    use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory};
+    if c.is_ascii() {
+        return !c.is_ascii_graphic();
+    }
+    c.is_whitespace()
+        || matches!(
+            c.general_category(),
+            G::NonspacingMark
+                | G::SpacingMark
+                | G::EnclosingMark
+                | G::Control
+                | G::Format
+                | G::SpaceSeparator
+                | G::LineSeparator
+                | G::ParagraphSeparator
+        )
+        || in_ranges(c, &BLANK_OTHERS)
+}
+
+/// Whether `text` shows nothing: it is empty once white space, default-ignorable
+/// code points and other invisible characters (see [`invisible`]) are taken
+/// out. A lone combining mark, a Hangul filler (U+3164), a blank Braille
+/// pattern (U+2800) or a zero-width space is such a text.
+pub(crate) fn shows_nothing(text: &str) -> bool {
+    text.chars().all(invisible)
+}
+
+/// The message for a `what` (an id, a name, a title) whose `text` shows
+/// nothing, with the hint; the text is shown as code points, since as it
+/// is it would show nothing in the message either.
+pub(crate) fn shows_nothing_message(what: &dyn fmt::Display, text: &str) -> (String, String) {
+    (
+        format!(
+            "the {what} {} shows nothing: it holds only spaces, invisible characters or marks with no letter to go on",
+            quote_code_points(text)
+        ),
+        format!("write the {what} in visible characters"),
+    )
+}
+
+/// Quotes a user value in backticks with every character but printable
+/// ASCII written as its code point (`\u{301}`), so that two texts that
+/// look alike, or a text that shows nothing, can be told apart; cut to a
+/// fixed length between whole escapes, marked `…` where cut.
+pub(crate) fn quote_code_points(value: &str) -> String {
+    let mut out = String::from("`");
+    let mut count: usize = 0;
+    for c in value.chars() {
+        let shown: String = if c == ' ' || c.is_ascii_graphic() {
+            c.to_string()
+        } else {
+            c.escape_unicode().collect()
+        };
+        let len = shown.chars().count();
+        if count.saturating_add(len) > QUOTE_LIMIT {
+            out.push('…');
+            break;
+        }
+        count += len;
+        out.push_str(&shown);
+    }
+    out.push('`');
+    out
+}
+
 /// One character of user text as a message shows it: escaped (`\n`,
 /// `\u{feff}`) if [`hidden`], else as it is.
 pub(crate) struct Shown(pub(crate) char);
@@ -531,6 +623,93 @@ pub(crate) mod tests {
             prop_assert!(inner.is_some(), "{quoted}");
             check_shown(&value, inner.unwrap_or_default(), QUOTE_LIMIT)?;
         }
+    }
+
+    #[test]
+    fn texts_that_show_nothing() {
+        // (text, shows nothing)
+        let cases: &[(&str, bool)] = &[
+            ("", true),
+            (" \t\n", true),
+            ("\u{301}", true),            // a lone combining acute accent
+            ("\u{903}", true),            // a lone spacing mark (Devanagari visarga)
+            ("\u{20DD}", true),           // a lone enclosing circle
+            ("\u{3164}", true),           // HANGUL FILLER
+            ("\u{115F}\u{1160}", true),   // Hangul choseong and jungseong fillers
+            ("\u{FFA0}", true),           // HALFWIDTH HANGUL FILLER
+            ("\u{2800}", true),           // BRAILLE PATTERN BLANK
+            ("\u{1D159}", true),          // MUSICAL SYMBOL NULL NOTEHEAD
+            ("\u{200B}", true),           // ZERO WIDTH SPACE
+            ("\u{FEFF}\u{2060}", true),   // byte-order mark, word joiner
+            ("\u{3000}\u{A0}", true),     // ideographic and no-break spaces
+            ("\u{E0001}\u{E0041}", true), // tags
+            ("\u{FE0F}", true),           // a lone variation selector
+            ("\u{E0080}", true),          // reserved default-ignorable
+            (" \u{3164} \u{301}", true),
+            ("a", false),
+            ("e\u{301}", false), // a letter and its accent
+            ("\u{3131}", false), // HANGUL LETTER KIYEOK
+            ("\u{2801}", false), // BRAILLE PATTERN DOTS-1
+            ("😀", false),
+            ("\u{F8FF}", false), // private use: a font may draw it
+            ("\u{3164}x", false),
+            ("-", false),
+        ];
+        for &(text, blank) in cases {
+            assert_eq!(shows_nothing(text), blank, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn every_default_ignorable_code_point_is_invisible() {
+        // Default_Ignorable_Code_Point, from Unicode's DerivedCoreProperties.txt.
+        let ranges: &[(u32, u32)] = &[
+            (0xAD, 0xAD),
+            (0x34F, 0x34F),
+            (0x61C, 0x61C),
+            (0x115F, 0x1160),
+            (0x17B4, 0x17B5),
+            (0x180B, 0x180F),
+            (0x200B, 0x200F),
+            (0x202A, 0x202E),
+            (0x2060, 0x206F),
+            (0x3164, 0x3164),
+            (0xFE00, 0xFE0F),
+            (0xFEFF, 0xFEFF),
+            (0xFFA0, 0xFFA0),
+            (0xFFF0, 0xFFF8),
+            (0x1BCA0, 0x1BCA3),
+            (0x1D173, 0x1D17A),
+            (0xE0000, 0xE0FFF),
+        ];
+        for &(first, last) in ranges {
+            for c in (first..=last).filter_map(char::from_u32) {
+                assert!(invisible(c), "{c:?}");
+            }
+        }
+        // And every white space character and every character `hidden`
+        // escapes in messages, except the interlinear annotation marks,
+        // which delimit visible text.
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if c.is_whitespace() || (hidden(c) && !('\u{FFF9}'..='\u{FFFB}').contains(&c)) {
+                assert!(invisible(c), "{c:?}");
+            }
+        }
+        let sorted = BLANK_OTHERS.windows(2).all(|w| w[0].1 < w[1].0);
+        assert!(sorted && BLANK_OTHERS.iter().all(|(a, b)| a <= b));
+    }
+
+    #[test]
+    fn code_points_are_quoted_so_that_look_alikes_differ() {
+        assert_eq!(quote_code_points("caf\u{e9}"), "`caf\\u{e9}`");
+        assert_eq!(quote_code_points("cafe\u{301}"), "`cafe\\u{301}`");
+        assert_eq!(quote_code_points(" \u{3164}"), "` \\u{3164}`");
+        // Cut between whole escapes: 7 of 8 characters each fit in 60.
+        let long = "\u{3164}".repeat(10);
+        assert_eq!(
+            quote_code_points(&long),
+            format!("`{}…`", "\\u{3164}".repeat(7))
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use crate::bitset::BitSet;
 use crate::error::{
     Diagnostic, DiagnosticKind as K, Diagnostics, LineFlaw, LoadError, line_flaw, quote,
+    quote_code_points, shows_nothing, shows_nothing_message,
 };
 use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
 use crate::limits::{Limits, read_text, text_of};
@@ -158,6 +159,67 @@ pub struct Fact {
 }
 
 impl Fact {
+    /// Whether some value the fact can take lies between `lo` and `hi`
+    /// (inclusive): a number within its `min` and `max` as a program gives
+    /// it, or, for a fact derived from a date, the whole number of months
+    /// counted when it is not given (0 or more, whatever `min` and `max`
+    /// say). Always for a fact that is not a number, or whose bounds are
+    /// themselves refused (`min` above `max`).
+    fn takes(&self, lo: f64, hi: f64) -> bool {
+        let FactType::Number { min, max, .. } = &self.ty else {
+            return true;
+        };
+        let (min, max) = (
+            min.unwrap_or(f64::NEG_INFINITY),
+            max.unwrap_or(f64::INFINITY),
+        );
+        if min > max {
+            return true;
+        }
+        let given = lo.max(min) <= hi.min(max);
+        let derived = self.months_since.is_some() && lo.max(0.0).ceil() <= hi;
+        given || derived
+    }
+
+    /// The declared `max` of a number fact.
+    fn declared_max(&self) -> Option<f64> {
+        match &self.ty {
+            FactType::Number { max, .. } => *max,
+            _ => None,
+        }
+    }
+
+    /// What values the fact takes, as a message says it: "fact `x` is at
+    /// most 10".
+    fn range_said(&self) -> String {
+        let (min, max) = match &self.ty {
+            FactType::Number { min, max, .. } => (*min, *max),
+            _ => (None, None),
+        };
+        let range = match (min, max) {
+            (Some(a), Some(b)) => format!("between {a} and {b}"),
+            (Some(a), None) => format!("at least {a}"),
+            (None, Some(b)) => format!("at most {b}"),
+            (None, None) => "any number".to_owned(),
+        };
+        if self.months_since.is_some() {
+            format!(
+                "fact `{}` is {range} when given, and otherwise a whole number of months",
+                self.id
+            )
+        } else {
+            format!("fact `{}` is {range}", self.id)
+        }
+    }
+
+    /// The hint for a comparison no value of the fact meets.
+    fn range_hint(&self) -> String {
+        format!(
+            "a program's answer is checked against `min` and `max` of fact `{}`: change the comparison, or the fact's bounds",
+            self.id
+        )
+    }
+
     /// The fact's id.
     pub fn id(&self) -> &FactId {
         &self.id
@@ -417,9 +479,12 @@ impl Policy {
     /// [`LoadError::Invalid`] listing every problem found: unknown fields
     /// (with the nearest known name), duplicate ids, unknown references,
     /// ranks that do not order the levels, thresholds of the wrong type,
-    /// cycles, rules that can never hold, a blank name or title, and an id,
-    /// name, title, unit, choice or label that is not one line of visible
-    /// text.
+    /// cycles, rules that can never hold (an empty `one_of`, a range upside
+    /// down or outside what the fact takes, a renewal window not shorter
+    /// than its term), an id, name or title that shows nothing (blank, or
+    /// only invisible characters), ids that differ only in Unicode
+    /// normalisation, and an id, name, title, unit, choice or label that is
+    /// not one line of visible text.
     ///
     /// # Example
     ///
@@ -714,6 +779,9 @@ fn index_ids(
 ) -> Map<String, usize> {
     // Each id's index, and the path of its `id` key for a duplicate's hint.
     let mut seen: Map<String, (usize, String)> = Map::default();
+    // The ids not in NFC, by their NFC form, each with its path: an id
+    // equal to another after normalisation is a duplicate too.
+    let mut denormal: Map<String, (String, String)> = Map::default();
     for (i, (path, id)) in ids.enumerate() {
         let id_path = key_path(&path, "id");
         if id.trim().is_empty() {
@@ -723,6 +791,11 @@ fn index_ids(
                 format!("{what} id is empty"),
                 None,
             );
+            continue;
+        }
+        if shows_nothing(id) {
+            let (message, hint) = shows_nothing_message(&format_args!("{what} id"), id);
+            b.err(K::InvalidValue, &id_path, message, Some(hint));
             continue;
         }
         // Lazily worded: ids are many, and a flaw rare.
@@ -743,11 +816,69 @@ fn index_ids(
                 format!("duplicate {what} id {}", quote(id)),
                 hint,
             );
-        } else {
-            seen.insert(id.to_owned(), (i, id_path));
+            continue;
         }
+        // An id spelled in another Unicode normal form than an earlier one:
+        // an NFC id after the same id not in NFC, or an id not in NFC after
+        // its NFC form or after another spelling of it.
+        let normal = nfc(id);
+        let twin = match &normal {
+            None => denormal
+                .get(id)
+                .map(|(raw, at)| (raw.as_str(), at.as_str())),
+            Some(n) => seen
+                .get(n.as_str())
+                .map(|(_, at)| (n.as_str(), at.as_str()))
+                .or_else(|| denormal.get(n).map(|(raw, at)| (raw.as_str(), at.as_str()))),
+        };
+        if let Some((first_id, first)) = twin {
+            let message = format!(
+                "duplicate {what} id {}: it differs from {} only in Unicode normalisation",
+                quote_code_points(id),
+                quote_code_points(first_id)
+            );
+            let hint = format!(
+                "first used at `{first}`; write both the same way (NFC, as most editors save text)"
+            );
+            b.err(K::DuplicateId, &id_path, message, Some(hint));
+        }
+        if let Some(n) = normal {
+            denormal
+                .entry(n)
+                .or_insert_with(|| (id.to_owned(), id_path.clone()));
+        }
+        // A twin is indexed too, so that references spelled like it
+        // resolve: the duplicate is reported once, where it is defined.
+        seen.insert(id.to_owned(), (i, id_path));
     }
     seen.into_iter().map(|(id, (i, _))| (id, i)).collect()
+}
+
+/// The NFC form of `text`, or `None` when it is in NFC already (ASCII text
+/// always is, and most other text passes the quick check).
+fn nfc(text: &str) -> Option<String> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        return None;
+    }
+    let normal: String = text.nfc().collect();
+    (normal != text).then_some(normal)
+}
+
+/// The id among `known` that `name` spells in another Unicode normal form
+/// (NFC or NFD), if there is one.
+fn twin_of<'k, T>(name: &str, known: &'k Map<String, T>) -> Option<&'k str> {
+    use unicode_normalization::UnicodeNormalization;
+    if name.is_ascii() {
+        return None;
+    }
+    let nfc: String = name.nfc().collect();
+    let nfd: String = name.nfd().collect();
+    [nfc, nfd]
+        .iter()
+        .filter(|form| form.as_str() != name)
+        .find_map(|form| known.get_key_value(form.as_str()))
+        .map(|(k, _)| k.as_str())
 }
 
 impl<'m> Builder<'m> {
@@ -806,6 +937,10 @@ impl<'m> Builder<'m> {
     fn named(&mut self, text: &str, at: &dyn Fn() -> String, what: &str) {
         match self.map.blank(text, at, what, None) {
             Some(d) => self.errors.push(d),
+            None if shows_nothing(text) => {
+                let (message, hint) = shows_nothing_message(&what, text);
+                self.err(K::InvalidValue, &at(), message, Some(hint));
+            }
             None => self.one_line(text, at, &what),
         }
     }
@@ -866,7 +1001,14 @@ impl<'m> Builder<'m> {
         } else {
             format!("{what}s")
         };
-        let hint = did_you_mean_or_list(name, &plural, known.keys().map(String::as_str));
+        let hint = match twin_of(name, known) {
+            Some(twin) => Some(format!(
+                "did you mean {}? {} differs from it only in Unicode normalisation",
+                quote_code_points(twin),
+                quote_code_points(name)
+            )),
+            None => did_you_mean_or_list(name, &plural, known.keys().map(String::as_str)),
+        };
         self.err(
             K::UnknownReference,
             path,
@@ -1361,9 +1503,22 @@ impl<'m> Builder<'m> {
                     );
                     return None;
                 }
+                let window = r.window.unwrap_or_default();
+                if let Some(start) = crate::date::window_reaches_start(window, r.every) {
+                    self.err(
+                        K::Unsatisfiable,
+                        "membership.renewal.window",
+                        format!(
+                            "a renewal window of {window} is not shorter than the term of {}: a membership started on {start} would be due for renewal from its first day",
+                            r.every
+                        ),
+                        Some("make the window shorter than the term's shortest: a month is 28 to 31 days, a year 365 or 366".into()),
+                    );
+                    return None;
+                }
                 Some(Renewal {
                     every: r.every,
-                    window: r.window.unwrap_or_default(),
+                    window,
                 })
             });
         if !self.errors.is_empty() {
@@ -1824,7 +1979,8 @@ impl<'m> Builder<'m> {
             self.unknown(&key_path(path, "fact"), "fact", id, ctx.fact_ids);
             return None;
         };
-        let ty = &ctx.facts.get(fi)?.ty;
+        let fact = ctx.facts.get(fi)?;
+        let ty = &fact.ty;
         let test = if let Some(v) = &r.equals {
             if r.one_of.is_some() || r.at_least.is_some() || r.at_most.is_some() {
                 self.err(
@@ -1835,7 +1991,8 @@ impl<'m> Builder<'m> {
                 );
                 return None;
             }
-            if !self.fits(id, ty, v, &key_path(path, "equals")) {
+            let ep = key_path(path, "equals");
+            if !self.fits(id, ty, v, &ep) || !self.reachable(fact, v, &ep) {
                 return None;
             }
             FactTest::Equals(v.clone())
@@ -1850,10 +2007,22 @@ impl<'m> Builder<'m> {
                 return None;
             }
             let vp = key_path(path, "one_of");
+            if vs.is_empty() {
+                self.err(
+                    K::Unsatisfiable,
+                    &vp,
+                    format!("`one_of` lists no values of fact `{id}`, so it can never hold"),
+                    Some("list the values that meet it, or use `equals`".into()),
+                );
+                return None;
+            }
             let fits: Vec<bool> = vs
                 .iter()
                 .enumerate()
-                .map(|(i, v)| self.fits(id, ty, v, &index_path(&vp, i)))
+                .map(|(i, v)| {
+                    let at = index_path(&vp, i);
+                    self.fits(id, ty, v, &at) && self.reachable(fact, v, &at)
+                })
                 .collect();
             if fits.contains(&false) {
                 return None;
@@ -1862,7 +2031,11 @@ impl<'m> Builder<'m> {
         } else if r.at_least.is_some() || r.at_most.is_some() {
             let lo = self.bound(id, ty, r.at_least.as_ref(), &key_path(path, "at_least"));
             let hi = self.bound(id, ty, r.at_most.as_ref(), &key_path(path, "at_most"));
-            FactTest::Range(lo?, hi?)
+            let (lo, hi) = (lo?, hi?);
+            if !self.range_can_hold(fact, lo, hi, path) {
+                return None;
+            }
+            FactTest::Range(lo, hi)
         } else {
             self.err(
                 K::InvalidValue,
@@ -1912,6 +2085,71 @@ impl<'m> Builder<'m> {
                 false
             }
         }
+    }
+
+    /// Whether the number `v`, compared with fact `fact` at `path`, is a
+    /// value the fact can take (see [`Fact::takes`]); reports it when not.
+    /// Other values pass: [`Builder::fits`] checks their type.
+    fn reachable(&mut self, fact: &Fact, v: &Value, path: &str) -> bool {
+        let Value::Number(n) = v else {
+            return true;
+        };
+        if fact.takes(*n, *n) {
+            return true;
+        }
+        let key = path.rsplit('.').next().unwrap_or_default();
+        let shown = if key.starts_with("one_of") {
+            format!("`one_of` value {n}")
+        } else {
+            format!("`{key}: {n}`")
+        };
+        self.err(
+            K::Unsatisfiable,
+            path,
+            format!("{}, so {shown} can never hold", fact.range_said()),
+            Some(fact.range_hint()),
+        );
+        false
+    }
+
+    /// Whether a range `at_least: lo`, `at_most: hi` on fact `fact` can hold:
+    /// its bounds are in order and some value the fact takes lies between
+    /// them. Reports it when not, at the bound to change.
+    fn range_can_hold(
+        &mut self,
+        fact: &Fact,
+        lo: Option<f64>,
+        hi: Option<f64>,
+        path: &str,
+    ) -> bool {
+        if let (Some(lo), Some(hi)) = (lo, hi)
+            && lo > hi
+        {
+            self.err(
+                K::Unsatisfiable,
+                &key_path(path, "at_most"),
+                format!("`at_most` {hi} is below `at_least` {lo}, so it can never hold"),
+                Some("swap them, or correct the one that is wrong".into()),
+            );
+            return false;
+        }
+        if fact.takes(lo.unwrap_or(f64::NEG_INFINITY), hi.unwrap_or(f64::INFINITY)) {
+            return true;
+        }
+        // The range lies wholly above or wholly below what the fact takes.
+        let (key, n) = match (lo, hi) {
+            (Some(lo), _) if fact.declared_max().is_some_and(|max| lo > max) => ("at_least", lo),
+            (_, Some(hi)) => ("at_most", hi),
+            (Some(lo), None) => ("at_least", lo),
+            (None, None) => return true,
+        };
+        self.err(
+            K::Unsatisfiable,
+            &key_path(path, key),
+            format!("{}, so `{key}: {n}` can never hold", fact.range_said()),
+            Some(fact.range_hint()),
+        );
+        false
     }
 
     /// A numeric bound (`Some(None)` when absent); `None` after reporting a bad one.
@@ -2189,4 +2427,317 @@ struct Ctx<'a> {
     item_ids: &'a Map<String, usize>,
     set_ids: &'a Map<String, usize>,
     level_ids: Map<String, usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small policy: facts `months` (a number from 0 to 10), `started`
+    /// (a date), `months_since` (derived from it, at most 10 when given),
+    /// `open` (any number), `stage` (a choice); two items with the ids
+    /// `ids` in a standard titled `title`; `requires` as the one level's
+    /// requirements, `tail` at the end.
+    fn policy(ids: [&str; 2], title: &str, requires: &str, tail: &str) -> String {
+        format!(
+            "policy: {{name: tiny, version: 1.0.0, title: Tiny}}
+kinds: [{{id: benchmark, title: Benchmark}}]
+facts:
+  - {{id: months, title: Months, type: number, min: 0, max: 10}}
+  - {{id: started, title: Started, type: date}}
+  - {{id: months_since, title: Months since, type: number, min: 0, max: 10, derive: {{months_since: started}}}}
+  - {{id: open, title: Open, type: number}}
+  - {{id: stage, title: Stage, type: choice, values: [a, b]}}
+standards:
+  - id: s
+    title: \"{title}\"
+    items:
+      - {{id: \"{}\", kind: benchmark, title: One, question: One?}}
+      - {{id: \"{}\", kind: benchmark, title: Two, question: Two?}}
+levels:
+  - id: member
+    rank: 1
+    title: Member
+    requires: {requires}
+{tail}",
+            ids[0], ids[1]
+        )
+    }
+
+    /// The messages (with hints) of loading `yaml`, or empty if it loads.
+    fn errors(yaml: &str) -> Vec<String> {
+        match Policy::from_yaml_str(yaml) {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .diagnostics()
+                .iter()
+                .map(|d| {
+                    let hint = d.hint.as_deref().map(|h| format!(" (hint: {h})"));
+                    format!("{}: {}{}", d.path, d.message, hint.unwrap_or_default())
+                })
+                .collect(),
+        }
+    }
+
+    fn requires(r: &str) -> Vec<String> {
+        errors(&policy(["B.1", "B.2"], "S", &format!("[{r}]"), ""))
+    }
+
+    #[test]
+    fn rules_that_can_never_hold_are_refused() {
+        // (requirement, the start of the one error, or "" for none)
+        let cases = [
+            (
+                "{fact: months, one_of: []}",
+                "levels[0].requires[0].one_of: `one_of` lists no values of fact `months`, so it can never hold",
+            ),
+            (
+                "{fact: stage, one_of: []}",
+                "levels[0].requires[0].one_of: `one_of` lists no values",
+            ),
+            (
+                "{fact: months, at_least: 5, at_most: 4}",
+                "levels[0].requires[0].at_most: `at_most` 4 is below `at_least` 5, so it can never hold",
+            ),
+            (
+                "{fact: open, at_least: 5, at_most: 4}",
+                "levels[0].requires[0].at_most: `at_most` 4 is below",
+            ),
+            ("{fact: months, at_least: 4, at_most: 4}", ""),
+            (
+                "{fact: months, at_least: 12}",
+                "levels[0].requires[0].at_least: fact `months` is between 0 and 10, so `at_least: 12` can never hold",
+            ),
+            ("{fact: months, at_least: 10}", ""),
+            (
+                "{fact: months, at_least: 11, at_most: 20}",
+                "levels[0].requires[0].at_least: fact `months` is between 0 and 10, so `at_least: 11`",
+            ),
+            (
+                "{fact: months, at_most: -1}",
+                "levels[0].requires[0].at_most: fact `months` is between 0 and 10, so `at_most: -1` can never hold",
+            ),
+            (
+                "{fact: months, at_least: -5, at_most: -1}",
+                "levels[0].requires[0].at_most: fact `months` is between 0 and 10, so `at_most: -1`",
+            ),
+            ("{fact: months, at_most: 0}", ""),
+            (
+                "{fact: months, equals: 12}",
+                "levels[0].requires[0].equals: fact `months` is between 0 and 10, so `equals: 12` can never hold",
+            ),
+            ("{fact: months, equals: 10}", ""),
+            (
+                "{fact: months, one_of: [3, 11]}",
+                "levels[0].requires[0].one_of[1]: fact `months` is between 0 and 10, so `one_of` value 11 can never hold",
+            ),
+            ("{fact: open, at_least: 1000000, at_most: 1000000}", ""),
+            // A derived fact counts whole months past its `max` when not given.
+            ("{fact: months_since, at_least: 12}", ""),
+            ("{fact: months_since, equals: 24}", ""),
+            (
+                "{fact: months_since, at_least: 10.5, at_most: 10.7}",
+                "levels[0].requires[0].at_least: fact `months_since` is between 0 and 10 when given, and otherwise a whole number of months, so `at_least: 10.5` can never hold",
+            ),
+            (
+                "{fact: months_since, at_most: -1}",
+                "levels[0].requires[0].at_most: fact `months_since` is between 0 and 10 when given",
+            ),
+            (
+                "{fact: months_since, equals: 12.5}",
+                "levels[0].requires[0].equals: fact `months_since`",
+            ),
+            // Always true is left alone: it is odd, but it holds.
+            ("{met_at_least: {count: 0, of: {kind: benchmark}}}", ""),
+            ("{met_at_least: {percent: 0, of: {kind: benchmark}}}", ""),
+            ("{at_least: 0, of: [{met: B.1}]}", ""),
+            // Already refused before.
+            (
+                "{met_at_least: {count: 3, of: {kind: benchmark}}}",
+                "levels[0].requires[0].met_at_least.count: needs 3 items met, but the selection has 2",
+            ),
+            (
+                "{at_least: 2, of: [{met: B.1}]}",
+                "levels[0].requires[0].at_least: needs 2 of 1 requirements, so it can never hold",
+            ),
+        ];
+        for (r, want) in cases {
+            let got = requires(r);
+            if want.is_empty() {
+                assert!(got.is_empty(), "{r}: {got:?}");
+            } else {
+                assert_eq!(got.len(), 1, "{r}: {got:?}");
+                assert!(got[0].starts_with(want), "{r}: {got:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn renewal_windows_not_shorter_than_their_terms_are_refused() {
+        let renewal = |every: &str, window: &str| {
+            errors(&policy(
+                ["B.1", "B.2"],
+                "S",
+                "[]",
+                &format!("membership: {{renewal: {{every: {every}, window: {window}}}}}"),
+            ))
+        };
+        // (every, window, refused)
+        let cases = [
+            ("{years: 3}", "{months: 3}", false),
+            ("{years: 1}", "{months: 11, days: 27}", false),
+            ("{years: 1}", "{months: 11, days: 30}", true),
+            ("{years: 1}", "{years: 1}", true),
+            ("{months: 1}", "{days: 27}", false),
+            ("{months: 1}", "{days: 28}", true),
+            ("{years: 1}", "{years: 2}", true),
+        ];
+        for (every, window, refused) in cases {
+            let got = renewal(every, window);
+            assert_eq!(!got.is_empty(), refused, "{every} {window}: {got:?}");
+        }
+        assert_eq!(
+            renewal("{months: 1}", "{days: 28}"),
+            [
+                "membership.renewal.window: a renewal window of 28 days is not shorter than the term of 1 month: a membership started on 2001-01-31 would be due for renewal from its first day (hint: make the window shorter than the term's shortest: a month is 28 to 31 days, a year 365 or 366)"
+            ]
+        );
+    }
+
+    #[test]
+    fn texts_that_show_nothing_are_refused() {
+        // (item id, standard title, the start of the error, or "" for none)
+        let cases = [
+            (
+                "\u{3164}",
+                "S",
+                "standards[0].items[0].id: the item id `\\u{3164}` shows nothing",
+            ),
+            (
+                "\u{301}",
+                "S",
+                "standards[0].items[0].id: the item id `\\u{301}` shows nothing",
+            ),
+            (
+                "\u{2800}",
+                "S",
+                "standards[0].items[0].id: the item id `\\u{2800}` shows nothing",
+            ),
+            (
+                "\u{200b}",
+                "S",
+                "standards[0].items[0].id: the item id `\\u{200b}` shows nothing",
+            ),
+            (" ", "S", "standards[0].items[0].id: item id is empty"),
+            (
+                "B.1",
+                "\u{3164}",
+                "standards[0].title: the title `\\u{3164}` shows nothing",
+            ),
+            (
+                "B.1",
+                "\u{301}\u{301}",
+                "standards[0].title: the title `\\u{301}\\u{301}` shows nothing",
+            ),
+            (
+                "B.1",
+                " \u{2800} ",
+                "standards[0].title: the title ` \\u{2800} ` shows nothing",
+            ),
+            (
+                "B.1",
+                "\u{200b}",
+                "standards[0].title: the title `\\u{200b}` shows nothing",
+            ),
+            ("B.1", " ", "standards[0].title: the title is empty"),
+            ("e\u{301}", "e\u{301}", ""),
+            (
+                "B.1",
+                "S\u{200b}",
+                "standards[0].title: the title `S\\u{200b}` holds a control character or an invisible mark",
+            ),
+        ];
+        for (id, title, want) in cases {
+            let got = errors(&policy([id, "B.2"], title, "[]", ""));
+            if want.is_empty() {
+                assert!(got.is_empty(), "{id:?} {title:?}: {got:?}");
+            } else {
+                assert_eq!(got.len(), 1, "{id:?} {title:?}: {got:?}");
+                assert!(got[0].starts_with(want), "{id:?} {title:?}: {got:?}");
+            }
+        }
+        let name = errors(
+            &policy(["B.1", "B.2"], "S", "[]", "").replace("name: tiny", "name: \"\u{3164}\""),
+        );
+        assert_eq!(
+            name,
+            [
+                "policy.name: the policy name `\\u{3164}` shows nothing: it holds only spaces, invisible characters or marks with no letter to go on (hint: write the policy name in visible characters)"
+            ]
+        );
+    }
+
+    #[test]
+    fn ids_equal_after_normalisation_are_one_id() {
+        let (nfc, nfd) = ("B.\u{e9}", "B.e\u{301}");
+        // (first id, second id, the error, or "" for none)
+        let cases = [
+            (
+                nfc,
+                nfd,
+                "standards[0].items[1].id: duplicate item id `B.e\\u{301}`: it differs from `B.\\u{e9}` only in Unicode normalisation (hint: first used at `standards[0].items[0].id`; write both the same way (NFC, as most editors save text))",
+            ),
+            (
+                nfd,
+                nfc,
+                "standards[0].items[1].id: duplicate item id `B.\\u{e9}`: it differs from `B.e\\u{301}` only in Unicode normalisation (hint: first used at `standards[0].items[0].id`; write both the same way (NFC, as most editors save text))",
+            ),
+            // Two spellings that are not NFC, with marks in another order.
+            (
+                "B.a\u{323}\u{302}",
+                "B.a\u{302}\u{323}",
+                "standards[0].items[1].id: duplicate item id `B.a\\u{302}\\u{323}`: it differs from `B.a\\u{323}\\u{302}` only",
+            ),
+            (
+                nfd,
+                nfd,
+                "standards[0].items[1].id: duplicate item id `B.e\u{301}` (hint: first used at `standards[0].items[0].id`",
+            ),
+            (
+                "\u{212b}",
+                "\u{c5}",
+                "standards[0].items[1].id: duplicate item id `\\u{c5}`: it differs from `\\u{212b}` only",
+            ),
+            (nfc, "B.e", ""),
+        ];
+        for (first, second, want) in cases {
+            let got = errors(&policy([first, second], "S", "[]", ""));
+            if want.is_empty() {
+                assert!(got.is_empty(), "{first:?} {second:?}: {got:?}");
+            } else {
+                assert_eq!(got.len(), 1, "{first:?} {second:?}: {got:?}");
+                assert!(got[0].starts_with(want), "{first:?} {second:?}: {got:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_reference_in_another_normalisation_names_the_id() {
+        // (defined, referred to)
+        for (defined, named) in [("B.\u{e9}", "B.e\u{301}"), ("B.e\u{301}", "B.\u{e9}")] {
+            let got = errors(&policy(
+                [defined, "B.2"],
+                "S",
+                &format!("[{{met: \"{named}\"}}]"),
+                "",
+            ));
+            let want = format!(
+                "levels[0].requires[0].met: unknown item {} (hint: did you mean {}? {} differs from it only in Unicode normalisation)",
+                quote(named),
+                quote_code_points(defined),
+                quote_code_points(named)
+            );
+            assert_eq!(got, [want]);
+        }
+    }
 }
