@@ -1,1 +1,180 @@
 //! Evaluating inputs at and past the limits: see `tests/bounded.rs`.
+
+use qbm::{Assessment, Limits, Policy};
+
+use super::alloc;
+
+const HEAD: &str = "policy: {name: p, version: 1.0.0, title: T}\nkinds:\n  - {id: k, title: K}\nfacts:\n  - {id: f, title: F, type: boolean}\n";
+
+/// `items` items of one kind and one level with `requirements` requirements
+/// that each need every item of the kind: every requirement outcome has
+/// every item missing, and the plan wants each item from each of them.
+fn requirements_by_items(items: usize, requirements: usize) -> String {
+    let mut s = String::from(HEAD);
+    s.push_str("standards:\n  - id: s\n    title: S\n    items:\n");
+    for i in 0..items {
+        s.push_str(&format!(
+            "      - {{id: i{i}, kind: k, title: Item {i}, question: Q{i}?}}\n"
+        ));
+    }
+    s.push_str("levels:\n  - id: l0\n    rank: 1\n    title: L0\n    requires:\n");
+    for _ in 0..requirements {
+        s.push_str("      - all_met: {kind: k}\n");
+    }
+    s
+}
+
+/// `chains` requirements, each `not` nested `depth` times over a fact
+/// requirement with a label of `label` bytes.
+fn not_chains(chains: usize, depth: usize, label: usize) -> String {
+    let mut s = String::from(HEAD);
+    s.push_str("levels:\n  - id: l0\n    rank: 1\n    title: L0\n    requires:\n");
+    let label = "x".repeat(label);
+    for _ in 0..chains {
+        s.push_str("      - ");
+        s.push_str(&"{not: ".repeat(depth));
+        s.push_str(&format!("{{label: {label}, fact: f, equals: true}}"));
+        s.push_str(&"}".repeat(depth));
+        s.push('\n');
+    }
+    s
+}
+
+/// `levels` levels, each but the first needing the one below it through
+/// `nesting` nested `all` lists: evaluating the top reaches every level.
+/// With `reversed`, each needs the one above it instead, so that the levels
+/// evaluate from the top down.
+fn level_chain(levels: usize, nesting: usize, reversed: bool) -> String {
+    let mut s = String::from(HEAD);
+    s.push_str("levels:\n");
+    for k in 0..levels {
+        s.push_str(&format!(
+            "  - id: l{k}\n    rank: {}\n    title: L{k}\n    requires:\n      - ",
+            k + 1
+        ));
+        let other = if reversed { k + 1 } else { k.wrapping_sub(1) };
+        if other >= levels {
+            s.push_str("{fact: f, equals: true}\n");
+            continue;
+        }
+        s.push_str(&"{all: [".repeat(nesting));
+        s.push_str(&format!("{{level: l{other}}}, {{fact: f, equals: true}}"));
+        s.push_str(&"]}".repeat(nesting));
+        s.push('\n');
+    }
+    s
+}
+
+/// Loads, evaluates an empty assessment and serialises the result: the
+/// peak heap of all of it, and the JSON's size.
+fn evaluate(text: &str) -> (alloc::Usage, usize) {
+    let policy = Policy::from_yaml_str(text).unwrap();
+    let a = Assessment::new("P");
+    let ((), usage) = alloc::measure(|| {
+        let e = policy.evaluate(&a).unwrap();
+        let json = serde_json::to_string(&e).unwrap();
+        let report = e.to_string();
+        JSON.with(|j| j.set(json.len() + report.len()));
+    });
+    (usage, JSON.with(std::cell::Cell::get))
+}
+
+thread_local! {
+    static JSON: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[test]
+fn requirements_by_items_evaluate_in_linear_memory() {
+    let mut runs = Vec::new();
+    for scale in [1, 2, 4, 8] {
+        let text = requirements_by_items(250 * scale, 50 * scale);
+        let (usage, json) = evaluate(&text);
+        eprintln!("requirements x items x{scale}: {} bytes in, {usage:?}, {json} bytes out", text.len());
+        runs.push((text.len(), usage));
+    }
+    alloc::linear("requirements x items", &runs, 1000, 2.5).unwrap();
+}
+
+#[test]
+fn not_chains_evaluate_in_linear_memory() {
+    let mut runs = Vec::new();
+    for scale in [1, 2, 4, 8] {
+        let text = not_chains(4 * scale, 55, 2000);
+        let (usage, json) = evaluate(&text);
+        eprintln!("not chains x{scale}: {} bytes in, {usage:?}, {json} bytes out", text.len());
+        runs.push((text.len(), usage));
+    }
+    alloc::linear("not chains", &runs, 1000, 2.5).unwrap();
+}
+
+#[test]
+fn level_chains_evaluate_in_linear_memory() {
+    let mut runs = Vec::new();
+    for scale in [1, 2, 4, 8] {
+        let text = level_chain(12 * scale, 20, false);
+        let (usage, json) = evaluate(&text);
+        eprintln!("level chain x{scale}: {} bytes in, {usage:?}, {json} bytes out", text.len());
+        runs.push((text.len(), usage));
+    }
+    alloc::linear("level chains", &runs, 1000, 2.5).unwrap();
+}
+
+
+/// `/dev/zero` reports no size and never ends: it is refused unread.
+#[test]
+fn a_device_is_refused_before_reading() {
+    let ((), usage) = alloc::measure(|| {
+        let err = Policy::from_path("/dev/zero").unwrap_err().to_string();
+        assert_eq!(err, "cannot read /dev/zero: it is a device, not a regular file");
+        let err = Assessment::from_path("/dev/zero").unwrap_err().to_string();
+        assert!(err.ends_with("it is a device, not a regular file"), "{err}");
+    });
+    assert!(usage.peak_bytes < 64 * 1024, "{usage:?}");
+}
+
+/// Opening a FIFO waits for a writer: it is refused before it is opened.
+/// (Were it opened, this test would wait for ever; the channel turns that
+/// into a failure.)
+#[test]
+fn a_fifo_is_refused_before_opening() {
+    let dir = std::env::temp_dir().join(format!("qbm-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("policy.yaml");
+    let _ = std::fs::remove_file(&fifo);
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo failed");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = fifo.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(Policy::from_path(&path).map(|_| ()).map_err(|e| e.to_string()));
+    });
+    let answer = rx.recv_timeout(std::time::Duration::from_secs(60));
+    std::fs::remove_dir_all(&dir).unwrap();
+    let err = answer.expect("reading a FIFO must not wait for a writer").unwrap_err();
+    assert!(err.ends_with(": it is a FIFO, not a regular file"), "{err}");
+}
+
+/// Files in `/proc` report a size of 0 whatever they hold: they are read,
+/// but never past the limit.
+#[test]
+fn a_proc_file_is_read_up_to_the_limit() {
+    let path = "/proc/self/status";
+    let whole = std::fs::read_to_string(path).unwrap();
+    assert_eq!(std::fs::metadata(path).unwrap().len(), 0);
+    // Within the limit it is read, and found not to be a policy.
+    let err = Policy::from_path(path).unwrap_err();
+    assert!(!err.diagnostics().is_empty(), "{err}");
+    let mut limits = Limits::default();
+    limits.max_input_bytes = 100;
+    assert!(whole.len() > 100);
+    let ((), usage) = alloc::measure(|| {
+        let err = Policy::from_path_with_limits(path, &limits)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "/proc/self/status: the file is over the limit of 100 bytes (reading stopped there) (hint: split it, or raise `Limits::max_input_bytes`)"
+        );
+    });
+    assert!(usage.peak_bytes < 16 * 1024, "{usage:?}");
+}
