@@ -144,10 +144,17 @@ pub enum Detail {
         applicable: usize,
         /// How many must be met.
         needed: usize,
-        /// The applicable items not met, unanswered ones included.
+        /// The applicable items not met, unanswered ones included, in the
+        /// policy's order: the first [`Detail::MAX_LISTED_ITEMS`] of them.
         missing: Vec<ItemId>,
-        /// The items with no answer.
+        /// How many more items are missing than `missing` lists (in all,
+        /// `applicable - met` are).
+        more_missing: usize,
+        /// The items with no answer, in the policy's order: the first
+        /// [`Detail::MAX_LISTED_ITEMS`] of them.
         unanswered: Vec<ItemId>,
+        /// How many more items are unanswered than `unanswered` lists.
+        more_unanswered: usize,
     },
     /// Another level held.
     Level {
@@ -161,6 +168,14 @@ pub enum Detail {
         /// From when it has been held long enough, where known.
         from: Option<Date>,
     },
+}
+
+impl Detail {
+    /// The most items [`Detail::Items`] lists as missing, and as unanswered:
+    /// past this, it counts the rest (`more_missing`, `more_unanswered`), so
+    /// that an explanation's size does not grow with requirements times
+    /// items. The counts (`met`, `applicable`, `needed`) are always exact.
+    pub const MAX_LISTED_ITEMS: usize = 100;
 }
 
 /// One requirement with its status and the values compared.
@@ -273,8 +288,19 @@ pub struct ImprovementPlan {
     pub target: LevelSummary,
     /// Conditions outside the questionnaire (facts, other levels).
     pub conditions: Vec<ConditionGap>,
-    /// Items to improve, standard by standard.
+    /// Items to improve, standard by standard: every item the level needs
+    /// improved, each once, up to [`ImprovementPlan::MAX_ITEMS`].
     pub standards: Vec<StandardGaps>,
+    /// How many more items need improving than `standards` lists (0 unless
+    /// there are more than [`ImprovementPlan::MAX_ITEMS`]).
+    pub more_items: usize,
+}
+
+impl ImprovementPlan {
+    /// The most items a plan lists; past this, it counts the rest
+    /// ([`ImprovementPlan::more_items`]), and the report says "and N more
+    /// items". MMP's largest plan lists 49.
+    pub const MAX_ITEMS: usize = 500;
 }
 
 /// The result of evaluating an assessment: the level, the benefits, and why.
@@ -1097,8 +1123,9 @@ impl<'p> Bound<'p> {
                     actual: None,
                 }],
                 standards: Vec::new(),
+                more_items: 0,
             }),
-            _ => levels.get(target).map(|t| self.plan(t, &levels)),
+            _ => self.plan(target, &levels),
         };
         let unanswered = p
             .items
@@ -1206,8 +1233,8 @@ impl<'p> Bound<'p> {
                     Vec::new(),
                 )
             }
-            Req::Met(i) => self.items_outcome(std::slice::from_ref(i), ItemRule::All),
-            Req::Items { items, rule, .. } => self.items_outcome(items, *rule),
+            Req::Met(i) => self.items_outcome(Selection::One(*i), ItemRule::All),
+            Req::Items { bits, rule, .. } => self.items_outcome(Selection::Bits(bits), *rule),
             Req::Level(l) => {
                 let status = self.level(*l, memo).unwrap_or(Status::Unmet);
                 let id = self
@@ -1237,33 +1264,27 @@ impl<'p> Bound<'p> {
         }
     }
 
+    /// The outcome of a rule over a set of items: counts by word operations
+    /// on the item bits, and the first [`Detail::MAX_LISTED_ITEMS`] missing
+    /// and unanswered items listed, so that its cost is the set's words and
+    /// the few items listed, not every item of the set.
     fn items_outcome(
         &self,
-        set: &[usize],
+        set: Selection<'_>,
         rule: ItemRule,
     ) -> (Status, Detail, Vec<RequirementOutcome>) {
-        let mut met = 0;
-        let mut applicable = 0;
-        let mut missing = Vec::new();
-        let mut unanswered = Vec::new();
-        for &i in set {
-            let (Some(state), Some(item)) = (self.items.get(i), self.policy.items.get(i)) else {
-                continue;
-            };
-            if !state.applies() {
-                continue;
-            }
-            applicable += 1;
-            if state.met {
-                met += 1;
-            } else {
-                missing.push(item.id().clone());
-                if state.answer.is_none() {
-                    unanswered.push(item.id().clone());
-                }
-            }
-        }
-        let status = rule.status(met, applicable, unanswered.len());
+        let b = &self.bits;
+        let met = set.count(&b.met);
+        let applicable = set.count(&b.applies);
+        // Unanswered items apply and are not met: no need to intersect further.
+        let unanswered_count = set.count(&b.unanswered);
+        let (missing, more_missing) = self.listed(
+            set.and_not(&b.applies, &b.met),
+            applicable.saturating_sub(met),
+        );
+        let (unanswered, more_unanswered) =
+            self.listed(set.and_not(&b.unanswered, &b.met), unanswered_count);
+        let status = rule.status(met, applicable, unanswered_count);
         let needed = rule.needed(applicable);
         (
             status,
@@ -1272,10 +1293,23 @@ impl<'p> Bound<'p> {
                 applicable,
                 needed,
                 missing,
+                more_missing,
                 unanswered,
+                more_unanswered,
             },
             Vec::new(),
         )
+    }
+
+    /// The ids of the first [`Detail::MAX_LISTED_ITEMS`] of `indices`, and
+    /// how many of `total` that leaves out.
+    fn listed(&self, indices: impl Iterator<Item = usize>, total: usize) -> (Vec<ItemId>, usize) {
+        let ids: Vec<ItemId> = indices
+            .take(Detail::MAX_LISTED_ITEMS)
+            .filter_map(|i| self.policy.items.get(i).map(|it| it.id().clone()))
+            .collect();
+        let more = total.saturating_sub(ids.len());
+        (ids, more)
     }
 
     fn benefits(&self, level: usize) -> Vec<GrantedBenefit> {
@@ -1374,118 +1408,158 @@ impl<'p> Bound<'p> {
         }
     }
 
-    fn plan(&self, target: &LevelOutcome, levels: &[LevelOutcome]) -> ImprovementPlan {
-        let mut conditions = Vec::new();
-        let mut gaps: Vec<(usize, ItemGap)> = Vec::new();
-        let mut visited = vec![false; levels.len()];
-        self.collect_level(target, levels, &mut visited, &mut conditions, &mut gaps);
-        gaps.sort_by_key(|(i, _)| *i);
-        gaps.dedup_by_key(|(i, _)| *i);
+    /// What level `target` still needs: the conditions, and the items to
+    /// improve, each once. `levels` holds every level's outcome by index.
+    ///
+    /// One walk over the requirements and their outcomes side by side, with
+    /// a stack instead of recursion; a level another names is walked once.
+    /// An item is wanted by the first requirement that needs it: a bit set
+    /// of items already met or wanted keeps each item to one entry, so the
+    /// work is a few word operations per requirement and one entry per item,
+    /// never a list of every requirement's items sorted.
+    fn plan(&self, target: usize, levels: &[LevelOutcome]) -> Option<ImprovementPlan> {
         let p = self.policy;
-        let standards = p
-            .standards
-            .iter()
-            .filter_map(|s| {
-                let items: Vec<ItemGap> = gaps
-                    .iter()
-                    .filter(|(i, _)| s.items.contains(i))
-                    .map(|(_, g)| g.clone())
-                    .collect();
-                (!items.is_empty()).then(|| StandardGaps {
+        let outcome = levels.get(target)?;
+        let requires = &p.levels.get(target)?.requires;
+        let mut conditions = Vec::new();
+        let mut visited = vec![false; p.levels.len()];
+        if let Some(v) = visited.get_mut(target) {
+            *v = true;
+        }
+        // Items met or wanted; and for each item wanted, its reason.
+        let mut taken = self.bits.met.clone();
+        let mut reasons: Vec<Arc<str>> = Vec::new();
+        let mut reason_of: Vec<usize> = Vec::new();
+        let mut stack: Vec<(&Requirement, &RequirementOutcome)> =
+            requires.iter().zip(&outcome.requirements).rev().collect();
+        while let Some((r, o)) = stack.pop() {
+            if o.status == Status::Met {
+                continue;
+            }
+            // A condition the program must change, as opposed to items to improve.
+            let gap = |fact, actual| ConditionGap {
+                requirement: Arc::clone(&o.requirement),
+                fact,
+                actual,
+            };
+            let set = match (&r.kind, &o.detail) {
+                (Req::All(list) | Req::AtLeast(_, list), _) => {
+                    stack.extend(list.iter().zip(&o.children).rev());
+                    continue;
+                }
+                (_, Detail::Fact { fact, actual, .. }) => {
+                    conditions.push(gap(Some(fact.clone()), actual.clone()));
+                    continue;
+                }
+                (Req::Level(l), _) => {
+                    conditions.push(gap(None, None));
+                    if let Some(v @ false) = visited.get_mut(*l) {
+                        *v = true;
+                        if let (Some(lv), Some(lo)) = (p.levels.get(*l), levels.get(*l)) {
+                            stack.extend(lv.requires.iter().zip(&lo.requirements).rev());
+                        }
+                    }
+                    continue;
+                }
+                (Req::Items { bits, .. }, Detail::Items { .. }) => Selection::Bits(bits),
+                (Req::Met(i), Detail::Items { .. }) => Selection::One(*i),
+                // `not`, `held`: conditions.
+                _ => {
+                    conditions.push(gap(None, None));
+                    continue;
+                }
+            };
+            let new: Vec<usize> = set.and_not(&self.bits.applies, &taken).collect();
+            if new.is_empty() {
+                continue;
+            }
+            if let Detail::Items { met, needed, .. } = &o.detail {
+                reasons.push(format!("{} ({met} of {needed} met)", o.requirement).into());
+            }
+            if reason_of.is_empty() {
+                reason_of = vec![0; p.items.len()];
+            }
+            let reason = reasons.len().saturating_sub(1);
+            for i in new {
+                taken.insert(i);
+                if let Some(slot) = reason_of.get_mut(i) {
+                    *slot = reason;
+                }
+            }
+        }
+        // The items wanted, standard by standard in the policy's order, up
+        // to the plan's limit.
+        let mut listed = 0;
+        let mut more_items = 0;
+        let mut standards = Vec::new();
+        for s in &p.standards {
+            let mut items = Vec::new();
+            for i in s.items.clone() {
+                if !taken.contains(i) || self.bits.met.contains(i) {
+                    continue;
+                }
+                if listed >= ImprovementPlan::MAX_ITEMS {
+                    more_items += 1;
+                    continue;
+                }
+                let (Some(item), Some(required_by)) = (
+                    p.items.get(i),
+                    reason_of.get(i).and_then(|&r| reasons.get(r)),
+                ) else {
+                    continue;
+                };
+                listed += 1;
+                items.push(ItemGap {
+                    item: item.id().clone(),
+                    title: Arc::clone(&item.title),
+                    question: Arc::clone(&item.question),
+                    kind: item.kind().clone(),
+                    answer: self.answer_state(i),
+                    required_by: Arc::clone(required_by),
+                });
+            }
+            if !items.is_empty() {
+                standards.push(StandardGaps {
                     standard: s.id().clone(),
                     title: Arc::clone(&s.title),
                     items,
-                })
-            })
-            .collect();
-        ImprovementPlan {
-            target: target.level.clone(),
+                });
+            }
+        }
+        Some(ImprovementPlan {
+            target: outcome.level.clone(),
             conditions,
             standards,
+            more_items,
+        })
+    }
+}
+
+/// The items a requirement counts: a set, or the one item of `met`.
+#[derive(Clone, Copy)]
+enum Selection<'a> {
+    Bits(&'a BitSet),
+    One(usize),
+}
+
+impl<'a> Selection<'a> {
+    /// How many of its items are in `bits`.
+    fn count(self, bits: &BitSet) -> usize {
+        match self {
+            Selection::Bits(set) => set.and_count(bits),
+            Selection::One(i) => usize::from(bits.contains(i)),
         }
     }
 
-    fn collect_level(
-        &self,
-        level: &LevelOutcome,
-        levels: &[LevelOutcome],
-        visited: &mut [bool],
-        conditions: &mut Vec<ConditionGap>,
-        gaps: &mut Vec<(usize, ItemGap)>,
-    ) {
-        if let Some(pos) = levels.iter().position(|l| l.level.id == level.level.id) {
-            match visited.get_mut(pos) {
-                Some(v) if !*v => *v = true,
-                _ => return,
-            }
-        }
-        for r in &level.requirements {
-            self.collect(r, levels, visited, conditions, gaps);
-        }
-    }
-
-    fn collect(
-        &self,
-        r: &RequirementOutcome,
-        levels: &[LevelOutcome],
-        visited: &mut [bool],
-        conditions: &mut Vec<ConditionGap>,
-        gaps: &mut Vec<(usize, ItemGap)>,
-    ) {
-        if r.status == Status::Met {
-            return;
-        }
-        // A condition the program must change, as opposed to items to improve.
-        let gap = |fact, actual| ConditionGap {
-            requirement: Arc::clone(&r.requirement),
-            fact,
-            actual,
+    /// Its items in `with` and not in `without`, in order.
+    fn and_not(self, with: &'a BitSet, without: &'a BitSet) -> impl Iterator<Item = usize> + 'a {
+        let (set, one) = match self {
+            Selection::Bits(set) => (Some(set), None),
+            Selection::One(i) => (None, Some(i)),
         };
-        match &r.detail {
-            Detail::Group { .. } => {
-                for c in &r.children {
-                    self.collect(c, levels, visited, conditions, gaps);
-                }
-            }
-            Detail::Not | Detail::Held { .. } => conditions.push(gap(None, None)),
-            Detail::Fact { fact, actual, .. } => {
-                conditions.push(gap(Some(fact.clone()), actual.clone()));
-            }
-            Detail::Level { level } => {
-                conditions.push(gap(None, None));
-                if let Some(l) = levels.iter().find(|l| &l.level.id == level) {
-                    self.collect_level(l, levels, visited, conditions, gaps);
-                }
-            }
-            Detail::Items {
-                met,
-                needed,
-                missing,
-                ..
-            } => {
-                let required_by: Arc<str> =
-                    format!("{} ({met} of {needed} met)", r.requirement).into();
-                for id in missing {
-                    let Some(i) = self.policy.item_position(id.as_str()) else {
-                        continue;
-                    };
-                    let Some(item) = self.policy.items.get(i) else {
-                        continue;
-                    };
-                    gaps.push((
-                        i,
-                        ItemGap {
-                            item: id.clone(),
-                            title: Arc::clone(&item.title),
-                            question: Arc::clone(&item.question),
-                            kind: item.kind().clone(),
-                            answer: self.answer_state(i),
-                            required_by: Arc::clone(&required_by),
-                        },
-                    ));
-                }
-            }
-        }
+        set.into_iter()
+            .flat_map(move |s| s.and_not(with, without))
+            .chain(one.filter(|&i| with.contains(i) && !without.contains(i)))
     }
 }
 

@@ -70,17 +70,37 @@ fn level_chain(levels: usize, nesting: usize, reversed: bool) -> String {
 fn evaluate(text: &str) -> (alloc::Usage, usize) {
     let policy = Policy::from_yaml_str(text).unwrap();
     let a = Assessment::new("P");
-    let ((), usage) = alloc::measure(|| {
+    let (out, usage) = alloc::measure(|| {
         let e = policy.evaluate(&a).unwrap();
-        let json = serde_json::to_string(&e).unwrap();
-        let report = e.to_string();
-        JSON.with(|j| j.set(json.len() + report.len()));
+        // Counted as written, not kept: a kept string's doubling capacity
+        // would measure the allocator's growth policy, not evaluation.
+        let mut json = Count(0);
+        serde_json::to_writer(&mut json, &e).unwrap();
+        let mut report = Count(0);
+        std::fmt::write(&mut report, format_args!("{e}")).unwrap();
+        json.0 + report.0
     });
-    (usage, JSON.with(std::cell::Cell::get))
+    (usage, out)
 }
 
-thread_local! {
-    static JSON: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+/// A writer that counts the bytes written to it.
+struct Count(usize);
+
+impl std::io::Write for Count {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl std::fmt::Write for Count {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0 += s.len();
+        Ok(())
+    }
 }
 
 #[test]
@@ -89,7 +109,10 @@ fn requirements_by_items_evaluate_in_linear_memory() {
     for scale in [1, 2, 4, 8] {
         let text = requirements_by_items(250 * scale, 50 * scale);
         let (usage, json) = evaluate(&text);
-        eprintln!("requirements x items x{scale}: {} bytes in, {usage:?}, {json} bytes out", text.len());
+        eprintln!(
+            "requirements x items x{scale}: {} bytes in, {usage:?}, {json} bytes out",
+            text.len()
+        );
         runs.push((text.len(), usage));
     }
     alloc::linear("requirements x items", &runs, 1000, 2.5).unwrap();
@@ -101,7 +124,10 @@ fn not_chains_evaluate_in_linear_memory() {
     for scale in [1, 2, 4, 8] {
         let text = not_chains(4 * scale, 55, 2000);
         let (usage, json) = evaluate(&text);
-        eprintln!("not chains x{scale}: {} bytes in, {usage:?}, {json} bytes out", text.len());
+        eprintln!(
+            "not chains x{scale}: {} bytes in, {usage:?}, {json} bytes out",
+            text.len()
+        );
         runs.push((text.len(), usage));
     }
     alloc::linear("not chains", &runs, 1000, 2.5).unwrap();
@@ -113,19 +139,24 @@ fn level_chains_evaluate_in_linear_memory() {
     for scale in [1, 2, 4, 8] {
         let text = level_chain(12 * scale, 20, false);
         let (usage, json) = evaluate(&text);
-        eprintln!("level chain x{scale}: {} bytes in, {usage:?}, {json} bytes out", text.len());
+        eprintln!(
+            "level chain x{scale}: {} bytes in, {usage:?}, {json} bytes out",
+            text.len()
+        );
         runs.push((text.len(), usage));
     }
     alloc::linear("level chains", &runs, 1000, 2.5).unwrap();
 }
-
 
 /// `/dev/zero` reports no size and never ends: it is refused unread.
 #[test]
 fn a_device_is_refused_before_reading() {
     let ((), usage) = alloc::measure(|| {
         let err = Policy::from_path("/dev/zero").unwrap_err().to_string();
-        assert_eq!(err, "cannot read /dev/zero: it is a device, not a regular file");
+        assert_eq!(
+            err,
+            "cannot read /dev/zero: it is a device, not a regular file"
+        );
         let err = Assessment::from_path("/dev/zero").unwrap_err().to_string();
         assert!(err.ends_with("it is a device, not a regular file"), "{err}");
     });
@@ -141,16 +172,25 @@ fn a_fifo_is_refused_before_opening() {
     std::fs::create_dir_all(&dir).unwrap();
     let fifo = dir.join("policy.yaml");
     let _ = std::fs::remove_file(&fifo);
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(made.success(), "mkfifo failed");
     let (tx, rx) = std::sync::mpsc::channel();
     let path = fifo.clone();
     std::thread::spawn(move || {
-        let _ = tx.send(Policy::from_path(&path).map(|_| ()).map_err(|e| e.to_string()));
+        let _ = tx.send(
+            Policy::from_path(&path)
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+        );
     });
     let answer = rx.recv_timeout(std::time::Duration::from_secs(60));
     std::fs::remove_dir_all(&dir).unwrap();
-    let err = answer.expect("reading a FIFO must not wait for a writer").unwrap_err();
+    let err = answer
+        .expect("reading a FIFO must not wait for a writer")
+        .unwrap_err();
     assert!(err.ends_with(": it is a FIFO, not a regular file"), "{err}");
 }
 
@@ -177,4 +217,81 @@ fn a_proc_file_is_read_up_to_the_limit() {
         );
     });
     assert!(usage.peak_bytes < 16 * 1024, "{usage:?}");
+}
+
+/// Past the caps, outcomes and the plan list the first items and count the
+/// rest; the counts stay exact, and every item is wanted once.
+#[test]
+fn outcomes_and_plans_list_up_to_their_caps_and_count_the_rest() {
+    use qbm::{Detail, ImprovementPlan};
+    let items = ImprovementPlan::MAX_ITEMS + 400;
+    let policy = Policy::from_yaml_str(&requirements_by_items(items, 3)).unwrap();
+    // Every fourth item met, every fourth not met, the rest unanswered.
+    let mut a = Assessment::new("P");
+    for i in 0..items {
+        match i % 4 {
+            0 => a.set_answer(&format!("i{i}"), qbm::Answer::Met),
+            1 => a.set_answer(&format!("i{i}"), qbm::Answer::NotMet),
+            _ => {}
+        }
+    }
+    let e = policy.evaluate(&a).unwrap();
+    let r = &e.levels[0].requirements[0];
+    let Detail::Items {
+        met,
+        applicable,
+        missing,
+        more_missing,
+        unanswered,
+        more_unanswered,
+        ..
+    } = &r.detail
+    else {
+        panic!("{r:?}")
+    };
+    assert_eq!((*met, *applicable), (items / 4, items));
+    assert_eq!(missing.len(), Detail::MAX_LISTED_ITEMS);
+    assert_eq!(missing.len() + more_missing, items - items / 4);
+    assert_eq!(
+        missing[..3].iter().map(|i| i.as_str()).collect::<Vec<_>>(),
+        ["i1", "i2", "i3"]
+    );
+    assert_eq!(unanswered.len(), Detail::MAX_LISTED_ITEMS);
+    assert_eq!(unanswered.len() + more_unanswered, items / 2);
+    assert_eq!(
+        unanswered[..3]
+            .iter()
+            .map(|i| i.as_str())
+            .collect::<Vec<_>>(),
+        ["i2", "i3", "i6"]
+    );
+    let plan = e.plan.as_ref().unwrap();
+    let listed: Vec<&str> = plan
+        .standards
+        .iter()
+        .flat_map(|s| &s.items)
+        .map(|g| g.item.as_str())
+        .collect();
+    assert_eq!(listed.len(), ImprovementPlan::MAX_ITEMS);
+    assert_eq!(listed.len() + plan.more_items, items - items / 4);
+    assert_eq!(listed[..3], ["i1", "i2", "i3"]);
+    let gap = &plan.standards[0].items[0];
+    assert_eq!(
+        &*gap.required_by,
+        format!(
+            "every item of kind `k` is met ({items} items) ({} of {items} met)",
+            items / 4
+        )
+    );
+    let report = e.to_string();
+    assert!(
+        report.contains(&format!("\n  and {} more items\n", plan.more_items)),
+        "{report}"
+    );
+    // Within the caps, everything is listed.
+    let small = Policy::from_yaml_str(&requirements_by_items(40, 2)).unwrap();
+    let e = small.evaluate(&Assessment::new("P")).unwrap();
+    let plan = e.plan.as_ref().unwrap();
+    assert_eq!((plan.standards[0].items.len(), plan.more_items), (40, 0));
+    assert!(!e.to_string().contains("more item"));
 }
