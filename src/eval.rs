@@ -2,6 +2,7 @@
 //! benefits, an explanation and an improvement plan.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -176,13 +177,20 @@ impl Detail {
     /// that an explanation's size does not grow with requirements times
     /// items. The counts (`met`, `applicable`, `needed`) are always exact.
     pub const MAX_LISTED_ITEMS: usize = 100;
+    /// The most items all the [`Detail::Items`] of one evaluation list, in
+    /// level order and each level's order of requirements: past this, later
+    /// outcomes list none and count them all, so that a policy of many small
+    /// requirements over the same items cannot make an evaluation list
+    /// [`Detail::MAX_LISTED_ITEMS`] ids for each of them.
+    pub const MAX_LISTED_IN_ALL: usize = 10_000;
 }
 
 /// One requirement with its status and the values compared.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RequirementOutcome {
-    /// The requirement, as a sentence.
+    /// The requirement, as a sentence: as [`Requirement`] displays it, at
+    /// most [`Requirement::MAX_SHOWN_CHARS`] characters.
     pub requirement: Arc<str>,
     /// Whether it holds.
     pub status: Status,
@@ -240,7 +248,7 @@ pub struct StandardScore {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ConditionGap {
-    /// The requirement, as a sentence.
+    /// The requirement, as a sentence (see [`RequirementOutcome::requirement`]).
     pub requirement: Arc<str>,
     /// The fact, where the condition is on one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -491,6 +499,12 @@ struct Bound<'p> {
     /// The date evaluated as of, and the level held, when known.
     as_of: Option<Date>,
     held: Option<Held>,
+    /// Set when a requirement names a level not yet evaluated: the level
+    /// being evaluated must wait for it (see [`Bound::each_level`]).
+    pending: Cell<bool>,
+    /// How many item ids the outcomes list so far, against
+    /// [`Detail::MAX_LISTED_IN_ALL`].
+    listed: Cell<usize>,
 }
 
 impl Policy {
@@ -1007,11 +1021,27 @@ impl<'p> Bound<'p> {
         }
     }
 
-    /// The status of level `l`, memoised; levels refer to each other without cycles.
+    /// The status of level `l`, which a requirement names, as already
+    /// decided: levels are decided each after the levels they name (see
+    /// [`Bound::each_level`]), so this looks it up, never recursing through
+    /// levels. One not decided yet marks the level being decided pending.
     fn level_status(&self, l: usize, memo: &mut [Option<Status>]) -> Status {
-        if let Some(Some(done)) = memo.get(l) {
-            return *done;
+        match memo.get(l) {
+            Some(Some(done)) => *done,
+            _ => {
+                self.pending.set(true);
+                Status::Unmet
+            }
         }
+    }
+
+    /// Decides level `l` into `memo`, unless a level it names is not yet
+    /// decided (and `force` is off): whether it is decided.
+    fn decide_level(&self, l: usize, memo: &mut [Option<Status>], force: bool) -> bool {
+        if let Some(Some(_)) = memo.get(l) {
+            return true;
+        }
+        self.pending.set(false);
         let status = match self.policy.levels.get(l) {
             Some(level) => at_least_of(
                 level.requires.len(),
@@ -1019,10 +1049,30 @@ impl<'p> Bound<'p> {
             ),
             None => Status::Unmet,
         };
+        if self.pending.get() && !force {
+            return false;
+        }
         if let Some(slot) = memo.get_mut(l) {
             *slot = Some(status);
         }
-        status
+        true
+    }
+
+    /// Runs `one(level, force)` on every level, each after the levels it
+    /// names, with no recursion through levels: in rank order while that
+    /// works (every level named by one is below it, as in MMP, and no
+    /// allocation); once a level names one not yet done (`one` returns
+    /// false), the rest in an order found from the levels' references
+    /// ([`dependency_order`]), forced. Each level is done once, plus at most
+    /// one pass abandoned part way.
+    fn each_level(&self, mut one: impl FnMut(usize, bool) -> bool) {
+        let n = self.policy.levels.len();
+        if (0..n).all(|l| one(l, false)) {
+            return;
+        }
+        for l in dependency_order(self.policy) {
+            one(l, true);
+        }
     }
 
     /// The level and benefits alone.
@@ -1039,9 +1089,10 @@ impl<'p> Bound<'p> {
                 &mut large
             }
         };
+        self.each_level(|l, force| self.decide_level(l, memo, force));
         let qualified = (0..p.levels.len())
             .rev()
-            .find(|&l| self.level_status(l, memo) == Status::Met);
+            .find(|&l| matches!(memo.get(l), Some(Some(Status::Met))));
         let reached = match self.as_of {
             Some(as_of) => membership::terms(p, qualified, self.held, as_of).level,
             None => qualified,
@@ -1069,6 +1120,8 @@ impl<'p> Bound<'p> {
             bits,
             as_of: None,
             held: None,
+            pending: Cell::new(false),
+            listed: Cell::new(0),
         }
     }
 
@@ -1085,9 +1138,7 @@ impl<'p> Bound<'p> {
     fn evaluate(&self, program: String) -> Evaluation {
         let p = self.policy;
         let mut memo: Vec<Option<LevelOutcome>> = vec![None; p.levels.len()];
-        for i in 0..p.levels.len() {
-            self.level(i, &mut memo);
-        }
+        self.each_level(|l, force| self.level(l, &mut memo, force));
         let levels: Vec<LevelOutcome> = memo.into_iter().flatten().collect();
         let qualified = levels.iter().rposition(|l| l.status == Status::Met);
         let (reached, membership) = match self.as_of {
@@ -1158,32 +1209,52 @@ impl<'p> Bound<'p> {
         })
     }
 
-    /// Evaluates level `i`, memoised; levels refer to each other without cycles.
-    fn level(&self, i: usize, memo: &mut Vec<Option<LevelOutcome>>) -> Option<Status> {
-        if let Some(Some(done)) = memo.get(i) {
-            return Some(done.status);
+    /// Evaluates level `i` into `memo`, unless a level it names is not yet
+    /// evaluated (and `force` is off): whether it is evaluated. See
+    /// [`Bound::each_level`].
+    fn level(&self, i: usize, memo: &mut [Option<LevelOutcome>], force: bool) -> bool {
+        if let Some(Some(_)) = memo.get(i) {
+            return true;
         }
-        let level = self.policy.levels.get(i)?;
+        let Some(level) = self.policy.levels.get(i) else {
+            return true;
+        };
+        self.pending.set(false);
+        let listed = self.listed.get();
         let requirements: Vec<RequirementOutcome> = level
             .requires
             .iter()
             .map(|r| self.requirement(r, memo))
             .collect();
+        if self.pending.get() && !force {
+            // Abandoned: what it listed is listed again when it is redone.
+            self.listed.set(listed);
+            return false;
+        }
         let status = at_least_of(requirements.len(), requirements.iter().map(|r| r.status));
-        if let Some(slot) = memo.get_mut(i) {
+        if let (Some(slot), Some(summary)) = (memo.get_mut(i), self.summary(i)) {
             *slot = Some(LevelOutcome {
-                level: self.summary(i)?,
+                level: summary,
                 status,
                 requirements,
             });
         }
-        Some(status)
+        true
     }
 
+    /// The outcome of a requirement and those nested in it. This recurses
+    /// through nesting, whose depth the loader bounds: each nested
+    /// requirement sits in a YAML mapping inside its parent's (`not` adds a
+    /// mapping, `all`, `any` and `of` a list and a mapping), below the
+    /// document's mapping, `levels`, the level's mapping and `requires`, so
+    /// with `Limits::max_depth` (64 by default) nesting is at most 60
+    /// requirements deep; through levels it does not recurse (a level named
+    /// is looked up, see [`Bound::each_level`]). The tests run the deepest
+    /// such input on a 1 MiB stack.
     fn requirement(
         &self,
         r: &Requirement,
-        memo: &mut Vec<Option<LevelOutcome>>,
+        memo: &mut [Option<LevelOutcome>],
     ) -> RequirementOutcome {
         let text = Arc::clone(&r.shown);
         let (status, detail, children) = match &r.kind {
@@ -1236,7 +1307,13 @@ impl<'p> Bound<'p> {
             Req::Met(i) => self.items_outcome(Selection::One(*i), ItemRule::All),
             Req::Items { bits, rule, .. } => self.items_outcome(Selection::Bits(bits), *rule),
             Req::Level(l) => {
-                let status = self.level(*l, memo).unwrap_or(Status::Unmet);
+                let status = match memo.get(*l) {
+                    Some(Some(done)) => done.status,
+                    _ => {
+                        self.pending.set(true);
+                        Status::Unmet
+                    }
+                };
                 let id = self
                     .policy
                     .levels
@@ -1304,10 +1381,12 @@ impl<'p> Bound<'p> {
     /// The ids of the first [`Detail::MAX_LISTED_ITEMS`] of `indices`, and
     /// how many of `total` that leaves out.
     fn listed(&self, indices: impl Iterator<Item = usize>, total: usize) -> (Vec<ItemId>, usize) {
+        let room = Detail::MAX_LISTED_IN_ALL.saturating_sub(self.listed.get());
         let ids: Vec<ItemId> = indices
-            .take(Detail::MAX_LISTED_ITEMS)
+            .take(Detail::MAX_LISTED_ITEMS.min(room))
             .filter_map(|i| self.policy.items.get(i).map(|it| it.id().clone()))
             .collect();
+        self.listed.set(self.listed.get().saturating_add(ids.len()));
         let more = total.saturating_sub(ids.len());
         (ids, more)
     }
@@ -1533,6 +1612,61 @@ impl<'p> Bound<'p> {
             more_items,
         })
     }
+}
+
+/// The levels in an order where each comes after every level it names
+/// (directly or nested in its requirements); the loader refused cycles. A
+/// depth-first walk with its own stack, so as not to recurse through a chain
+/// of levels; each level and each reference is visited once.
+fn dependency_order(policy: &Policy) -> Vec<usize> {
+    let n = policy.levels.len();
+    let named: Vec<Vec<usize>> = policy
+        .levels
+        .iter()
+        .map(|l| {
+            let mut out = Vec::new();
+            for r in &l.requires {
+                r.levels_named(&mut out);
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
+        .collect();
+    // 0: not seen, 1: on the stack, 2: placed.
+    let mut state = vec![0u8; n];
+    let mut order = Vec::with_capacity(n);
+    for start in 0..n {
+        if state.get(start) != Some(&0) {
+            continue;
+        }
+        let mut stack = vec![(start, 0usize)];
+        if let Some(s) = state.get_mut(start) {
+            *s = 1;
+        }
+        while let Some((l, next)) = stack.last_mut() {
+            let l = *l;
+            match named.get(l).and_then(|v| v.get(*next)) {
+                Some(&m) => {
+                    *next += 1;
+                    // A level on the stack would be a cycle: left for the
+                    // forced evaluation to count as not held.
+                    if let Some(s @ 0) = state.get_mut(m) {
+                        *s = 1;
+                        stack.push((m, 0));
+                    }
+                }
+                None => {
+                    if let Some(s) = state.get_mut(l) {
+                        *s = 2;
+                    }
+                    order.push(l);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    order
 }
 
 /// The items a requirement counts: a set, or the one item of `met`.

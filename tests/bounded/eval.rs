@@ -103,49 +103,49 @@ impl std::fmt::Write for Count {
     }
 }
 
-#[test]
-fn requirements_by_items_evaluate_in_linear_memory() {
+/// Peak heap bytes per input byte allowed while evaluating, serialising to
+/// JSON and writing the report (the JSON and report counted, not kept).
+const PEAK_PER_BYTE: usize = 32;
+/// JSON and report bytes per input byte allowed.
+const OUTPUT_PER_BYTE: usize = 16;
+
+/// Evaluates the inputs `make(1)`, `make(2)`, `make(4)`, `make(8)`: peak
+/// heap and output within their constants times the input, and growth by at
+/// most 2.5x per doubling.
+fn check_linear(what: &str, make: impl Fn(usize) -> String) {
     let mut runs = Vec::new();
     for scale in [1, 2, 4, 8] {
-        let text = requirements_by_items(250 * scale, 50 * scale);
-        let (usage, json) = evaluate(&text);
+        let text = make(scale);
+        let (usage, out) = evaluate(&text);
         eprintln!(
-            "requirements x items x{scale}: {} bytes in, {usage:?}, {json} bytes out",
+            "{what} x{scale}: {} bytes in, {usage:?}, {out} bytes out",
+            text.len()
+        );
+        assert!(
+            out <= OUTPUT_PER_BYTE * text.len(),
+            "{what} x{scale}: {} bytes in, {out} bytes of JSON and report",
             text.len()
         );
         runs.push((text.len(), usage));
     }
-    alloc::linear("requirements x items", &runs, 1000, 2.5).unwrap();
+    alloc::linear(what, &runs, PEAK_PER_BYTE, 2.5).unwrap();
+}
+
+#[test]
+fn requirements_by_items_evaluate_in_linear_memory() {
+    check_linear("requirements x items", |scale| {
+        requirements_by_items(250 * scale, 50 * scale)
+    });
 }
 
 #[test]
 fn not_chains_evaluate_in_linear_memory() {
-    let mut runs = Vec::new();
-    for scale in [1, 2, 4, 8] {
-        let text = not_chains(4 * scale, 55, 2000);
-        let (usage, json) = evaluate(&text);
-        eprintln!(
-            "not chains x{scale}: {} bytes in, {usage:?}, {json} bytes out",
-            text.len()
-        );
-        runs.push((text.len(), usage));
-    }
-    alloc::linear("not chains", &runs, 1000, 2.5).unwrap();
+    check_linear("not chains", |scale| not_chains(4 * scale, 55, 2000));
 }
 
 #[test]
 fn level_chains_evaluate_in_linear_memory() {
-    let mut runs = Vec::new();
-    for scale in [1, 2, 4, 8] {
-        let text = level_chain(12 * scale, 20, false);
-        let (usage, json) = evaluate(&text);
-        eprintln!(
-            "level chain x{scale}: {} bytes in, {usage:?}, {json} bytes out",
-            text.len()
-        );
-        runs.push((text.len(), usage));
-    }
-    alloc::linear("level chains", &runs, 1000, 2.5).unwrap();
+    check_linear("level chains", |scale| level_chain(12 * scale, 20, false));
 }
 
 /// `/dev/zero` reports no size and never ends: it is refused unread.
@@ -230,8 +230,8 @@ fn outcomes_and_plans_list_up_to_their_caps_and_count_the_rest() {
     let mut a = Assessment::new("P");
     for i in 0..items {
         match i % 4 {
-            0 => a.set_answer(&format!("i{i}"), qbm::Answer::Met),
-            1 => a.set_answer(&format!("i{i}"), qbm::Answer::NotMet),
+            0 => a.set_answer(format!("i{i}"), qbm::Answer::Met),
+            1 => a.set_answer(format!("i{i}"), qbm::Answer::NotMet),
             _ => {}
         }
     }
@@ -294,4 +294,53 @@ fn outcomes_and_plans_list_up_to_their_caps_and_count_the_rest() {
     let plan = e.plan.as_ref().unwrap();
     assert_eq!((plan.standards[0].items.len(), plan.more_items), (40, 0));
     assert!(!e.to_string().contains("more item"));
+}
+
+/// The deepest nesting of `make(depth)` that loads within the default
+/// limits, checking that one more is refused for its depth.
+fn deepest(make: impl Fn(usize) -> String) -> usize {
+    let ok = |n: usize| Policy::from_yaml_str(&make(n)).is_ok();
+    let n = (1..=Limits::default().max_depth)
+        .take_while(|&n| ok(n))
+        .last()
+        .unwrap();
+    let err = Policy::from_yaml_str(&make(n + 1)).unwrap_err().to_string();
+    assert!(err.contains("nests deeper than"), "{err}");
+    n
+}
+
+/// Everything evaluation does, for the deepest and longest inputs the
+/// limits allow, on a 1 MiB stack: 100 levels each naming the next (both
+/// ways round) through requirements nested as deep as YAML's depth limit
+/// allows, and `not` chains as deep.
+#[test]
+fn the_deepest_inputs_evaluate_on_a_small_stack() {
+    let levels = Limits::default().max_levels;
+    let nesting = deepest(|n| level_chain(2, n, false));
+    let nots = deepest(|n| not_chains(1, n, 10));
+    eprintln!("requirements nest {nesting} `all`s or {nots} `not`s deep");
+    assert!(nesting >= 25 && nots >= 50, "{nesting} {nots}");
+    for (what, text) in [
+        ("levels up", level_chain(levels, nesting, false)),
+        ("levels down", level_chain(levels, nesting, true)),
+        ("not chains", not_chains(10, nots, 300)),
+    ] {
+        let (level, json, report) = alloc::on_stack(super::STACK, move || {
+            let policy = Policy::from_yaml_str(&text).unwrap();
+            let a = Assessment::new("P").with_fact("f", true);
+            let e = policy.evaluate(&a).unwrap();
+            let d = policy.decide(&a).unwrap();
+            assert_eq!(d.level, e.level);
+            let json = serde_json::to_string(&e).unwrap();
+            let report = e.to_string();
+            let _ = format!("{:?}", policy.levels().last().map(|l| l.requirements()));
+            (e.level.map(|l| l.id.to_string()), json.len(), report.len())
+        });
+        eprintln!("{what}: level {level:?}, {json} bytes of JSON, {report} of report");
+        match what {
+            "levels up" => assert_eq!(level.as_deref(), Some(&*format!("l{}", levels - 1))),
+            "levels down" => assert_eq!(level.as_deref(), Some(&*format!("l{}", levels - 1))),
+            _ => assert_eq!(level, None),
+        }
+    }
 }
