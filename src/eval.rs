@@ -146,13 +146,15 @@ pub enum Detail {
         /// How many must be met.
         needed: usize,
         /// The applicable items not met, unanswered ones included, in the
-        /// policy's order: the first [`Detail::MAX_LISTED_ITEMS`] of them.
+        /// policy's order: the first [`Detail::MAX_LISTED_ITEMS`] of them
+        /// (fewer, or none, once the evaluation's outcomes have listed
+        /// [`Detail::MAX_LISTED_IN_ALL`]).
         missing: Vec<ItemId>,
         /// How many more items are missing than `missing` lists (in all,
         /// `applicable - met` are).
         more_missing: usize,
         /// The items with no answer, in the policy's order: the first
-        /// [`Detail::MAX_LISTED_ITEMS`] of them.
+        /// [`Detail::MAX_LISTED_ITEMS`] of them (as `missing`).
         unanswered: Vec<ItemId>,
         /// How many more items are unanswered than `unanswered` lists.
         more_unanswered: usize,
@@ -178,7 +180,8 @@ impl Detail {
     /// items. The counts (`met`, `applicable`, `needed`) are always exact.
     pub const MAX_LISTED_ITEMS: usize = 100;
     /// The most items all the [`Detail::Items`] of one evaluation list, in
-    /// level order and each level's order of requirements: past this, later
+    /// the order levels are evaluated (by rank, unless a level names one
+    /// above it) and each level's order of requirements: past this, later
     /// outcomes list none and count them all, so that a policy of many small
     /// requirements over the same items cannot make an evaluation list
     /// [`Detail::MAX_LISTED_ITEMS`] ids for each of them.
