@@ -188,12 +188,85 @@ fn scaling(c: &mut Criterion) {
     g.finish();
 }
 
+/// The shapes of input whose cost the bounded tests (`tests/bounded/eval.rs`)
+/// check in memory, at x1, x2, x4, x8: time per evaluation, with its JSON.
+fn bounded(c: &mut Criterion) {
+    const HEAD: &str = "policy: {name: p, version: 1.0.0, title: T}\nkinds:\n  - {id: k, title: K}\nfacts:\n  - {id: f, title: F, type: boolean}\n";
+    let level = "levels:\n  - id: l0\n    rank: 1\n    title: L0\n    requires:\n";
+    // Items of one kind, and requirements that each need every one of them.
+    let by_items = |scale: usize| {
+        let mut s = format!("{HEAD}standards:\n  - id: s\n    title: S\n    items:\n");
+        for i in 0..500 * scale {
+            s.push_str(&format!(
+                "      - {{id: i{i}, kind: k, title: Item {i}, question: Q{i}?}}\n"
+            ));
+        }
+        s.push_str(level);
+        s.push_str(&"      - all_met: {kind: k}\n".repeat(100 * scale));
+        s
+    };
+    // Chains of 55 `not`s over a labelled fact.
+    let nots = |scale: usize| {
+        let chain = format!(
+            "      - {}{{label: {}, fact: f, equals: true}}{}\n",
+            "{not: ".repeat(55),
+            "x".repeat(2000),
+            "}".repeat(55)
+        );
+        format!("{HEAD}{level}{}", chain.repeat(4 * scale))
+    };
+    // Levels each naming the one below through 20 nested `all`s.
+    let levels = |scale: usize| {
+        let mut s = format!("{HEAD}levels:\n");
+        for k in 0..12 * scale {
+            s.push_str(&format!(
+                "  - id: l{k}\n    rank: {}\n    title: L{k}\n    requires:\n      - ",
+                k + 1
+            ));
+            if k == 0 {
+                s.push_str("{fact: f, equals: true}\n");
+            } else {
+                s.push_str(&format!(
+                    "{}{{level: l{}}}, {{fact: f, equals: true}}{}\n",
+                    "{all: [".repeat(20),
+                    k - 1,
+                    "]}".repeat(20)
+                ));
+            }
+        }
+        s
+    };
+    let shapes: [(&str, &dyn Fn(usize) -> String); 3] = [
+        ("requirements x items", &by_items),
+        ("not chains", &nots),
+        ("level chains", &levels),
+    ];
+    let a = Assessment::new("P");
+    for (name, make) in shapes {
+        let mut g = c.benchmark_group(format!("bounded {name}"));
+        g.sample_size(10);
+        for scale in [1, 2, 4, 8] {
+            let text = make(scale);
+            let policy = Policy::from_yaml_str(&text).unwrap();
+            g.throughput(Throughput::Bytes(text.len() as u64));
+            g.bench_with_input(BenchmarkId::new("evaluate and JSON", scale), &a, |b, a| {
+                b.iter(|| serde_json::to_vec(&policy.evaluate(black_box(a)).unwrap()).unwrap())
+            });
+            g.bench_with_input(BenchmarkId::new("decide", scale), &a, |b, a| {
+                b.iter(|| policy.decide(black_box(a)).unwrap())
+            });
+        }
+        g.finish();
+    }
+}
+
 criterion_group!(
     benches,
     loading,
     evaluating,
     batches,
     change_report,
-    scaling
+    scaling,
+    bounded
 );
 criterion_main!(benches);

@@ -56,6 +56,29 @@ impl BitSet {
         }
     }
 
+    /// The indices in this set and in `with` but not in `without`, in
+    /// order: a walk over words, not over indices, for sparse results.
+    pub(crate) fn and_not<'a>(
+        &'a self,
+        with: &'a BitSet,
+        without: &'a BitSet,
+    ) -> impl Iterator<Item = usize> + 'a {
+        self.words
+            .iter()
+            .zip(&with.words)
+            .enumerate()
+            .flat_map(move |(w, (a, b))| {
+                let mut word = a & b & !without.words.get(w).copied().unwrap_or(0);
+                std::iter::from_fn(move || {
+                    (word != 0).then(|| {
+                        let bit = word.trailing_zeros() as usize;
+                        word &= word - 1;
+                        w * 64 + bit
+                    })
+                })
+            })
+    }
+
     /// How many indices are in both sets.
     pub(crate) fn and_count(&self, other: &BitSet) -> usize {
         self.words
@@ -80,6 +103,11 @@ mod tests {
         assert_eq!(full.and_count(&BitSet::full(200)), 130);
         full.remove(64);
         assert!(!full.contains(64) && full.contains(129) && !full.contains(130));
+        let none = BitSet::new(130);
+        let got: Vec<usize> = a.and_not(&full, &none).collect();
+        assert_eq!(got, [0, 1, 63, 129]);
+        let got: Vec<usize> = a.and_not(&b, &BitSet::of(130, &[1])).collect();
+        assert_eq!(got, [64, 129]);
         let mut c = BitSet::new(10);
         c.insert(500);
         assert_eq!(c, BitSet::new(10));

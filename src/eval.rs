@@ -2,6 +2,7 @@
 //! benefits, an explanation and an improvement plan.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -145,10 +146,19 @@ pub enum Detail {
         applicable: usize,
         /// How many must be met.
         needed: usize,
-        /// The applicable items not met, unanswered ones included.
+        /// The applicable items not met, unanswered ones included, in the
+        /// policy's order: the first [`Detail::MAX_LISTED_ITEMS`] of them
+        /// (fewer, or none, once the evaluation's outcomes have listed
+        /// [`Detail::MAX_LISTED_IN_ALL`]).
         missing: Vec<ItemId>,
-        /// The items with no answer.
+        /// How many more items are missing than `missing` lists (in all,
+        /// `applicable - met` are).
+        more_missing: usize,
+        /// The items with no answer, in the policy's order: the first
+        /// [`Detail::MAX_LISTED_ITEMS`] of them (as `missing`).
         unanswered: Vec<ItemId>,
+        /// How many more items are unanswered than `unanswered` lists.
+        more_unanswered: usize,
     },
     /// Another level held.
     Level {
@@ -164,11 +174,27 @@ pub enum Detail {
     },
 }
 
+impl Detail {
+    /// The most items [`Detail::Items`] lists as missing, and as unanswered:
+    /// past this, it counts the rest (`more_missing`, `more_unanswered`), so
+    /// that an explanation's size does not grow with requirements times
+    /// items. The counts (`met`, `applicable`, `needed`) are always exact.
+    pub const MAX_LISTED_ITEMS: usize = 100;
+    /// The most items all the [`Detail::Items`] of one evaluation list, in
+    /// the order levels are evaluated (by rank, unless a level names one
+    /// above it) and each level's order of requirements: past this, later
+    /// outcomes list none and count them all, so that a policy of many small
+    /// requirements over the same items cannot make an evaluation list
+    /// [`Detail::MAX_LISTED_ITEMS`] ids for each of them.
+    pub const MAX_LISTED_IN_ALL: usize = 10_000;
+}
+
 /// One requirement with its status and the values compared.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RequirementOutcome {
-    /// The requirement, as a sentence.
+    /// The requirement, as a sentence: as [`Requirement`] displays it, at
+    /// most [`Requirement::MAX_SHOWN_CHARS`] characters.
     pub requirement: Arc<str>,
     /// Whether it holds.
     pub status: Status,
@@ -226,7 +252,7 @@ pub struct StandardScore {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ConditionGap {
-    /// The requirement, as a sentence.
+    /// The requirement, as a sentence (see [`RequirementOutcome::requirement`]).
     pub requirement: Arc<str>,
     /// The fact, where the condition is on one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -274,8 +300,19 @@ pub struct ImprovementPlan {
     pub target: LevelSummary,
     /// Conditions outside the questionnaire (facts, other levels).
     pub conditions: Vec<ConditionGap>,
-    /// Items to improve, standard by standard.
+    /// Items to improve, standard by standard: every item the level needs
+    /// improved, each once, up to [`ImprovementPlan::MAX_ITEMS`].
     pub standards: Vec<StandardGaps>,
+    /// How many more items need improving than `standards` lists (0 unless
+    /// there are more than [`ImprovementPlan::MAX_ITEMS`]).
+    pub more_items: usize,
+}
+
+impl ImprovementPlan {
+    /// The most items a plan lists; past this, it counts the rest
+    /// ([`ImprovementPlan::more_items`]), and the report says "and N more
+    /// items". MMP's largest plan lists 49.
+    pub const MAX_ITEMS: usize = 500;
 }
 
 /// The result of evaluating an assessment: the level, the benefits, and why.
@@ -466,6 +503,12 @@ struct Bound<'p> {
     /// The date evaluated as of, and the level held, when known.
     as_of: Option<Date>,
     held: Option<Held>,
+    /// Set when a requirement names a level not yet evaluated: the level
+    /// being evaluated must wait for it (see [`Bound::each_level`]).
+    pending: Cell<bool>,
+    /// How many item ids the outcomes list so far, against
+    /// [`Detail::MAX_LISTED_IN_ALL`].
+    listed: Cell<usize>,
 }
 
 impl Policy {
@@ -980,11 +1023,27 @@ impl<'p> Bound<'p> {
         }
     }
 
-    /// The status of level `l`, memoised; levels refer to each other without cycles.
+    /// The status of level `l`, which a requirement names, as already
+    /// decided: levels are decided each after the levels they name (see
+    /// [`Bound::each_level`]), so this looks it up, never recursing through
+    /// levels. One not decided yet marks the level being decided pending.
     fn level_status(&self, l: usize, memo: &mut [Option<Status>]) -> Status {
-        if let Some(Some(done)) = memo.get(l) {
-            return *done;
+        match memo.get(l) {
+            Some(Some(done)) => *done,
+            _ => {
+                self.pending.set(true);
+                Status::Unmet
+            }
         }
+    }
+
+    /// Decides level `l` into `memo`, unless a level it names is not yet
+    /// decided (and `force` is off): whether it is decided.
+    fn decide_level(&self, l: usize, memo: &mut [Option<Status>], force: bool) -> bool {
+        if let Some(Some(_)) = memo.get(l) {
+            return true;
+        }
+        self.pending.set(false);
         let status = match self.policy.levels.get(l) {
             Some(level) => at_least_of(
                 level.requires.len(),
@@ -992,10 +1051,30 @@ impl<'p> Bound<'p> {
             ),
             None => Status::Unmet,
         };
+        if self.pending.get() && !force {
+            return false;
+        }
         if let Some(slot) = memo.get_mut(l) {
             *slot = Some(status);
         }
-        status
+        true
+    }
+
+    /// Runs `one(level, force)` on every level, each after the levels it
+    /// names, with no recursion through levels: in rank order while that
+    /// works (every level named by one is below it, as in MMP, and no
+    /// allocation); once a level names one not yet done (`one` returns
+    /// false), the rest in an order found from the levels' references
+    /// ([`dependency_order`]), forced. Each level is done once, plus at most
+    /// one pass abandoned part way.
+    fn each_level(&self, mut one: impl FnMut(usize, bool) -> bool) {
+        let n = self.policy.levels.len();
+        if (0..n).all(|l| one(l, false)) {
+            return;
+        }
+        for l in dependency_order(self.policy) {
+            one(l, true);
+        }
     }
 
     /// The level and benefits alone.
@@ -1012,9 +1091,10 @@ impl<'p> Bound<'p> {
                 &mut large
             }
         };
+        self.each_level(|l, force| self.decide_level(l, memo, force));
         let qualified = (0..p.levels.len())
             .rev()
-            .find(|&l| self.level_status(l, memo) == Status::Met);
+            .find(|&l| matches!(memo.get(l), Some(Some(Status::Met))));
         let reached = match self.as_of {
             Some(as_of) => membership::terms(p, qualified, self.held, as_of).level,
             None => qualified,
@@ -1042,6 +1122,8 @@ impl<'p> Bound<'p> {
             bits,
             as_of: None,
             held: None,
+            pending: Cell::new(false),
+            listed: Cell::new(0),
         }
     }
 
@@ -1058,9 +1140,7 @@ impl<'p> Bound<'p> {
     fn evaluate(&self, program: String) -> Evaluation {
         let p = self.policy;
         let mut memo: Vec<Option<LevelOutcome>> = vec![None; p.levels.len()];
-        for i in 0..p.levels.len() {
-            self.level(i, &mut memo);
-        }
+        self.each_level(|l, force| self.level(l, &mut memo, force));
         let levels: Vec<LevelOutcome> = memo.into_iter().flatten().collect();
         let qualified = levels.iter().rposition(|l| l.status == Status::Met);
         let (reached, membership) = match self.as_of {
@@ -1096,8 +1176,9 @@ impl<'p> Bound<'p> {
                     actual: None,
                 }],
                 standards: Vec::new(),
+                more_items: 0,
             }),
-            _ => levels.get(target).map(|t| self.plan(t, &levels)),
+            _ => self.plan(target, &levels),
         };
         let unanswered = p
             .items
@@ -1130,32 +1211,52 @@ impl<'p> Bound<'p> {
         })
     }
 
-    /// Evaluates level `i`, memoised; levels refer to each other without cycles.
-    fn level(&self, i: usize, memo: &mut Vec<Option<LevelOutcome>>) -> Option<Status> {
-        if let Some(Some(done)) = memo.get(i) {
-            return Some(done.status);
+    /// Evaluates level `i` into `memo`, unless a level it names is not yet
+    /// evaluated (and `force` is off): whether it is evaluated. See
+    /// [`Bound::each_level`].
+    fn level(&self, i: usize, memo: &mut [Option<LevelOutcome>], force: bool) -> bool {
+        if let Some(Some(_)) = memo.get(i) {
+            return true;
         }
-        let level = self.policy.levels.get(i)?;
+        let Some(level) = self.policy.levels.get(i) else {
+            return true;
+        };
+        self.pending.set(false);
+        let listed = self.listed.get();
         let requirements: Vec<RequirementOutcome> = level
             .requires
             .iter()
             .map(|r| self.requirement(r, memo))
             .collect();
+        if self.pending.get() && !force {
+            // Abandoned: what it listed is listed again when it is redone.
+            self.listed.set(listed);
+            return false;
+        }
         let status = at_least_of(requirements.len(), requirements.iter().map(|r| r.status));
-        if let Some(slot) = memo.get_mut(i) {
+        if let (Some(slot), Some(summary)) = (memo.get_mut(i), self.summary(i)) {
             *slot = Some(LevelOutcome {
-                level: self.summary(i)?,
+                level: summary,
                 status,
                 requirements,
             });
         }
-        Some(status)
+        true
     }
 
+    /// The outcome of a requirement and those nested in it. This recurses
+    /// through nesting, whose depth the loader bounds: each nested
+    /// requirement sits in a YAML mapping inside its parent's (`not` adds a
+    /// mapping, `all`, `any` and `of` a list and a mapping), below the
+    /// document's mapping, `levels`, the level's mapping and `requires`, so
+    /// with `Limits::max_depth` (64 by default) nesting is at most 60
+    /// requirements deep; through levels it does not recurse (a level named
+    /// is looked up, see [`Bound::each_level`]). The tests run the deepest
+    /// such input on a 1 MiB stack.
     fn requirement(
         &self,
         r: &Requirement,
-        memo: &mut Vec<Option<LevelOutcome>>,
+        memo: &mut [Option<LevelOutcome>],
     ) -> RequirementOutcome {
         let text = Arc::clone(&r.shown);
         let (status, detail, children) = match &r.kind {
@@ -1200,10 +1301,16 @@ impl<'p> Bound<'p> {
                     Vec::new(),
                 )
             }
-            Req::Met(i) => self.items_outcome(std::slice::from_ref(i), ItemRule::All),
-            Req::Items { items, rule, .. } => self.items_outcome(items, *rule),
+            Req::Met(i) => self.items_outcome(Selection::One(*i), ItemRule::All),
+            Req::Items { bits, rule, .. } => self.items_outcome(Selection::Bits(bits), *rule),
             Req::Level(l) => {
-                let status = self.level(*l, memo).unwrap_or(Status::Unmet);
+                let status = match memo.get(*l) {
+                    Some(Some(done)) => done.status,
+                    _ => {
+                        self.pending.set(true);
+                        Status::Unmet
+                    }
+                };
                 let id = self
                     .policy
                     .levels
@@ -1231,33 +1338,27 @@ impl<'p> Bound<'p> {
         }
     }
 
+    /// The outcome of a rule over a set of items: counts by word operations
+    /// on the item bits, and the first [`Detail::MAX_LISTED_ITEMS`] missing
+    /// and unanswered items listed, so that its cost is the set's words and
+    /// the few items listed, not every item of the set.
     fn items_outcome(
         &self,
-        set: &[usize],
+        set: Selection<'_>,
         rule: ItemRule,
     ) -> (Status, Detail, Vec<RequirementOutcome>) {
-        let mut met = 0;
-        let mut applicable = 0;
-        let mut missing = Vec::new();
-        let mut unanswered = Vec::new();
-        for &i in set {
-            let (Some(state), Some(item)) = (self.items.get(i), self.policy.items.get(i)) else {
-                continue;
-            };
-            if !state.applies() {
-                continue;
-            }
-            applicable += 1;
-            if state.met {
-                met += 1;
-            } else {
-                missing.push(item.id().clone());
-                if state.answer.is_none() {
-                    unanswered.push(item.id().clone());
-                }
-            }
-        }
-        let status = logic::items_status(rule, met, applicable, unanswered.len());
+        let b = &self.bits;
+        let met = set.count(&b.met);
+        let applicable = set.count(&b.applies);
+        // Unanswered items apply and are not met: no need to intersect further.
+        let unanswered_count = set.count(&b.unanswered);
+        let (missing, more_missing) = self.listed(
+            set.and_not(&b.applies, &b.met),
+            applicable.saturating_sub(met),
+        );
+        let (unanswered, more_unanswered) =
+            self.listed(set.and_not(&b.unanswered, &b.met), unanswered_count);
+        let status = logic::items_status(rule, met, applicable, unanswered_count);
         let needed = rule.needed(applicable);
         (
             status,
@@ -1266,10 +1367,25 @@ impl<'p> Bound<'p> {
                 applicable,
                 needed,
                 missing,
+                more_missing,
                 unanswered,
+                more_unanswered,
             },
             Vec::new(),
         )
+    }
+
+    /// The ids of the first [`Detail::MAX_LISTED_ITEMS`] of `indices`, and
+    /// how many of `total` that leaves out.
+    fn listed(&self, indices: impl Iterator<Item = usize>, total: usize) -> (Vec<ItemId>, usize) {
+        let room = Detail::MAX_LISTED_IN_ALL.saturating_sub(self.listed.get());
+        let ids: Vec<ItemId> = indices
+            .take(Detail::MAX_LISTED_ITEMS.min(room))
+            .filter_map(|i| self.policy.items.get(i).map(|it| it.id().clone()))
+            .collect();
+        self.listed.set(self.listed.get().saturating_add(ids.len()));
+        let more = total.saturating_sub(ids.len());
+        (ids, more)
     }
 
     fn benefits(&self, level: usize) -> Vec<GrantedBenefit> {
@@ -1368,117 +1484,212 @@ impl<'p> Bound<'p> {
         }
     }
 
-    fn plan(&self, target: &LevelOutcome, levels: &[LevelOutcome]) -> ImprovementPlan {
-        let mut conditions = Vec::new();
-        let mut gaps: Vec<(usize, ItemGap)> = Vec::new();
-        let mut visited = vec![false; levels.len()];
-        self.collect_level(target, levels, &mut visited, &mut conditions, &mut gaps);
-        gaps.sort_by_key(|(i, _)| *i);
-        gaps.dedup_by_key(|(i, _)| *i);
+    /// What level `target` still needs: the conditions, and the items to
+    /// improve, each once. `levels` holds every level's outcome by index.
+    ///
+    /// One walk over the requirements and their outcomes side by side, with
+    /// a stack instead of recursion; a level another names is walked once.
+    /// An item is wanted by the first requirement that needs it: a bit set
+    /// of items already met or wanted keeps each item to one entry, so the
+    /// work is a few word operations per requirement and one entry per item,
+    /// never a list of every requirement's items sorted.
+    fn plan(&self, target: usize, levels: &[LevelOutcome]) -> Option<ImprovementPlan> {
         let p = self.policy;
-        let standards = p
-            .standards
-            .iter()
-            .filter_map(|s| {
-                let items: Vec<ItemGap> = gaps
-                    .iter()
-                    .filter(|(i, _)| s.items.contains(i))
-                    .map(|(_, g)| g.clone())
-                    .collect();
-                (!items.is_empty()).then(|| StandardGaps {
+        let outcome = levels.get(target)?;
+        let requires = &p.levels.get(target)?.requires;
+        let mut conditions = Vec::new();
+        let mut visited = vec![false; p.levels.len()];
+        if let Some(v) = visited.get_mut(target) {
+            *v = true;
+        }
+        // Items met or wanted; and for each item wanted, its reason.
+        let mut taken = self.bits.met.clone();
+        let mut reasons: Vec<Arc<str>> = Vec::new();
+        let mut reason_of: Vec<usize> = Vec::new();
+        let mut stack: Vec<(&Requirement, &RequirementOutcome)> =
+            requires.iter().zip(&outcome.requirements).rev().collect();
+        while let Some((r, o)) = stack.pop() {
+            if o.status == Status::Met {
+                continue;
+            }
+            // A condition the program must change, as opposed to items to improve.
+            let gap = |fact, actual| ConditionGap {
+                requirement: Arc::clone(&o.requirement),
+                fact,
+                actual,
+            };
+            let set = match (&r.kind, &o.detail) {
+                (Req::All(list) | Req::AtLeast(_, list), _) => {
+                    stack.extend(list.iter().zip(&o.children).rev());
+                    continue;
+                }
+                (_, Detail::Fact { fact, actual, .. }) => {
+                    conditions.push(gap(Some(fact.clone()), actual.clone()));
+                    continue;
+                }
+                (Req::Level(l), _) => {
+                    conditions.push(gap(None, None));
+                    if let Some(v @ false) = visited.get_mut(*l) {
+                        *v = true;
+                        if let (Some(lv), Some(lo)) = (p.levels.get(*l), levels.get(*l)) {
+                            stack.extend(lv.requires.iter().zip(&lo.requirements).rev());
+                        }
+                    }
+                    continue;
+                }
+                (Req::Items { bits, .. }, Detail::Items { .. }) => Selection::Bits(bits),
+                (Req::Met(i), Detail::Items { .. }) => Selection::One(*i),
+                // `not`, `held`: conditions.
+                _ => {
+                    conditions.push(gap(None, None));
+                    continue;
+                }
+            };
+            let new: Vec<usize> = set.and_not(&self.bits.applies, &taken).collect();
+            if new.is_empty() {
+                continue;
+            }
+            if let Detail::Items { met, needed, .. } = &o.detail {
+                reasons.push(format!("{} ({met} of {needed} met)", o.requirement).into());
+            }
+            if reason_of.is_empty() {
+                reason_of = vec![0; p.items.len()];
+            }
+            let reason = reasons.len().saturating_sub(1);
+            for i in new {
+                taken.insert(i);
+                if let Some(slot) = reason_of.get_mut(i) {
+                    *slot = reason;
+                }
+            }
+        }
+        // The items wanted, standard by standard in the policy's order, up
+        // to the plan's limit.
+        let mut listed = 0;
+        let mut more_items = 0;
+        let mut standards = Vec::new();
+        for s in &p.standards {
+            let mut items = Vec::new();
+            for i in s.items.clone() {
+                if !taken.contains(i) || self.bits.met.contains(i) {
+                    continue;
+                }
+                if listed >= ImprovementPlan::MAX_ITEMS {
+                    more_items += 1;
+                    continue;
+                }
+                let (Some(item), Some(required_by)) = (
+                    p.items.get(i),
+                    reason_of.get(i).and_then(|&r| reasons.get(r)),
+                ) else {
+                    continue;
+                };
+                listed += 1;
+                items.push(ItemGap {
+                    item: item.id().clone(),
+                    title: Arc::clone(&item.title),
+                    question: Arc::clone(&item.question),
+                    kind: item.kind().clone(),
+                    answer: self.answer_state(i),
+                    required_by: Arc::clone(required_by),
+                });
+            }
+            if !items.is_empty() {
+                standards.push(StandardGaps {
                     standard: s.id().clone(),
                     title: Arc::clone(&s.title),
                     items,
-                })
-            })
-            .collect();
-        ImprovementPlan {
-            target: target.level.clone(),
+                });
+            }
+        }
+        Some(ImprovementPlan {
+            target: outcome.level.clone(),
             conditions,
             standards,
-        }
+            more_items,
+        })
     }
+}
 
-    fn collect_level(
-        &self,
-        level: &LevelOutcome,
-        levels: &[LevelOutcome],
-        visited: &mut [bool],
-        conditions: &mut Vec<ConditionGap>,
-        gaps: &mut Vec<(usize, ItemGap)>,
-    ) {
-        if let Some(pos) = levels.iter().position(|l| l.level.id == level.level.id) {
-            match visited.get_mut(pos) {
-                Some(v) if !*v => *v = true,
-                _ => return,
+/// The levels in an order where each comes after every level it names
+/// (directly or nested in its requirements); the loader refused cycles. A
+/// depth-first walk with its own stack, so as not to recurse through a chain
+/// of levels; each level and each reference is visited once.
+fn dependency_order(policy: &Policy) -> Vec<usize> {
+    let n = policy.levels.len();
+    let named: Vec<Vec<usize>> = policy
+        .levels
+        .iter()
+        .map(|l| {
+            let mut out = Vec::new();
+            for r in &l.requires {
+                r.levels_named(&mut out);
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
+        .collect();
+    // 0: not seen, 1: on the stack, 2: placed.
+    let mut state = vec![0u8; n];
+    let mut order = Vec::with_capacity(n);
+    for start in 0..n {
+        if state.get(start) != Some(&0) {
+            continue;
+        }
+        let mut stack = vec![(start, 0usize)];
+        if let Some(s) = state.get_mut(start) {
+            *s = 1;
+        }
+        while let Some((l, next)) = stack.last_mut() {
+            let l = *l;
+            match named.get(l).and_then(|v| v.get(*next)) {
+                Some(&m) => {
+                    *next += 1;
+                    // A level on the stack would be a cycle: left for the
+                    // forced evaluation to count as not held.
+                    if let Some(s @ 0) = state.get_mut(m) {
+                        *s = 1;
+                        stack.push((m, 0));
+                    }
+                }
+                None => {
+                    if let Some(s) = state.get_mut(l) {
+                        *s = 2;
+                    }
+                    order.push(l);
+                    stack.pop();
+                }
             }
         }
-        for r in &level.requirements {
-            self.collect(r, levels, visited, conditions, gaps);
+    }
+    order
+}
+
+/// The items a requirement counts: a set, or the one item of `met`.
+#[derive(Clone, Copy)]
+enum Selection<'a> {
+    Bits(&'a BitSet),
+    One(usize),
+}
+
+impl<'a> Selection<'a> {
+    /// How many of its items are in `bits`.
+    fn count(self, bits: &BitSet) -> usize {
+        match self {
+            Selection::Bits(set) => set.and_count(bits),
+            Selection::One(i) => usize::from(bits.contains(i)),
         }
     }
 
-    fn collect(
-        &self,
-        r: &RequirementOutcome,
-        levels: &[LevelOutcome],
-        visited: &mut [bool],
-        conditions: &mut Vec<ConditionGap>,
-        gaps: &mut Vec<(usize, ItemGap)>,
-    ) {
-        if r.status == Status::Met {
-            return;
-        }
-        // A condition the program must change, as opposed to items to improve.
-        let gap = |fact, actual| ConditionGap {
-            requirement: Arc::clone(&r.requirement),
-            fact,
-            actual,
+    /// Its items in `with` and not in `without`, in order.
+    fn and_not(self, with: &'a BitSet, without: &'a BitSet) -> impl Iterator<Item = usize> + 'a {
+        let (set, one) = match self {
+            Selection::Bits(set) => (Some(set), None),
+            Selection::One(i) => (None, Some(i)),
         };
-        match &r.detail {
-            Detail::Group { .. } => {
-                for c in &r.children {
-                    self.collect(c, levels, visited, conditions, gaps);
-                }
-            }
-            Detail::Not | Detail::Held { .. } => conditions.push(gap(None, None)),
-            Detail::Fact { fact, actual, .. } => {
-                conditions.push(gap(Some(fact.clone()), actual.clone()));
-            }
-            Detail::Level { level } => {
-                conditions.push(gap(None, None));
-                if let Some(l) = levels.iter().find(|l| &l.level.id == level) {
-                    self.collect_level(l, levels, visited, conditions, gaps);
-                }
-            }
-            Detail::Items {
-                met,
-                needed,
-                missing,
-                ..
-            } => {
-                let required_by: Arc<str> =
-                    format!("{} ({met} of {needed} met)", r.requirement).into();
-                for id in missing {
-                    let Some(i) = self.policy.item_position(id.as_str()) else {
-                        continue;
-                    };
-                    let Some(item) = self.policy.items.get(i) else {
-                        continue;
-                    };
-                    gaps.push((
-                        i,
-                        ItemGap {
-                            item: id.clone(),
-                            title: Arc::clone(&item.title),
-                            question: Arc::clone(&item.question),
-                            kind: item.kind().clone(),
-                            answer: self.answer_state(i),
-                            required_by: Arc::clone(&required_by),
-                        },
-                    ));
-                }
-            }
-        }
+        set.into_iter()
+            .flat_map(move |s| s.and_not(with, without))
+            .chain(one.filter(|&i| with.contains(i) && !without.contains(i)))
     }
 }

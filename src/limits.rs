@@ -136,24 +136,88 @@ pub(crate) fn text_of<'a>(
     std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to(), "document", origin))
 }
 
+/// Why a file that is not a regular file is not read: opening a FIFO waits
+/// for a writer, and a device such as `/dev/zero` never ends.
+fn not_a_file(meta: &std::fs::Metadata) -> Option<std::io::Error> {
+    let ty = meta.file_type();
+    if ty.is_file() {
+        return None;
+    }
+    let what = if ty.is_dir() {
+        "a directory"
+    } else {
+        special_file(&ty).unwrap_or("not a regular file")
+    };
+    Some(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!("it is {what}, not a regular file"),
+    ))
+}
+
+/// What kind of special file it is, where the platform tells.
+#[cfg(unix)]
+fn special_file(ty: &std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if ty.is_fifo() {
+        Some("a FIFO")
+    } else if ty.is_socket() {
+        Some("a socket")
+    } else if ty.is_block_device() || ty.is_char_device() {
+        Some("a device")
+    } else {
+        None
+    }
+}
+
+#[cfg(not(unix))]
+fn special_file(_: &std::fs::FileType) -> Option<&'static str> {
+    None
+}
+
 /// Reads a file as text within the limits, naming where invalid UTF-8 starts.
+///
+/// Only a regular file is read (a FIFO, device, socket or directory is
+/// refused before reading, and checked again once open), and at most one
+/// byte past [`Limits::max_input_bytes`] is read whatever size the file
+/// reports: files in `/proc` report none, and a file may grow while read.
 pub(crate) fn read_text(
     path: &std::path::Path,
     limits: &Limits,
 ) -> Result<String, crate::LoadError> {
+    use std::io::Read as _;
     let origin = path.display().to_string();
     let read = |source| crate::LoadError::Read {
         path: path.to_owned(),
         source,
     };
-    // The size is checked before reading, so a huge file is never read.
-    check_size(
-        std::fs::metadata(path).map_err(read)?.len(),
-        "file",
-        &origin,
-        limits,
-    )?;
-    let bytes = std::fs::read(path).map_err(read)?;
+    // Checked before opening: opening a FIFO would wait for a writer.
+    if let Some(e) = not_a_file(&std::fs::metadata(path).map_err(read)?) {
+        return Err(read(e));
+    }
+    let file = std::fs::File::open(path).map_err(read)?;
+    // And again on what was opened, which may have replaced what was checked.
+    let meta = file.metadata().map_err(read)?;
+    if let Some(e) = not_a_file(&meta) {
+        return Err(read(e));
+    }
+    // A file reported over the limit is not read at all.
+    check_size(meta.len(), "file", &origin, limits)?;
+    let max = limits.max_input_bytes;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(max).min(max));
+    file.take(u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(read)?;
+    if bytes.len() > max {
+        return Err(crate::LoadError::Invalid(crate::error::Diagnostics(vec![
+            whole_input(
+                crate::DiagnosticKind::Limit,
+                &origin,
+                None,
+                format!("the file is over the limit of {max} bytes (reading stopped there)"),
+                "split it, or raise `Limits::max_input_bytes`",
+            ),
+        ])));
+    }
     String::from_utf8(bytes)
         .map_err(|e| not_utf8(e.as_bytes(), e.utf8_error().valid_up_to(), "file", &origin))
 }

@@ -1919,7 +1919,7 @@ impl<'m> Builder<'m> {
             _ => return None,
         };
         let text = describe(&kind, r, ctx);
-        let shown = label.as_deref().unwrap_or(&text).into();
+        let shown = crate::requirement::shown(label.as_deref(), &text);
         Some(Requirement {
             label,
             text,

@@ -166,6 +166,14 @@ impl fmt::Display for Evaluation {
                         writeln!(f, "    - {} {} [{}]", g.item, g.title, g.answer)?;
                     }
                 }
+                if plan.more_items > 0 {
+                    let noun = if plan.more_items == 1 {
+                        "item"
+                    } else {
+                        "items"
+                    };
+                    writeln!(f, "  and {} more {noun}", plan.more_items)?;
+                }
                 if plan.conditions.is_empty() && plan.standards.is_empty() {
                     writeln!(f, "  nothing is missing")?;
                 }

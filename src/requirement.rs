@@ -8,17 +8,30 @@ use crate::value::Value;
 
 /// One requirement of a level, as checked at load time.
 ///
-/// Displays as a sentence, such as ``Months in operation (`months_operating`) is at least 12``.
+/// Displays as a sentence, such as ``Months in operation (`months_operating`) is at least 12``:
+/// its label, or else a sentence made from it, cut to
+/// [`Requirement::MAX_SHOWN_CHARS`] characters.
 #[derive(Clone, Debug)]
 pub struct Requirement {
     pub(crate) label: Option<String>,
     pub(crate) text: String,
-    /// How the requirement reads in results: its label, or else its text.
+    /// How the requirement reads in results: its label, or else its text,
+    /// cut (see [`shown`]).
     pub(crate) shown: Arc<str>,
     pub(crate) kind: Req,
 }
 
 impl Requirement {
+    /// The longest a requirement reads in results ([`RequirementOutcome`]'s
+    /// `requirement`, a plan's conditions and items), in characters; a
+    /// longer label, or a longer sentence made from the requirement (a
+    /// selection listing many items), is cut there and ends in `…`. A `not`
+    /// reads as `not: ` and the requirement it negates as shown, so a chain
+    /// of `not`s costs this much per link, not the whole chain below.
+    ///
+    /// [`RequirementOutcome`]: crate::RequirementOutcome
+    pub const MAX_SHOWN_CHARS: usize = 200;
+
     /// The author's label for the requirement, if the policy gives one.
     pub fn label(&self) -> Option<&str> {
         self.label.as_deref()
@@ -52,6 +65,23 @@ impl Requirement {
             }
             Req::Not(inner) => inner.levels_named(out),
             Req::Fact { .. } | Req::Met(_) | Req::Items { .. } | Req::Held { .. } => {}
+        }
+    }
+}
+
+/// How a requirement reads in results: its label, or else its text, cut to
+/// [`Requirement::MAX_SHOWN_CHARS`] characters (the last one `…`).
+pub(crate) fn shown(label: Option<&str>, text: &str) -> Arc<str> {
+    let whole = label.unwrap_or(text);
+    match whole.char_indices().nth(Requirement::MAX_SHOWN_CHARS) {
+        None => whole.into(),
+        Some(_) => {
+            let keep = Requirement::MAX_SHOWN_CHARS.saturating_sub(1);
+            let end = whole
+                .char_indices()
+                .nth(keep)
+                .map_or(whole.len(), |(i, _)| i);
+            format!("{}…", whole.get(..end).unwrap_or_default()).into()
         }
     }
 }
