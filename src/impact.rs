@@ -186,15 +186,21 @@ impl DecisionChange {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ImpactOptions {
-    /// How many assessments to generate beyond those given.
+    /// How many random assessments to evaluate under both versions as a
+    /// check of the exact analysis (a change one shows that the analysis
+    /// missed is reported in [`ImpactReport::disagreements`]).
     pub generated: usize,
-    /// The seed of the generator: the same seed gives the same report.
+    /// The seed of that generator: the same seed gives the same report.
     pub seed: u64,
-    /// At most this many generated witnesses per distinct change.
+    /// No longer used: the exact analysis reports one smallest witness for
+    /// each kind of change.
+    #[deprecated(note = "the exact analysis gives one smallest witness per kind of change")]
     pub witnesses_per_change: usize,
 }
 
 impl Default for ImpactOptions {
+    // Setting the deprecated field here keeps it initialised for old code.
+    #[allow(deprecated)]
     fn default() -> Self {
         Self {
             generated: 2000,

@@ -211,7 +211,7 @@ impl Space {
             .collect()
     }
 
-    #[cfg(feature = "testing")]
+    #[cfg(any(test, feature = "testing"))]
     /// The point that meets the most: every item at its best answer, every
     /// fact at a favoured value (or its last option where none is favoured).
     pub(crate) fn top(&self) -> Vec<usize> {

@@ -74,6 +74,15 @@ impl Cnf {
         Lit(self.vars)
     }
 
+    /// A fresh variable the solver tries `value` for first: inputs prefer
+    /// "unanswered", so that a first model states little.
+    pub(crate) fn var_preferring(&mut self, value: bool) -> Lit {
+        let pol = if value { lbool::TRUE } else { lbool::FALSE };
+        self.solver.new_var(pol, true);
+        self.vars += 1;
+        Lit(self.vars)
+    }
+
     /// The literal that is always true.
     pub(crate) fn truth(&self) -> Lit {
         self.truth
@@ -246,6 +255,14 @@ impl Cnf {
             let negs: Vec<Lit> = live.iter().map(|l| !*l).collect();
             return !self.and_gate(&negs);
         }
+        // A totalizer costs the inputs times the count; past half, count
+        // the complement: at least n of x is fewer than len - n + 1 of not x.
+        let rest = live.len() - n + 1;
+        if rest < n {
+            let negs: Vec<Lit> = live.iter().map(|l| !*l).collect();
+            let out = self.totalizer(&negs, rest);
+            return out.get(rest - 1).map_or(t, |l| !*l);
+        }
         let out = self.totalizer(&live, n);
         out.get(n - 1).copied().unwrap_or(!t)
     }
@@ -279,12 +296,18 @@ impl Bits for Cnf {
         let n = met.len();
         let rule = ItemRule::Percent(percent);
         let need = |k: usize| rule.needed(n.saturating_sub(k));
-        let most = need(0);
-        let met_counts = self.counter(met, most);
-        let na_counts = self.counter(not_applicable, n);
         let t = self.truth;
+        // Items that can never be not applicable count for nothing here.
+        let na_live: Vec<Lit> = not_applicable
+            .iter()
+            .copied()
+            .filter(|l| *l != !t)
+            .collect();
+        let most_na = na_live.len();
+        let met_counts = self.counter(met, need(0));
+        let na_counts = self.counter(&na_live, most_na);
         let mut options = Vec::new();
-        for k in 0..=n {
+        for k in 0..=most_na {
             let na = if k == 0 {
                 Some(t)
             } else {

@@ -230,7 +230,9 @@ impl Domain {
                     }
                 }
             }
-            let lits: Vec<Lit> = classes.iter().map(|_| cnf.var()).collect();
+            let lits: Vec<Lit> = (0..classes.len())
+                .map(|i| cnf.var_preferring(i == 0))
+                .collect();
             cnf.exactly_one(&lits);
             facts.push(FactDim {
                 id: id.clone(),
@@ -278,7 +280,9 @@ impl Domain {
                     classes.push(ItemClass::Number(n));
                 }
             }
-            let lits: Vec<Lit> = classes.iter().map(|_| cnf.var()).collect();
+            let lits: Vec<Lit> = (0..classes.len())
+                .map(|i| cnf.var_preferring(i == 0))
+                .collect();
             cnf.exactly_one(&lits);
             items.push(ItemDim {
                 id: id.clone(),
@@ -299,8 +303,8 @@ impl Domain {
         }
         let held_lits: Vec<Lit> = held.iter().map(|h| h.1).collect();
         cnf.exactly_one(&held_lits);
-        let renewed = cnf.var();
-        let dated = cnf.var();
+        let renewed = cnf.var_preferring(false);
+        let dated = cnf.var_preferring(false);
         // A renewal is recorded only with a level held.
         if let Some((_, none)) = held.first() {
             cnf.clause(&[!renewed, !*none]);

@@ -143,6 +143,9 @@ struct Analysis<'p> {
 /// minimal by removing one at a time (no smaller subset), not by counting.
 const COUNTED: usize = 400;
 
+/// How many things a witness of a larger domain tries to drop.
+const DROP_BUDGET: usize = 200;
+
 impl<'p> Analysis<'p> {
     fn new(old: &'p Policy, new: &'p Policy) -> Self {
         Self::new_keeping(old, new, false)
@@ -207,14 +210,21 @@ impl<'p> Analysis<'p> {
                 }
             }
         }
-        // Large domains: drop what is stated one thing at a time.
+        // Large domains: the solver prefers "unanswered", so a first model
+        // states little; drop what is stated one thing at a time, within a
+        // budget of questions (a witness is then small, not proved smallest).
         let mut fixed = assume.to_vec();
+        let mut budget = DROP_BUDGET;
         for i in 0..self.cost.len() {
             let Some(&l) = self.cost.get(i) else { continue };
             if !model.value(l) {
                 fixed.push(!l);
                 continue;
             }
+            if budget == 0 {
+                continue;
+            }
+            budget -= 1;
             let mut a = fixed.clone();
             a.push(!l);
             if let Some(m) = self.cnf.solve(&a) {

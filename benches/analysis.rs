@@ -1,0 +1,190 @@
+//! The exact change analysis: each edit of the catalogue
+//! (`tests/fixtures/edits/`), MMP 1.0.0 -> 2.0.0, and generated policies
+//! of 50, 500 and 5,000 items with one threshold raised; and the SAT
+//! solvers compared on the questions of 1.0.0 -> 2.0.0.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use qbm::{EMBEDDED, ImpactOptions, ImpactReport, Policy};
+
+fn options() -> ImpactOptions {
+    let mut o = ImpactOptions::default();
+    // The analysis alone: no sampled cross-check.
+    o.generated = 0;
+    o
+}
+
+/// A policy of `n` items with the rule shapes MMP uses, and a threshold
+/// `months` the edit moves.
+fn sized_text(n: usize, version: &str, months: u32) -> String {
+    let mut s = format!(
+        "policy: {{name: sized, version: {version}, title: Sized}}\nkinds: [{{id: benchmark, title: B}}, {{id: enhancement, title: E}}]\n\
+         facts: [{{id: applied, title: A, type: boolean}}, {{id: months, title: M, type: number}}]\nstandards:\n"
+    );
+    for st in 0..n / 10 {
+        s.push_str(&format!("  - id: s{st}\n    title: S{st}\n    items:\n"));
+        for i in 0..10 {
+            let kind = if i < 7 { "benchmark" } else { "enhancement" };
+            s.push_str(&format!(
+                "      - {{id: I{st}.{i}, kind: {kind}, title: T, question: Q}}\n"
+            ));
+        }
+    }
+    s.push_str(&format!(
+        "sets: [{{id: designated, title: D, select: {{kind: benchmark}}}}]\nlevels:\n\
+         \x20 - {{id: one, rank: 1, title: One, requires: [{{fact: applied, equals: true}}]}}\n\
+         \x20 - {{id: two, rank: 2, title: Two, requires: [{{level: one}}, {{fact: months, at_least: {months}}}, {{met_at_least: {{count: 3, of: {{kind: enhancement}}}}}}]}}\n\
+         \x20 - {{id: three, rank: 3, title: Three, requires: [{{level: two}}, {{all_met: {{set: designated}}}}]}}\n\
+         benefits: [{{id: b1, title: B1, min_level: one}}, {{id: b2, title: B2, min_level: two, priority_from: three}}, {{id: b3, title: B3, min_level: three, quantity: {{amount: 4, unit: vouchers}}}}]\n"
+    ));
+    s
+}
+
+/// The edits of the catalogue, applied to MMP 2.0.0.
+fn catalogue() -> Vec<(String, Policy)> {
+    let base = EMBEDDED[1].yaml;
+    let mut out = Vec::new();
+    let Ok(dir) = std::fs::read_dir("tests/fixtures/edits") else {
+        return out;
+    };
+    let mut paths: Vec<_> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+    {
+        let text = std::fs::read_to_string(p).unwrap();
+        let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let mut policy = base.to_owned();
+        for e in doc["edits"].as_sequence().into_iter().flatten() {
+            let (from, to) = (e["from"].as_str().unwrap(), e["to"].as_str().unwrap());
+            policy = policy.replacen(from, to, 1);
+        }
+        let policy = policy.replacen("version: 2.0.0", "version: 3.0.0", 1);
+        if let Ok(p2) = Policy::from_yaml_str(&policy) {
+            out.push((p.file_stem().unwrap().to_string_lossy().into_owned(), p2));
+        }
+    }
+    out
+}
+
+fn analysis(c: &mut Criterion) {
+    let v1 = EMBEDDED[0].load().unwrap();
+    let v2 = EMBEDDED[1].load().unwrap();
+    let mut g = c.benchmark_group("analysis");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(3));
+    g.bench_function("mmp 1.0.0 -> 2.0.0", |b| {
+        b.iter(|| ImpactReport::compare(&v1, &v2, &[], black_box(&options())))
+    });
+    for (name, edited) in catalogue() {
+        g.bench_function(format!("edit {name}"), |b| {
+            b.iter(|| ImpactReport::compare(&v2, &edited, &[], black_box(&options())))
+        });
+    }
+    for n in [50, 500, 5000] {
+        let old = Policy::from_yaml_str(&sized_text(n, "1.0.0", 12)).unwrap();
+        let new = Policy::from_yaml_str(&sized_text(n, "2.0.0", 18)).unwrap();
+        g.bench_function(format!("generated {n} items, threshold raised"), |b| {
+            b.iter(|| ImpactReport::compare(&old, &new, &[], black_box(&options())))
+        });
+    }
+    g.finish();
+}
+
+/// The questions of 1.0.0 -> 2.0.0, each solved from scratch by three
+/// pure-Rust solvers (the formula plus the question's assumptions as unit
+/// clauses), and by batsat incrementally as the crate does.
+fn solvers(c: &mut Criterion) {
+    let v1 = EMBEDDED[0].load().unwrap();
+    let v2 = EMBEDDED[1].load().unwrap();
+    let (dimacs, questions) = qbm::__private::analysis_dimacs(&v1, &v2);
+    let clauses: Vec<Vec<i32>> = dimacs
+        .lines()
+        .filter(|l| !l.starts_with('p'))
+        .map(|l| {
+            l.split_whitespace()
+                .map(|x| x.parse().unwrap())
+                .take_while(|x| *x != 0)
+                .collect()
+        })
+        .collect();
+    let vars = clauses
+        .iter()
+        .flatten()
+        .map(|l| l.unsigned_abs())
+        .max()
+        .unwrap_or(1);
+    let mut g = c.benchmark_group("solvers");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(5));
+    g.bench_function("batsat, incremental", |b| {
+        b.iter(|| {
+            use batsat::SolverInterface;
+            let mut s = batsat::BasicSolver::default();
+            let lit = |l: i32| {
+                batsat::Lit::new(batsat::Var::unsafe_from_idx(l.unsigned_abs() - 1), l > 0)
+            };
+            for _ in 0..vars {
+                s.new_var_default();
+            }
+            for c in &clauses {
+                let mut c: Vec<batsat::Lit> = c.iter().map(|l| lit(*l)).collect();
+                s.add_clause_reuse(&mut c);
+            }
+            let mut sat = 0;
+            for q in &questions {
+                let a: Vec<batsat::Lit> = q.iter().map(|l| lit(*l)).collect();
+                sat += usize::from(s.solve_limited(&a) == batsat::lbool::TRUE);
+            }
+            sat
+        })
+    });
+    g.bench_function("varisat, incremental", |b| {
+        b.iter(|| {
+            use varisat::ExtendFormula;
+            let mut s = varisat::Solver::new();
+            let mut f = varisat::CnfFormula::new();
+            for c in &clauses {
+                let c: Vec<varisat::Lit> = c
+                    .iter()
+                    .map(|l| varisat::Lit::from_dimacs(*l as isize))
+                    .collect();
+                f.add_clause(&c);
+            }
+            s.add_formula(&f);
+            let mut sat = 0;
+            for q in &questions {
+                let a: Vec<varisat::Lit> = q
+                    .iter()
+                    .map(|l| varisat::Lit::from_dimacs(*l as isize))
+                    .collect();
+                s.assume(&a);
+                sat += usize::from(s.solve().unwrap());
+            }
+            sat
+        })
+    });
+    g.bench_function("splr, from scratch per question", |b| {
+        b.iter(|| {
+            let mut sat = 0;
+            for q in &questions {
+                let mut all: Vec<Vec<i32>> = clauses.clone();
+                all.extend(q.iter().map(|l| vec![*l]));
+                if let Ok(mut s) = splr::Solver::try_from((splr::Config::default(), all.as_slice()))
+                {
+                    use splr::SolveIF;
+                    sat += usize::from(matches!(s.solve(), Ok(splr::Certificate::SAT(_))));
+                }
+            }
+            sat
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, analysis, solvers);
+criterion_main!(benches);
