@@ -333,6 +333,25 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// The problems of one document, those past `Limits::max_diagnostics`
+/// (`more` of them, only counted) summed up in one last diagnostic.
+pub(crate) fn capped(mut errors: Vec<Diagnostic>, more: usize, origin: &str) -> Diagnostics {
+    if more > 0 {
+        let shown = errors.len();
+        errors.push(Diagnostic {
+            kind: DiagnosticKind::Limit,
+            origin: origin.to_owned(),
+            position: None,
+            path: String::new(),
+            message: format!("and {more} more problems, not listed"),
+            hint: Some(format!(
+                "only the first {shown} are listed; the limit is `Limits::max_diagnostics`"
+            )),
+        });
+    }
+    Diagnostics(errors)
+}
+
 /// Failure to load a policy or an assessment.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -34,6 +34,26 @@ pub struct Limits {
     pub max_levels: usize,
     /// How many answers, and how many facts, an assessment may give.
     pub max_answers: usize,
+    /// How many named sets a policy may have. Default 1,000.
+    pub max_sets: usize,
+    /// How deep sets may name sets (`s0` selects `{set: s1}`, which selects
+    /// `{set: s2}`...), counting the first. Default 32. Resolving a set
+    /// recurses once per set in such a chain, so this bounds the stack it
+    /// takes, whatever [`Limits::max_sets`] is.
+    pub max_set_depth: usize,
+    /// How deep requirements may nest (`all`, `any`, `of`, `not`), counting
+    /// the outermost. Default 32. Building, checking and evaluating a
+    /// requirement recurse once per level: YAML nesting (`max_depth`) bounds
+    /// it too, but only while that limit stays near its default; this holds
+    /// whatever `max_depth` is.
+    pub max_requirement_depth: usize,
+    /// How many problems one document's error lists in full; past them, one
+    /// more says how many were left out. Default 100.
+    pub max_diagnostics: usize,
+    /// For how many unknown names of one document a "did you mean" hint is
+    /// looked for; later ones get none. Default 20. Each search looks only
+    /// at known names of about the same length (see the README).
+    pub max_suggestions: usize,
 }
 
 impl Default for Limits {
@@ -48,6 +68,11 @@ impl Default for Limits {
             max_items: 10_000,
             max_levels: 100,
             max_answers: 10_000,
+            max_sets: 1_000,
+            max_set_depth: 32,
+            max_requirement_depth: 32,
+            max_diagnostics: 100,
+            max_suggestions: 20,
         }
     }
 }
