@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::error::{DiagnosticKind as K, Diagnostics, LoadError, quote};
+use crate::error::{DiagnosticKind as K, LoadError, quote};
 use crate::id::{FactId, ItemId, LevelId};
 use crate::limits::{Limits, read_text, text_of};
 use crate::raw::{RawAssessment, RawAssessmentHeader, RawHeldMembership};
@@ -275,7 +275,8 @@ impl Assessment {
         map: SourceMap,
         limits: &Limits,
     ) -> Result<Self, LoadError> {
-        let mut errors = Vec::new();
+        // The first `Limits::max_diagnostics`, as found; the rest counted.
+        let mut errors = map.found(false);
         errors.extend(map.blank(
             &raw.assessment.program,
             &|| "assessment.program".into(),
@@ -308,7 +309,7 @@ impl Assessment {
             }
         }
         if !errors.is_empty() {
-            return Err(LoadError::Invalid(Diagnostics(errors)));
+            return Err(LoadError::Invalid(errors.finish()));
         }
         let mut answers = BTreeMap::new();
         for (item, value) in &raw.answers {
@@ -348,7 +349,7 @@ impl Assessment {
             }
         }
         if !errors.is_empty() {
-            return Err(LoadError::Invalid(Diagnostics(errors)));
+            return Err(LoadError::Invalid(errors.finish()));
         }
         Ok(Self {
             as_of: raw.assessment.as_of,

@@ -6,9 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::bitset::BitSet;
-use crate::error::{
-    Diagnostic, DiagnosticKind as K, Diagnostics, LineFlaw, LoadError, line_flaw, quote,
-};
+use crate::error::{DiagnosticKind as K, Diagnostics, LineFlaw, LoadError, line_flaw, quote};
 use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
 use crate::limits::{Limits, read_text, text_of};
 use crate::raw::{
@@ -655,8 +653,10 @@ impl<'a, K: std::borrow::Borrow<str>> Merge<'a, K> {
 struct Builder<'m> {
     map: &'m SourceMap,
     limits: &'m Limits,
-    errors: Vec<Diagnostic>,
+    errors: crate::error::Found,
     sets: SetResolver,
+    /// How deep the requirement being built is nested.
+    depth: usize,
 }
 
 /// Named sets resolved to their items; a set that failed is reported once.
@@ -722,8 +722,9 @@ impl<'m> Builder<'m> {
         Self {
             map,
             limits,
-            errors: Vec::new(),
+            errors: crate::error::Found::new(limits.max_diagnostics, limits.max_suggestions, true),
             sets: SetResolver::default(),
+            depth: 0,
         }
     }
 
@@ -833,7 +834,14 @@ impl<'m> Builder<'m> {
         } else {
             format!("{what}s")
         };
-        let hint = did_you_mean_or_list(name, &plural, known.keys().map(String::as_str));
+        // Only the first `Limits::max_suggestions` unknown names of a
+        // policy are searched for a near name; the rest are named only
+        // when there are few enough names to list them (at most 11 read).
+        let hint = if self.errors.may_suggest() {
+            did_you_mean_or_list(name, &plural, known.keys().map(String::as_str))
+        } else {
+            crate::suggest::list_if_few(&plural, known.keys().map(String::as_str))
+        };
         self.err(
             K::UnknownReference,
             path,
@@ -856,7 +864,7 @@ impl<'m> Builder<'m> {
                 format!("the policy has {n} {what}, over the limit of {max}"),
                 Some(format!("the limit is `Limits::max_{what}`")),
             );
-            return Err(Diagnostics(self.errors));
+            return Err(self.errors.finish());
         }
         self.check_lines(&raw);
         let h = &raw.policy;
@@ -1121,6 +1129,19 @@ impl<'m> Builder<'m> {
         }
 
         // Named sets, which may name other sets.
+        if raw.sets.len() > self.limits.max_sets {
+            self.err(
+                K::Limit,
+                "sets",
+                format!(
+                    "the policy has {} sets, over the limit of {}",
+                    raw.sets.len(),
+                    self.limits.max_sets
+                ),
+                Some("the limit is `Limits::max_sets`".into()),
+            );
+            return Err(self.errors.finish());
+        }
         let set_ids = index_ids(
             &mut self,
             "set",
@@ -1314,8 +1335,7 @@ impl<'m> Builder<'m> {
             });
         if !self.errors.is_empty() {
             // Report in document order.
-            self.errors.sort_by_key(|d| d.position);
-            return Err(Diagnostics(self.errors));
+            return Err(self.errors.finish());
         }
         let item_order = sorted_ids(items.iter().map(|it| it.id.clone()));
         let fact_order = sorted_ids(facts.iter().map(|f| f.id.clone()));
@@ -1372,6 +1392,39 @@ impl<'m> Builder<'m> {
                 if let Some(f) = self.sets.failed.get_mut(v) {
                     *f = true;
                 }
+            }
+            return None;
+        }
+        // Resolving recurses once per set in a chain of sets naming sets:
+        // the depth is checked before it grows, so the stack stays within
+        // `Limits::max_set_depth` frames of this and `select`.
+        if self.sets.visiting.len() >= self.limits.max_set_depth {
+            let names: Vec<&str> = self
+                .sets
+                .visiting
+                .iter()
+                .chain(std::iter::once(&i))
+                .filter_map(|&v| ctx.raw.sets.get(v).map(|s| s.id.as_str()))
+                .collect();
+            let at = self.sets.visiting.last().copied().unwrap_or(i);
+            self.err(
+                K::Limit,
+                &key_path(&key_path(&index_path("sets", at), "select"), "set"),
+                format!(
+                    "sets name sets more than {} deep: {}",
+                    self.limits.max_set_depth,
+                    quoted_join(&names, " -> ")
+                ),
+                Some("select the items directly; the limit is `Limits::max_set_depth`".into()),
+            );
+            // Every set of the chain fails with it, reported once.
+            for &v in &self.sets.visiting {
+                if let Some(f) = self.sets.failed.get_mut(v) {
+                    *f = true;
+                }
+            }
+            if let Some(f) = self.sets.failed.get_mut(i) {
+                *f = true;
             }
             return None;
         }
@@ -1497,7 +1550,38 @@ impl<'m> Builder<'m> {
         Some(chosen)
     }
 
+    /// Builds a requirement, nested ones included: one call per level of
+    /// nesting, checked against `Limits::max_requirement_depth` before it
+    /// goes deeper (YAML nesting bounds it too, but only as long as
+    /// `Limits::max_depth` stays near its default). What is built within
+    /// the limit is as deep, so checking and evaluating it recurse as
+    /// deep and no deeper.
     fn requirement(
+        &mut self,
+        ctx: &Ctx<'_>,
+        r: &RawRequirement,
+        path: &str,
+    ) -> Option<Requirement> {
+        if self.depth >= self.limits.max_requirement_depth {
+            self.err(
+                K::Limit,
+                path,
+                format!(
+                    "requirements nest deeper than {} levels",
+                    self.limits.max_requirement_depth
+                ),
+                Some("name a level, or flatten `all`/`any`; the limit is `Limits::max_requirement_depth`".into()),
+            );
+            return None;
+        }
+        self.depth += 1;
+        let built = self.requirement_at(ctx, r, path);
+        self.depth -= 1;
+        built
+    }
+
+    /// [`Builder::requirement`], one level.
+    fn requirement_at(
         &mut self,
         ctx: &Ctx<'_>,
         r: &RawRequirement,
@@ -1843,7 +1927,12 @@ impl<'m> Builder<'m> {
             }
             (FactType::Choice(values), Value::Text(t)) if values.contains(t) => true,
             (FactType::Choice(values), Value::Text(t)) => {
-                let hint = did_you_mean(t, values.iter().map(String::as_str))
+                let near = if self.errors.may_suggest() {
+                    did_you_mean(t, values.iter().map(String::as_str))
+                } else {
+                    None
+                };
+                let hint = near
                     .or_else(|| Some(format!("the values of `{id}` are {}", quoted_list(values))));
                 self.err(
                     K::ThresholdType,
@@ -2038,36 +2127,54 @@ impl<'m> Builder<'m> {
     }
 }
 
+/// The first cycle reached from `start` along `edges`, depth first: the
+/// nodes on it, the first repeated at the end. Iterative, with its own
+/// stack, so that a long chain of levels takes heap, not call stack.
 fn find_cycle(
-    node: usize,
+    start: usize,
     edges: &[Vec<usize>],
     state: &mut [u8],
     path: &mut Vec<usize>,
 ) -> Option<Vec<usize>> {
-    match state.get(node) {
-        Some(2) | None => return None,
-        Some(1) => {
-            let start = path.iter().position(|&n| n == node).unwrap_or(0);
-            let mut cycle: Vec<usize> = path.get(start..).unwrap_or_default().to_vec();
-            cycle.push(node);
-            return Some(cycle);
+    // The nodes on the path, each with how many of its edges were followed.
+    let mut next_edge: Vec<usize> = Vec::new();
+    let mut node = start;
+    loop {
+        match state.get(node) {
+            Some(1) => {
+                let at = path.iter().position(|&n| n == node).unwrap_or(0);
+                let mut cycle: Vec<usize> = path.get(at..).unwrap_or_default().to_vec();
+                cycle.push(node);
+                return Some(cycle);
+            }
+            Some(0) => {
+                if let Some(s) = state.get_mut(node) {
+                    *s = 1;
+                }
+                path.push(node);
+                next_edge.push(0);
+            }
+            // Done, or not a node: back to the node the edge came from.
+            _ => {}
         }
-        _ => {}
-    }
-    if let Some(s) = state.get_mut(node) {
-        *s = 1;
-    }
-    path.push(node);
-    for &next in edges.get(node).map(Vec::as_slice).unwrap_or_default() {
-        if let Some(c) = find_cycle(next, edges, state, path) {
-            return Some(c);
+        // Follow the next edge of the innermost node, or leave it done.
+        loop {
+            let (Some(&top), Some(e)) = (path.last(), next_edge.last_mut()) else {
+                return None;
+            };
+            let out = edges.get(top).map(Vec::as_slice).unwrap_or_default();
+            if let Some(&to) = out.get(*e) {
+                *e += 1;
+                node = to;
+                break;
+            }
+            path.pop();
+            next_edge.pop();
+            if let Some(s) = state.get_mut(top) {
+                *s = 2;
+            }
         }
     }
-    path.pop();
-    if let Some(s) = state.get_mut(node) {
-        *s = 2;
-    }
-    None
 }
 
 /// How a requirement reads in an explanation.

@@ -38,7 +38,50 @@ fn distance(a: &str, b: &str) -> usize {
     get(&d, a.len(), b.len())
 }
 
+/// How many known names at most get the full edit distance, per unknown
+/// name: those with the lowest bound (see [`nearest`]).
+const CANDIDATES: usize = 256;
+
+/// The characters of `text`, lowercased, sorted: the bag that
+/// [`bag_bound`] compares.
+fn bag(text: &str) -> Vec<char> {
+    let mut chars: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+    chars.sort_unstable();
+    chars
+}
+
+/// A lower bound of [`distance`]: of two bags of characters, the larger of
+/// the counts of characters one has and the other lacks. An insertion or a
+/// deletion changes one count, a substitution one of each, a swap neither.
+fn bag_bound(a: &[char], b: &[char]) -> usize {
+    let (mut i, mut j, mut only_a, mut only_b) = (0, 0, 0usize, 0usize);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                only_a += 1;
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                only_b += 1;
+                j += 1;
+            }
+        }
+    }
+    (only_a + a.len().saturating_sub(i)).max(only_b + b.len().saturating_sub(j))
+}
+
 /// The known name nearest to `unknown`, if one is near enough to be a likely typo.
+///
+/// The work is bounded whatever the number of known names: each is looked
+/// at once, in time linear in its length (its length, then its bag of
+/// characters, must be near enough), and only the [`CANDIDATES`] with the
+/// lowest bound, ties broken by name, get the edit distance, which costs
+/// the product of the two lengths (at most 64 characters for `unknown`).
+/// Among more than that many near names, the nearest may be missed.
 pub(crate) fn nearest<'a, I>(unknown: &str, known: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
@@ -51,11 +94,22 @@ where
         return None;
     }
     let limit = (n / 3).max(1);
-    known
+    let mine = bag(unknown);
+    let mut near: Vec<(usize, &str)> = known
         .into_iter()
         // The distance is at least the difference in length.
-        .filter(|k| k.chars().count().abs_diff(n) <= limit)
-        .map(|k| (distance(unknown, k), k))
+        .filter(|k| k.len() <= 4 * (LONGEST + limit) && k.chars().count().abs_diff(n) <= limit)
+        .filter_map(|k| {
+            let bound = bag_bound(&mine, &bag(k));
+            (bound <= limit).then_some((bound, k))
+        })
+        .collect();
+    if near.len() > CANDIDATES {
+        near.select_nth_unstable(CANDIDATES);
+        near.truncate(CANDIDATES);
+    }
+    near.into_iter()
+        .map(|(_, k)| (distance(unknown, k), k))
         .filter(|(d, _)| *d <= limit)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, k)| k)
@@ -75,15 +129,24 @@ pub(crate) fn did_you_mean_or_list<'a, I>(unknown: &str, what: &str, known: I) -
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let mut known: Vec<&str> = known.into_iter().collect();
-    did_you_mean(unknown, known.iter().copied()).or_else(|| {
-        known.sort_unstable();
-        match known.len() {
-            0 => Some(format!("the policy declares no {what}")),
-            1..=10 => Some(format!("known {what}: {}", quoted_list(&known))),
-            _ => None,
-        }
-    })
+    let known: Vec<&str> = known.into_iter().collect();
+    did_you_mean(unknown, known.iter().copied())
+        .or_else(|| list_if_few(what, known.iter().copied()))
+}
+
+/// The known names, when there are few enough to read (at most 10; 11 are
+/// read to know), for an unknown name that gets no search.
+pub(crate) fn list_if_few<'a, I>(what: &str, known: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let mut known: Vec<&str> = known.into_iter().take(11).collect();
+    known.sort_unstable();
+    match known.len() {
+        0 => Some(format!("the policy declares no {what}")),
+        1..=10 => Some(format!("known {what}: {}", quoted_list(&known))),
+        _ => None,
+    }
 }
 
 /// Names quoted (and cut) one by one, joined with commas, the list itself
@@ -131,6 +194,31 @@ mod tests {
             assert_eq!(distance(a, b), want, "{a} / {b}");
             assert_eq!(distance(b, a), want, "{b} / {a}");
         }
+    }
+
+    #[test]
+    fn bags_bound_the_distance_from_below() {
+        for (a, b) in [
+            ("titel", "title"),
+            ("parnter", "partner"),
+            ("kitten", "sitting"),
+            ("B.2.10", "B.2.1"),
+            ("", "abc"),
+            ("Aé", "ea"),
+        ] {
+            let bound = bag_bound(&bag(a), &bag(b));
+            assert!(bound <= distance(a, b), "{a} / {b}: {bound}");
+        }
+        assert_eq!(bag_bound(&bag("kitten"), &bag("sitting")), 3);
+    }
+
+    #[test]
+    fn only_the_nearest_candidates_get_the_distance() {
+        // More near names than the candidates searched: the nearest by bag
+        // and then by name are searched, and the answer is among them.
+        let known: Vec<String> = (0..1000).map(|i| format!("item-{i:04}")).collect();
+        let found = nearest("item-0500x", known.iter().map(String::as_str));
+        assert_eq!(found, Some("item-0500"));
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub(crate) struct SourceMap {
     /// (a policy test suite's case); empty for a whole document. Paths given
     /// to [`SourceMap::diag`] are relative to it.
     base: String,
+    /// `Limits::max_diagnostics` and `Limits::max_suggestions` of the
+    /// document, for the problems found in it after it loaded.
+    caps: (usize, usize),
 }
 
 /// The nodes of a document, linked to their parents: see [`SourceMap`].
@@ -178,11 +181,19 @@ fn key_text(keys: &str, start: u32, len: u32) -> &str {
 impl SourceMap {
     /// A map with no positions, for values built in code.
     pub(crate) fn detached(origin: &str) -> Self {
+        let limits = Limits::default();
         Self {
             origin: origin.to_owned(),
             tree: std::sync::Arc::default(),
             base: String::new(),
+            caps: (limits.max_diagnostics, limits.max_suggestions),
         }
+    }
+
+    /// A collector of the problems found in the document, within its
+    /// limits on diagnostics and suggestions.
+    pub(crate) fn found(&self, by_position: bool) -> crate::error::Found {
+        crate::error::Found::new(self.caps.0, self.caps.1, by_position)
     }
 
     /// The map of the node at `base` alone, for a value read from part of a
@@ -193,6 +204,7 @@ impl SourceMap {
             origin: self.origin.clone(),
             tree: std::sync::Arc::clone(&self.tree),
             base: base.to_owned(),
+            caps: self.caps,
         }
     }
 
@@ -1251,6 +1263,7 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnos
             origin: origin.to_owned(),
             tree: std::sync::Arc::new(tree),
             base: String::new(),
+            caps: (limits.max_diagnostics, limits.max_suggestions),
         })
     } else {
         Err(crate::error::capped(errors, more, origin))
