@@ -18,7 +18,9 @@
 pub struct Limits {
     /// The largest document, in bytes.
     pub max_input_bytes: usize,
-    /// How deep mappings and lists may nest.
+    /// How deep mappings and lists may nest. Default 64. The YAML readers
+    /// recurse once per level: the default fits a 1 MiB stack with room to
+    /// spare, and much deeper documents need a larger one.
     pub max_depth: usize,
     /// How many nodes a document may have, counting what aliases repeat.
     pub max_nodes: usize,

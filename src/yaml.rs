@@ -319,7 +319,7 @@ pub(crate) fn parse<T: DeserializeOwned>(
         )]));
     }
     let value = serde_yaml::from_str::<T>(text)
-        .map_err(|err| Diagnostics(vec![serde_diagnostic(&err, &map)]))?;
+        .map_err(|err| Diagnostics(vec![serde_diagnostic(&err, &map, text)]))?;
     agree(text, &map.tree.nodes, &map, limits)?;
     Ok((value, map))
 }
@@ -359,7 +359,7 @@ fn agree(text: &str, nodes: &[Node], map: &SourceMap, limits: &Limits) -> Result
             return Err(too_long(&map.origin, path, position, len, limits));
         }
         (_, Some(Stop::Parted(parted))) => parted,
-        (Err(err), None) => return Err(Diagnostics(vec![serde_diagnostic(&err, map)])),
+        (Err(err), None) => return Err(Diagnostics(vec![serde_diagnostic(&err, map, text)])),
         (Ok(()), None) => match nodes.get(walk.next) {
             // The index saw more nodes than the values hold.
             Some(extra) => {
@@ -716,12 +716,20 @@ pub(crate) fn to_string<T: Serialize>(value: &T) -> Result<String, String> {
 }
 
 /// Turns a `serde_yaml` error into a diagnostic with path, position and hint.
-fn serde_diagnostic(err: &serde_yaml::Error, map: &SourceMap) -> Diagnostic {
+///
+/// libyaml's reader reports a problem with the characters themselves (a
+/// control character) at a byte offset, `at position N`, with no line: the
+/// line, column and path of the node there are found from the offset.
+fn serde_diagnostic(err: &serde_yaml::Error, map: &SourceMap, document: &str) -> Diagnostic {
+    let shown = err.to_string();
+    if let Some(d) = at_offset(&shown, map, document) {
+        return d;
+    }
     let position = err.location().map(|l| Position {
         line: l.line(),
         column: l.column(),
     });
-    let mut text = err.to_string();
+    let mut text = shown;
     if let Some(p) = position {
         let suffix = format!(" at line {} column {}", p.line, p.column);
         if let Some(stripped) = text.strip_suffix(&suffix) {
@@ -749,6 +757,43 @@ fn serde_diagnostic(err: &serde_yaml::Error, map: &SourceMap) -> Diagnostic {
         message,
         hint,
     }
+}
+
+/// The diagnostic for a reader's `message` that ends `at position N`, N a
+/// byte offset in `document`, placed at its line, column and node.
+fn at_offset(message: &str, map: &SourceMap, document: &str) -> Option<Diagnostic> {
+    let (what, offset) = message.rsplit_once(" at position ")?;
+    let offset: usize = offset.parse().ok()?;
+    let before = document.get(..offset)?;
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let position = Position { line, column };
+    // The node there: the last to start at or before it.
+    let tree = &map.tree;
+    let node = tree
+        .nodes
+        .iter()
+        .rposition(|n| n.position() <= position)
+        .map(small);
+    let path = node.map(|id| tree.path_of(id)).unwrap_or_default();
+    let (message, hint) = match document.get(offset..).and_then(|rest| rest.chars().next()) {
+        Some(c) if what.starts_with("control characters") => (
+            format!(
+                "a control character {} is not allowed in YAML",
+                quote(c.encode_utf8(&mut [0; 4]))
+            ),
+            "remove it: YAML allows tabs and line breaks but no other control character; a double-quoted text may write one as an escape, such as `\\x01`",
+        ),
+        _ => (cut_quoted(what), "check the characters there"),
+    };
+    Some(Diagnostic {
+        kind: DiagnosticKind::Syntax,
+        origin: map.origin.clone(),
+        position: Some(position),
+        path,
+        message,
+        hint: Some(hint.to_owned()),
+    })
 }
 
 /// Cuts every quoted value in a message (`"..."` or `` `...` ``) to a fixed

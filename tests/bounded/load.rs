@@ -72,3 +72,258 @@ fn the_deep_keys_document_of_the_issue_costs_little() {
     });
     assert!(err.contains("answers.00000"), "{err}");
 }
+
+/// A policy of `items` items (ids `item-NNNN` padded to `id_len`
+/// characters), the sets and the requirements of its one level given.
+fn policy(items: usize, id_len: usize, sets: &str, requires: &str) -> String {
+    let mut text = String::from(
+        "policy: {name: p, version: 1.0.0, title: P}\n\
+         kinds: [{id: benchmark, title: Benchmark}]\n\
+         standards:\n  - id: s\n    title: S\n    items:\n",
+    );
+    for i in 0..items {
+        text.push_str(&format!(
+            "      - {{id: {}, kind: benchmark, title: T, question: Q}}\n",
+            item_id(i, id_len)
+        ));
+    }
+    text.push_str(sets);
+    text.push_str("levels:\n  - id: member\n    rank: 1\n    title: Member\n    requires:\n");
+    text.push_str(requires);
+    text
+}
+
+/// The id of item `i`, padded with `x` to `len` characters.
+fn item_id(i: usize, len: usize) -> String {
+    format!("item-{i:05}{}", "x".repeat(len.saturating_sub(10)))
+}
+
+/// `n` sets in chains of `chain`: each selects the next by `set`, the last
+/// of each chain selects the items of a kind.
+fn set_chains(n: usize, chain: usize) -> String {
+    let mut text = String::from("sets:\n");
+    for i in 0..n {
+        let select = if (i + 1) % chain == 0 || i + 1 == n {
+            "{kind: benchmark}".to_owned()
+        } else {
+            format!("{{set: s{}}}", i + 1)
+        };
+        text.push_str(&format!("  - {{id: s{i}, title: S, select: {select}}}\n"));
+    }
+    text
+}
+
+const MET: &str = "      - met: item-00000\n";
+
+fn load_policy(text: &str, limits: &Limits) -> Result<Policy, qbm::LoadError> {
+    Policy::from_yaml_with_limits(text, "p.yaml", limits)
+}
+
+fn message(result: Result<Policy, qbm::LoadError>) -> String {
+    match result {
+        Ok(_) => "loaded".into(),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn set_chains_are_bounded_in_depth_and_number() {
+    let limits = Limits::default();
+    // At the depth limit a chain loads; one more set in it, and it fails.
+    let at = policy(2, 10, &set_chains(limits.max_set_depth, usize::MAX), MET);
+    assert_eq!(message(load_policy(&at, &limits)), "loaded");
+    let past = policy(
+        2,
+        10,
+        &set_chains(limits.max_set_depth + 1, usize::MAX),
+        MET,
+    );
+    let err = message(load_policy(&past, &limits));
+    assert!(
+        err.starts_with("p.yaml:")
+            && err
+                .contains(": sets[31].select.set: sets name sets more than 32 deep: `s0` -> `s1`")
+            && err.ends_with(
+                "(hint: select the items directly; the limit is `Limits::max_set_depth`)"
+            ),
+        "{err}"
+    );
+    // The number of sets.
+    let mut few = Limits::default();
+    few.max_sets = 10;
+    assert_eq!(
+        message(load_policy(&policy(2, 10, &set_chains(10, 4), MET), &few)),
+        "loaded"
+    );
+    let err = message(load_policy(&policy(2, 10, &set_chains(11, 4), MET), &few));
+    assert!(
+        err.contains("sets: the policy has 11 sets, over the limit of 10"),
+        "{err}"
+    );
+    // The issue's chain of 3,000 sets (142 KB overflowed a 2 MiB stack):
+    // a clean error on a 1 MiB stack, and the longest chain allowed loads.
+    let mut many = Limits::default();
+    many.max_sets = 3_000;
+    let chain = policy(2, 10, &set_chains(3_000, usize::MAX), MET);
+    let err = alloc::on_stack(super::STACK, move || message(load_policy(&chain, &many)));
+    assert!(err.contains("more than 32 deep"), "{err}");
+    let longest = policy(2, 10, &set_chains(limits.max_set_depth, usize::MAX), MET);
+    let ok = alloc::on_stack(super::STACK, move || {
+        message(load_policy(&longest, &Limits::default()))
+    });
+    assert_eq!(ok, "loaded");
+    // Memory grows with the number of sets, chained to the depth limit.
+    sizes(
+        "set chains",
+        PER_BYTE,
+        |k| policy(2, 10, &set_chains(100 * k, 32), MET),
+        |t| load_policy(t, &Limits::default()).map(drop),
+    );
+}
+
+/// A requirement of `depth` levels: `not` in `not` ... around `met`.
+fn nested_not(depth: usize) -> String {
+    let mut r = "{met: item-00000}".to_owned();
+    for _ in 1..depth {
+        r = format!("{{not: {r}}}");
+    }
+    format!("      - {r}\n")
+}
+
+#[test]
+fn requirement_nesting_is_bounded() {
+    let limits = Limits::default();
+    let depth = limits.max_requirement_depth;
+    let at = policy(2, 10, "", &nested_not(depth));
+    assert_eq!(message(load_policy(&at, &limits)), "loaded");
+    let err = message(load_policy(
+        &policy(2, 10, "", &nested_not(depth + 1)),
+        &limits,
+    ));
+    assert!(
+        err.contains(": requirements nest deeper than 32 levels (hint: name a level, or flatten `all`/`any`; the limit is `Limits::max_requirement_depth`)")
+            && err.contains("levels[0].requires[0].not.not"),
+        "{err}"
+    );
+    // The deepest the YAML limit allows (the root, `levels`, a level,
+    // `requires`, then a mapping per `not`) is refused at the requirement
+    // limit on a 1 MiB stack.
+    let text = policy(2, 10, "", &nested_not(limits.max_depth - 5));
+    let err = alloc::on_stack(super::STACK, move || {
+        message(load_policy(&text, &Limits::default()))
+    });
+    assert!(
+        err.contains("requirements nest deeper than 32 levels"),
+        "{err}"
+    );
+    // With YAML nesting allowed deeper, the requirement limit still holds
+    // (reading such YAML takes a larger stack: see `Limits::max_depth`).
+    let mut deep = Limits::default();
+    deep.max_depth = 120;
+    let err = message(load_policy(&policy(2, 10, "", &nested_not(100)), &deep));
+    assert!(
+        err.contains("requirements nest deeper than 32 levels"),
+        "{err}"
+    );
+    // The deepest allowed loads and evaluates on a 1 MiB stack.
+    let text = policy(2, 10, "", &nested_not(depth));
+    let level = alloc::on_stack(super::STACK, move || {
+        let p = load_policy(&text, &Limits::default()).unwrap();
+        let a = Assessment::from_yaml_str("assessment: {program: P}\nanswers: {item-00000: met}\n")
+            .unwrap();
+        p.evaluate(&a).map(|r| r.level.is_some())
+    });
+    assert!(level.is_ok(), "{level:?}");
+}
+
+/// An assessment answering `n` items that the policy does not have.
+fn unknown_answers(n: usize, id_len: usize) -> String {
+    let mut text = String::from("assessment: {program: P}\nanswers:\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "  {}: met\n",
+            item_id(i, id_len).replace("item", "unknown")
+        ));
+    }
+    text
+}
+
+#[test]
+fn a_document_lists_its_first_problems_and_counts_the_rest() {
+    let limits = Limits::default();
+    // An item with an unknown kind per item: one problem each.
+    let broken = |n: usize| {
+        policy(n, 10, "", MET).replace("kind: benchmark, title: T", "kind: benchmrk, title: T")
+    };
+    let err = load_policy(&broken(limits.max_diagnostics), &limits).unwrap_err();
+    assert_eq!(err.diagnostics().len(), limits.max_diagnostics);
+    let err = load_policy(&broken(limits.max_diagnostics + 7), &limits).unwrap_err();
+    assert_eq!(err.diagnostics().len(), limits.max_diagnostics + 1);
+    let last = err.diagnostics().last().unwrap().to_string();
+    assert_eq!(
+        last,
+        "p.yaml: and 7 more problems, not listed (hint: only the first 100 are listed; \
+         the limit is `Limits::max_diagnostics`)"
+    );
+    // The first listed are the first in the document.
+    let first = err.diagnostics().first().unwrap().to_string();
+    assert!(first.starts_with("p.yaml:7:"), "{first}");
+    sizes(
+        "problems",
+        PER_BYTE,
+        |k| broken(1_000 * k),
+        |t| load_policy(t, &limits).map(drop),
+    );
+}
+
+#[test]
+fn did_you_mean_work_is_bounded_for_a_policy() {
+    // Unknown references against long item ids: quadratic before.
+    let limits = Limits::default();
+    let refs = |n: usize| -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "      - met: {}\n",
+                    item_id(i, 60).replace("item-", "itme-")
+                )
+            })
+            .collect()
+    };
+    let err = load_policy(&policy(100, 60, "", &refs(30)), &limits).unwrap_err();
+    let hinted = err
+        .diagnostics()
+        .iter()
+        .filter(|d| {
+            d.hint
+                .as_deref()
+                .is_some_and(|h| h.starts_with("did you mean"))
+        })
+        .count();
+    assert_eq!(hinted, limits.max_suggestions, "{err}");
+    sizes(
+        "unknown references",
+        PER_BYTE,
+        |k| policy(1_000 * k, 60, "", &refs(100 * k)),
+        |t| load_policy(t, &limits).map(drop),
+    );
+}
+
+#[test]
+fn did_you_mean_work_is_bounded_for_an_assessment() {
+    let met = format!("      - met: {}\n", item_id(0, 60));
+    let p = load_policy(&policy(250, 60, "", &met), &Limits::default()).unwrap();
+    let err = p
+        .evaluate(&Assessment::from_yaml_str(&unknown_answers(500, 60)).unwrap())
+        .unwrap_err();
+    assert_eq!(err.diagnostics().len(), 101);
+    sizes(
+        "unknown answers",
+        PER_BYTE,
+        |k| unknown_answers(1_000 * k, 60),
+        |t| {
+            let a = Assessment::from_yaml_str(t).unwrap();
+            p.evaluate(&a).map(drop)
+        },
+    );
+}
