@@ -4,48 +4,63 @@ use crate::error::{capped_join, quote};
 
 /// Edit distance between two strings, compared case-insensitively, where
 /// swapping two neighbouring characters counts as one edit (the commonest typo).
+#[cfg(test)]
 fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
-    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
-    let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
-    // Out-of-range reads cannot happen; a large value keeps `min` honest if they did.
-    let get =
-        |d: &[usize], i: usize, j: usize| d.get(i * width + j).copied().unwrap_or(usize::MAX / 2);
-    let set = |d: &mut [usize], i: usize, j: usize, v: usize| {
-        if let Some(slot) = d.get_mut(i * width + j) {
-            *slot = v;
+    distance_of(&lower(a), &lower(b))
+}
+
+/// The characters of `text`, lowercased.
+fn lower(text: &str) -> Vec<char> {
+    text.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// [`distance`] of two lowercased texts, three rows of the table at a time.
+fn distance_of(a: &[char], b: &[char]) -> usize {
+    // Rows i - 2, i - 1 and i; out-of-range reads cannot happen, and a large
+    // value keeps `min` honest if they did.
+    let far = usize::MAX / 2;
+    let mut two: Vec<usize> = vec![far; b.len() + 1];
+    let mut one: Vec<usize> = (0..=b.len()).collect();
+    let mut row: Vec<usize> = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        let before = i.checked_sub(1).and_then(|k| a.get(k));
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
         }
-    };
-    for i in 0..=a.len() {
-        set(&mut d, i, 0, i);
-    }
-    for j in 0..=b.len() {
-        set(&mut d, 0, j, j);
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a.get(i - 1) != b.get(j - 1));
-            let mut v = (get(&d, i - 1, j) + 1)
-                .min(get(&d, i, j - 1) + 1)
-                .min(get(&d, i - 1, j - 1) + cost);
-            if i > 1 && j > 1 && a.get(i - 1) == b.get(j - 2) && a.get(i - 2) == b.get(j - 1) {
-                v = v.min(get(&d, i - 2, j - 2) + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            let diag = one.get(j).copied().unwrap_or(far);
+            let up = one.get(j + 1).copied().unwrap_or(far);
+            let left = row.get(j).copied().unwrap_or(far);
+            let mut v = (up + 1).min(left + 1).min(diag + cost);
+            if let (Some(pa), Some(pb)) = (before, j.checked_sub(1).and_then(|k| b.get(k)))
+                && pa == cb
+                && ca == pb
+            {
+                v = v.min(two.get(j - 1).copied().unwrap_or(far) + 1);
             }
-            set(&mut d, i, j, v);
+            if let Some(slot) = row.get_mut(j + 1) {
+                *slot = v;
+            }
         }
+        std::mem::swap(&mut two, &mut one);
+        std::mem::swap(&mut one, &mut row);
     }
-    get(&d, a.len(), b.len())
+    one.last().copied().unwrap_or(far)
 }
 
 /// How many known names at most get the full edit distance, per unknown
-/// name: those with the lowest bound (see [`nearest`]).
-const CANDIDATES: usize = 256;
+/// name: those nearest by the cheap measures (see [`nearest`]).
+const CANDIDATES: usize = 64;
 
 /// The characters of `text`, lowercased, sorted: the bag that
 /// [`bag_bound`] compares.
+#[cfg(test)]
 fn bag(text: &str) -> Vec<char> {
-    let mut chars: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+    sorted(lower(text))
+}
+
+fn sorted(mut chars: Vec<char>) -> Vec<char> {
     chars.sort_unstable();
     chars
 }
@@ -78,10 +93,11 @@ fn bag_bound(a: &[char], b: &[char]) -> usize {
 ///
 /// The work is bounded whatever the number of known names: each is looked
 /// at once, in time linear in its length (its length, then its bag of
-/// characters, must be near enough), and only the [`CANDIDATES`] with the
-/// lowest bound, ties broken by name, get the edit distance, which costs
-/// the product of the two lengths (at most 64 characters for `unknown`).
-/// Among more than that many near names, the nearest may be missed.
+/// characters, must be near enough), and only the [`CANDIDATES`] nearest
+/// by those cheap measures (the bag's bound, then the longest prefix in
+/// common, then the name) get the edit distance, which costs the product
+/// of the two lengths (at most 64 characters for `unknown`). Among more
+/// near names than that, the nearest may be missed.
 pub(crate) fn nearest<'a, I>(unknown: &str, known: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
@@ -94,14 +110,17 @@ where
         return None;
     }
     let limit = (n / 3).max(1);
-    let mine = bag(unknown);
-    let mut near: Vec<(usize, &str)> = known
+    let mine = lower(unknown);
+    let my_bag = sorted(mine.clone());
+    let mut near: Vec<(usize, std::cmp::Reverse<usize>, &str)> = known
         .into_iter()
         // The distance is at least the difference in length.
         .filter(|k| k.len() <= 4 * (LONGEST + limit) && k.chars().count().abs_diff(n) <= limit)
         .filter_map(|k| {
-            let bound = bag_bound(&mine, &bag(k));
-            (bound <= limit).then_some((bound, k))
+            let theirs = lower(k);
+            let prefix = mine.iter().zip(&theirs).take_while(|(a, b)| a == b).count();
+            let bound = bag_bound(&my_bag, &sorted(theirs));
+            (bound <= limit).then_some((bound, std::cmp::Reverse(prefix), k))
         })
         .collect();
     if near.len() > CANDIDATES {
@@ -109,7 +128,7 @@ where
         near.truncate(CANDIDATES);
     }
     near.into_iter()
-        .map(|(_, k)| (distance(unknown, k), k))
+        .map(|(_, _, k)| (distance_of(&mine, &lower(k)), k))
         .filter(|(d, _)| *d <= limit)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, k)| k)

@@ -271,7 +271,7 @@ fn a_document_lists_its_first_problems_and_counts_the_rest() {
     sizes(
         "problems",
         PER_BYTE,
-        |k| broken(1_000 * k),
+        |k| broken(250 * k),
         |t| load_policy(t, &limits).map(drop),
     );
 }
@@ -304,7 +304,7 @@ fn did_you_mean_work_is_bounded_for_a_policy() {
     sizes(
         "unknown references",
         PER_BYTE,
-        |k| policy(1_000 * k, 60, "", &refs(100 * k)),
+        |k| policy(250 * k, 60, "", &refs(25 * k)),
         |t| load_policy(t, &limits).map(drop),
     );
 }
@@ -320,7 +320,7 @@ fn did_you_mean_work_is_bounded_for_an_assessment() {
     sizes(
         "unknown answers",
         PER_BYTE,
-        |k| unknown_answers(1_000 * k, 60),
+        |k| unknown_answers(250 * k, 60),
         |t| {
             let a = Assessment::from_yaml_str(t).unwrap();
             p.evaluate(&a).map(drop)
