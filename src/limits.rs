@@ -16,25 +16,27 @@
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Limits {
-    /// The largest document, in bytes.
+    /// The largest document, in bytes. Default 4 MiB.
     pub max_input_bytes: usize,
     /// How deep mappings and lists may nest. Default 64. The YAML readers
     /// recurse once per level: the default fits a 1 MiB stack with room to
     /// spare, and much deeper documents need a larger one.
     pub max_depth: usize,
     /// How many nodes a document may have, counting what aliases repeat.
+    /// Default 200,000.
     pub max_nodes: usize,
-    /// How many entries one list or mapping may have.
+    /// How many entries one list or mapping may have. Default 20,000.
     pub max_entries: usize,
-    /// The longest text value, in bytes.
+    /// The longest text value, in bytes. Default 16 KiB.
     pub max_string_bytes: usize,
-    /// The longest id, in bytes.
+    /// The longest id, in bytes. Default 128.
     pub max_id_bytes: usize,
-    /// How many items a policy may have.
+    /// How many items a policy may have. Default 10,000.
     pub max_items: usize,
-    /// How many levels a policy may have.
+    /// How many levels a policy may have. Default 100.
     pub max_levels: usize,
     /// How many answers, and how many facts, an assessment may give.
+    /// Default 10,000.
     pub max_answers: usize,
     /// How many named sets a policy may have. Default 1,000.
     pub max_sets: usize,
