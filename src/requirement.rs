@@ -77,10 +77,12 @@ pub(crate) enum Req {
     },
     Met(usize),
     /// INVARIANT: `items` is sorted, without repeats, and not empty; `bits`
-    /// holds the same indices.
+    /// holds the same indices. Both are shared by every requirement of the
+    /// policy that selects the same items, so that many requirements over
+    /// large selections cost one copy of each selection, not one each.
     Items {
-        items: Vec<usize>,
-        bits: BitSet,
+        items: Arc<[usize]>,
+        bits: Arc<BitSet>,
         rule: ItemRule,
         scope: String,
     },

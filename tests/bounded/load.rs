@@ -327,3 +327,19 @@ fn did_you_mean_work_is_bounded_for_an_assessment() {
         },
     );
 }
+/// Many requirements over large selections: each held its own copy of the
+/// items it selects (17.5 KB each for 2,000 items: 37 MB for 200 KB).
+#[test]
+fn requirements_over_large_selections_share_them() {
+    sizes(
+        "requirements x items",
+        PER_BYTE,
+        |k| {
+            let reqs = "      - all_met: {kind: benchmark}\n".repeat(250 * k);
+            let sets = set_chains(4, 4);
+            let more = "      - met_at_least: {count: 1, of: {set: s0}}\n".repeat(250 * k);
+            policy(2_000, 10, &sets, &(reqs + &more))
+        },
+        |t| load_policy(t, &Limits::default()).unwrap(),
+    );
+}
