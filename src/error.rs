@@ -259,7 +259,9 @@ pub struct Diagnostic {
     /// Where in the file, when known.
     pub position: Option<Position>,
     /// The YAML path of the offending node, such as `levels[2].requires[0]`;
-    /// empty for the root. Held as read; shown (displayed or serialized)
+    /// empty for the root. Held as read (but for a duplicate key's path
+    /// over 4 KB, held cut and ending in `…`: keys that are aliases of long
+    /// texts make such paths from little YAML); shown (displayed or serialized)
     /// cut to a fixed length and with control characters and invisible
     /// marks escaped (`\n`, `\u{feff}`), since it holds keys from the input.
     #[serde(serialize_with = "serialize_cut")]

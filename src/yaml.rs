@@ -1397,7 +1397,7 @@ fn read_key(
                 } else {
                     format!("first given at line {}", first.line)
                 }),
-                path: key_path(&parent, text),
+                path: held(key_path(&parent, text)),
                 message: format!("duplicate key {}", quote(text)),
             })
         }
@@ -1442,6 +1442,28 @@ fn open_node(
     });
     tree.by_path.entry(hash.finish()).or_insert(id);
     (id, hash)
+}
+
+/// The longest path a diagnostic of the index holds, in bytes.
+const HELD_PATH: usize = 4096;
+
+/// `path` as a diagnostic holds it: cut after [`HELD_PATH`] bytes, with a
+/// mark, when longer. Keys can be aliases of 16 KB texts, 64 deep: such a
+/// path is a megabyte from a few hundred bytes of YAML, and a document can
+/// repeat a key under it up to `Limits::max_diagnostics` times.
+fn held(mut path: String) -> String {
+    if path.len() > HELD_PATH {
+        let mut end = HELD_PATH;
+        while !path.is_char_boundary(end) {
+            end -= 1;
+        }
+        // A new string: a truncated one would keep its whole capacity.
+        let mut cut = String::with_capacity(end + '…'.len_utf8());
+        cut.push_str(path.get(..end).unwrap_or_default());
+        cut.push('…');
+        path = cut;
+    }
+    path
 }
 
 /// The path of the innermost parent's next child. In a mapping with no key

@@ -343,3 +343,33 @@ fn requirements_over_large_selections_share_them() {
         |t| load_policy(t, &Limits::default()).unwrap(),
     );
 }
+
+/// Keys that are aliases of a long text, nested deep, and repeated at the
+/// bottom: every duplicate names a path of 60 such keys. Each path was held
+/// whole by its diagnostic (a megabyte each); a held path is now cut.
+#[test]
+fn duplicate_keys_under_aliased_long_keys_cost_little() {
+    let k = 16_000;
+    let dups = |n: usize| {
+        let mut text = format!("x: &k {}\nanswers:\n", "a".repeat(k));
+        for d in 0..60 {
+            text.push_str(&format!("{}*k :\n", " ".repeat(2 * (d + 1))));
+        }
+        let indent = " ".repeat(2 * 61);
+        for i in 0..n {
+            text.push_str(&format!("{indent}d{i}: 1\n{indent}d{i}: 2\n"));
+        }
+        text
+    };
+    let text = dups(150);
+    let (result, usage) = alloc::measure(|| Assessment::from_yaml_str(&text).map(drop));
+    eprintln!("aliased keys: {} bytes in, {usage:?}", text.len());
+    let err = result.unwrap_err();
+    assert_eq!(err.diagnostics().len(), 101);
+    assert!(err.diagnostics()[0].path.ends_with('…'));
+    assert!(
+        usage.peak_bytes < PER_BYTE * text.len(),
+        "{usage:?} for {} bytes",
+        text.len()
+    );
+}
