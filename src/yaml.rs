@@ -59,11 +59,15 @@ struct Tree {
     state: crate::hash::State,
 }
 
-/// The hash of a path, fed one byte at a time, so that a path hashed whole
-/// and one hashed as its parent's path and then its own key agree.
+/// The hash of a path, the same however its bytes are fed (whole, or as
+/// its parent's path and then its own key): the bytes go to the hasher in
+/// words of eight, whatever the pieces, and the rest when it finishes.
 #[derive(Clone)]
 struct PathHash {
     hasher: std::collections::hash_map::DefaultHasher,
+    /// Bytes fed and not yet given to the hasher: fewer than eight.
+    tail: [u8; 8],
+    tail_len: usize,
     /// Whether the path is empty so far (the root's, or under empty keys).
     empty: bool,
 }
@@ -73,16 +77,41 @@ impl PathHash {
         use std::hash::BuildHasher;
         Self {
             hasher: state.build_hasher(),
+            tail: [0; 8],
+            tail_len: 0,
             empty: true,
         }
     }
 
     fn feed(&mut self, bytes: &[u8]) {
         use std::hash::Hasher;
-        for &b in bytes {
-            self.hasher.write_u8(b);
-        }
         self.empty &= bytes.is_empty();
+        let mut rest = bytes;
+        // Fill the tail to a word first.
+        while self.tail_len > 0 {
+            let Some((&b, after)) = rest.split_first() else {
+                return;
+            };
+            if let Some(slot) = self.tail.get_mut(self.tail_len) {
+                *slot = b;
+            }
+            self.tail_len += 1;
+            rest = after;
+            if self.tail_len == 8 {
+                self.hasher.write_u64(u64::from_le_bytes(self.tail));
+                self.tail_len = 0;
+            }
+        }
+        let words = rest.chunks_exact(8);
+        let left = words.remainder();
+        for word in words {
+            let word: [u8; 8] = word.try_into().unwrap_or_default();
+            self.hasher.write_u64(u64::from_le_bytes(word));
+        }
+        for (slot, &b) in self.tail.iter_mut().zip(left) {
+            *slot = b;
+        }
+        self.tail_len = left.len();
     }
 
     /// The hash of this path with `key` joined on, as [`key_path`] joins it.
@@ -104,7 +133,9 @@ impl PathHash {
 
     fn finish(&self) -> u64 {
         use std::hash::Hasher;
-        self.hasher.finish()
+        let mut h = self.hasher.clone();
+        h.write(self.tail.get(..self.tail_len).unwrap_or_default());
+        h.finish()
     }
 }
 
@@ -134,12 +165,15 @@ impl Tree {
     fn nearest(&self, path: &str) -> Option<u32> {
         let mut h = PathHash::new(&self.state);
         let mut prefixes = Vec::new();
+        let mut fed = 0;
         for (i, b) in path.bytes().enumerate() {
             if b == b'.' || b == b'[' {
+                h.feed(path.as_bytes().get(fed..i).unwrap_or_default());
+                fed = i;
                 prefixes.push((i, h.finish()));
             }
-            h.feed(&[b]);
         }
+        h.feed(path.as_bytes().get(fed..).unwrap_or_default());
         prefixes.push((path.len(), h.finish()));
         prefixes
             .iter()
