@@ -2205,6 +2205,21 @@ fn find_cycle(
     }
 }
 
+/// The most characters of a title a requirement's text holds.
+const TITLE_IN_TEXT: usize = 120;
+
+/// A title as a requirement's text holds it: cut after [`TITLE_IN_TEXT`]
+/// characters, with a mark. Each requirement that names an item or a fact
+/// holds its title, and `not` holds what it negates: whole, a 16 KB title
+/// named by a few bytes of requirement cost 16 KB each (1,000 bytes of
+/// memory per byte of YAML, 131 MB for 128 KB).
+fn short(title: &str) -> std::borrow::Cow<'_, str> {
+    match title.char_indices().nth(TITLE_IN_TEXT) {
+        Some((end, _)) => format!("{}…", title.get(..end).unwrap_or_default()).into(),
+        None => title.into(),
+    }
+}
+
 /// How a requirement reads in an explanation.
 fn describe(kind: &Req, r: &RawRequirement, ctx: &Ctx<'_>) -> String {
     match kind {
@@ -2213,12 +2228,12 @@ fn describe(kind: &Req, r: &RawRequirement, ctx: &Ctx<'_>) -> String {
         Req::AtLeast(n, list) => format!("at least {n} of {} requirements", list.len()),
         Req::Not(inner) => format!("not: {inner}"),
         Req::Fact { fact, test, .. } => {
-            let title = ctx.facts.get(*fact).map_or("", |f| f.title.as_str());
+            let title = short(ctx.facts.get(*fact).map_or("", |f| f.title.as_str()));
             let id = r.fact.as_deref().unwrap_or_default();
             format!("{title} (`{id}`) {}", test.describe())
         }
         Req::Met(i) => {
-            let title = ctx.items.get(*i).map_or("", |it| &*it.title);
+            let title = short(ctx.items.get(*i).map_or("", |it| &*it.title));
             format!(
                 "item `{}` is met: {title}",
                 r.met.as_deref().unwrap_or_default()

@@ -373,3 +373,18 @@ fn duplicate_keys_under_aliased_long_keys_cost_little() {
         text.len()
     );
 }
+/// Requirements naming an item with a long title: each requirement's text
+/// held the whole title (16 KB each: 131 MB for 128 KB of YAML).
+#[test]
+fn requirements_naming_a_long_title_cost_little() {
+    sizes(
+        "long titles",
+        PER_BYTE,
+        |k| {
+            let reqs = "      - met: item-00000\n      - not: {met: item-00000}\n".repeat(250 * k);
+            policy(2, 10, "", &reqs)
+                .replace("title: T,", &format!("title: {},", "t".repeat(16_000)))
+        },
+        |t| load_policy(t, &Limits::default()).unwrap(),
+    );
+}
