@@ -374,7 +374,8 @@ impl Found {
         Self {
             list: Vec::new(),
             more: 0,
-            max: max_diagnostics,
+            // At least one is listed, whatever the limit.
+            max: max_diagnostics.max(1),
             suggestions: max_suggestions,
             by_position,
         }

@@ -52,7 +52,8 @@ pub struct Limits {
     /// whatever `max_depth` is.
     pub max_requirement_depth: usize,
     /// How many problems one document's error lists in full; past them, one
-    /// more says how many were left out. Default 100.
+    /// more says how many were left out. Default 100; at least one is
+    /// always listed.
     pub max_diagnostics: usize,
     /// For how many unknown names of one document a "did you mean" hint is
     /// looked for; later ones get none. Default 20. Each search looks only

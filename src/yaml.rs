@@ -1358,7 +1358,7 @@ fn report(
     found: Option<Diagnostic>,
 ) {
     if let Some(d) = found {
-        if errors.len() < limits.max_diagnostics {
+        if errors.len() < limits.max_diagnostics.max(1) {
             errors.push(d);
         } else {
             *more += 1;
@@ -1705,6 +1705,37 @@ mod tests {
                  {PLAINLY}"
             ))
         );
+    }
+
+    #[test]
+    fn a_path_hashes_alike_whole_and_in_pieces() {
+        let state = crate::hash::State::default();
+        let whole = |path: &str| {
+            let mut h = PathHash::new(&state);
+            h.feed(path.as_bytes());
+            h.finish()
+        };
+        let root = PathHash::new(&state);
+        let built = root.key("abcdefghij").key("k.l").index(12).key("");
+        assert_eq!(built.finish(), whole("abcdefghij.k.l[12]."));
+        // Under an empty key the next key takes no dot, as in `key_path`.
+        assert_eq!(root.key("").key("x").finish(), whole("x"));
+        assert_ne!(whole("abcdefgh"), whole("abcdefghi"));
+        assert_ne!(whole(""), whole("a"));
+    }
+
+    #[test]
+    fn positions_of_paths_through_long_and_dotted_keys() {
+        let long = "k".repeat(300);
+        let text = format!("{long}:\n  a.b:\n    - x\n    - y: 1\n");
+        let map = index(&text, "t.yaml", &Limits::default()).unwrap();
+        let at = |p: &str| map.position(p).map(|p| (p.line, p.column));
+        assert_eq!(at(&format!("{long}.a.b[1].y")), Some((4, 7)));
+        assert_eq!(at(&format!("{long}.a.b[0]")), Some((3, 7)));
+        // A path the document does not have: its nearest ancestor's place.
+        assert_eq!(at(&format!("{long}.a.b[1].zz.q")), Some((4, 7)));
+        // A mapping is placed at its first key, as before this index.
+        assert_eq!(at(&format!("{long}.a")), Some((2, 3)));
     }
 
     #[test]
