@@ -317,6 +317,16 @@ fn did_you_mean_work_is_bounded_for_an_assessment() {
         .evaluate(&Assessment::from_yaml_str(&unknown_answers(500, 60)).unwrap())
         .unwrap_err();
     assert_eq!(err.diagnostics().len(), 101);
+    // The upload against MMP: 20,000 problems, a 3.46 MB error.
+    let mmp = Policy::from_yaml_str(qbm::EMBEDDED[1].yaml).unwrap();
+    let upload = unknown_answers(10_000, 40);
+    let err = mmp
+        .evaluate(&Assessment::from_yaml_str(&upload).unwrap())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(err.lines().count(), 101, "{err}");
+    assert!(err.len() < 32 * 1024, "{} bytes of error", err.len());
+    assert!(err.ends_with("and 9900 more problems, not listed (hint: only the first 100 are listed; the limit is `Limits::max_diagnostics`)"), "{err}");
     sizes(
         "unknown answers",
         PER_BYTE,
