@@ -236,6 +236,37 @@ fn requirement_nesting_is_bounded() {
     assert!(level.is_ok(), "{level:?}");
 }
 
+/// A requirement of `depth` levels of `all` around `met`: two YAML levels
+/// each (a mapping and a list).
+fn nested_all(depth: usize) -> String {
+    let mut r = "{met: item-00000}".to_owned();
+    for _ in 1..depth {
+        r = format!("{{all: [{r}]}}");
+    }
+    format!("      - {r}\n")
+}
+
+#[test]
+fn the_deepest_document_that_loads_loads_on_a_small_stack() {
+    // The root, `levels`, a level, `requires`: 4 YAML levels, then two per
+    // `all` and one for the innermost `met` (2d + 3 in all); the deepest
+    // within `Limits::max_depth` (64) loads, is walked by both YAML
+    // readers, and evaluates on a 1 MiB stack.
+    let limits = Limits::default();
+    let depth = (limits.max_depth - 3) / 2;
+    let text = policy(2, 10, "", &nested_all(depth));
+    let past = policy(2, 10, "", &nested_all(depth + 1));
+    let (loaded, refused) = alloc::on_stack(super::STACK, move || {
+        let p = load_policy(&text, &Limits::default()).unwrap();
+        let a = Assessment::from_yaml_str("assessment: {program: P}\nanswers: {item-00000: met}\n")
+            .unwrap();
+        let level = p.evaluate(&a).map(|r| r.level.is_some());
+        (level, message(load_policy(&past, &Limits::default())))
+    });
+    assert_eq!(loaded.ok(), Some(true));
+    assert!(refused.contains("nests deeper than 64 levels"), "{refused}");
+}
+
 /// An assessment answering `n` items that the policy does not have.
 fn unknown_answers(n: usize, id_len: usize) -> String {
     let mut text = String::from("assessment: {program: P}\nanswers:\n");
