@@ -1028,9 +1028,10 @@ struct Budget<'l> {
 
 /// What an anchor names, as an alias of it counts and reads.
 enum Anchored {
-    /// A scalar: one node, and where its text is in [`Tree::keys`], for an
-    /// alias used as a key (stored once however often it is used).
-    Text(u32, u32),
+    /// A scalar: one node, and where its text is in [`Tree::keys`] and its
+    /// [`key_hash`], for an alias used as a key (stored and hashed once
+    /// however often it is used).
+    Text(u32, u32, u64),
     /// A mapping or a list of this many nodes.
     Nodes(usize),
 }
@@ -1225,9 +1226,10 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnos
                 if *anchor > 0 {
                     let start = small(tree.keys.len());
                     tree.keys.push_str(value);
+                    let hash = key_hash(&tree.state, value);
                     budget
                         .anchors
-                        .insert(*anchor, Anchored::Text(start, small(value.len())));
+                        .insert(*anchor, Anchored::Text(start, small(value.len()), hash));
                 }
                 budget.add(&mut stack, 1)
             }
@@ -1271,15 +1273,15 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnos
             Event::Scalar(value, _, anchor, _) => {
                 if key_due(&stack) {
                     // An anchored text is in the keys already.
-                    let (start, len) = match budget.anchors.get(&anchor) {
-                        Some(&Anchored::Text(start, len)) if anchor > 0 => (start, len),
+                    let key = match budget.anchors.get(&anchor) {
+                        Some(&Anchored::Text(start, len, hash)) if anchor > 0 => (start, len, hash),
                         _ => {
                             let start = small(tree.keys.len());
                             tree.keys.push_str(&value);
-                            (start, small(value.len()))
+                            (start, small(value.len()), key_hash(&tree.state, &value))
                         }
                     };
-                    let found = read_key(&mut stack, &mut tree, origin, start, len, pos);
+                    let found = read_key(&mut stack, &mut tree, origin, key, pos);
                     report(&mut errors, &mut more, limits, found);
                 } else {
                     open_node(&mut stack, &mut tree, NodeKind::Scalar, pos);
@@ -1288,8 +1290,8 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnos
             Event::Alias(anchor) => match budget.anchors.get(&anchor) {
                 // An alias of a text, as a key: the key is that text, as the
                 // values' reader takes it.
-                Some(&Anchored::Text(start, len)) if key_due(&stack) => {
-                    let found = read_key(&mut stack, &mut tree, origin, start, len, pos);
+                Some(&Anchored::Text(start, len, hash)) if key_due(&stack) => {
+                    let found = read_key(&mut stack, &mut tree, origin, (start, len, hash), pos);
                     report(&mut errors, &mut more, limits, found);
                 }
                 _ => {
@@ -1372,15 +1374,23 @@ fn key_due(stack: &[Frame]) -> bool {
     matches!(stack.last(), Some(Frame::Map { key: None, .. }))
 }
 
-/// Takes the text at `start` of `len` bytes in the tree's keys as the key
+/// The hash of a key's text alone, by which a mapping finds a key given
+/// twice.
+fn key_hash(state: &crate::hash::State, text: &str) -> u64 {
+    let mut h = PathHash::new(state);
+    h.feed(text.as_bytes());
+    h.finish()
+}
+
+/// Takes the text at `start` of `len` bytes in the tree's keys (whose
+/// [`key_hash`] is `hash`) as the key
 /// of the innermost mapping, recording its position, or returns a
 /// diagnostic if the mapping has it already.
 fn read_key(
     stack: &mut [Frame],
     tree: &mut Tree,
     origin: &str,
-    start: u32,
-    len: u32,
+    (start, len, hash): (u32, u32, u64),
     pos: Position,
 ) -> Option<Diagnostic> {
     let Some(Frame::Map {
@@ -1403,11 +1413,6 @@ fn read_key(
     }
     *key = Some((Seg::Key { start, len }, pos));
     let text = key_text(&tree.keys, start, len);
-    let hash = {
-        let mut h = PathHash::new(&tree.state);
-        h.feed(text.as_bytes());
-        h.finish()
-    };
     match keys.get(&hash) {
         None => {
             keys.insert(hash, (start, len, pos));
