@@ -1820,8 +1820,11 @@ impl<'m> Builder<'m> {
             }
             _ => return None,
         };
-        let text = describe(&kind, r, ctx);
-        let shown = label.as_deref().unwrap_or(&text).into();
+        let text: Arc<str> = describe(&kind, r, ctx).into();
+        // Unlabelled, the requirement is shown as its text: one copy.
+        let shown = label
+            .as_deref()
+            .map_or_else(|| Arc::clone(&text), Arc::from);
         Some(Requirement {
             label,
             text,

@@ -13,7 +13,9 @@ use crate::value::Value;
 #[derive(Clone, Debug)]
 pub struct Requirement {
     pub(crate) label: Option<String>,
-    pub(crate) text: String,
+    /// What the requirement checks, in words (shared with `shown` when
+    /// there is no label).
+    pub(crate) text: Arc<str>,
     /// How the requirement reads in results: its label, or else its text.
     pub(crate) shown: Arc<str>,
     pub(crate) kind: Req,
@@ -30,7 +32,7 @@ impl Requirement {
     pub(crate) fn deep_text(&self) -> String {
         let own = match &self.label {
             Some(label) => format!("{label} = {}", self.text),
-            None => self.text.clone(),
+            None => self.text.to_string(),
         };
         match &self.kind {
             Req::All(list) | Req::AtLeast(_, list) => {

@@ -429,3 +429,19 @@ fn requirements_naming_a_long_title_cost_little() {
         |t| load_policy(t, &Limits::default()).unwrap(),
     );
 }
+/// Chains of `not` at the requirement depth limit: each level's text holds
+/// the text it negates, so a chain's text grows with the square of its
+/// depth, which `Limits::max_requirement_depth` bounds (the issue: 95 KB of
+/// policy made 7.7 MB of JSON per evaluation, with no depth limit).
+#[test]
+fn not_chains_at_the_depth_limit_cost_memory_linear_in_the_policy() {
+    sizes(
+        "not chains",
+        PER_BYTE,
+        |k| {
+            let t = policy(2, 10, "", &nested_not(32).repeat(50 * k));
+            t.replace("title: T,", &format!("title: {},", "t".repeat(200)))
+        },
+        |t| load_policy(t, &Limits::default()).unwrap(),
+    );
+}
