@@ -1281,8 +1281,9 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnos
                             (start, small(value.len()), key_hash(&tree.state, &value))
                         }
                     };
-                    let found = read_key(&mut stack, &mut tree, origin, key, pos);
-                    report(&mut errors, &mut more, limits, found);
+                    let room = errors.len() < limits.max_diagnostics.max(1);
+                    let found = read_key(&mut stack, &mut tree, origin, key, pos, room);
+                    report(&mut errors, &mut more, found);
                 } else {
                     open_node(&mut stack, &mut tree, NodeKind::Scalar, pos);
                 }
@@ -1291,8 +1292,10 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnos
                 // An alias of a text, as a key: the key is that text, as the
                 // values' reader takes it.
                 Some(&Anchored::Text(start, len, hash)) if key_due(&stack) => {
-                    let found = read_key(&mut stack, &mut tree, origin, (start, len, hash), pos);
-                    report(&mut errors, &mut more, limits, found);
+                    let room = errors.len() < limits.max_diagnostics.max(1);
+                    let key = (start, len, hash);
+                    let found = read_key(&mut stack, &mut tree, origin, key, pos, room);
+                    report(&mut errors, &mut more, found);
                 }
                 _ => {
                     open_node(&mut stack, &mut tree, NodeKind::Alias, pos);
@@ -1351,20 +1354,21 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnos
     }
 }
 
-/// Keeps a diagnostic in full while fewer than `Limits::max_diagnostics`
-/// are, and else only counts it.
-fn report(
-    errors: &mut Vec<Diagnostic>,
-    more: &mut usize,
-    limits: &Limits,
-    found: Option<Diagnostic>,
-) {
-    if let Some(d) = found {
-        if errors.len() < limits.max_diagnostics.max(1) {
-            errors.push(d);
-        } else {
-            *more += 1;
-        }
+/// A key given twice, as [`read_key`] finds it.
+enum Repeated {
+    /// Listed in full: there was room under `Limits::max_diagnostics`.
+    Listed(Diagnostic),
+    /// Only counted: its path (up to a megabyte, built from aliases of long
+    /// texts) is never built.
+    Counted,
+}
+
+/// Keeps or counts a repeated key.
+fn report(errors: &mut Vec<Diagnostic>, more: &mut usize, found: Option<Repeated>) {
+    match found {
+        Some(Repeated::Listed(d)) => errors.push(d),
+        Some(Repeated::Counted) => *more += 1,
+        None => {}
     }
 }
 
@@ -1383,16 +1387,17 @@ fn key_hash(state: &crate::hash::State, text: &str) -> u64 {
 }
 
 /// Takes the text at `start` of `len` bytes in the tree's keys (whose
-/// [`key_hash`] is `hash`) as the key
-/// of the innermost mapping, recording its position, or returns a
-/// diagnostic if the mapping has it already.
+/// [`key_hash`] is `hash`) as the key of the innermost mapping, recording
+/// its position, or, if the mapping has it already, returns the diagnostic
+/// (when there is `room` for one more) or says to count it.
 fn read_key(
     stack: &mut [Frame],
     tree: &mut Tree,
     origin: &str,
     (start, len, hash): (u32, u32, u64),
     pos: Position,
-) -> Option<Diagnostic> {
+    room: bool,
+) -> Option<Repeated> {
     let Some(Frame::Map {
         node,
         key,
@@ -1421,9 +1426,10 @@ fn read_key(
         // Two keys whose hashes meet (with random keys, next to never) are
         // both taken: the second is not checked against later keys.
         Some(&(s, l, _)) if key_text(&tree.keys, s, l) != text => None,
+        Some(_) if !room => Some(Repeated::Counted),
         Some(&(_, _, first)) => {
             let parent = tree.path_of(*node);
-            Some(Diagnostic {
+            Some(Repeated::Listed(Diagnostic {
                 kind: DiagnosticKind::DuplicateKey,
                 origin: origin.to_owned(),
                 position: Some(pos),
@@ -1438,7 +1444,7 @@ fn read_key(
                 }),
                 path: held(key_path(&parent, text)),
                 message: format!("duplicate key {}", quote(text)),
-            })
+            }))
         }
     }
 }

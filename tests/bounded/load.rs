@@ -402,6 +402,20 @@ fn duplicate_keys_under_aliased_long_keys_cost_little() {
         }
         text
     };
+    // Each duplicate past the first 100 is only counted: its path is never
+    // built (10,000 of them built a megabyte each).
+    let many = dups(10_000);
+    let (result, usage) = alloc::measure(|| Assessment::from_yaml_str(&many).map(drop));
+    eprintln!("aliased keys: {} bytes in, {usage:?}", many.len());
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.ends_with(
+            "and 9900 more problems, not listed (hint: only the first 100 are listed; \
+             the limit is `Limits::max_diagnostics`)"
+        ),
+        "{err:.300}"
+    );
+    assert!(usage.peak_bytes < PER_BYTE * many.len(), "{usage:?}");
     let text = dups(150);
     let (result, usage) = alloc::measure(|| Assessment::from_yaml_str(&text).map(drop));
     eprintln!("aliased keys: {} bytes in, {usage:?}", text.len());
