@@ -1749,6 +1749,52 @@ mod tests {
         assert_eq!(at(&format!("{long}.a")), Some((2, 3)));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, failure_persistence: None, ..proptest::prelude::ProptestConfig::default() })]
+        /// Looked up by path, a node is found by its hash as a scan of
+        /// every node's rebuilt path finds it (the first at that path), and
+        /// a path no node has falls back to its nearest ancestor that one
+        /// has: keys holding `.`, `[` and nothing at all included.
+        #[test]
+        fn lookups_by_hash_agree_with_a_scan(
+            keys in proptest::collection::vec(("[a.\\[1\\]]{0,3}", 0usize..4), 1..30),
+            probe in "[a.\\[1\\]]{0,8}",
+        ) {
+            // Each key one level deeper than the last, or back out.
+            let mut text = String::new();
+            let mut depth = 0usize;
+            for (key, back) in &keys {
+                depth = depth.saturating_sub(*back);
+                text.push_str(&format!("{}{:?}:\n", "  ".repeat(depth), key));
+                depth += 1;
+            }
+            let Ok(map) = index(&text, "t.yaml", &Limits::default()) else {
+                return Ok(());
+            };
+            let tree = &map.tree;
+            let scan = |path: &str| {
+                (0..tree.nodes.len())
+                    .map(small)
+                    .find(|&id| tree.path_of(id) == path)
+            };
+            for id in (0..tree.nodes.len()).map(small) {
+                let path = tree.path_of(id);
+                proptest::prop_assert_eq!(tree.find(&path), scan(&path), "{}", path);
+            }
+            let mut p = probe.as_str();
+            let expected = loop {
+                if let Some(id) = scan(p) {
+                    break tree.position(id);
+                }
+                match p.rfind(['.', '[']) {
+                    Some(cut) => p = &p[..cut],
+                    None => break None,
+                }
+            };
+            proptest::prop_assert_eq!(map.position(&probe), expected);
+        }
+    }
+
     #[test]
     fn positions_by_path() {
         let text = "a:\n  b: 1\n  c:\n    - d: 2\n      e: [x, y]\n";
