@@ -6,9 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::error::{
-    DiagnosticKind as K, Diagnostics, LoadError, quote, shows_nothing, shows_nothing_message,
-};
+use crate::error::{DiagnosticKind as K, LoadError, quote, shows_nothing, shows_nothing_message};
 use crate::id::{FactId, ItemId, LevelId};
 use crate::limits::{Limits, read_text, text_of};
 use crate::raw::{RawAssessment, RawAssessmentHeader, RawHeldMembership};
@@ -283,7 +281,8 @@ impl Assessment {
         map: SourceMap,
         limits: &Limits,
     ) -> Result<Self, LoadError> {
-        let mut errors = Vec::new();
+        // The first `Limits::max_diagnostics`, as found; the rest counted.
+        let mut errors = map.found(false);
         let program = &raw.assessment.program;
         let hint = "name the program the assessment is for";
         let path = || "assessment.program".to_owned();
@@ -321,7 +320,7 @@ impl Assessment {
             }
         }
         if !errors.is_empty() {
-            return Err(LoadError::Invalid(Diagnostics(errors)));
+            return Err(LoadError::Invalid(errors.finish()));
         }
         let mut answers = BTreeMap::new();
         for (item, value) in &raw.answers {
@@ -361,7 +360,7 @@ impl Assessment {
             }
         }
         if !errors.is_empty() {
-            return Err(LoadError::Invalid(Diagnostics(errors)));
+            return Err(LoadError::Invalid(errors.finish()));
         }
         Ok(Self {
             as_of: raw.assessment.as_of,

@@ -351,7 +351,9 @@ pub struct Diagnostic {
     /// Where in the file, when known.
     pub position: Option<Position>,
     /// The YAML path of the offending node, such as `levels[2].requires[0]`;
-    /// empty for the root. Held as read; shown (displayed or serialized)
+    /// empty for the root. Held as read (but for a duplicate key's path
+    /// over 4 KB, held cut and ending in `…`: keys that are aliases of long
+    /// texts make such paths from little YAML); shown (displayed or serialized)
     /// cut to a fixed length and with control characters and invisible
     /// marks escaped (`\n`, `\u{feff}`), since it holds keys from the input.
     #[serde(serialize_with = "serialize_cut")]
@@ -422,6 +424,120 @@ impl fmt::Display for Diagnostics {
             write!(f, "{d}")?;
         }
         Ok(())
+    }
+}
+
+/// The problems of one document, those past `Limits::max_diagnostics`
+/// (`more` of them, only counted) summed up in one last diagnostic.
+pub(crate) fn capped(mut errors: Vec<Diagnostic>, more: usize, origin: &str) -> Diagnostics {
+    if more > 0 {
+        let shown = errors.len();
+        errors.push(Diagnostic {
+            kind: DiagnosticKind::Limit,
+            origin: origin.to_owned(),
+            position: None,
+            path: String::new(),
+            message: format!("and {more} more problems, not listed"),
+            hint: Some(format!(
+                "only the first {shown} are listed; the limit is `Limits::max_diagnostics`"
+            )),
+        });
+    }
+    Diagnostics(errors)
+}
+
+/// The problems found in one document as they are found: the first
+/// `Limits::max_diagnostics` kept in full, the rest only counted (see
+/// [`capped`]); and what is left of its budget of "did you mean" searches
+/// (`Limits::max_suggestions`).
+#[derive(Debug)]
+pub(crate) struct Found {
+    list: Vec<Diagnostic>,
+    more: usize,
+    max: usize,
+    suggestions: usize,
+    /// Whether the problems are listed by position (else as found), and so
+    /// those kept are the first by position.
+    by_position: bool,
+}
+
+impl Found {
+    pub(crate) fn new(max_diagnostics: usize, max_suggestions: usize, by_position: bool) -> Self {
+        Self {
+            list: Vec::new(),
+            more: 0,
+            // At least one is listed, whatever the limit.
+            max: max_diagnostics.max(1),
+            suggestions: max_suggestions,
+            by_position,
+        }
+    }
+
+    /// Keeps or counts one problem. Listed by position, up to twice the
+    /// limit are held, then the first by position kept: memory stays within
+    /// the limit and the work within a logarithm of it per problem.
+    pub(crate) fn push(&mut self, d: Diagnostic) {
+        if !self.by_position {
+            if self.list.len() < self.max {
+                self.list.push(d);
+            } else {
+                self.more += 1;
+            }
+            return;
+        }
+        self.list.push(d);
+        if self.list.len() >= self.max.max(1).saturating_mul(2) {
+            self.trim();
+        }
+    }
+
+    /// Sorts by position and keeps the first `max`.
+    fn trim(&mut self) {
+        if self.by_position {
+            // Stable: problems at one position stay in the order found.
+            self.list.sort_by_key(|d| d.position);
+        }
+        if self.list.len() > self.max {
+            self.more += self.list.len() - self.max;
+            self.list.truncate(self.max);
+        }
+    }
+
+    /// Whether no problem was found.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.more == 0
+    }
+
+    /// Whether a "did you mean" search may be made for one more unknown
+    /// name, taking it from the budget.
+    pub(crate) fn may_suggest(&mut self) -> bool {
+        let left = self.suggestions > 0;
+        self.suggestions = self.suggestions.saturating_sub(1);
+        left
+    }
+
+    /// Spends the whole budget of "did you mean" searches.
+    pub(crate) fn suggest_none(&mut self) {
+        self.suggestions = 0;
+    }
+
+    /// The problems kept, and one more saying how many were left out.
+    pub(crate) fn finish(mut self) -> Diagnostics {
+        self.trim();
+        let origin = self
+            .list
+            .first()
+            .map(|d| d.origin.clone())
+            .unwrap_or_default();
+        capped(self.list, self.more, &origin)
+    }
+}
+
+impl Extend<Diagnostic> for Found {
+    fn extend<I: IntoIterator<Item = Diagnostic>>(&mut self, iter: I) {
+        for d in iter {
+            self.push(d);
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::assessment::{Answer, Assessment};
 use crate::bitset::BitSet;
 use crate::date::{Date, Period};
-use crate::error::{Diagnostic, DiagnosticKind as K, Diagnostics, EvalError, cut, quote};
+use crate::error::{Diagnostic, DiagnosticKind as K, EvalError, cut, quote};
 use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, StandardId};
 use crate::logic::{self, at_least_of};
 use crate::membership::{self, Held, Membership};
@@ -719,7 +719,14 @@ impl Policy {
         as_of: Option<Date>,
         keep: Keep,
     ) -> Result<Bound<'p>, EvalError> {
-        let mut errors: Vec<Diagnostic> = Vec::new();
+        // Within the limits the assessment was loaded with: the first
+        // `max_diagnostics` problems by position, and near names for the
+        // first `max_suggestions` unknown ones (none when binding leniently,
+        // which reports nothing).
+        let mut errors = a.source.found(true);
+        if binding == Binding::Lenient {
+            errors.suggest_none();
+        }
         let future = |path: &str, what: &str, d: Date| -> Option<Diagnostic> {
             let as_of = as_of?;
             (d > as_of).then(|| {
@@ -784,7 +791,10 @@ impl Policy {
             // The path is made only for an error: binding is the hot path.
             let path = || key_path("facts", id.as_str());
             let Some(fi) = facts_sorted.find(id.as_str()) else {
-                let hint = did_you_mean(id.as_str(), self.facts.iter().map(|f| f.id().as_str()));
+                let hint = errors
+                    .may_suggest()
+                    .then(|| did_you_mean(id.as_str(), self.facts.iter().map(|f| f.id().as_str())));
+                let hint = hint.flatten();
                 errors.push(a.source.diag(
                     K::UnknownReference,
                     path(),
@@ -837,7 +847,10 @@ impl Policy {
                 (FactType::Choice(values), Value::Text(t)) => Some((
                     K::AnswerType,
                     format!("{} is not a value of fact `{id}`", quote(t)),
-                    did_you_mean(t, values.iter().map(String::as_str))
+                    errors
+                        .may_suggest()
+                        .then(|| did_you_mean(t, values.iter().map(String::as_str)))
+                        .flatten()
                         .or_else(|| Some(format!("the values are {}", quoted_list(values)))),
                 )),
                 (ty, v) => {
@@ -867,7 +880,10 @@ impl Policy {
         for (id, answer) in &a.answers {
             let path = || key_path("answers", id.as_str());
             let Some(ii) = items_sorted.find(id.as_str()) else {
-                let hint = did_you_mean(id.as_str(), self.items.iter().map(|i| i.id().as_str()));
+                let hint = errors
+                    .may_suggest()
+                    .then(|| did_you_mean(id.as_str(), self.items.iter().map(|i| i.id().as_str())));
+                let hint = hint.flatten();
                 errors.push(a.source.diag(
                     K::UnknownReference,
                     path(),
@@ -958,8 +974,7 @@ impl Policy {
             bound.held = held;
             Ok(bound)
         } else {
-            errors.sort_by_key(|d| d.position);
-            Err(EvalError::Invalid(Diagnostics(errors)))
+            Err(EvalError::Invalid(errors.finish()))
         }
     }
 }

@@ -9,15 +9,17 @@
 //! crate returns depends on the hasher: no result, message or `Debug`
 //! output is built by iterating over one of these maps in hash order.
 
+/// The keys of the crate's hashers.
 #[cfg(not(fuzzing))]
-type State = std::collections::hash_map::RandomState;
+pub(crate) type State = std::collections::hash_map::RandomState;
+/// The keys of the crate's hashers.
 #[cfg(fuzzing)]
-type State = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+pub(crate) type State = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
 
 /// A hash map with the crate's hasher.
 #[allow(clippy::disallowed_types)]
 pub(crate) type Map<K, V> = std::collections::HashMap<K, V, State>;
 
 /// A hash set with the crate's hasher.
-#[allow(clippy::disallowed_types)]
+#[allow(clippy::disallowed_types, dead_code)]
 pub(crate) type Set<T> = std::collections::HashSet<T, State>;

@@ -16,24 +16,49 @@
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Limits {
-    /// The largest document, in bytes.
+    /// The largest document, in bytes. Default 4 MiB.
     pub max_input_bytes: usize,
-    /// How deep mappings and lists may nest.
+    /// How deep mappings and lists may nest. Default 64. The YAML readers
+    /// recurse once per level: the default fits a 1 MiB stack with room to
+    /// spare, and much deeper documents need a larger one.
     pub max_depth: usize,
     /// How many nodes a document may have, counting what aliases repeat.
+    /// Default 200,000.
     pub max_nodes: usize,
-    /// How many entries one list or mapping may have.
+    /// How many entries one list or mapping may have. Default 20,000.
     pub max_entries: usize,
-    /// The longest text value, in bytes.
+    /// The longest text value, in bytes. Default 16 KiB.
     pub max_string_bytes: usize,
-    /// The longest id, in bytes.
+    /// The longest id, in bytes. Default 128.
     pub max_id_bytes: usize,
-    /// How many items a policy may have.
+    /// How many items a policy may have. Default 10,000.
     pub max_items: usize,
-    /// How many levels a policy may have.
+    /// How many levels a policy may have. Default 100.
     pub max_levels: usize,
     /// How many answers, and how many facts, an assessment may give.
+    /// Default 10,000.
     pub max_answers: usize,
+    /// How many named sets a policy may have. Default 1,000.
+    pub max_sets: usize,
+    /// How deep sets may name sets (`s0` selects `{set: s1}`, which selects
+    /// `{set: s2}`...), counting the first. Default 32. Resolving a set
+    /// recurses once per set in such a chain, so this bounds the stack it
+    /// takes, whatever [`Limits::max_sets`] is.
+    pub max_set_depth: usize,
+    /// How deep requirements may nest (`all`, `any`, `of`, `not`), counting
+    /// the outermost. Default 32. Building, checking and evaluating a
+    /// requirement recurse once per level: YAML nesting (`max_depth`) bounds
+    /// it too, but only while that limit stays near its default; this holds
+    /// whatever `max_depth` is.
+    pub max_requirement_depth: usize,
+    /// How many problems one document's error lists in full; past them, one
+    /// more says how many were left out. Default 100; at least one is
+    /// always listed.
+    pub max_diagnostics: usize,
+    /// For how many unknown names of one document a "did you mean" hint is
+    /// looked for; later ones get none. Default 20. Each search looks only
+    /// at known names of about the same length (see the README).
+    pub max_suggestions: usize,
 }
 
 impl Default for Limits {
@@ -48,6 +73,11 @@ impl Default for Limits {
             max_items: 10_000,
             max_levels: 100,
             max_answers: 10_000,
+            max_sets: 1_000,
+            max_set_depth: 32,
+            max_requirement_depth: 32,
+            max_diagnostics: 100,
+            max_suggestions: 20,
         }
     }
 }

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use crate::bitset::BitSet;
 use crate::error::{
-    Diagnostic, DiagnosticKind as K, Diagnostics, LineFlaw, LoadError, line_flaw, quote,
-    quote_code_points, shows_nothing, shows_nothing_message,
+    DiagnosticKind as K, Diagnostics, LineFlaw, LoadError, line_flaw, quote, quote_code_points,
+    shows_nothing, shows_nothing_message,
 };
 use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
 use crate::limits::{Limits, read_text, text_of};
@@ -753,8 +753,13 @@ impl<'a, K: std::borrow::Borrow<str>> Merge<'a, K> {
 struct Builder<'m> {
     map: &'m SourceMap,
     limits: &'m Limits,
-    errors: Vec<Diagnostic>,
+    errors: crate::error::Found,
     sets: SetResolver,
+    /// How deep the requirement being built is nested.
+    depth: usize,
+    /// Every distinct selection of items made by a requirement, with its
+    /// bits: see [`Builder::shared`].
+    selections: Map<Arc<[usize]>, Arc<BitSet>>,
 }
 
 /// Named sets resolved to their items; a set that failed is reported once.
@@ -886,8 +891,10 @@ impl<'m> Builder<'m> {
         Self {
             map,
             limits,
-            errors: Vec::new(),
+            errors: crate::error::Found::new(limits.max_diagnostics, limits.max_suggestions, true),
             sets: SetResolver::default(),
+            depth: 0,
+            selections: Map::default(),
         }
     }
 
@@ -994,6 +1001,28 @@ impl<'m> Builder<'m> {
         }
     }
 
+    /// The items of a requirement's selection and their bits, shared with
+    /// every earlier requirement that selected the same items.
+    ///
+    /// A selection, sets followed, is the items of one standard (or all)
+    /// and of one kind (or all), within all items or within a list the
+    /// policy writes out (`items: [...]`, the last in a chain of sets), so
+    /// the distinct selections of a policy hold at most four times its
+    /// items and its lists, however many requirements repeat them: kept
+    /// once each, they cost memory linear in the policy. One copy per
+    /// requirement cost requirements x items (20,000 `all_met` over 10,000
+    /// items: 1.6 GB from 1.4 MB of YAML).
+    fn shared(&mut self, n: usize, items: Vec<usize>) -> (Arc<[usize]>, Arc<BitSet>) {
+        if let Some((known, bits)) = self.selections.get_key_value(items.as_slice()) {
+            return (Arc::clone(known), Arc::clone(bits));
+        }
+        let items: Arc<[usize]> = items.into();
+        let bits = Arc::new(BitSet::of(n, &items));
+        self.selections
+            .insert(Arc::clone(&items), Arc::clone(&bits));
+        (items, bits)
+    }
+
     /// Reports an unknown reference with the nearest known name.
     fn unknown<T>(&mut self, path: &str, what: &str, name: &str, known: &Map<String, T>) {
         let plural = if what.ends_with('s') {
@@ -1007,7 +1036,13 @@ impl<'m> Builder<'m> {
                 quote_code_points(twin),
                 quote_code_points(name)
             )),
-            None => did_you_mean_or_list(name, &plural, known.keys().map(String::as_str)),
+            // Only the first `Limits::max_suggestions` unknown names of a
+            // policy are searched for a near name; the rest are named only
+            // when there are few enough names to list them (at most 11 read).
+            None if self.errors.may_suggest() => {
+                did_you_mean_or_list(name, &plural, known.keys().map(String::as_str))
+            }
+            None => crate::suggest::list_if_few(&plural, known.keys().map(String::as_str)),
         };
         self.err(
             K::UnknownReference,
@@ -1031,7 +1066,7 @@ impl<'m> Builder<'m> {
                 format!("the policy has {n} {what}, over the limit of {max}"),
                 Some(format!("the limit is `Limits::max_{what}`")),
             );
-            return Err(Diagnostics(self.errors));
+            return Err(self.errors.finish());
         }
         self.check_lines(&raw);
         let h = &raw.policy;
@@ -1317,6 +1352,19 @@ impl<'m> Builder<'m> {
         }
 
         // Named sets, which may name other sets.
+        if raw.sets.len() > self.limits.max_sets {
+            self.err(
+                K::Limit,
+                "sets",
+                format!(
+                    "the policy has {} sets, over the limit of {}",
+                    raw.sets.len(),
+                    self.limits.max_sets
+                ),
+                Some("the limit is `Limits::max_sets`".into()),
+            );
+            return Err(self.errors.finish());
+        }
         let set_ids = index_ids(
             &mut self,
             "set",
@@ -1523,8 +1571,7 @@ impl<'m> Builder<'m> {
             });
         if !self.errors.is_empty() {
             // Report in document order.
-            self.errors.sort_by_key(|d| d.position);
-            return Err(Diagnostics(self.errors));
+            return Err(self.errors.finish());
         }
         let item_order = sorted_ids(items.iter().map(|it| it.id.clone()));
         let fact_order = sorted_ids(facts.iter().map(|f| f.id.clone()));
@@ -1581,6 +1628,39 @@ impl<'m> Builder<'m> {
                 if let Some(f) = self.sets.failed.get_mut(v) {
                     *f = true;
                 }
+            }
+            return None;
+        }
+        // Resolving recurses once per set in a chain of sets naming sets:
+        // the depth is checked before it grows, so the stack stays within
+        // `Limits::max_set_depth` frames of this and `select`.
+        if self.sets.visiting.len() >= self.limits.max_set_depth {
+            let names: Vec<&str> = self
+                .sets
+                .visiting
+                .iter()
+                .chain(std::iter::once(&i))
+                .filter_map(|&v| ctx.raw.sets.get(v).map(|s| s.id.as_str()))
+                .collect();
+            let at = self.sets.visiting.last().copied().unwrap_or(i);
+            self.err(
+                K::Limit,
+                &key_path(&key_path(&index_path("sets", at), "select"), "set"),
+                format!(
+                    "sets name sets more than {} deep: {}",
+                    self.limits.max_set_depth,
+                    quoted_join(&names, " -> ")
+                ),
+                Some("select the items directly; the limit is `Limits::max_set_depth`".into()),
+            );
+            // Every set of the chain fails with it, reported once.
+            for &v in &self.sets.visiting {
+                if let Some(f) = self.sets.failed.get_mut(v) {
+                    *f = true;
+                }
+            }
+            if let Some(f) = self.sets.failed.get_mut(i) {
+                *f = true;
             }
             return None;
         }
@@ -1706,7 +1786,38 @@ impl<'m> Builder<'m> {
         Some(chosen)
     }
 
+    /// Builds a requirement, nested ones included: one call per level of
+    /// nesting, checked against `Limits::max_requirement_depth` before it
+    /// goes deeper (YAML nesting bounds it too, but only as long as
+    /// `Limits::max_depth` stays near its default). What is built within
+    /// the limit is as deep, so checking and evaluating it recurse as
+    /// deep and no deeper.
     fn requirement(
+        &mut self,
+        ctx: &Ctx<'_>,
+        r: &RawRequirement,
+        path: &str,
+    ) -> Option<Requirement> {
+        if self.depth >= self.limits.max_requirement_depth {
+            self.err(
+                K::Limit,
+                path,
+                format!(
+                    "requirements nest deeper than {} levels",
+                    self.limits.max_requirement_depth
+                ),
+                Some("name a level, or flatten `all`/`any`; the limit is `Limits::max_requirement_depth`".into()),
+            );
+            return None;
+        }
+        self.depth += 1;
+        let built = self.requirement_at(ctx, r, path);
+        self.depth -= 1;
+        built
+    }
+
+    /// [`Builder::requirement`], one level.
+    fn requirement_at(
         &mut self,
         ctx: &Ctx<'_>,
         r: &RawRequirement,
@@ -1877,8 +1988,9 @@ impl<'m> Builder<'m> {
             "all_met" => {
                 let sel = r.all_met.as_ref()?;
                 let items = self.select(ctx, sel, &key_path(path, "all_met"))?;
+                let (items, bits) = self.shared(ctx.items.len(), items);
                 Req::Items {
-                    bits: BitSet::of(ctx.items.len(), &items),
+                    bits,
                     items,
                     rule: ItemRule::All,
                     scope: describe_selector(sel),
@@ -1918,8 +2030,14 @@ impl<'m> Builder<'m> {
             }
             _ => return None,
         };
-        let text = describe(&kind, r, ctx);
+        let text: Arc<str> = describe(&kind, r, ctx).into();
+        // Unlabelled and short, the requirement is shown as its text: one copy.
         let shown = crate::requirement::shown(label.as_deref(), &text);
+        let shown = if *shown == *text {
+            Arc::clone(&text)
+        } else {
+            shown
+        };
         Some(Requirement {
             label,
             text,
@@ -1965,8 +2083,9 @@ impl<'m> Builder<'m> {
                 return None;
             }
         };
+        let (items, bits) = self.shared(ctx.items.len(), items);
         Some(Req::Items {
-            bits: BitSet::of(ctx.items.len(), &items),
+            bits,
             items,
             rule,
             scope: describe_selector(&c.of),
@@ -2070,7 +2189,12 @@ impl<'m> Builder<'m> {
             }
             (FactType::Choice(values), Value::Text(t)) if values.contains(t) => true,
             (FactType::Choice(values), Value::Text(t)) => {
-                let hint = did_you_mean(t, values.iter().map(String::as_str))
+                let near = if self.errors.may_suggest() {
+                    did_you_mean(t, values.iter().map(String::as_str))
+                } else {
+                    None
+                };
+                let hint = near
                     .or_else(|| Some(format!("the values of `{id}` are {}", quoted_list(values))));
                 self.err(
                     K::ThresholdType,
@@ -2330,36 +2454,69 @@ impl<'m> Builder<'m> {
     }
 }
 
+/// The first cycle reached from `start` along `edges`, depth first: the
+/// nodes on it, the first repeated at the end. Iterative, with its own
+/// stack, so that a long chain of levels takes heap, not call stack.
 fn find_cycle(
-    node: usize,
+    start: usize,
     edges: &[Vec<usize>],
     state: &mut [u8],
     path: &mut Vec<usize>,
 ) -> Option<Vec<usize>> {
-    match state.get(node) {
-        Some(2) | None => return None,
-        Some(1) => {
-            let start = path.iter().position(|&n| n == node).unwrap_or(0);
-            let mut cycle: Vec<usize> = path.get(start..).unwrap_or_default().to_vec();
-            cycle.push(node);
-            return Some(cycle);
+    // The nodes on the path, each with how many of its edges were followed.
+    let mut next_edge: Vec<usize> = Vec::new();
+    let mut node = start;
+    loop {
+        match state.get(node) {
+            Some(1) => {
+                let at = path.iter().position(|&n| n == node).unwrap_or(0);
+                let mut cycle: Vec<usize> = path.get(at..).unwrap_or_default().to_vec();
+                cycle.push(node);
+                return Some(cycle);
+            }
+            Some(0) => {
+                if let Some(s) = state.get_mut(node) {
+                    *s = 1;
+                }
+                path.push(node);
+                next_edge.push(0);
+            }
+            // Done, or not a node: back to the node the edge came from.
+            _ => {}
         }
-        _ => {}
-    }
-    if let Some(s) = state.get_mut(node) {
-        *s = 1;
-    }
-    path.push(node);
-    for &next in edges.get(node).map(Vec::as_slice).unwrap_or_default() {
-        if let Some(c) = find_cycle(next, edges, state, path) {
-            return Some(c);
+        // Follow the next edge of the innermost node, or leave it done.
+        loop {
+            let (Some(&top), Some(e)) = (path.last(), next_edge.last_mut()) else {
+                return None;
+            };
+            let out = edges.get(top).map(Vec::as_slice).unwrap_or_default();
+            if let Some(&to) = out.get(*e) {
+                *e += 1;
+                node = to;
+                break;
+            }
+            path.pop();
+            next_edge.pop();
+            if let Some(s) = state.get_mut(top) {
+                *s = 2;
+            }
         }
     }
-    path.pop();
-    if let Some(s) = state.get_mut(node) {
-        *s = 2;
+}
+
+/// The most characters of a title a requirement's text holds.
+const TITLE_IN_TEXT: usize = 120;
+
+/// A title as a requirement's text holds it: cut after [`TITLE_IN_TEXT`]
+/// characters, with a mark. Each requirement that names an item or a fact
+/// holds its title, and `not` holds what it negates: whole, a 16 KB title
+/// named by a few bytes of requirement cost 16 KB each (1,000 bytes of
+/// memory per byte of YAML, 131 MB for 128 KB).
+fn short(title: &str) -> std::borrow::Cow<'_, str> {
+    match title.char_indices().nth(TITLE_IN_TEXT) {
+        Some((end, _)) => format!("{}…", title.get(..end).unwrap_or_default()).into(),
+        None => title.into(),
     }
-    None
 }
 
 /// How a requirement reads in an explanation.
@@ -2370,12 +2527,12 @@ fn describe(kind: &Req, r: &RawRequirement, ctx: &Ctx<'_>) -> String {
         Req::AtLeast(n, list) => format!("at least {n} of {} requirements", list.len()),
         Req::Not(inner) => format!("not: {inner}"),
         Req::Fact { fact, test, .. } => {
-            let title = ctx.facts.get(*fact).map_or("", |f| f.title.as_str());
+            let title = short(ctx.facts.get(*fact).map_or("", |f| f.title.as_str()));
             let id = r.fact.as_deref().unwrap_or_default();
             format!("{title} (`{id}`) {}", test.describe())
         }
         Req::Met(i) => {
-            let title = ctx.items.get(*i).map_or("", |it| &*it.title);
+            let title = short(ctx.items.get(*i).map_or("", |it| &*it.title));
             format!(
                 "item `{}` is met: {title}",
                 r.met.as_deref().unwrap_or_default()

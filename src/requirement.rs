@@ -14,7 +14,9 @@ use crate::value::Value;
 #[derive(Clone, Debug)]
 pub struct Requirement {
     pub(crate) label: Option<String>,
-    pub(crate) text: String,
+    /// What the requirement checks, in words (shared with `shown` when
+    /// there is no label).
+    pub(crate) text: Arc<str>,
     /// How the requirement reads in results: its label, or else its text,
     /// cut (see [`shown`]).
     pub(crate) shown: Arc<str>,
@@ -42,7 +44,7 @@ impl Requirement {
     pub(crate) fn deep_text(&self) -> String {
         let own = match &self.label {
             Some(label) => format!("{label} = {}", self.text),
-            None => self.text.clone(),
+            None => self.text.to_string(),
         };
         match &self.kind {
             Req::All(list) | Req::AtLeast(_, list) => {
@@ -106,10 +108,12 @@ pub(crate) enum Req {
     },
     Met(usize),
     /// INVARIANT: `items` is sorted, without repeats, and not empty; `bits`
-    /// holds the same indices.
+    /// holds the same indices. Both are shared by every requirement of the
+    /// policy that selects the same items, so that many requirements over
+    /// large selections cost one copy of each selection, not one each.
     Items {
-        items: Vec<usize>,
-        bits: BitSet,
+        items: Arc<[usize]>,
+        bits: Arc<BitSet>,
         rule: ItemRule,
         scope: String,
     },

@@ -4,41 +4,100 @@ use crate::error::{capped_join, quote};
 
 /// Edit distance between two strings, compared case-insensitively, where
 /// swapping two neighbouring characters counts as one edit (the commonest typo).
+#[cfg(test)]
 fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
-    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
-    let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
-    // Out-of-range reads cannot happen; a large value keeps `min` honest if they did.
-    let get =
-        |d: &[usize], i: usize, j: usize| d.get(i * width + j).copied().unwrap_or(usize::MAX / 2);
-    let set = |d: &mut [usize], i: usize, j: usize, v: usize| {
-        if let Some(slot) = d.get_mut(i * width + j) {
-            *slot = v;
+    distance_of(&lower(a), &lower(b))
+}
+
+/// The characters of `text`, lowercased.
+fn lower(text: &str) -> Vec<char> {
+    text.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// [`distance`] of two lowercased texts, three rows of the table at a time.
+fn distance_of(a: &[char], b: &[char]) -> usize {
+    // Rows i - 2, i - 1 and i; out-of-range reads cannot happen, and a large
+    // value keeps `min` honest if they did.
+    let far = usize::MAX / 2;
+    let mut two: Vec<usize> = vec![far; b.len() + 1];
+    let mut one: Vec<usize> = (0..=b.len()).collect();
+    let mut row: Vec<usize> = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        let before = i.checked_sub(1).and_then(|k| a.get(k));
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
         }
-    };
-    for i in 0..=a.len() {
-        set(&mut d, i, 0, i);
-    }
-    for j in 0..=b.len() {
-        set(&mut d, 0, j, j);
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a.get(i - 1) != b.get(j - 1));
-            let mut v = (get(&d, i - 1, j) + 1)
-                .min(get(&d, i, j - 1) + 1)
-                .min(get(&d, i - 1, j - 1) + cost);
-            if i > 1 && j > 1 && a.get(i - 1) == b.get(j - 2) && a.get(i - 2) == b.get(j - 1) {
-                v = v.min(get(&d, i - 2, j - 2) + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            let diag = one.get(j).copied().unwrap_or(far);
+            let up = one.get(j + 1).copied().unwrap_or(far);
+            let left = row.get(j).copied().unwrap_or(far);
+            let mut v = (up + 1).min(left + 1).min(diag + cost);
+            if let (Some(pa), Some(pb)) = (before, j.checked_sub(1).and_then(|k| b.get(k)))
+                && pa == cb
+                && ca == pb
+            {
+                v = v.min(two.get(j - 1).copied().unwrap_or(far) + 1);
             }
-            set(&mut d, i, j, v);
+            if let Some(slot) = row.get_mut(j + 1) {
+                *slot = v;
+            }
+        }
+        std::mem::swap(&mut two, &mut one);
+        std::mem::swap(&mut one, &mut row);
+    }
+    one.last().copied().unwrap_or(far)
+}
+
+/// How many known names at most get the full edit distance, per unknown
+/// name: those nearest by the cheap measures (see [`nearest`]).
+const CANDIDATES: usize = 64;
+
+/// The characters of `text`, lowercased, sorted: the bag that
+/// [`bag_bound`] compares.
+#[cfg(test)]
+fn bag(text: &str) -> Vec<char> {
+    sorted(lower(text))
+}
+
+fn sorted(mut chars: Vec<char>) -> Vec<char> {
+    chars.sort_unstable();
+    chars
+}
+
+/// A lower bound of [`distance`]: of two bags of characters, the larger of
+/// the counts of characters one has and the other lacks. An insertion or a
+/// deletion changes one count, a substitution one of each, a swap neither.
+fn bag_bound(a: &[char], b: &[char]) -> usize {
+    let (mut i, mut j, mut only_a, mut only_b) = (0, 0, 0usize, 0usize);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                only_a += 1;
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                only_b += 1;
+                j += 1;
+            }
         }
     }
-    get(&d, a.len(), b.len())
+    (only_a + a.len().saturating_sub(i)).max(only_b + b.len().saturating_sub(j))
 }
 
 /// The known name nearest to `unknown`, if one is near enough to be a likely typo.
+///
+/// The work is bounded whatever the number of known names: each is looked
+/// at once, in time linear in its length (its length, then its bag of
+/// characters, must be near enough), and only the [`CANDIDATES`] nearest
+/// by those cheap measures (the bag's bound, then the longest prefix in
+/// common, then the name) get the edit distance, which costs the product
+/// of the two lengths (at most 64 characters for `unknown`). Among more
+/// near names than that, the nearest may be missed.
 pub(crate) fn nearest<'a, I>(unknown: &str, known: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
@@ -51,11 +110,25 @@ where
         return None;
     }
     let limit = (n / 3).max(1);
-    known
+    let mine = lower(unknown);
+    let my_bag = sorted(mine.clone());
+    let mut near: Vec<(usize, std::cmp::Reverse<usize>, &str)> = known
         .into_iter()
         // The distance is at least the difference in length.
-        .filter(|k| k.chars().count().abs_diff(n) <= limit)
-        .map(|k| (distance(unknown, k), k))
+        .filter(|k| k.len() <= 4 * (LONGEST + limit) && k.chars().count().abs_diff(n) <= limit)
+        .filter_map(|k| {
+            let theirs = lower(k);
+            let prefix = mine.iter().zip(&theirs).take_while(|(a, b)| a == b).count();
+            let bound = bag_bound(&my_bag, &sorted(theirs));
+            (bound <= limit).then_some((bound, std::cmp::Reverse(prefix), k))
+        })
+        .collect();
+    if near.len() > CANDIDATES {
+        near.select_nth_unstable(CANDIDATES);
+        near.truncate(CANDIDATES);
+    }
+    near.into_iter()
+        .map(|(_, _, k)| (distance_of(&mine, &lower(k)), k))
         .filter(|(d, _)| *d <= limit)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, k)| k)
@@ -75,15 +148,24 @@ pub(crate) fn did_you_mean_or_list<'a, I>(unknown: &str, what: &str, known: I) -
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let mut known: Vec<&str> = known.into_iter().collect();
-    did_you_mean(unknown, known.iter().copied()).or_else(|| {
-        known.sort_unstable();
-        match known.len() {
-            0 => Some(format!("the policy declares no {what}")),
-            1..=10 => Some(format!("known {what}: {}", quoted_list(&known))),
-            _ => None,
-        }
-    })
+    let known: Vec<&str> = known.into_iter().collect();
+    did_you_mean(unknown, known.iter().copied())
+        .or_else(|| list_if_few(what, known.iter().copied()))
+}
+
+/// The known names, when there are few enough to read (at most 10; 11 are
+/// read to know), for an unknown name that gets no search.
+pub(crate) fn list_if_few<'a, I>(what: &str, known: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let mut known: Vec<&str> = known.into_iter().take(11).collect();
+    known.sort_unstable();
+    match known.len() {
+        0 => Some(format!("the policy declares no {what}")),
+        1..=10 => Some(format!("known {what}: {}", quoted_list(&known))),
+        _ => None,
+    }
 }
 
 /// Names quoted (and cut) one by one, joined with commas, the list itself
@@ -131,6 +213,31 @@ mod tests {
             assert_eq!(distance(a, b), want, "{a} / {b}");
             assert_eq!(distance(b, a), want, "{b} / {a}");
         }
+    }
+
+    #[test]
+    fn bags_bound_the_distance_from_below() {
+        for (a, b) in [
+            ("titel", "title"),
+            ("parnter", "partner"),
+            ("kitten", "sitting"),
+            ("B.2.10", "B.2.1"),
+            ("", "abc"),
+            ("Aé", "ea"),
+        ] {
+            let bound = bag_bound(&bag(a), &bag(b));
+            assert!(bound <= distance(a, b), "{a} / {b}: {bound}");
+        }
+        assert_eq!(bag_bound(&bag("kitten"), &bag("sitting")), 3);
+    }
+
+    #[test]
+    fn only_the_nearest_candidates_get_the_distance() {
+        // More near names than the candidates searched: the nearest by bag
+        // and then by name are searched, and the answer is among them.
+        let known: Vec<String> = (0..1000).map(|i| format!("item-{i:04}")).collect();
+        let found = nearest("item-0500x", known.iter().map(String::as_str));
+        assert_eq!(found, Some("item-0500"));
     }
 
     #[test]

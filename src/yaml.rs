@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 
-use crate::hash::{Map, Set};
+use crate::hash::Map;
 
 use serde::Serialize;
 use serde::de::{
@@ -25,56 +25,228 @@ use crate::limits::Limits;
 use crate::suggest;
 
 /// Positions of every node of a document, by YAML path.
+///
+/// The index keeps no path: each node holds its parent, its key (a range of
+/// one text of keys, each key stored once) or its index, and its position,
+/// and a table maps a hash of each node's whole path to the node. A path is
+/// built only when a message needs one, so the index costs a few dozen
+/// bytes per node however deep and long the keys above it are (a path can
+/// be 64 keys of 16 KB each; storing one per node made 144 KB of YAML cost
+/// gigabytes).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SourceMap {
     origin: String,
-    positions: Map<String, Position>,
+    tree: std::sync::Arc<Tree>,
     /// The path, in the document, of the node the map's owner was read from
     /// (a policy test suite's case); empty for a whole document. Paths given
     /// to [`SourceMap::diag`] are relative to it.
     base: String,
+    /// `Limits::max_diagnostics` and `Limits::max_suggestions` of the
+    /// document, for the problems found in it after it loaded.
+    caps: (usize, usize),
+}
+
+/// The nodes of a document, linked to their parents: see [`SourceMap`].
+#[derive(Debug, Default)]
+struct Tree {
+    /// Every key the nodes name, one after the other.
+    keys: String,
+    /// Every node, in document order.
+    nodes: Vec<Node>,
+    /// The first node at each path, by the path's hash ([`PathHash`]).
+    by_path: Map<u64, u32>,
+    /// The keys of the path hashes.
+    state: crate::hash::State,
+}
+
+/// The hash of a path, the same however its bytes are fed (whole, or as
+/// its parent's path and then its own key): the bytes go to the hasher in
+/// words of eight, whatever the pieces, and the rest when it finishes.
+#[derive(Clone)]
+struct PathHash {
+    hasher: std::collections::hash_map::DefaultHasher,
+    /// Bytes fed and not yet given to the hasher: fewer than eight.
+    tail: [u8; 8],
+    tail_len: usize,
+    /// Whether the path is empty so far (the root's, or under empty keys).
+    empty: bool,
+}
+
+impl PathHash {
+    fn new(state: &crate::hash::State) -> Self {
+        use std::hash::BuildHasher;
+        Self {
+            hasher: state.build_hasher(),
+            tail: [0; 8],
+            tail_len: 0,
+            empty: true,
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        use std::hash::Hasher;
+        self.empty &= bytes.is_empty();
+        let mut rest = bytes;
+        // Fill the tail to a word first.
+        while self.tail_len > 0 {
+            let Some((&b, after)) = rest.split_first() else {
+                return;
+            };
+            if let Some(slot) = self.tail.get_mut(self.tail_len) {
+                *slot = b;
+            }
+            self.tail_len += 1;
+            rest = after;
+            if self.tail_len == 8 {
+                self.hasher.write_u64(u64::from_le_bytes(self.tail));
+                self.tail_len = 0;
+            }
+        }
+        let words = rest.chunks_exact(8);
+        let left = words.remainder();
+        for word in words {
+            let word: [u8; 8] = word.try_into().unwrap_or_default();
+            self.hasher.write_u64(u64::from_le_bytes(word));
+        }
+        for (slot, &b) in self.tail.iter_mut().zip(left) {
+            *slot = b;
+        }
+        self.tail_len = left.len();
+    }
+
+    /// The hash of this path with `key` joined on, as [`key_path`] joins it.
+    fn key(&self, key: &str) -> Self {
+        let mut h = self.clone();
+        if !h.empty {
+            h.feed(b".");
+        }
+        h.feed(key.as_bytes());
+        h
+    }
+
+    /// The hash of this path with `index` joined on, as [`index_path`] does.
+    fn index(&self, index: usize) -> Self {
+        let mut h = self.clone();
+        h.feed(format!("[{index}]").as_bytes());
+        h
+    }
+
+    fn finish(&self) -> u64 {
+        use std::hash::Hasher;
+        let mut h = self.hasher.clone();
+        h.write(self.tail.get(..self.tail_len).unwrap_or_default());
+        h.finish()
+    }
+}
+
+impl Tree {
+    /// The path of node `id`, built from its parents' keys and indexes.
+    fn path_of(&self, id: u32) -> String {
+        path_of(&self.nodes, &self.keys, id)
+    }
+
+    /// The node at exactly `path`, if there is one.
+    fn find(&self, path: &str) -> Option<u32> {
+        let mut h = PathHash::new(&self.state);
+        h.feed(path.as_bytes());
+        self.check(h.finish(), path)
+    }
+
+    /// The node whose path hashes to `hash`, if its path is `path` (two
+    /// paths whose hashes meet are told apart here).
+    fn check(&self, hash: u64, path: &str) -> Option<u32> {
+        let id = *self.by_path.get(&hash)?;
+        (self.path_of(id) == path).then_some(id)
+    }
+
+    /// The node at `path` or at its nearest ancestor that has one: the
+    /// hashes of every prefix ending before a `.` or `[` are taken in one
+    /// pass, then tried from the longest.
+    fn nearest(&self, path: &str) -> Option<u32> {
+        let mut h = PathHash::new(&self.state);
+        let mut prefixes = Vec::new();
+        let mut fed = 0;
+        for (i, b) in path.bytes().enumerate() {
+            if b == b'.' || b == b'[' {
+                h.feed(path.as_bytes().get(fed..i).unwrap_or_default());
+                fed = i;
+                prefixes.push((i, h.finish()));
+            }
+        }
+        h.feed(path.as_bytes().get(fed..).unwrap_or_default());
+        prefixes.push((path.len(), h.finish()));
+        prefixes
+            .iter()
+            .rev()
+            .find_map(|&(end, hash)| self.check(hash, path.get(..end)?))
+    }
+
+    fn position(&self, id: u32) -> Option<Position> {
+        self.nodes.get(id as usize).map(Node::position)
+    }
+}
+
+/// The path of node `id` of `nodes`, whose keys are ranges of `keys`.
+fn path_of(nodes: &[Node], keys: &str, id: u32) -> String {
+    let mut chain = Vec::new();
+    let mut at = nodes.get(id as usize);
+    while let Some(node) = at {
+        chain.push(node);
+        at = nodes.get(node.parent as usize);
+    }
+    let mut path = String::new();
+    for node in chain.iter().rev() {
+        match node.seg {
+            Seg::Root => {}
+            Seg::Key { start, len } => push_key(&mut path, key_text(keys, start, len)),
+            Seg::Complex => push_key(&mut path, "?"),
+            Seg::Index(i) => push_index(&mut path, i as usize),
+        }
+    }
+    path
+}
+
+/// The key at `start` of `len` bytes in `keys`.
+fn key_text(keys: &str, start: u32, len: u32) -> &str {
+    keys.get(start as usize..start as usize + len as usize)
+        .unwrap_or_default()
 }
 
 impl SourceMap {
     /// A map with no positions, for values built in code.
     pub(crate) fn detached(origin: &str) -> Self {
+        let limits = Limits::default();
         Self {
             origin: origin.to_owned(),
-            positions: Map::default(),
+            tree: std::sync::Arc::default(),
             base: String::new(),
+            caps: (limits.max_diagnostics, limits.max_suggestions),
         }
+    }
+
+    /// A collector of the problems found in the document, within its
+    /// limits on diagnostics and suggestions.
+    pub(crate) fn found(&self, by_position: bool) -> crate::error::Found {
+        crate::error::Found::new(self.caps.0, self.caps.1, by_position)
     }
 
     /// The map of the node at `base` alone, for a value read from part of a
     /// document: its diagnostics name their full paths and positions in the
-    /// document.
+    /// document. The nodes are shared, not copied.
     pub(crate) fn under(&self, base: &str) -> Self {
-        let within = |path: &str| {
-            path.strip_prefix(base)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
-        };
         Self {
             origin: self.origin.clone(),
-            positions: self
-                .positions
-                .iter()
-                .filter(|(path, _)| within(path))
-                .map(|(path, pos)| (path.clone(), *pos))
-                .collect(),
+            tree: std::sync::Arc::clone(&self.tree),
             base: base.to_owned(),
+            caps: self.caps,
         }
     }
 
     /// The position of the node at `path`, or of its nearest ancestor that has one.
     pub(crate) fn position(&self, path: &str) -> Option<Position> {
-        let mut p = path;
-        loop {
-            if let Some(pos) = self.positions.get(p) {
-                return Some(*pos);
-            }
-            let cut = p.rfind(['.', '['])?;
-            p = &p[..cut];
-        }
+        self.tree
+            .nearest(path)
+            .and_then(|id| self.tree.position(id))
     }
 
     /// A diagnostic if `text`, the `what` at `path` (built only then), is
@@ -171,8 +343,8 @@ pub(crate) fn parse<T: DeserializeOwned>(
     }
     // A byte-order mark is accepted and dropped.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Index { map, nodes } = index(text, origin, limits)?;
-    if map.positions.is_empty() {
+    let map = index(text, origin, limits)?;
+    if map.tree.nodes.is_empty() {
         return Err(Diagnostics(vec![detached.diag(
             DiagnosticKind::Syntax,
             "",
@@ -181,8 +353,8 @@ pub(crate) fn parse<T: DeserializeOwned>(
         )]));
     }
     let value = serde_yaml::from_str::<T>(text)
-        .map_err(|err| Diagnostics(vec![serde_diagnostic(&err, &map)]))?;
-    agree(text, &nodes, &map, limits)?;
+        .map_err(|err| Diagnostics(vec![serde_diagnostic(&err, &map, text)]))?;
+    agree(text, &map.tree.nodes, &map, limits)?;
     Ok((value, map))
 }
 
@@ -206,8 +378,11 @@ pub(crate) fn parse<T: DeserializeOwned>(
 fn agree(text: &str, nodes: &[Node], map: &SourceMap, limits: &Limits) -> Result<(), Diagnostics> {
     let mut walk = Walk {
         nodes,
+        keys: &map.tree.keys,
         next: 0,
         path: String::new(),
+        parents: Vec::new(),
+        seg: WalkSeg::Root,
         max_string_bytes: limits.max_string_bytes,
         stop: None,
     };
@@ -218,22 +393,23 @@ fn agree(text: &str, nodes: &[Node], map: &SourceMap, limits: &Limits) -> Result
             return Err(too_long(&map.origin, path, position, len, limits));
         }
         (_, Some(Stop::Parted(parted))) => parted,
-        (Err(err), None) => return Err(Diagnostics(vec![serde_diagnostic(&err, map)])),
+        (Err(err), None) => return Err(Diagnostics(vec![serde_diagnostic(&err, map, text)])),
         (Ok(()), None) => match nodes.get(walk.next) {
             // The index saw more nodes than the values hold.
-            Some(extra) => Parted {
-                path: extra.path.clone(),
-                values: Reading::End,
-                index: Reading::Path(extra.path.clone()),
-            },
+            Some(extra) => {
+                let path = path_of(nodes, &map.tree.keys, small(walk.next));
+                Parted {
+                    path: path.clone(),
+                    values: Reading::End,
+                    index: Reading::Path(path),
+                    index_at: Some(extra.position()),
+                }
+            }
             None => return Ok(()),
         },
     };
     // Where the index's reading goes its own way, or else where the values' does.
-    let position = match &parted.index {
-        Reading::Path(path) => map.positions.get(path).copied(),
-        Reading::End | Reading::Kind(_) => None,
-    };
+    let position = parted.index_at;
     Err(Diagnostics(vec![Diagnostic {
         kind: DiagnosticKind::Syntax,
         origin: map.origin.clone(),
@@ -254,10 +430,16 @@ fn agree(text: &str, nodes: &[Node], map: &SourceMap, limits: &Limits) -> Result
 /// The values' reader walking the index's nodes: see [`agree`].
 struct Walk<'n> {
     nodes: &'n [Node],
+    /// The text of the nodes' keys.
+    keys: &'n str,
     /// The index of the node the walk expects next.
     next: usize,
-    /// The path of the node the walk is at, built in place.
+    /// The path of the node the walk is at, built in place, for messages.
     path: String,
+    /// The index's nodes of the mappings and lists the walk is in.
+    parents: Vec<u32>,
+    /// The place of the node the walk is at in the innermost of them.
+    seg: WalkSeg,
     /// `Limits::max_string_bytes`.
     max_string_bytes: usize,
     /// Why the walk stopped, once it has.
@@ -278,6 +460,19 @@ struct Parted {
     path: String,
     values: Reading,
     index: Reading,
+    /// Where the index's reading has its node, if it has one.
+    index_at: Option<Position>,
+}
+
+/// The place of the node the walk is at in its parent, as [`Seg`] is.
+#[derive(Clone, Copy)]
+enum WalkSeg {
+    Root,
+    /// A key: the last `len` bytes of the walk's path.
+    Key {
+        len: usize,
+    },
+    Index(usize),
 }
 
 /// What one reading has where the two part.
@@ -310,18 +505,43 @@ impl std::fmt::Display for Reading {
 impl<'n> Walk<'n> {
     /// Takes the next node if it is at the walk's path, or notes where the
     /// readings part.
-    fn take(&mut self) -> Option<NodeKind> {
+    ///
+    /// The node must have the same parent and the same key or index: the
+    /// same path, compared one key at a time.
+    fn take(&mut self) -> Option<(u32, NodeKind)> {
+        let id = small(self.next);
         match self.nodes.get(self.next) {
-            Some(node) if node.path == self.path => {
+            Some(node) if self.is_here(node) => {
                 self.next += 1;
-                Some(node.kind)
+                Some((id, node.kind))
             }
             other => {
-                let index = other.map_or(Reading::End, |n| Reading::Path(n.path.clone()));
+                let index = other.map_or(Reading::End, |_| {
+                    Reading::Path(path_of(self.nodes, self.keys, id))
+                });
+                let at = other.map(Node::position);
                 self.part(Reading::Path(self.path.clone()), index);
+                if let Some(Stop::Parted(parted)) = &mut self.stop {
+                    parted.index_at = parted.index_at.or(at);
+                }
                 None
             }
         }
+    }
+
+    /// Whether the index's `node` is at the walk's place.
+    fn is_here(&self, node: &Node) -> bool {
+        let parent = self.parents.last().copied().unwrap_or(NO_PARENT);
+        node.parent == parent
+            && match (self.seg, node.seg) {
+                (WalkSeg::Root, Seg::Root) => true,
+                (WalkSeg::Index(i), Seg::Index(j)) => small(i) == j,
+                (WalkSeg::Key { len }, Seg::Key { start, len: n }) => {
+                    let key = self.path.get(self.path.len().saturating_sub(len)..);
+                    key == Some(key_text(self.keys, start, n))
+                }
+                _ => false,
+            }
     }
 
     /// Stops the walk if a text, at the walk's path, is over the limit.
@@ -355,6 +575,7 @@ impl<'n> Walk<'n> {
                 path: self.path.clone(),
                 values,
                 index,
+                index_at: None,
             }));
         }
     }
@@ -372,20 +593,26 @@ impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        let Some(kind) = self.0.take() else {
+        let Some((id, kind)) = self.0.take() else {
             return Err(stopped());
         };
         if kind == NodeKind::Alias {
             // What an alias names was walked where it was defined.
             return d.deserialize_ignored_any(IgnoredAny).map(drop);
         }
-        d.deserialize_any(NodeVisitor { walk: self.0, kind })
+        d.deserialize_any(NodeVisitor {
+            walk: self.0,
+            id,
+            kind,
+        })
     }
 }
 
 /// Checks a node's kind and walks its children.
 struct NodeVisitor<'w, 'n> {
     walk: &'w mut Walk<'n>,
+    /// The index's node here.
+    id: u32,
     /// What the index saw here.
     kind: NodeKind,
 }
@@ -443,26 +670,33 @@ impl<'de> Visitor<'de> for NodeVisitor<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let id = self.id;
         let walk = self.is(NodeKind::Sequence)?;
         let parent = walk.path.len();
+        walk.parents.push(id);
         for i in 0.. {
             walk.path.truncate(parent);
             push_index(&mut walk.path, i);
+            walk.seg = WalkSeg::Index(i);
             if seq.next_element_seed(NodeSeed(walk))?.is_none() {
                 break;
             }
         }
+        walk.parents.pop();
         walk.path.truncate(parent);
         Ok(())
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<(), A::Error> {
+        let id = self.id;
         let walk = self.is(NodeKind::Mapping)?;
         let parent = walk.path.len();
+        walk.parents.push(id);
         while entries.next_key_seed(KeySeed(walk))?.is_some() {
             entries.next_value_seed(NodeSeed(walk))?;
             walk.path.truncate(parent);
         }
+        walk.parents.pop();
         walk.path.truncate(parent);
         Ok(())
     }
@@ -505,6 +739,7 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_> {
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<(), E> {
         push_key(&mut self.0.path, key);
+        self.0.seg = WalkSeg::Key { len: key.len() };
         self.0.within(key)
     }
 }
@@ -515,12 +750,20 @@ pub(crate) fn to_string<T: Serialize>(value: &T) -> Result<String, String> {
 }
 
 /// Turns a `serde_yaml` error into a diagnostic with path, position and hint.
-fn serde_diagnostic(err: &serde_yaml::Error, map: &SourceMap) -> Diagnostic {
+///
+/// libyaml's reader reports a problem with the characters themselves (a
+/// control character) at a byte offset, `at position N`, with no line: the
+/// line, column and path of the node there are found from the offset.
+fn serde_diagnostic(err: &serde_yaml::Error, map: &SourceMap, document: &str) -> Diagnostic {
+    let shown = err.to_string();
+    if let Some(d) = at_offset(&shown, map, document) {
+        return d;
+    }
     let position = err.location().map(|l| Position {
         line: l.line(),
         column: l.column(),
     });
-    let mut text = err.to_string();
+    let mut text = shown;
     if let Some(p) = position {
         let suffix = format!(" at line {} column {}", p.line, p.column);
         if let Some(stripped) = text.strip_suffix(&suffix) {
@@ -529,7 +772,7 @@ fn serde_diagnostic(err: &serde_yaml::Error, map: &SourceMap) -> Diagnostic {
     }
     // serde_yaml prefixes the path of the node it was in, as `a.b[2].c: `.
     let (path, message) = match text.split_once(": ") {
-        Some((prefix, rest)) if map.positions.contains_key(prefix) => {
+        Some((prefix, rest)) if map.tree.find(prefix).is_some() => {
             (prefix.to_owned(), rest.to_owned())
         }
         _ => (String::new(), text),
@@ -548,6 +791,43 @@ fn serde_diagnostic(err: &serde_yaml::Error, map: &SourceMap) -> Diagnostic {
         message,
         hint,
     }
+}
+
+/// The diagnostic for a reader's `message` that ends `at position N`, N a
+/// byte offset in `document`, placed at its line, column and node.
+fn at_offset(message: &str, map: &SourceMap, document: &str) -> Option<Diagnostic> {
+    let (what, offset) = message.rsplit_once(" at position ")?;
+    let offset: usize = offset.parse().ok()?;
+    let before = document.get(..offset)?;
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let position = Position { line, column };
+    // The node there: the last to start at or before it.
+    let tree = &map.tree;
+    let node = tree
+        .nodes
+        .iter()
+        .rposition(|n| n.position() <= position)
+        .map(small);
+    let path = node.map(|id| tree.path_of(id)).unwrap_or_default();
+    let (message, hint) = match document.get(offset..).and_then(|rest| rest.chars().next()) {
+        Some(c) if what.starts_with("control characters") => (
+            format!(
+                "a control character {} is not allowed in YAML",
+                quote(c.encode_utf8(&mut [0; 4]))
+            ),
+            "remove it: YAML allows tabs and line breaks but no other control character; a double-quoted text may write one as an escape, such as `\\x01`",
+        ),
+        _ => (cut_quoted(what), "check the characters there"),
+    };
+    Some(Diagnostic {
+        kind: DiagnosticKind::Syntax,
+        origin: map.origin.clone(),
+        position: Some(position),
+        path,
+        message,
+        hint: Some(hint.to_owned()),
+    })
 }
 
 /// Cuts every quoted value in a message (`"..."` or `` `...` ``) to a fixed
@@ -698,17 +978,25 @@ fn type_mismatch(
     )
 }
 
+/// An open mapping or list, as the index walks into it.
 enum Frame {
     Map {
-        path: String,
-        key: Option<String>,
-        keys: Set<String>,
+        /// The mapping's node.
+        node: u32,
+        /// The hash of its path.
+        hash: PathHash,
+        /// The key waiting for its value, read at this position.
+        key: Option<(Seg, Position)>,
+        /// The keys given so far, by the hash of their text: each the range
+        /// of its text in [`Tree::keys`] and where it was given.
+        keys: Map<u64, (u32, u32, Position)>,
         first_key_pending: bool,
         anchor: usize,
         size: usize,
     },
     Seq {
-        path: String,
+        node: u32,
+        hash: PathHash,
         next: usize,
         anchor: usize,
         size: usize,
@@ -719,6 +1007,12 @@ impl Frame {
     fn size_mut(&mut self) -> &mut usize {
         match self {
             Frame::Map { size, .. } | Frame::Seq { size, .. } => size,
+        }
+    }
+
+    fn node(&self) -> u32 {
+        match self {
+            Frame::Map { node, .. } | Frame::Seq { node, .. } => *node,
         }
     }
 }
@@ -734,8 +1028,10 @@ struct Budget<'l> {
 
 /// What an anchor names, as an alias of it counts and reads.
 enum Anchored {
-    /// A scalar: one node, and its text, for an alias used as a key.
-    Text(String),
+    /// A scalar: one node, and where its text is in [`Tree::keys`] and its
+    /// [`key_hash`], for an alias used as a key (stored and hashed once
+    /// however often it is used).
+    Text(u32, u32, u64),
     /// A mapping or a list of this many nodes.
     Nodes(usize),
 }
@@ -743,7 +1039,7 @@ enum Anchored {
 impl Anchored {
     fn nodes(&self) -> usize {
         match self {
-            Anchored::Text(_) => 1,
+            Anchored::Text(..) => 1,
             Anchored::Nodes(n) => *n,
         }
     }
@@ -784,26 +1080,42 @@ fn yaml11_breaks(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// What [`index`] learns of a document: positions by path, and every node
-/// in document order, for [`agree`].
-#[derive(Debug)]
-struct Index {
-    map: SourceMap,
-    nodes: Vec<Node>,
+/// A node as the index read it: its parent, its place in the parent, what
+/// it is and where. Keys are not nodes: a key and its value share the
+/// value's path, and the key's position.
+#[derive(Clone, Debug)]
+struct Node {
+    /// The parent's index in [`Tree::nodes`]; [`NO_PARENT`] for the root.
+    parent: u32,
+    seg: Seg,
+    kind: NodeKind,
+    line: u32,
+    column: u32,
 }
 
-/// A node as the index read it: its path and what it is. Keys are not
-/// nodes: a key and its value share the value's path.
-#[derive(Debug)]
-struct Node {
-    path: String,
-    kind: NodeKind,
-}
+/// The parent of the root.
+const NO_PARENT: u32 = u32::MAX;
 
 impl Node {
-    fn new(path: String, kind: NodeKind) -> Self {
-        Self { path, kind }
+    fn position(&self) -> Position {
+        Position {
+            line: self.line as usize,
+            column: self.column as usize,
+        }
     }
+}
+
+/// A node's place in its parent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Seg {
+    /// The root has no parent.
+    Root,
+    /// A key, as a range of [`Tree::keys`].
+    Key { start: u32, len: u32 },
+    /// A mapping or list used as a key, shown as `?`.
+    Complex,
+    /// An index in a list.
+    Index(u32),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -815,12 +1127,20 @@ enum NodeKind {
     Alias,
 }
 
-/// Walks the YAML events once, recording each node's position by path and
-/// every duplicate key, and enforcing the size limits.
-fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics> {
-    let mut map = SourceMap::detached(origin);
-    let mut nodes = Vec::new();
+/// A number that fits the index's 32 bits: the input limits keep every
+/// count, line and offset far below them, and one past (the document
+/// would be gigabytes) saturates.
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Walks the YAML events once, recording each node's position and parent
+/// and every duplicate key (the first `Limits::max_diagnostics` in full),
+/// and enforcing the size limits.
+fn index(text: &str, origin: &str, limits: &Limits) -> Result<SourceMap, Diagnostics> {
+    let mut tree = Tree::default();
     let mut errors = Vec::new();
+    let mut more = 0usize;
     let mut stack: Vec<Frame> = Vec::new();
     let mut documents = 0usize;
     let mut budget = Budget {
@@ -852,14 +1172,14 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
                         line: m.line(),
                         column: m.col() + 1,
                     }),
-                    path: current_path(&stack),
+                    path: current_path(&tree, &stack),
                     message: format!("invalid YAML: {}", cut_quoted(e.info())),
                     hint: e
                         .info()
                         .contains("tab")
                         .then(|| "indent with spaces; YAML forbids tabs in indentation".into()),
                 });
-                return Err(Diagnostics(errors));
+                return Err(crate::error::capped(errors, more, origin));
             }
         };
         let pos = Position {
@@ -869,14 +1189,14 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
         if let Event::Scalar(value, ..) = &event
             && value.len() > limits.max_string_bytes
         {
-            let path = next_path(&stack, value);
+            let path = next_path(&tree, &stack, value);
             return Err(too_long(origin, path, Some(pos), value.len(), limits));
         }
         if matches!(event, Event::MappingStart(..) | Event::SequenceStart(..))
             && stack.len() >= limits.max_depth
         {
             return Err(limit(
-                current_path(&stack),
+                current_path(&tree, &stack),
                 pos,
                 format!("the document nests deeper than {} levels", limits.max_depth),
                 "flatten it; the limit is `Limits::max_depth`",
@@ -892,7 +1212,7 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
         if entries >= limits.max_entries && !matches!(event, Event::MappingEnd | Event::SequenceEnd)
         {
             return Err(limit(
-                current_path(&stack),
+                current_path(&tree, &stack),
                 pos,
                 format!(
                     "a list or mapping has more than {} entries",
@@ -904,9 +1224,12 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
         let within = match &event {
             Event::Scalar(value, _, anchor, _) => {
                 if *anchor > 0 {
+                    let start = small(tree.keys.len());
+                    tree.keys.push_str(value);
+                    let hash = key_hash(&tree.state, value);
                     budget
                         .anchors
-                        .insert(*anchor, Anchored::Text(value.clone()));
+                        .insert(*anchor, Anchored::Text(start, small(value.len()), hash));
                 }
                 budget.add(&mut stack, 1)
             }
@@ -922,7 +1245,7 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
         };
         if !within {
             return Err(limit(
-                current_path(&stack),
+                current_path(&tree, &stack),
                 pos,
                 format!(
                     "the document expands to more than {} nodes",
@@ -936,53 +1259,65 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
             Event::DocumentStart => {
                 documents += 1;
                 if documents > 1 {
-                    errors.push(map.diag(
+                    let mut d = SourceMap::detached(origin).diag(
                         DiagnosticKind::Syntax,
                         "",
                         "more than one YAML document in one file",
                         Some("put each document in a file of its own".into()),
-                    ));
-                    if let Some(e) = errors.last_mut() {
-                        e.position = Some(pos);
-                    }
+                    );
+                    d.position = Some(pos);
+                    errors.push(d);
                     break;
                 }
             }
-            Event::Scalar(value, ..) => {
+            Event::Scalar(value, _, anchor, _) => {
                 if key_due(&stack) {
-                    errors.extend(read_key(&mut stack, &mut map, origin, value, pos));
+                    // An anchored text is in the keys already.
+                    let key = match budget.anchors.get(&anchor) {
+                        Some(&Anchored::Text(start, len, hash)) if anchor > 0 => (start, len, hash),
+                        _ => {
+                            let start = small(tree.keys.len());
+                            tree.keys.push_str(&value);
+                            (start, small(value.len()), key_hash(&tree.state, &value))
+                        }
+                    };
+                    let room = errors.len() < limits.max_diagnostics.max(1);
+                    let found = read_key(&mut stack, &mut tree, origin, key, pos, room);
+                    report(&mut errors, &mut more, found);
                 } else {
-                    open_node(&mut stack, &mut map, &mut nodes, NodeKind::Scalar, pos);
+                    open_node(&mut stack, &mut tree, NodeKind::Scalar, pos);
                 }
             }
             Event::Alias(anchor) => match budget.anchors.get(&anchor) {
                 // An alias of a text, as a key: the key is that text, as the
                 // values' reader takes it.
-                Some(Anchored::Text(text)) if key_due(&stack) => {
-                    let text = text.clone();
-                    errors.extend(read_key(&mut stack, &mut map, origin, text, pos));
+                Some(&Anchored::Text(start, len, hash)) if key_due(&stack) => {
+                    let room = errors.len() < limits.max_diagnostics.max(1);
+                    let key = (start, len, hash);
+                    let found = read_key(&mut stack, &mut tree, origin, key, pos, room);
+                    report(&mut errors, &mut more, found);
                 }
                 _ => {
-                    open_node(&mut stack, &mut map, &mut nodes, NodeKind::Alias, pos);
+                    open_node(&mut stack, &mut tree, NodeKind::Alias, pos);
                 }
             },
             Event::MappingStart(anchor, _) => {
-                let path =
-                    open_node(&mut stack, &mut map, &mut nodes, NodeKind::Mapping, pos).to_owned();
+                let (node, hash) = open_node(&mut stack, &mut tree, NodeKind::Mapping, pos);
                 stack.push(Frame::Map {
-                    path,
+                    node,
+                    hash,
                     key: None,
-                    keys: Set::default(),
+                    keys: Map::default(),
                     first_key_pending: true,
                     anchor,
                     size: 1,
                 });
             }
             Event::SequenceStart(anchor, _) => {
-                let path =
-                    open_node(&mut stack, &mut map, &mut nodes, NodeKind::Sequence, pos).to_owned();
+                let (node, hash) = open_node(&mut stack, &mut tree, NodeKind::Sequence, pos);
                 stack.push(Frame::Seq {
-                    path,
+                    node,
+                    hash,
                     next: 0,
                     anchor,
                     size: 1,
@@ -1008,9 +1343,32 @@ fn index(text: &str, origin: &str, limits: &Limits) -> Result<Index, Diagnostics
         }
     }
     if errors.is_empty() {
-        Ok(Index { map, nodes })
+        Ok(SourceMap {
+            origin: origin.to_owned(),
+            tree: std::sync::Arc::new(tree),
+            base: String::new(),
+            caps: (limits.max_diagnostics, limits.max_suggestions),
+        })
     } else {
-        Err(Diagnostics(errors))
+        Err(crate::error::capped(errors, more, origin))
+    }
+}
+
+/// A key given twice, as [`read_key`] finds it.
+enum Repeated {
+    /// Listed in full: there was room under `Limits::max_diagnostics`.
+    Listed(Diagnostic),
+    /// Only counted: its path (up to a megabyte, built from aliases of long
+    /// texts) is never built.
+    Counted,
+}
+
+/// Keeps or counts a repeated key.
+fn report(errors: &mut Vec<Diagnostic>, more: &mut usize, found: Option<Repeated>) {
+    match found {
+        Some(Repeated::Listed(d)) => errors.push(d),
+        Some(Repeated::Counted) => *more += 1,
+        None => {}
     }
 }
 
@@ -1020,17 +1378,28 @@ fn key_due(stack: &[Frame]) -> bool {
     matches!(stack.last(), Some(Frame::Map { key: None, .. }))
 }
 
-/// Takes `value` as the key of the innermost mapping, recording its
-/// position, or returns a diagnostic if the mapping has it already.
+/// The hash of a key's text alone, by which a mapping finds a key given
+/// twice.
+fn key_hash(state: &crate::hash::State, text: &str) -> u64 {
+    let mut h = PathHash::new(state);
+    h.feed(text.as_bytes());
+    h.finish()
+}
+
+/// Takes the text at `start` of `len` bytes in the tree's keys (whose
+/// [`key_hash`] is `hash`) as the key of the innermost mapping, recording
+/// its position, or, if the mapping has it already, returns the diagnostic
+/// (when there is `room` for one more) or says to count it.
 fn read_key(
     stack: &mut [Frame],
-    map: &mut SourceMap,
+    tree: &mut Tree,
     origin: &str,
-    value: String,
+    (start, len, hash): (u32, u32, u64),
     pos: Position,
-) -> Option<Diagnostic> {
+    room: bool,
+) -> Option<Repeated> {
     let Some(Frame::Map {
-        path,
+        node,
         key,
         keys,
         first_key_pending,
@@ -1039,66 +1408,123 @@ fn read_key(
     else {
         return None;
     };
-    let child = key_path(path, &value);
     if *first_key_pending {
         // A mapping's own position is that of its first key.
-        map.positions.insert(path.clone(), pos);
+        if let Some(n) = tree.nodes.get_mut(*node as usize) {
+            n.line = small(pos.line);
+            n.column = small(pos.column);
+        }
         *first_key_pending = false;
     }
-    let duplicate = if keys.insert(value.clone()) {
-        map.positions.insert(child, pos);
-        None
-    } else {
-        Some(Diagnostic {
-            kind: DiagnosticKind::DuplicateKey,
-            origin: origin.to_owned(),
-            position: Some(pos),
-            // On one line (a flow mapping), the column tells the two apart.
-            hint: map.positions.get(&child).map(|p| {
-                if p.line == pos.line {
-                    format!("first given at line {}, column {}", p.line, p.column)
+    *key = Some((Seg::Key { start, len }, pos));
+    let text = key_text(&tree.keys, start, len);
+    match keys.get(&hash) {
+        None => {
+            keys.insert(hash, (start, len, pos));
+            None
+        }
+        // Two keys whose hashes meet (with random keys, next to never) are
+        // both taken: the second is not checked against later keys.
+        Some(&(s, l, _)) if key_text(&tree.keys, s, l) != text => None,
+        Some(_) if !room => Some(Repeated::Counted),
+        Some(&(_, _, first)) => {
+            let parent = tree.path_of(*node);
+            Some(Repeated::Listed(Diagnostic {
+                kind: DiagnosticKind::DuplicateKey,
+                origin: origin.to_owned(),
+                position: Some(pos),
+                // On one line (a flow mapping), the column tells the two apart.
+                hint: Some(if first.line == pos.line {
+                    format!(
+                        "first given at line {}, column {}",
+                        first.line, first.column
+                    )
                 } else {
-                    format!("first given at line {}", p.line)
-                }
-            }),
-            path: child,
-            message: format!("duplicate key {}", quote(&value)),
-        })
-    };
-    *key = Some(value);
-    duplicate
+                    format!("first given at line {}", first.line)
+                }),
+                path: held(key_path(&parent, text)),
+                message: format!("duplicate key {}", quote(text)),
+            }))
+        }
+    }
 }
 
-/// Records the node that starts now at `pos`, under the path of the
-/// innermost parent's next child, advancing the parent past it; returns
-/// that path.
-fn open_node<'n>(
+/// Records the node that starts now at `pos` as the innermost parent's next
+/// child, advancing the parent past it; returns the node and the hash of
+/// its path.
+fn open_node(
     stack: &mut [Frame],
-    map: &mut SourceMap,
-    nodes: &'n mut Vec<Node>,
+    tree: &mut Tree,
     kind: NodeKind,
     pos: Position,
-) -> &'n str {
-    // A mapping or sequence used as a key: not part of any format here.
-    let path = next_path(stack, "?");
-    match stack.last_mut() {
-        Some(Frame::Seq { next, .. }) => *next += 1,
-        Some(Frame::Map { key, .. }) => *key = None,
-        None => {}
+) -> (u32, PathHash) {
+    let id = small(tree.nodes.len());
+    let (parent, seg, hash, pos) = match stack.last_mut() {
+        None => (NO_PARENT, Seg::Root, PathHash::new(&tree.state), pos),
+        Some(Frame::Seq {
+            node, hash, next, ..
+        }) => {
+            let at = *next;
+            *next += 1;
+            (*node, Seg::Index(small(at)), hash.index(at), pos)
+        }
+        Some(Frame::Map {
+            node, hash, key, ..
+        }) => match key.take() {
+            Some((seg @ Seg::Key { start, len }, at)) => {
+                (*node, seg, hash.key(key_text(&tree.keys, start, len)), at)
+            }
+            // A mapping or sequence used as a key: not part of any format here.
+            _ => (*node, Seg::Complex, hash.key("?"), pos),
+        },
+    };
+    tree.nodes.push(Node {
+        parent,
+        seg,
+        kind,
+        line: small(pos.line),
+        column: small(pos.column),
+    });
+    tree.by_path.entry(hash.finish()).or_insert(id);
+    (id, hash)
+}
+
+/// The longest path a diagnostic of the index holds, in bytes.
+const HELD_PATH: usize = 4096;
+
+/// `path` as a diagnostic holds it: cut after [`HELD_PATH`] bytes, with a
+/// mark, when longer. Keys can be aliases of 16 KB texts, 64 deep: such a
+/// path is a megabyte from a few hundred bytes of YAML, and a document can
+/// repeat a key under it up to `Limits::max_diagnostics` times.
+fn held(mut path: String) -> String {
+    if path.len() > HELD_PATH {
+        let mut end = HELD_PATH;
+        while !path.is_char_boundary(end) {
+            end -= 1;
+        }
+        // A new string: a truncated one would keep its whole capacity.
+        let mut cut = String::with_capacity(end + '…'.len_utf8());
+        cut.push_str(path.get(..end).unwrap_or_default());
+        cut.push('…');
+        path = cut;
     }
-    map.positions.entry(path.clone()).or_insert(pos);
-    nodes.push(Node::new(path, kind));
-    nodes.last().map_or("", |node| node.path.as_str())
+    path
 }
 
 /// The path of the innermost parent's next child. In a mapping with no key
 /// waiting for its value, the next child is a key: its path ends in
 /// `stand_in` (the key itself, or `?` for a mapping or sequence as a key).
-fn next_path(stack: &[Frame], stand_in: &str) -> String {
+fn next_path(tree: &Tree, stack: &[Frame], stand_in: &str) -> String {
     match stack.last() {
         None => String::new(),
-        Some(Frame::Seq { path, next, .. }) => index_path(path, *next),
-        Some(Frame::Map { path, key, .. }) => key_path(path, key.as_deref().unwrap_or(stand_in)),
+        Some(Frame::Seq { node, next, .. }) => index_path(&tree.path_of(*node), *next),
+        Some(Frame::Map { node, key, .. }) => {
+            let key = match key {
+                Some((Seg::Key { start, len }, _)) => key_text(&tree.keys, *start, *len),
+                _ => stand_in,
+            };
+            key_path(&tree.path_of(*node), key)
+        }
     }
 }
 
@@ -1123,11 +1549,10 @@ fn too_long(
     }])
 }
 
-fn current_path(stack: &[Frame]) -> String {
-    match stack.last() {
-        None => String::new(),
-        Some(Frame::Seq { path, .. }) | Some(Frame::Map { path, .. }) => path.clone(),
-    }
+fn current_path(tree: &Tree, stack: &[Frame]) -> String {
+    stack
+        .last()
+        .map_or_else(String::new, |frame| tree.path_of(frame.node()))
 }
 
 #[cfg(test)]
@@ -1151,7 +1576,7 @@ mod tests {
             }
             // Lines are counted as the values are read.
             let text = format!("a: 1{c}b: 2\n");
-            let map = index(&text, "t.yaml", &Limits::default()).unwrap().map;
+            let map = index(&text, "t.yaml", &Limits::default()).unwrap();
             assert_eq!(map.position("b").map(|p| (p.line, p.column)), Some((2, 1)));
         }
     }
@@ -1246,8 +1671,12 @@ mod tests {
     fn the_walk_follows_the_index_node_by_node() {
         let text = "a: [1, 2]\nb: c\n";
         let limits = Limits::default();
-        let Index { map, mut nodes } = index(text, "t.yaml", &limits).unwrap();
-        let paths: Vec<_> = nodes.iter().map(|n| (n.path.as_str(), n.kind)).collect();
+        let map = index(text, "t.yaml", &limits).unwrap();
+        let mut nodes = map.tree.nodes.clone();
+        let paths: Vec<_> = (0..nodes.len())
+            .map(|i| (map.tree.path_of(small(i)), nodes[i].kind))
+            .collect();
+        let paths: Vec<_> = paths.iter().map(|(p, k)| (p.as_str(), *k)).collect();
         assert_eq!(
             paths,
             [
@@ -1261,7 +1690,7 @@ mod tests {
         assert!(agree(text, &nodes, &map, &limits).is_ok());
         let shown = |nodes: &[Node]| agree(text, nodes, &map, &limits).map_err(|d| d.to_string());
         // The index saw a node the values do not hold.
-        nodes.push(Node::new("b".into(), NodeKind::Scalar));
+        nodes.push(nodes[4].clone());
         assert_eq!(
             shown(&nodes),
             Err(format!(
@@ -1290,9 +1719,86 @@ mod tests {
     }
 
     #[test]
+    fn a_path_hashes_alike_whole_and_in_pieces() {
+        let state = crate::hash::State::default();
+        let whole = |path: &str| {
+            let mut h = PathHash::new(&state);
+            h.feed(path.as_bytes());
+            h.finish()
+        };
+        let root = PathHash::new(&state);
+        let built = root.key("abcdefghij").key("k.l").index(12).key("");
+        assert_eq!(built.finish(), whole("abcdefghij.k.l[12]."));
+        // Under an empty key the next key takes no dot, as in `key_path`.
+        assert_eq!(root.key("").key("x").finish(), whole("x"));
+        assert_ne!(whole("abcdefgh"), whole("abcdefghi"));
+        assert_ne!(whole(""), whole("a"));
+    }
+
+    #[test]
+    fn positions_of_paths_through_long_and_dotted_keys() {
+        let long = "k".repeat(300);
+        let text = format!("{long}:\n  a.b:\n    - x\n    - y: 1\n");
+        let map = index(&text, "t.yaml", &Limits::default()).unwrap();
+        let at = |p: &str| map.position(p).map(|p| (p.line, p.column));
+        assert_eq!(at(&format!("{long}.a.b[1].y")), Some((4, 7)));
+        assert_eq!(at(&format!("{long}.a.b[0]")), Some((3, 7)));
+        // A path the document does not have: its nearest ancestor's place.
+        assert_eq!(at(&format!("{long}.a.b[1].zz.q")), Some((4, 7)));
+        // A mapping is placed at its first key, as before this index.
+        assert_eq!(at(&format!("{long}.a")), Some((2, 3)));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, failure_persistence: None, ..proptest::prelude::ProptestConfig::default() })]
+        /// Looked up by path, a node is found by its hash as a scan of
+        /// every node's rebuilt path finds it (the first at that path), and
+        /// a path no node has falls back to its nearest ancestor that one
+        /// has: keys holding `.`, `[` and nothing at all included.
+        #[test]
+        fn lookups_by_hash_agree_with_a_scan(
+            keys in proptest::collection::vec(("[a.\\[1\\]]{0,3}", 0usize..4), 1..30),
+            probe in "[a.\\[1\\]]{0,8}",
+        ) {
+            // Each key one level deeper than the last, or back out.
+            let mut text = String::new();
+            let mut depth = 0usize;
+            for (key, back) in &keys {
+                depth = depth.saturating_sub(*back);
+                text.push_str(&format!("{}{:?}:\n", "  ".repeat(depth), key));
+                depth += 1;
+            }
+            let Ok(map) = index(&text, "t.yaml", &Limits::default()) else {
+                return Ok(());
+            };
+            let tree = &map.tree;
+            let scan = |path: &str| {
+                (0..tree.nodes.len())
+                    .map(small)
+                    .find(|&id| tree.path_of(id) == path)
+            };
+            for id in (0..tree.nodes.len()).map(small) {
+                let path = tree.path_of(id);
+                proptest::prop_assert_eq!(tree.find(&path), scan(&path), "{}", path);
+            }
+            let mut p = probe.as_str();
+            let expected = loop {
+                if let Some(id) = scan(p) {
+                    break tree.position(id);
+                }
+                match p.rfind(['.', '[']) {
+                    Some(cut) => p = &p[..cut],
+                    None => break None,
+                }
+            };
+            proptest::prop_assert_eq!(map.position(&probe), expected);
+        }
+    }
+
+    #[test]
     fn positions_by_path() {
         let text = "a:\n  b: 1\n  c:\n    - d: 2\n      e: [x, y]\n";
-        let map = index(text, "t.yaml", &Limits::default()).unwrap().map;
+        let map = index(text, "t.yaml", &Limits::default()).unwrap();
         let at = |p: &str| map.position(p).map(|p| (p.line, p.column));
         assert_eq!(at("a"), Some((2, 3)));
         assert_eq!(at("a.b"), Some((2, 3)));
@@ -1309,8 +1815,7 @@ mod tests {
             "t.yaml",
             &Limits::default(),
         )
-        .unwrap()
-        .map;
+        .unwrap();
         assert_eq!(
             map.position("b.a").map(|p| (p.line, p.column)),
             Some((4, 3))
