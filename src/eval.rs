@@ -1630,20 +1630,12 @@ impl<'p> Bound<'p> {
 /// (directly or nested in its requirements); the loader refused cycles. A
 /// depth-first walk with its own stack, so as not to recurse through a chain
 /// of levels; each level and each reference is visited once.
-fn dependency_order(policy: &Policy) -> Vec<usize> {
+pub(crate) fn dependency_order(policy: &Policy) -> Vec<usize> {
     let n = policy.levels.len();
     let named: Vec<Vec<usize>> = policy
         .levels
         .iter()
-        .map(|l| {
-            let mut out = Vec::new();
-            for r in &l.requires {
-                r.levels_named(&mut out);
-            }
-            out.sort_unstable();
-            out.dedup();
-            out
-        })
+        .map(crate::policy::Level::names)
         .collect();
     // 0: not seen, 1: on the stack, 2: placed.
     let mut state = vec![0u8; n];

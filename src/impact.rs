@@ -109,7 +109,9 @@ pub struct Change {
     pub kind: ChangeKind,
     /// What changed, in words.
     pub detail: String,
-    /// The least bump the change alone calls for.
+    /// `Patch` for a change of wording alone (titles, descriptions,
+    /// questions); otherwise the bump the whole report requires, which the
+    /// decisions, not the change alone, prove.
     pub effect: Bump,
 }
 
@@ -341,9 +343,11 @@ impl ImpactReport {
         for c in &mut changes {
             // A change line is wording only, or takes the report's bump:
             // no line says less than what the decisions prove.
-            if c.effect != Bump::Patch || !c.detail.contains("title") {
-                c.effect = required;
-            }
+            let wording = c
+                .detail
+                .split(", ")
+                .all(|part| matches!(part, "title or description" | "title or question"));
+            c.effect = if wording { Bump::Patch } else { required };
         }
         ImpactReport {
             old: PolicyRef {

@@ -426,6 +426,17 @@ impl Level {
     pub fn time_limit(&self) -> Option<&TimeLimit> {
         self.time_limit.as_ref()
     }
+    /// The levels its requirements name (`level:`), directly or nested,
+    /// by index, sorted, each once.
+    pub(crate) fn names(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        for r in &self.requires {
+            r.levels_named(&mut out);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 /// Which levels a benefit is granted to.
@@ -2325,16 +2336,7 @@ impl<'m> Builder<'m> {
         by_rank: &[usize],
     ) {
         let _ = level_ids;
-        let edges: Vec<Vec<usize>> = levels
-            .iter()
-            .map(|l| {
-                let mut out = Vec::new();
-                for r in &l.requires {
-                    r.levels_named(&mut out);
-                }
-                out
-            })
-            .collect();
+        let edges: Vec<Vec<usize>> = levels.iter().map(Level::names).collect();
         // 0 = unvisited, 1 = on the path, 2 = done.
         let mut state = vec![0u8; levels.len()];
         let mut reported = false;

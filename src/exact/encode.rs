@@ -490,7 +490,7 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
     let valid = !cnf.or(&bad);
 
     // Levels, in an order where a level comes after those it names.
-    let order = level_order(p);
+    let order = crate::eval::dependency_order(p);
     let mut levels: Vec<Option<Tri<Lit>>> = vec![None; p.levels.len()];
     for l in order {
         let Some(level) = p.levels.get(l) else {
@@ -623,46 +623,6 @@ fn fits(ty: &FactType, c: &FactClass) -> bool {
         }
         _ => false,
     }
-}
-
-/// The levels in an order where each comes after the levels its
-/// requirements name (levels are checked acyclic at load); iterative.
-fn level_order(p: &Policy) -> Vec<usize> {
-    let named: Vec<Vec<usize>> = p
-        .levels
-        .iter()
-        .map(|l| {
-            let mut out = Vec::new();
-            for r in &l.requires {
-                r.levels_named(&mut out);
-            }
-            out
-        })
-        .collect();
-    let mut done = vec![false; p.levels.len()];
-    let mut order = Vec::with_capacity(p.levels.len());
-    for start in 0..p.levels.len() {
-        let mut stack = vec![(start, false)];
-        while let Some((l, expanded)) = stack.pop() {
-            if done.get(l).copied().unwrap_or(true) {
-                continue;
-            }
-            if expanded {
-                if let Some(x) = done.get_mut(l) {
-                    *x = true;
-                }
-                order.push(l);
-            } else {
-                stack.push((l, true));
-                for &n in named.get(l).map(Vec::as_slice).unwrap_or_default() {
-                    if !done.get(n).copied().unwrap_or(true) && n != l {
-                        stack.push((n, false));
-                    }
-                }
-            }
-        }
-    }
-    order
 }
 
 /// One requirement as literals, by the rules of [`crate::logic`].

@@ -7,7 +7,6 @@ use crate::raw::RawBetter;
 
 use super::cnf::{Cnf, Lit, Model};
 use super::encode::{self, Circuit, Domain, FactClass, ItemClass};
-use super::time;
 
 /// A law broken: the counterexample, the improved assessment for
 /// monotonicity, and what went wrong in words.
@@ -95,42 +94,14 @@ fn smallest(cnf: &mut Cnf, assume: &[Lit], cost: &[Lit]) -> Option<Model> {
     }
 }
 
-/// The assessments of a model of one or more copies, with real dates;
-/// `None` when no dates realise the model's comparisons (the caller asks
-/// again without them).
-fn assessments(cnf: &mut Cnf, copies: &[&Copy], m: &Model) -> Result<Vec<Assessment>, Vec<Lit>> {
-    let mut out = Vec::new();
-    for c in copies {
-        let wanted: Vec<(time::Atom, bool)> =
-            c.d.atoms.iter().map(|a| (*a, m.value(a.lit))).collect();
-        let facts: Vec<usize> =
-            c.d.facts
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| {
-                    f.classes
-                        .iter()
-                        .any(|(k, l)| *k == FactClass::Date && m.value(*l))
-                })
-                .map(|(i, _)| i)
-                .collect();
-        let held = c.d.held.first().is_some_and(|h| !m.value(h.1));
-        let Some(dates) = time::realise(
-            m.value(c.d.dated),
-            held,
-            m.value(c.d.renewed),
-            &facts,
-            &wanted,
-        ) else {
-            return Err(wanted
-                .iter()
-                .map(|(a, v)| if *v { !a.lit } else { a.lit })
-                .collect());
-        };
-        out.push(super::assessment_of(&c.d, m, &dates));
-    }
-    let _ = cnf;
-    Ok(out)
+/// The assessments of a model of one or more copies, with real dates; or
+/// the clause that excludes a combination of date comparisons no dates
+/// realise (the caller asks again without it).
+fn assessments(copies: &[&Copy], m: &Model) -> Result<Vec<Assessment>, Vec<Lit>> {
+    copies
+        .iter()
+        .map(|c| super::dates_of(&c.d, m).map(|dates| super::assessment_of(&c.d, m, &dates)))
+        .collect()
 }
 
 /// Solves, realising dates, excluding combinations no dates realise.
@@ -142,7 +113,7 @@ fn solve_real(
 ) -> Option<Vec<Assessment>> {
     for _ in 0..64 {
         let m = smallest(cnf, assume, cost)?;
-        match assessments(cnf, copies, &m) {
+        match assessments(copies, &m) {
             Ok(a) => return Some(a),
             Err(block) => cnf.clause(&block),
         }

@@ -244,41 +244,11 @@ impl<'p> Analysis<'p> {
         for _ in 0..64 {
             let model = self.cnf.solve(assume)?;
             let model = self.minimal(assume, model);
-            let wanted: Vec<(time::Atom, bool)> = self
-                .d
-                .atoms
-                .iter()
-                .map(|a| (*a, model.value(a.lit)))
-                .collect();
-            let facts: Vec<usize> = self
-                .d
-                .facts
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| {
-                    f.classes
-                        .iter()
-                        .any(|(c, l)| *c == FactClass::Date && model.value(*l))
-                })
-                .map(|(i, _)| i)
-                .collect();
-            let held = self.d.held.first().is_some_and(|h| !model.value(h.1));
-            let dates = time::realise(
-                model.value(self.d.dated),
-                held,
-                model.value(self.d.renewed),
-                &facts,
-                &wanted,
-            );
-            match dates {
-                Some(dates) => return Some((model, dates)),
-                None => {
+            match dates_of(&self.d, &model) {
+                Ok(dates) => return Some((model, dates)),
+                Err(block) => {
                     // Exclude this combination of date comparisons and ask again.
                     self.out.unrealised += 1;
-                    let block: Vec<Lit> = wanted
-                        .iter()
-                        .map(|(a, v)| if *v { !a.lit } else { a.lit })
-                        .collect();
                     self.cnf.clause(&block);
                 }
             }
@@ -488,6 +458,31 @@ impl<'p> Analysis<'p> {
     }
 }
 
+/// The dates a model of a domain needs, realised; or, when no dates give
+/// its date comparisons the values it chose, the clause that excludes that
+/// combination.
+pub(crate) fn dates_of(d: &Domain, m: &Model) -> Result<Dates, Vec<Lit>> {
+    let wanted: Vec<(time::Atom, bool)> = d.atoms.iter().map(|a| (*a, m.value(a.lit))).collect();
+    let facts: Vec<usize> = d
+        .facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            f.classes
+                .iter()
+                .any(|(c, l)| *c == FactClass::Date && m.value(*l))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let held = d.held.first().is_some_and(|h| !m.value(h.1));
+    time::realise(m.value(d.dated), held, m.value(d.renewed), &facts, &wanted).ok_or_else(|| {
+        wanted
+            .iter()
+            .map(|(a, v)| if *v { !a.lit } else { a.lit })
+            .collect()
+    })
+}
+
 /// The assessment a model of a domain and its dates stand for.
 pub(crate) fn assessment_of(d: &Domain, m: &Model, dates: &Dates) -> Assessment {
     let mut a = Assessment::new("witness");
@@ -548,40 +543,50 @@ fn terms(old: &Policy, new: &Policy, id: &str) -> (bool, bool) {
         return (false, false);
     };
     let (mut cut, mut more) = (false, false);
-    match (&o.quantity, &n.quantity) {
-        (Some((a, ua)), Some((b, ub))) if ua == ub => {
-            cut |= b < a;
-            more |= b > a;
-        }
-        (Some(_), Some(_)) => {
-            cut = true;
-            more = true;
-        }
-        (Some(_), None) => cut = true,
-        (None, Some(_)) => more = true,
-        (None, None) => {}
-    }
-    match (&o.discount, &n.discount) {
-        (Some((on_a, pa)), Some((on_b, pb))) if on_a == on_b => match (pa, pb) {
-            (Some(a), Some(b)) => {
-                cut |= b < a;
-                more |= b > a;
-            }
-            // A discount of an unstated size against a stated one: either way.
-            (Some(_), None) | (None, Some(_)) => {
+    // Each term: the same thing kept, in a larger or smaller size (or one
+    // not stated against one stated: either way); another thing; removed;
+    // added.
+    let mut weigh =
+        |same_thing: bool, sizes: Option<(Option<f64>, Option<f64>)>, was: bool, is: bool| match (
+            was, is,
+        ) {
+            (true, true) if same_thing => match sizes {
+                Some((Some(a), Some(b))) => {
+                    cut |= b < a;
+                    more |= b > a;
+                }
+                Some((None, None)) | None => {}
+                Some(_) => {
+                    cut = true;
+                    more = true;
+                }
+            },
+            (true, true) => {
                 cut = true;
                 more = true;
             }
-            (None, None) => {}
-        },
-        (Some(_), Some(_)) => {
-            cut = true;
-            more = true;
-        }
-        (Some(_), None) => cut = true,
-        (None, Some(_)) => more = true,
-        (None, None) => {}
-    }
+            (true, false) => cut = true,
+            (false, true) => more = true,
+            (false, false) => {}
+        };
+    let (q0, q1) = (&o.quantity, &n.quantity);
+    weigh(
+        matches!((q0, q1), (Some((_, a)), Some((_, b))) if a == b),
+        q0.as_ref()
+            .zip(q1.as_ref())
+            .map(|((a, _), (b, _))| (Some(f64::from(*a)), Some(f64::from(*b)))),
+        q0.is_some(),
+        q1.is_some(),
+    );
+    let (d0, d1) = (&o.discount, &n.discount);
+    weigh(
+        matches!((d0, d1), (Some((a, _)), Some((b, _))) if a == b),
+        d0.as_ref()
+            .zip(d1.as_ref())
+            .map(|((_, a), (_, b))| (*a, *b)),
+        d0.is_some(),
+        d1.is_some(),
+    );
     (cut, more)
 }
 
