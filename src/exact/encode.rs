@@ -66,6 +66,17 @@ impl FactDim {
     }
 }
 
+/// What of one dimension a policy refuses.
+pub(crate) struct Refusal {
+    /// The YAML path of the dimension.
+    pub name: String,
+    /// The dimension holds a class the policy refuses.
+    pub lit: Lit,
+    /// Those classes: two policies that refuse the same classes of a
+    /// dimension cannot differ there.
+    pub bad: Vec<Lit>,
+}
+
 /// The symbolic assessment shared by both policies.
 pub(crate) struct Domain {
     pub items: Vec<ItemDim>,
@@ -78,14 +89,17 @@ pub(crate) struct Domain {
     pub dated: Lit,
     /// The date comparisons used so far.
     pub atoms: Vec<Atom>,
+    item_index: crate::hash::Map<String, usize>,
+    fact_index: crate::hash::Map<String, usize>,
 }
 
 /// One policy's decision over the domain.
 pub(crate) struct Circuit {
     /// The assessment loads and binds under the policy.
     pub valid: Lit,
-    /// Per dimension (items, then facts, then the level held): not accepted.
-    pub refused: Vec<(String, Lit)>,
+    /// Per dimension (items, then facts, then the level held, in the
+    /// domain's order): not accepted.
+    pub refused: Vec<Refusal>,
     /// Whether each level's requirements are met, by level index.
     #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     pub met: Vec<Lit>,
@@ -241,9 +255,10 @@ impl Domain {
         }
 
         let mut item_ids: Vec<String> = Vec::new();
+        let mut seen: crate::hash::Map<&str, ()> = crate::hash::Map::default();
         for p in policies {
             for it in &p.items {
-                if !item_ids.iter().any(|x| x == it.id().as_str()) {
+                if seen.insert(it.id().as_str(), ()).is_none() {
                     item_ids.push(it.id().to_string());
                 }
             }
@@ -309,6 +324,8 @@ impl Domain {
         if let Some((_, none)) = held.first() {
             cnf.clause(&[!renewed, !*none]);
         }
+        let item_index = items.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
+        let fact_index = facts.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
         Domain {
             items,
             facts,
@@ -316,15 +333,17 @@ impl Domain {
             renewed,
             dated,
             atoms: Vec::new(),
+            item_index,
+            fact_index,
         }
     }
 
     fn item(&self, id: &str) -> Option<&ItemDim> {
-        self.items.iter().find(|d| d.id == id)
+        self.item_index.get(id).and_then(|&i| self.items.get(i))
     }
 
     fn fact(&self, id: &str) -> Option<&FactDim> {
-        self.facts.iter().find(|d| d.id == id)
+        self.fact_index.get(id).and_then(|&i| self.facts.get(i))
     }
 
     /// The literal of "the level held is `id`".
@@ -386,13 +405,18 @@ impl Domain {
 
 /// Builds one policy's decision over the domain.
 pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
-    let mut refused: Vec<(String, Lit)> = Vec::new();
+    let mut refused: Vec<Refusal> = Vec::new();
+    let mut refuse = |cnf: &mut Cnf, name: String, bad: Vec<Lit>| {
+        let lit = cnf.or(&bad);
+        refused.push(Refusal { name, lit, bad });
+    };
     // Which item dimension each policy item is, and its per-item bits.
     let mut item_bits: Vec<(Lit, Lit, Lit)> = Vec::with_capacity(p.items.len());
     for dim in &d.items {
         let Some(it) = p.item(&dim.id) else {
             // Unknown here: only "unanswered" is accepted.
-            refused.push((format!("answers[{}]", dim.id), !dim.unanswered()));
+            let bad = dim.classes.iter().skip(1).map(|c| c.1).collect();
+            refuse(cnf, format!("answers[{}]", dim.id), bad);
             continue;
         };
         let bad: Vec<Lit> = dim
@@ -406,8 +430,7 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
             })
             .map(|c| c.1)
             .collect();
-        let r = cnf.or(&bad);
-        refused.push((format!("answers[{}]", dim.id), r));
+        refuse(cnf, format!("answers[{}]", dim.id), bad);
     }
     for it in &p.items {
         let Some(dim) = d.item(it.id().as_str()) else {
@@ -465,7 +488,8 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
     // Facts: validity, and for each policy fact its value classes.
     for dim in &d.facts {
         let Some(f) = p.facts.iter().find(|f| f.id().as_str() == dim.id) else {
-            refused.push((format!("facts[{}]", dim.id), !dim.absent()));
+            let bad = dim.classes.iter().skip(1).map(|c| c.1).collect();
+            refuse(cnf, format!("facts[{}]", dim.id), bad);
             continue;
         };
         let bad: Vec<Lit> = dim
@@ -474,8 +498,7 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
             .filter(|(c, _)| !fits(&f.ty, c))
             .map(|c| c.1)
             .collect();
-        let r = cnf.or(&bad);
-        refused.push((format!("facts[{}]", dim.id), r));
+        refuse(cnf, format!("facts[{}]", dim.id), bad);
     }
     // The level held must be one of this policy's.
     let unknown_held: Vec<Lit> = d
@@ -484,9 +507,8 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
         .filter(|(id, _)| id.as_deref().is_some_and(|id| p.level(id).is_none()))
         .map(|h| h.1)
         .collect();
-    let r = cnf.or(&unknown_held);
-    refused.push(("assessment.membership.level".to_owned(), r));
-    let bad: Vec<Lit> = refused.iter().map(|r| r.1).collect();
+    refuse(cnf, "assessment.membership.level".to_owned(), unknown_held);
+    let bad: Vec<Lit> = refused.iter().map(|r| r.lit).collect();
     let valid = !cnf.or(&bad);
 
     // Levels, in an order where a level comes after those it names.

@@ -416,13 +416,13 @@ impl<'p> Analysis<'p> {
             );
         }
         // Assessments refused or newly accepted, by what is refused.
-        let pairs: Vec<(String, Lit, Lit)> = self.c[1]
+        // Both circuits list the domain's dimensions in the same order.
+        let pairs: Vec<(String, Lit, Lit)> = self.c[0]
             .refused
             .iter()
-            .filter_map(|(name, r1)| {
-                let r0 = self.c[0].refused.iter().find(|(n, _)| n == name)?.1;
-                (r0 != *r1).then(|| (name.clone(), r0, *r1))
-            })
+            .zip(&self.c[1].refused)
+            .filter(|(a, b)| a.bad != b.bad)
+            .map(|(a, b)| (a.name.clone(), a.lit, b.lit))
             .collect();
         for (name, r0, r1) in pairs {
             self.ask(Kind::Refused(name.clone()), true, &[v0, r1]);
