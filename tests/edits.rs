@@ -1,0 +1,333 @@
+//! The edit catalogue (issue 34): single edits of MMP 2.0.0, and a few with
+//! several edits at once, each with the bump it calls for and why
+//! (`tests/fixtures/edits/NAME.yaml`). Each is analysed with no sample
+//! assessments, so the exact analysis alone must find every witness; the
+//! bump must come out as expected and proved, every witness must load and
+//! reproduce the change it claims through both real evaluations, and the
+//! declared version must be sufficient at the expected bump and not at one
+//! bump less.
+
+// Tests fail by panicking; the library-code lints do not apply here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use qbm::{Assessment, Bump, EMBEDDED, Evaluation, ImpactOptions, ImpactReport, Policy, Source};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Edit {
+    from: String,
+    to: String,
+}
+
+/// One fixture: `base` edits (optional) make the old policy from 2.0.0;
+/// `edits` then make the new one from the old.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fixture {
+    why: String,
+    expect: String,
+    #[serde(default)]
+    base: Vec<Edit>,
+    edits: Vec<Edit>,
+}
+
+fn v2_text() -> &'static str {
+    EMBEDDED[1].yaml
+}
+
+fn apply(name: &str, text: &str, edits: &[Edit]) -> String {
+    edits.iter().fold(text.to_owned(), |t, e| {
+        assert!(
+            t.contains(&e.from),
+            "{name}: `from` not found in the policy text:\n{}",
+            e.from
+        );
+        t.replacen(&e.from, &e.to, 1)
+    })
+}
+
+fn bump(s: &str) -> Bump {
+    match s {
+        "none" => Bump::None,
+        "patch" => Bump::Patch,
+        "minor" => Bump::Minor,
+        "major" => Bump::Major,
+        other => panic!("unknown bump `{other}`"),
+    }
+}
+
+/// The version after 2.0.0 that declares `b`.
+fn version(b: Bump) -> &'static str {
+    match b {
+        Bump::None => "2.0.0",
+        Bump::Patch => "2.0.1",
+        Bump::Minor => "2.1.0",
+        Bump::Major => "3.0.0",
+    }
+}
+
+fn one_less(b: Bump) -> Option<Bump> {
+    match b {
+        Bump::None => None,
+        Bump::Patch => Some(Bump::None),
+        Bump::Minor => Some(Bump::Patch),
+        Bump::Major => Some(Bump::Minor),
+    }
+}
+
+fn with_version(name: &str, text: &str, v: &str) -> Policy {
+    assert!(
+        text.contains("  version: 2.0.0\n"),
+        "{name}: no version line"
+    );
+    let text = text.replacen("  version: 2.0.0\n", &format!("  version: {v}\n"), 1);
+    Policy::from_yaml_str(&text)
+        .unwrap_or_else(|e| panic!("{name}: the edited policy does not load: {e}"))
+}
+
+fn fixtures() -> Vec<(String, Fixture)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/edits");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(p).unwrap();
+            let f: Fixture = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(!f.why.trim().is_empty(), "{name}: say why");
+            (name, f)
+        })
+        .collect()
+}
+
+fn options() -> ImpactOptions {
+    let mut o = ImpactOptions::default();
+    o.generated = 100;
+    o
+}
+
+/// The kinds of change between two evaluations of one witness, in the
+/// words of the report (`DecisionChange::change`).
+fn changes(old: Result<&Evaluation, String>, new: Result<&Evaluation, String>) -> Vec<String> {
+    let (e0, e1) = match (old, new) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Ok(_), Err(e)) => return vec![format!("refused: {e}")],
+        (Err(e), Ok(_)) => return vec![format!("accepted: {e}")],
+        (Err(_), Err(_)) => return vec!["refused by both".into()],
+    };
+    let mut out = Vec::new();
+    let id = |e: &Evaluation| e.level.as_ref().map(|l| l.id.to_string());
+    let level = |l: Option<String>| l.map_or("no level".to_owned(), |l| format!("`{l}`"));
+    if id(e0) != id(e1) {
+        out.push(format!("level {} -> {}", level(id(e0)), level(id(e1))));
+    }
+    for b in &e0.benefits {
+        match e1.benefits.iter().find(|x| x.id == b.id) {
+            None => out.push(format!("benefit `{}` lost", b.id)),
+            Some(x) => {
+                if b.priority && !x.priority {
+                    out.push(format!("priority for `{}` lost", b.id));
+                }
+                if !b.priority && x.priority {
+                    out.push(format!("priority for `{}` gained", b.id));
+                }
+                if b.quantity != x.quantity || b.discount != x.discount {
+                    out.push(format!("benefit `{}` terms differ", b.id));
+                }
+            }
+        }
+    }
+    for b in &e1.benefits {
+        if !e0.benefits.iter().any(|x| x.id == b.id) {
+            out.push(format!("benefit `{}` gained", b.id));
+        }
+    }
+    let due = |e: &Evaluation| {
+        e.membership
+            .as_ref()
+            .is_some_and(|m| m.state == qbm::MembershipState::DueForRenewal)
+    };
+    if id(e0) == id(e1) && due(e0) != due(e1) {
+        out.push(format!(
+            "renewal due {}",
+            if due(e1) { "sooner" } else { "later" }
+        ));
+    }
+    out
+}
+
+/// Whether what the replay shows is the change a decision claims.
+fn shows(claim: &str, seen: &[String]) -> bool {
+    if claim.starts_with("no longer accepted") {
+        return seen.iter().any(|s| s.starts_with("refused: "));
+    }
+    if claim.starts_with("now accepted") {
+        return seen.iter().any(|s| s.starts_with("accepted: "));
+    }
+    if claim.contains("kept with less") || claim.contains("kept with more") {
+        let id = claim.split('`').nth(1).unwrap_or_default();
+        return seen.contains(&format!("benefit `{id}` terms differ"));
+    }
+    if let Some(level) = claim
+        .strip_prefix("level `")
+        .and_then(|r| r.split('`').next())
+        && claim.contains("due for renewal")
+    {
+        let _ = level;
+        let want = if claim.ends_with("sooner") {
+            "renewal due sooner"
+        } else {
+            "renewal due later"
+        };
+        return seen.iter().any(|s| s == want);
+    }
+    seen.iter().any(|s| s == claim)
+}
+
+struct Row {
+    name: String,
+    expect: Bump,
+    got: Bump,
+    problems: Vec<String>,
+}
+
+fn check(name: &str, f: &Fixture) -> Row {
+    let expect = bump(&f.expect);
+    let old_text = apply(name, v2_text(), &f.base);
+    let new_text = apply(name, &old_text, &f.edits);
+    let old = with_version(name, &old_text, "2.0.0");
+    let new = with_version(name, &new_text, version(expect));
+    let report = ImpactReport::compare(&old, &new, &[], &options());
+    let mut problems = Vec::new();
+    if report.required != expect {
+        let kinds: Vec<&str> = report.decisions.iter().map(|d| d.change.as_str()).collect();
+        problems.push(format!("found: {kinds:?}"));
+    }
+    if !report.proved {
+        problems.push("not proved".into());
+    }
+    for d in &report.disagreements {
+        problems.push(format!("disagreement: {d}"));
+    }
+    for d in report
+        .decisions
+        .iter()
+        .filter(|d| d.source == Source::Exact)
+    {
+        let w = match Assessment::from_yaml_str(&d.witness) {
+            Ok(w) => w,
+            Err(e) => {
+                problems.push(format!("witness for {} does not load: {e}", d.change));
+                continue;
+            }
+        };
+        let e0 = old.evaluate(&w).map_err(|e| e.to_string());
+        let e1 = new.evaluate(&w).map_err(|e| e.to_string());
+        let seen = changes(
+            e0.as_ref().map_err(Clone::clone),
+            e1.as_ref().map_err(Clone::clone),
+        );
+        if !shows(&d.change, &seen) {
+            problems.push(format!(
+                "witness for {} does not reproduce it (replay shows {seen:?}):\n{}",
+                d.change, d.witness
+            ));
+        }
+        let lv = |e: &Result<Evaluation, String>| {
+            e.as_ref()
+                .ok()
+                .and_then(|e| e.level.as_ref().map(|l| l.id.to_string()))
+        };
+        let rep = |l: &Option<qbm::LevelSummary>| l.as_ref().map(|l| l.id.to_string());
+        if (e0.is_ok() && lv(&e0) != rep(&d.old_level))
+            || (e1.is_ok() && lv(&e1) != rep(&d.new_level))
+        {
+            problems.push(format!(
+                "witness for {}: the report's levels {:?} -> {:?} are not the replay's {:?} -> {:?}",
+                d.change,
+                rep(&d.old_level),
+                rep(&d.new_level),
+                lv(&e0),
+                lv(&e1)
+            ));
+        }
+    }
+    if !report.is_sufficient() && report.required == expect {
+        problems.push(format!("declared {} is not sufficient", report.declared));
+    }
+    if let Some(less) = one_less(expect) {
+        let small = with_version(name, &new_text, version(less));
+        let r = ImpactReport::compare(&old, &small, &[], &options());
+        if r.is_sufficient() {
+            problems.push(format!(
+                "declared {} (one bump too small) is sufficient (required {})",
+                r.declared, r.required
+            ));
+        }
+    }
+    Row {
+        name: name.to_owned(),
+        expect,
+        got: report.required,
+        problems,
+    }
+}
+
+#[test]
+fn the_catalogue_is_large_enough_and_covers_every_bump() {
+    let all = fixtures();
+    assert!(all.len() >= 40, "{} fixtures", all.len());
+    for b in ["none", "patch", "minor", "major"] {
+        assert!(
+            all.iter().any(|(_, f)| f.expect == b),
+            "no fixture expects {b}"
+        );
+    }
+    assert!(all.iter().filter(|(_, f)| f.edits.len() > 1).count() >= 3);
+}
+
+#[test]
+fn every_edit_is_classified_exactly_with_witnesses_that_reproduce() {
+    let rows: Vec<Row> = fixtures().iter().map(|(n, f)| check(n, f)).collect();
+    let failing: Vec<&Row> = rows.iter().filter(|r| !r.problems.is_empty()).collect();
+    if failing.is_empty() {
+        return;
+    }
+    let mut table = String::from("\nedit                              expect  got\n");
+    for r in &rows {
+        let mark = if r.problems.is_empty() {
+            ""
+        } else {
+            "  <- FAILS"
+        };
+        writeln!(
+            table,
+            "{:<34}{:<8}{}{mark}",
+            r.name,
+            r.expect.to_string(),
+            r.got
+        )
+        .unwrap();
+    }
+    for r in &failing {
+        writeln!(table, "\n{}:", r.name).unwrap();
+        for p in &r.problems {
+            writeln!(table, "  {p}").unwrap();
+        }
+    }
+    panic!("{} of {} edits fail:{table}", failing.len(), rows.len());
+}
