@@ -331,3 +331,78 @@ fn every_edit_is_classified_exactly_with_witnesses_that_reproduce() {
     }
     panic!("{} of {} edits fail:{table}", failing.len(), rows.len());
 }
+
+/// The `policy_diff` example built by cargo (cheap: the library is built
+/// already), its path read from cargo's JSON messages.
+fn policy_diff() -> PathBuf {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--example",
+            "policy_diff",
+            "--message-format=json",
+            "--quiet",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let exe = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|m| m.get("executable")?.as_str().map(PathBuf::from))
+        .next_back()
+        .expect("cargo names the example's executable");
+    assert!(exe.exists(), "{}", exe.display());
+    exe
+}
+
+#[test]
+fn policy_diff_exits_0_for_a_right_bump_and_1_for_one_too_small_with_no_assessments() {
+    let dir = std::env::temp_dir().join(format!("qbm-edits-{}", std::process::id()));
+    let empty = dir.join("assessments");
+    std::fs::create_dir_all(&empty).unwrap();
+    let old = dir.join("old.yaml");
+    std::fs::write(&old, v2_text()).unwrap();
+    let exe = policy_diff();
+    let all = fixtures();
+    // A loss only the solver can find (no declared minimum, an answer
+    // between the thresholds), and a gain.
+    for (name, right, small) in [
+        ("b21-default-18", "3.0.0", "2.1.0"),
+        ("b21-default-9", "2.1.0", "2.0.1"),
+    ] {
+        let (_, f) = all.iter().find(|(n, _)| n == name).unwrap();
+        assert!(f.base.is_empty());
+        let text = apply(name, v2_text(), &f.edits);
+        for (v, code) in [(right, 0), (small, 1)] {
+            let new = dir.join(format!("{name}-{v}.yaml"));
+            std::fs::write(
+                &new,
+                text.replacen("  version: 2.0.0\n", &format!("  version: {v}\n"), 1),
+            )
+            .unwrap();
+            let out = std::process::Command::new(&exe)
+                .arg(&old)
+                .arg(&new)
+                .arg("--assessments")
+                .arg(&empty)
+                .args(["--generated", "100"])
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(code),
+                "{name} declared {v}:\n{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
