@@ -22,6 +22,12 @@
 # Logs go to fuzz/logs/<target>.{fuzz,merge}.log, and the workers past the
 # first log to fuzz/logs/<target>.fuzz.<N>.log.
 #
+# Inputs may be as long as the loader takes (`Limits::default()
+# .max_input_bytes`, 4 MiB): what is costly is often long. Each input has 10
+# seconds and 2 GB of memory: a slower or hungrier one is a finding. The
+# seeds of fuzz/shapes.py (written afresh into fuzz/shapes/, not tracked)
+# hold the costly shapes at and past the limits.
+#
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); libFuzzer needs a nightly
 # compiler, which RUSTC_BOOTSTRAP=1 stands in for on the stable toolchain.
 set -euo pipefail
@@ -32,6 +38,7 @@ targets=("$@")
 [ "${#targets[@]}" -gt 0 ] || targets=(policy_load assessment_load evaluate)
 jobs="${QBM_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}"
 workers="${QBM_FUZZ_WORKERS:-1}"
+max_len=$((4 * 1024 * 1024))
 [[ "$workers" =~ ^[1-9][0-9]*$ ]] || {
   echo "QBM_FUZZ_WORKERS must be a whole number of at least 1, not \"$workers\"" >&2
   exit 2
@@ -72,6 +79,7 @@ fuzz() {
   cp standards/*.yaml examples/assessments/*.yaml tests/fixtures/valid/*.yaml "$corpus"/ 2>/dev/null || true
   cp "fuzz/seeds/$t"/*.yaml "$corpus"/ 2>/dev/null || true
   cp "$variants"/*.yaml "$corpus"/ 2>/dev/null || true
+  cp "fuzz/shapes/$t"/*.yaml "$corpus"/ 2>/dev/null || true
   cp tests/fixtures/invalid/*.yaml "$corpus"/ 2>/dev/null || true
   cp "$keep"/* "$corpus"/ 2>/dev/null || true
   cp "tests/fixtures/fuzz/crashes/$t"/* "$corpus"/ 2>/dev/null || true
@@ -88,8 +96,8 @@ fuzz() {
   rm -f "fuzz/logs/$t".fuzz.*.log "fuzz/logs/$t".pid.*
   for ((w = 1; w <= workers; w++)); do
     (echo "$BASHPID" >"fuzz/logs/$t.pid.$w"
-      exec cargo fuzz run "$t" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -dict=fuzz/qbm.dict \
-        -rss_limit_mb=4096 -print_final_stats=1 -print_pcs=1 -reload=1) 2>&1 |
+      exec cargo fuzz run "$t" "$corpus" -- -max_total_time="$seconds" -max_len=$max_len -dict=fuzz/qbm.dict \
+        -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -print_pcs=1 -reload=1) 2>&1 |
       while IFS= read -r line; do printf '%(%s)T %s\n' -1 "$line"; done >"$(log "$t" "$w")" &
   done
   for ((w = 1; w <= workers; w++)); do
@@ -286,7 +294,7 @@ late() {
 # "COVERED_FUNC: hits: N edges: EDGES/OF NAME PATH:LINE" for a function
 # reached, "UNCOVERED_FUNC: ..." for one in the build that is not.
 functions() {
-  cargo fuzz run "$1" "$2" -- -runs=0 -print_coverage=1 -max_len=65536 -rss_limit_mb=4096 2>&1 |
+  cargo fuzz run "$1" "$2" -- -runs=0 -print_coverage=1 -max_len=$max_len -rss_limit_mb=2048 2>&1 |
     grep -E '^(UN)?COVERED_FUNC: '
 }
 
@@ -342,7 +350,7 @@ steady() {
 merge() {
   local t=$1 corpus="fuzz/corpus/$1" keep="tests/fixtures/fuzz/$1"
   rm -rf "$keep.new" && mkdir -p "$keep.new"
-  cargo fuzz run "$t" "$keep.new" "$corpus" -- -set_cover_merge=1 -use_counters=0 -max_len=65536 \
+  cargo fuzz run "$t" "$keep.new" "$corpus" -- -set_cover_merge=1 -use_counters=0 -max_len=$max_len \
     >"fuzz/logs/$t.merge.log" 2>&1 || {
     tail -n 20 "fuzz/logs/$t.merge.log"
     return 1
@@ -353,7 +361,7 @@ merge() {
 
 # The edges target $1 reaches over the inputs in directory $2.
 edges() {
-  cargo fuzz run "$1" "$2" -- -runs=0 -max_len=65536 2>&1 |
+  cargo fuzz run "$1" "$2" -- -runs=0 -max_len=$max_len 2>&1 |
     sed -n 's/.*INITED cov: \([0-9]*\).*/\1/p' | tail -n 1
 }
 
@@ -362,8 +370,9 @@ edges() {
 # afresh before each round.
 if command -v python3 >/dev/null; then
   python3 fuzz/seeds/gen.py --variants fuzz/variants
+  python3 fuzz/shapes.py fuzz/shapes
 else
-  echo "python3 not found: fuzzing without the variants of fuzz/seeds/gen.py" >&2
+  echo "python3 not found: fuzzing without the variants of fuzz/seeds/gen.py and the shapes of fuzz/shapes.py" >&2
 fi
 # Build first, so that the runs side by side do not wait on each other.
 for t in "${targets[@]}"; do cargo fuzz build "$t"; done
