@@ -279,6 +279,19 @@ impl ImpactReport {
         let mut changes = structure(old, new);
         let exact = crate::exact::analyse(old, new);
         let mut disagreements = exact.disagreements;
+        if exact.too_large {
+            disagreements.push(format!(
+                "the two versions are too large to analyse exactly (their formula passed {} literals: requirements times the items they select): nothing is proved",
+                crate::exact::cnf::Cnf::BUDGET
+            ));
+        }
+        if exact.given_up > 0 {
+            disagreements.push(format!(
+                "{} questions were given up after excluding {} combinations of dates each: their answer is not a proof",
+                exact.given_up,
+                crate::exact::EXCLUSIONS
+            ));
+        }
         let mut decisions = Vec::new();
         for (i, a) in given.iter().enumerate() {
             if let Some(mut d) = decide(old, new, a) {
@@ -302,22 +315,41 @@ impl ImpactReport {
                 loss: f.loss,
             });
         }
-        // Sampling checks the implementation against the proof: a generated
-        // assessment whose change the analysis did not find is a bug.
+        // A renamed policy refuses every assessment that names the old one.
+        if old.name() != new.name() {
+            let witness =
+                Assessment::new("witness").for_policy(old.name(), semver::VersionReq::STAR);
+            decisions.push(DecisionChange {
+                program: witness.program().to_owned(),
+                source: Source::Exact,
+                old_level: None,
+                new_level: None,
+                gained: Vec::new(),
+                lost: Vec::new(),
+                witness: witness.to_yaml(),
+                change: Kind::Refused("assessment.policy".to_owned()).describe(),
+                loss: true,
+            });
+        }
+        // Given and sampled assessments check the implementation against the
+        // proof: a change one shows that the analysis did not find is a bug.
         let found: Vec<&crate::exact::Kind> = exact.found.iter().map(|f| &f.kind).collect();
         let space = Space::of(&[old, new]);
         let dims = space.dims();
         let mut rng = Rng::new(options.seed);
-        for n in 0..options.generated {
+        let sampled = (0..options.generated).map(|n| {
             let choice = rng.choice(&space, &dims);
-            let a = space.build(&format!("generated #{n}"), &choice);
+            space.build(&format!("generated #{n}"), &choice)
+        });
+        for a in given.iter().cloned().chain(sampled) {
             let (Ok(e0), Ok(e1)) = (old.evaluate(&a), new.evaluate(&a)) else {
                 continue;
             };
             for kind in kinds_between(&e0, &e1) {
                 if !found.contains(&&kind) && disagreements.len() < 10 {
                     disagreements.push(format!(
-                        "a generated assessment shows {}, which the analysis did not find; this is a bug in the analysis:\n{}",
+                        "the assessment of `{}` shows {}, which the analysis did not find; this is a bug in the analysis:\n{}",
+                        crate::error::escaped(a.program()),
                         kind.describe(),
                         a.to_yaml()
                     ));

@@ -28,6 +28,12 @@ pub(crate) struct Cnf {
     kept: Option<Vec<Vec<i32>>>,
     /// Whether the clauses added so far are unsatisfiable on their own.
     broken: bool,
+    /// Conjunction gates made, by their sorted inputs: the same gate is
+    /// made once (an item's "met or not applicable" serves every
+    /// requirement that selects it).
+    gates: crate::hash::Map<Vec<Lit>, Lit>,
+    /// Literals in the clauses so far, against [`Cnf::BUDGET`].
+    literals: usize,
 }
 
 /// A satisfying assignment, by variable.
@@ -60,6 +66,8 @@ impl Cnf {
             truth: Lit(1),
             kept: keep.then(Vec::new),
             broken: false,
+            gates: crate::hash::Map::default(),
+            literals: 0,
         };
         cnf.truth = cnf.var();
         let t = cnf.truth;
@@ -88,8 +96,23 @@ impl Cnf {
         self.truth
     }
 
+    /// The most literals the clauses of one analysis may hold: the formula
+    /// grows with requirements times the items they select, which a small
+    /// policy can make large; past this the analysis stops and says so.
+    pub(crate) const BUDGET: usize = 20_000_000;
+
+    /// Whether the formula has outgrown [`Cnf::BUDGET`] (then no more
+    /// clauses are added, and no answer is a proof).
+    pub(crate) fn over_budget(&self) -> bool {
+        self.literals > Self::BUDGET
+    }
+
     /// Adds a clause.
     pub(crate) fn clause(&mut self, lits: &[Lit]) {
+        self.literals += lits.len();
+        if self.over_budget() {
+            return;
+        }
         if let Some(kept) = &mut self.kept {
             kept.push(lits.iter().map(|l| l.0).collect());
         }
@@ -151,22 +174,23 @@ impl Cnf {
     /// A literal equivalent to the conjunction.
     fn and_gate(&mut self, lits: &[Lit]) -> Lit {
         let t = self.truth;
-        let mut ins: Vec<Lit> = Vec::with_capacity(lits.len());
-        for &l in lits {
-            if l == !t {
-                return !t;
-            }
-            if l != t && !ins.contains(&l) {
-                if ins.contains(&!l) {
-                    return !t;
-                }
-                ins.push(l);
-            }
+        if lits.contains(&!t) {
+            return !t;
+        }
+        let mut ins: Vec<Lit> = lits.iter().copied().filter(|l| *l != t).collect();
+        ins.sort_unstable_by_key(|l| (l.0.unsigned_abs(), l.0));
+        ins.dedup();
+        // Sorted by variable: a literal and its negation are neighbours.
+        if ins.windows(2).any(|w| matches!(w, [a, b] if *a == !*b)) {
+            return !t;
         }
         match ins.as_slice() {
             [] => t,
             [one] => *one,
             _ => {
+                if let Some(g) = self.gates.get(&ins) {
+                    return *g;
+                }
                 let g = self.var();
                 let mut back: Vec<Lit> = vec![g];
                 for &l in &ins {
@@ -174,6 +198,7 @@ impl Cnf {
                     back.push(!l);
                 }
                 self.clause(&back);
+                self.gates.insert(ins, g);
                 g
             }
         }

@@ -324,8 +324,16 @@ impl Domain {
         if let Some((_, none)) = held.first() {
             cnf.clause(&[!renewed, !*none]);
         }
-        let item_index = items.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
-        let fact_index = facts.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
+        let item_index = items
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i))
+            .collect();
+        let fact_index = facts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i))
+            .collect();
         Domain {
             items,
             facts,

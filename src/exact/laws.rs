@@ -28,6 +28,18 @@ fn copy(cnf: &mut Cnf, p: &Policy) -> Copy {
     Copy { d, c }
 }
 
+/// What a law says of a policy too large to encode: undecided.
+fn too_large(cnf: &Cnf) -> Option<Broken> {
+    cnf.over_budget().then(|| Broken {
+        counterexample: Assessment::new("none"),
+        improved: None,
+        message: format!(
+            "the policy is too large to decide this law exactly (its formula passed {} literals: requirements times the items they select)",
+            Cnf::BUDGET
+        ),
+    })
+}
+
 /// How good an item's answer class is; `None` for not applicable, which is
 /// comparable only with itself.
 fn item_rank(c: &ItemClass) -> Option<f64> {
@@ -125,6 +137,9 @@ fn solve_real(
 pub(crate) fn levels_nested(p: &Policy) -> Option<Broken> {
     let mut cnf = Cnf::new(false);
     let x = copy(&mut cnf, p);
+    if let Some(b) = too_large(&cnf) {
+        return Some(b);
+    }
     let cost = stated(&x.d);
     for (hi, level) in p.levels.iter().enumerate().rev() {
         for (lo, below) in p.levels.iter().enumerate().take(hi) {
@@ -152,6 +167,9 @@ pub(crate) fn levels_nested(p: &Policy) -> Option<Broken> {
 pub(crate) fn benefits_nested(p: &Policy) -> Option<Broken> {
     let mut cnf = Cnf::new(false);
     let x = copy(&mut cnf, p);
+    if let Some(b) = too_large(&cnf) {
+        return Some(b);
+    }
     let cost = stated(&x.d);
     for (bi, b) in p.benefits.iter().enumerate() {
         for (hi, level) in p.levels.iter().enumerate() {
@@ -247,6 +265,9 @@ pub(crate) fn monotone(p: &Policy) -> Option<Broken> {
     let diff_lits: Vec<Lit> = diffs.iter().map(|d| d.0).collect();
     let two = cnf.at_least_gate(2, &diff_lits);
     cnf.clause(&[!two]);
+    if let Some(broken) = too_large(&cnf) {
+        return Some(broken);
+    }
     let mut cost = stated(&a.d);
     cost.extend(stated(&b.d));
     let what = |found: &[Assessment]| -> &'static str {

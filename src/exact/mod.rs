@@ -93,6 +93,12 @@ pub(crate) struct Outcome {
     pub unrealised: usize,
     /// Questions asked.
     pub questions: usize,
+    /// Questions given up after [`EXCLUSIONS`] combinations of dates no
+    /// dates realise: their "impossible" is not a proof.
+    pub given_up: usize,
+    /// Whether the formula outgrew its budget ([`Cnf::BUDGET`] literals):
+    /// then nothing was asked, and nothing is proved.
+    pub too_large: bool,
 }
 
 /// Whether moving from level `from` to level `to` is a loss: the new level
@@ -143,6 +149,10 @@ struct Analysis<'p> {
 /// minimal by removing one at a time (no smaller subset), not by counting.
 const COUNTED: usize = 400;
 
+/// How many combinations of date comparisons one question may exclude
+/// before it gives up (and the report is not proved).
+pub(crate) const EXCLUSIONS: usize = 1000;
+
 /// How many things a witness of a larger domain tries to drop.
 const DROP_BUDGET: usize = 200;
 
@@ -174,6 +184,8 @@ impl<'p> Analysis<'p> {
                 disagreements: Vec::new(),
                 unrealised: 0,
                 questions: 0,
+                given_up: 0,
+                too_large: false,
             },
             record: None,
         }
@@ -211,25 +223,29 @@ impl<'p> Analysis<'p> {
             }
         }
         // Large domains: the solver prefers "unanswered", so a first model
-        // states little; drop what is stated one thing at a time, within a
-        // budget of questions (a witness is then small, not proved smallest).
-        let mut fixed = assume.to_vec();
-        let mut budget = DROP_BUDGET;
-        for i in 0..self.cost.len() {
-            let Some(&l) = self.cost.get(i) else { continue };
+        // states little; then each thing stated is dropped if a model
+        // without it states less, within a budget of questions (a witness is
+        // then small, not proved smallest). Only what was dropped is
+        // assumed, so each question stays cheap.
+        let mut dropped: Vec<Lit> = Vec::new();
+        let stated: Vec<Lit> = self
+            .cost
+            .iter()
+            .copied()
+            .filter(|l| model.value(*l))
+            .collect();
+        for l in stated.into_iter().take(DROP_BUDGET) {
             if !model.value(l) {
-                fixed.push(!l);
                 continue;
             }
-            if budget == 0 {
-                continue;
-            }
-            budget -= 1;
-            let mut a = fixed.clone();
+            let mut a = assume.to_vec();
+            a.extend(&dropped);
             a.push(!l);
-            if let Some(m) = self.cnf.solve(&a) {
+            if let Some(m) = self.cnf.solve(&a)
+                && self.count(&m) < self.count(&model)
+            {
                 model = m;
-                fixed.push(!l);
+                dropped.push(!l);
             }
         }
         model
@@ -237,11 +253,14 @@ impl<'p> Analysis<'p> {
 
     /// A minimal model under the assumptions whose dates are realised.
     fn witness(&mut self, assume: &[Lit]) -> Option<(Model, Dates)> {
+        if self.cnf.over_budget() {
+            return None;
+        }
         self.out.questions += 1;
         if let Some(r) = &mut self.record {
             r.push(assume.iter().map(|l| l.0).collect());
         }
-        for _ in 0..64 {
+        for _ in 0..EXCLUSIONS {
             let model = self.cnf.solve(assume)?;
             let model = self.minimal(assume, model);
             match dates_of(&self.d, &model) {
@@ -253,6 +272,7 @@ impl<'p> Analysis<'p> {
                 }
             }
         }
+        self.out.given_up += 1;
         None
     }
 
@@ -342,7 +362,12 @@ impl<'p> Analysis<'p> {
     }
 
     fn run(mut self) -> Outcome {
+        if self.cnf.over_budget() {
+            self.out.too_large = true;
+            return self.out;
+        }
         self.ask_all();
+        self.out.too_large = self.cnf.over_budget();
         self.out
     }
 
@@ -545,30 +570,36 @@ fn terms(old: &Policy, new: &Policy, id: &str) -> (bool, bool) {
     let (mut cut, mut more) = (false, false);
     // Each term: the same thing kept, in a larger or smaller size (or one
     // not stated against one stated: either way); another thing; removed;
-    // added.
-    let mut weigh =
-        |same_thing: bool, sizes: Option<(Option<f64>, Option<f64>)>, was: bool, is: bool| match (
-            was, is,
-        ) {
-            (true, true) if same_thing => match sizes {
-                Some((Some(a), Some(b))) => {
-                    cut |= b < a;
-                    more |= b > a;
-                }
-                Some((None, None)) | None => {}
-                Some(_) => {
-                    cut = true;
-                    more = true;
-                }
-            },
-            (true, true) => {
+    // added. `added_cuts`: a discount added is a gain; a quantity added
+    // caps a benefit that stated no amount, which may be less than a
+    // program had, so it is both.
+    let mut weigh = |same_thing: bool,
+                     sizes: Option<(Option<f64>, Option<f64>)>,
+                     was: bool,
+                     is: bool,
+                     added_cuts: bool| match (was, is) {
+        (true, true) if same_thing => match sizes {
+            Some((Some(a), Some(b))) => {
+                cut |= b < a;
+                more |= b > a;
+            }
+            Some((None, None)) | None => {}
+            Some(_) => {
                 cut = true;
                 more = true;
             }
-            (true, false) => cut = true,
-            (false, true) => more = true,
-            (false, false) => {}
-        };
+        },
+        (true, true) => {
+            cut = true;
+            more = true;
+        }
+        (true, false) => cut = true,
+        (false, true) => {
+            more = true;
+            cut |= added_cuts;
+        }
+        (false, false) => {}
+    };
     let (q0, q1) = (&o.quantity, &n.quantity);
     weigh(
         matches!((q0, q1), (Some((_, a)), Some((_, b))) if a == b),
@@ -577,6 +608,7 @@ fn terms(old: &Policy, new: &Policy, id: &str) -> (bool, bool) {
             .map(|((a, _), (b, _))| (Some(f64::from(*a)), Some(f64::from(*b)))),
         q0.is_some(),
         q1.is_some(),
+        true,
     );
     let (d0, d1) = (&o.discount, &n.discount);
     weigh(
@@ -586,6 +618,7 @@ fn terms(old: &Policy, new: &Policy, id: &str) -> (bool, bool) {
             .map(|((_, a), (_, b))| (*a, *b)),
         d0.is_some(),
         d1.is_some(),
+        false,
     );
     (cut, more)
 }
