@@ -80,7 +80,10 @@ use sha2::Digest as _;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Most errors listed in one answer; `"more"` counts the rest.
-pub const MAX_ERRORS: usize = 100;
+///
+/// One more than the library's `Limits::max_diagnostics` (100), so that its
+/// closing "and N more problems, not listed" line is listed too.
+pub const MAX_ERRORS: usize = 101;
 
 /// How the service bounds its work and its waiting.
 #[derive(Clone, Debug)]

@@ -26,7 +26,7 @@ pub(crate) enum DateVar {
 
 /// A comparison of a date `x` with the as-of date `a`; each holds for every
 /// `x` up to some date and for none after it (monotone in `x`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Op {
     /// `x + p <= a`.
     PlusReaches(Period),
@@ -111,9 +111,38 @@ pub(crate) struct Dates {
 /// How far back a date may be searched for.
 const SPAN_DAYS: i64 = 150 * 366;
 
+thread_local! {
+    /// Thresholds already found on this thread: a question that excludes
+    /// combinations of dates searches the same as-of dates again, and each
+    /// search is a bisection of date arithmetic. A pure function's memo,
+    /// emptied when it holds [`MEMO`] entries.
+    static THRESHOLDS: std::cell::RefCell<crate::hash::Map<(Op, Date), Option<Date>>> =
+        std::cell::RefCell::new(crate::hash::Map::default());
+}
+
+/// How many thresholds a thread keeps (about 40 bytes each).
+const MEMO: usize = 200_000;
+
+/// [`search`], remembered.
+fn threshold(op: Op, a: Date) -> Option<Date> {
+    let known = THRESHOLDS.with(|m| m.borrow().get(&(op, a)).copied());
+    if let Some(t) = known {
+        return t;
+    }
+    let t = search(op, a);
+    THRESHOLDS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MEMO {
+            m.clear();
+        }
+        m.insert((op, a), t);
+    });
+    t
+}
+
 /// The latest `x` (not after `a`) for which `op` holds, by bisection; `None`
 /// when it holds for no date in the span searched.
-fn threshold(op: Op, a: Date) -> Option<Date> {
+fn search(op: Op, a: Date) -> Option<Date> {
     let lo = a.shift_days(-SPAN_DAYS)?;
     if !op.holds(lo, a) {
         return None;
