@@ -334,12 +334,14 @@ impl ImpactReport {
         // Given and sampled assessments check the implementation against the
         // proof: a change one shows that the analysis did not find is a bug.
         let found: Vec<&crate::exact::Kind> = exact.found.iter().map(|f| &f.kind).collect();
-        let space = Space::of(&[old, new]);
-        let dims = space.dims();
+        // The space is built only when sampling is asked for.
+        let space = (options.generated > 0).then(|| Space::of(&[old, new]));
+        let dims = space.as_ref().map(|s| s.dims()).unwrap_or_default();
         let mut rng = Rng::new(options.seed);
-        let sampled = (0..options.generated).map(|n| {
-            let choice = rng.choice(&space, &dims);
-            space.build(&format!("generated #{n}"), &choice)
+        let sampled = (0..options.generated).filter_map(|n| {
+            let space = space.as_ref()?;
+            let choice = rng.choice(space, &dims);
+            Some(space.build(&format!("generated #{n}"), &choice))
         });
         for a in given.iter().cloned().chain(sampled) {
             let (Ok(e0), Ok(e1)) = (old.evaluate(&a), new.evaluate(&a)) else {
@@ -819,13 +821,20 @@ fn diff<T>(
         detail,
         effect,
     };
+    let by_id = |list: &'_ [T]| -> crate::hash::Map<String, usize> {
+        list.iter()
+            .enumerate()
+            .map(|(i, x)| (id(x).to_owned(), i))
+            .collect()
+    };
+    let (old_ids, new_ids) = (by_id(old), by_id(new));
     for o in old {
-        match new.iter().find(|n| id(n) == id(o)) {
+        match new_ids.get(id(o)).and_then(|&i| new.get(i)) {
             None => out.push(change(id(o), ChangeKind::Removed, removed(o))),
             Some(n) => out.extend(changed(o, n).map(|c| change(id(o), ChangeKind::Changed, c))),
         }
     }
-    for n in new.iter().filter(|n| !old.iter().any(|o| id(o) == id(n))) {
+    for n in new.iter().filter(|n| !old_ids.contains_key(id(n))) {
         out.push(change(id(n), ChangeKind::Added, added(n)));
     }
 }
