@@ -244,7 +244,7 @@ pub struct ImpactReport {
     pub questions: usize,
     /// How many combinations of date comparisons a model used that no
     /// dates realise (searched: every as-of day of five years, each date
-    /// back 150 years), excluded before asking again. Reported so that a
+    /// and the years around 2100, each date back to the year 1), excluded before asking again. Reported so that a
     /// reader can judge the one search the proof relies on.
     pub excluded_dates: usize,
 }

@@ -206,13 +206,69 @@ impl Domain {
                 for r in all_requirements(p) {
                     fact_constants(r, fi, cuts);
                 }
+            }
+        }
+        // A fact that declares an item's minimum is compared with the
+        // item's answer: both must take their values from the same points,
+        // cut at every constant either is compared with in either version
+        // (the item's own threshold too, where the other version does not
+        // let the program declare it), so that in every interval an answer
+        // can lie below, at or above the declared minimum. An item declared
+        // by different facts in the two versions joins their sets; repeated
+        // until no set grows.
+        let declared: Vec<(String, Vec<usize>)> = {
+            let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+            for p in policies {
                 for item in &p.items {
-                    if let Some(t) = item.threshold()
-                        && t.declared_by_index == Some(fi)
-                    {
-                        cuts.push(t.at_least);
+                    let Some(fi) = item.threshold().and_then(|t| t.declared_by_index) else {
+                        continue;
+                    };
+                    let Some(at) = p
+                        .facts
+                        .get(fi)
+                        .and_then(|f| fact_ids.iter().position(|x| x == f.id().as_str()))
+                    else {
+                        continue;
+                    };
+                    match out.iter_mut().find(|(id, _)| id == item.id().as_str()) {
+                        Some((_, facts)) if !facts.contains(&at) => facts.push(at),
+                        Some(_) => {}
+                        None => out.push((item.id().to_string(), vec![at])),
                     }
                 }
+            }
+            out
+        };
+        let mut item_cuts: Vec<(String, Vec<f64>)> = Vec::new();
+        for _ in 0..=fact_ids.len() {
+            let mut grew = false;
+            for (id, facts_of) in &declared {
+                let mut all: Vec<f64> = policies
+                    .iter()
+                    .filter_map(|p| p.item(id).and_then(|i| i.threshold()).map(|t| t.at_least))
+                    .collect();
+                for &f in facts_of {
+                    all.extend(fact_numbers.get(f).into_iter().flatten());
+                }
+                all.sort_by(f64::total_cmp);
+                all.dedup();
+                for &f in facts_of {
+                    if let Some(cuts) = fact_numbers.get_mut(f) {
+                        cuts.sort_by(f64::total_cmp);
+                        cuts.dedup();
+                        if *cuts != all {
+                            cuts.clone_from(&all);
+                            grew = true;
+                        }
+                    }
+                }
+                match item_cuts.iter_mut().find(|(x, _)| x == id) {
+                    Some((_, c)) => c.clone_from(&all),
+                    None => item_cuts.push((id.clone(), all)),
+                }
+            }
+            if !grew {
+                break;
             }
         }
         let mut facts = Vec::new();
@@ -280,12 +336,10 @@ impl Domain {
                     }
                     Some(t) => {
                         cuts.push(t.at_least);
-                        // An answer is compared with the declared minimum too.
-                        if let Some(fi) = t.declared_by_index
-                            && let Some(f) = p.facts.get(fi)
-                            && let Some(at) = fact_ids.iter().position(|x| x == f.id().as_str())
-                        {
-                            cuts.extend(fact_numbers.get(at).into_iter().flatten());
+                        // Declared by a fact in some version: the points
+                        // shared with that fact.
+                        if let Some((_, shared)) = item_cuts.iter().find(|(x, _)| x == id) {
+                            cuts.clone_from(shared);
                         }
                     }
                 }

@@ -206,3 +206,46 @@ fn silence_is_never_evidence() {
         Some("member")
     );
 }
+
+/// Whether the analysis of `old` against `new` finds the level moving.
+fn finds_move(old: &str, new: &str, from: Option<&str>, to: Option<&str>) -> bool {
+    let (Some(o), Some(n)) = (load(old), load(new)) else {
+        panic!("the policies do not load");
+    };
+    let outcome = analyse(&o, &n);
+    assert!(
+        outcome.disagreements.is_empty(),
+        "{:?}",
+        outcome.disagreements
+    );
+    let want = super::Kind::Level(from.map(str::to_owned), to.map(str::to_owned));
+    outcome.found.iter().any(|f| f.kind == want)
+}
+
+#[test]
+fn a_declared_minimum_between_another_versions_thresholds_is_found() {
+    // The answer must lie at or above the new plain threshold (8) and below
+    // the declared minimum, itself below 9.5: the fact and the item take
+    // their values from the same points.
+    let old = "policy: {name: cx, version: 1.0.0, title: CX}\nkinds: [{id: k, title: K}]\nfacts: [{id: f, title: F, type: number}]\nstandards: [{id: s, title: S, items: [{id: X, kind: k, title: X, question: X?, number: {unit: months, at_least: 0, declared_by: f}}]}]\nlevels:\n  - id: L\n    rank: 1\n    title: L\n    requires:\n      - met: X\n      - not: {fact: f, at_least: 9.5}\n";
+    let new = old
+        .replace("version: 1.0.0", "version: 2.0.0")
+        .replace("at_least: 0, declared_by: f", "at_least: 8");
+    assert!(finds_move(old, &new, None, Some("L")));
+}
+
+#[test]
+fn dates_long_ago_are_searched() {
+    // About 1,942 months since a start in 1865: past any fixed span.
+    let old = "policy: {name: cy, version: 1.0.0, title: CY}\nkinds: [{id: k, title: K}]\nfacts:\n  - {id: started_on, title: Started, type: date}\n  - {id: m, title: Months, type: number, max: 100, derive: {months_since: started_on}}\nstandards: [{id: s, title: S, items: [{id: X, kind: k, title: X, question: X?}]}]\nlevels:\n  - id: L\n    rank: 1\n    title: L\n    requires:\n      - met: X\n      - not: {fact: m, at_least: 1900}\n";
+    let new = old
+        .replace("version: 1.0.0", "version: 2.0.0")
+        .replace("at_least: 1900", "at_least: 1950");
+    assert!(finds_move(old, &new, None, Some("L")));
+    // Two hundred years held, then two hundred and ten.
+    let held = "policy: {name: cz, version: 1.0.0, title: CZ}\nkinds: [{id: k, title: K}]\nstandards: [{id: s, title: S, items: [{id: X, kind: k, title: X, question: X?}]}]\nlevels:\n  - {id: A, rank: 1, title: A, requires: [{met: X}]}\n  - {id: B, rank: 2, title: B, requires: [{met: X}, {held: {level: A, for_at_least: {years: 200}}}]}\n";
+    let longer = held
+        .replace("version: 1.0.0", "version: 2.0.0")
+        .replace("years: 200", "years: 210");
+    assert!(finds_move(held, &longer, Some("B"), Some("A")));
+}

@@ -108,8 +108,14 @@ pub(crate) struct Dates {
     pub facts: Vec<(usize, Date)>,
 }
 
-/// How far back a date may be searched for.
-const SPAN_DAYS: i64 = 150 * 366;
+/// The earliest date searched: an assessment writes dates as `YYYY-MM-DD`,
+/// so none is earlier.
+fn earliest() -> Option<Date> {
+    Date::new(1, 1, 1).ok()
+}
+
+/// Days from [`earliest`] past the latest date an assessment can write.
+const SPAN_DAYS: i64 = 10_000 * 366;
 
 thread_local! {
     /// Thresholds already found on this thread: a question that excludes
@@ -143,7 +149,9 @@ fn threshold(op: Op, a: Date) -> Option<Date> {
 /// The latest `x` (not after `a`) for which `op` holds, by bisection; `None`
 /// when it holds for no date in the span searched.
 fn search(op: Op, a: Date) -> Option<Date> {
-    let lo = a.shift_days(-SPAN_DAYS)?;
+    // Every comparison fails for dates after `a`, and dates past the
+    // calendar's end do not exist: both count as "does not hold".
+    let lo = earliest()?;
     if !op.holds(lo, a) {
         return None;
     }
@@ -164,7 +172,7 @@ fn search(op: Op, a: Date) -> Option<Date> {
 /// The range of dates for `var` that gives each of its atoms the value
 /// wanted, as-of date `a`: `(earliest, latest)`, or `None` when empty.
 fn range(var: DateVar, wanted: &[(Atom, bool)], a: Date) -> Option<(Date, Date)> {
-    let mut lo = a.shift_days(-SPAN_DAYS)?;
+    let mut lo = earliest()?;
     let mut hi = a;
     for (atom, value) in wanted.iter().filter(|(x, _)| x.var == var) {
         let t = threshold(atom.op, a);
