@@ -243,9 +243,10 @@ pub struct ImpactReport {
     /// How many questions the solver answered.
     pub questions: usize,
     /// How many combinations of date comparisons a model used that no
-    /// dates realise (searched: every as-of day of five years, each date
-    /// and the years around 2100, each date back to the year 1), excluded before asking again. Reported so that a
-    /// reader can judge the one search the proof relies on.
+    /// dates realise (searched: every as-of day of five years and of the
+    /// years around 2100, each date back to the year 1), excluded before
+    /// asking again. Reported so that a reader can judge the one search the
+    /// proof relies on.
     pub excluded_dates: usize,
 }
 
