@@ -191,6 +191,11 @@ pub enum Law {
     /// A later as-of date never extends a recorded term: the end of the term
     /// and the date a transitional level reverts stay put or come sooner,
     /// and an expired membership stays expired.
+    /// Checked by sampling: with a level held, the term's end does not
+    /// depend on the as-of date, and reversion counts from the grant of the
+    /// level held (otherwise the level is a new grant, counted from the
+    /// as-of date and reported so), so it holds by construction; the
+    /// sampling checks that construction.
     TermsNeverExtend,
 }
 

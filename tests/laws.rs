@@ -244,3 +244,37 @@ fn generated_programs_reach_every_level_and_benefit() {
         );
     }
 }
+
+/// The planted violations kept as fixtures (`tests/fixtures/laws/`), each
+/// naming on its first line (`# law: ...`) the law it breaks: each is
+/// caught, where sampling never reached Partner.
+#[test]
+fn every_planted_fixture_breaks_the_law_it_names() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir("tests/fixtures/laws").unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let named = text
+            .lines()
+            .find_map(|l| l.strip_prefix("# law: "))
+            .and_then(|rest| rest.split(|c: char| !c.is_alphanumeric()).next())
+            .unwrap_or_else(|| panic!("{} names no law", path.display()));
+        let law = match named {
+            "Monotone" => Law::Monotone,
+            "LevelsNested" => Law::LevelsNested,
+            "BenefitsNested" => Law::BenefitsNested,
+            other => panic!("{}: unknown law {other}", path.display()),
+        };
+        let policy = Policy::from_yaml_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        let violation = check_law(&policy, law, 256).unwrap_err();
+        assert_eq!(violation.law, law);
+        assert_eq!(
+            violation.before.level.as_ref().map(|l| l.id.as_str()),
+            Some("partner"),
+            "{}: {violation}",
+            path.display()
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 3);
+}
