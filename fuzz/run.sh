@@ -4,8 +4,10 @@
 # the variants of the shipped YAML in fuzz/variants/<target>/ (both written
 # by fuzz/seeds/gen.py; the variants, afresh each run, need python3), and
 # guided by fuzz/qbm.dict (the format's keys and words, YAML syntax, the
-# embedded policy's ids), then copies the inputs that found new paths into
-# tests/fixtures/fuzz/<target>/ (minimised), which `cargo test` replays. An
+# embedded policy's ids), then keeps a set cover of the corpus in
+# fuzz/kept/<target>/ (not tracked: the corpus stays out of git). About 50
+# inputs per target, picked from it by hand, live in
+# tests/fixtures/fuzz/<target>/, which `cargo test` replays. An
 # input that made a fuzzer fail goes, once fixed, into
 # tests/fixtures/fuzz/crashes/<target>/ by hand: `cargo test` replays it
 # too, and the merge, which keeps only what the corpus needs for coverage,
@@ -348,7 +350,10 @@ steady() {
 # (set-cover merge over edges alone, hit counts left out), then says how many
 # edges the kept set reaches against the whole corpus.
 merge() {
-  local t=$1 corpus="fuzz/corpus/$1" keep="tests/fixtures/fuzz/$1"
+  # Into fuzz/kept/ (not tracked): the regression inputs in
+  # tests/fixtures/fuzz/ are about 50 per target, picked by hand from it.
+  local t=$1 corpus="fuzz/corpus/$1" keep="fuzz/kept/$1"
+  mkdir -p fuzz/kept
   rm -rf "$keep.new" && mkdir -p "$keep.new"
   cargo fuzz run "$t" "$keep.new" "$corpus" -- -set_cover_merge=1 -use_counters=0 -max_len=$max_len \
     >"fuzz/logs/$t.merge.log" 2>&1 || {
