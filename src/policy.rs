@@ -155,7 +155,7 @@ pub struct Fact {
     /// For a number fact derived from a date fact: whole months since it.
     pub(crate) months_since: Option<usize>,
     /// Which way the fact improves, where the policy says.
-    pub(crate) better: Option<crate::raw::RawBetter>,
+    pub(crate) better: Option<Better>,
 }
 
 impl Fact {
@@ -238,21 +238,17 @@ impl Fact {
     }
     /// Which way the fact improves, where the policy says (`better:`).
     pub fn better(&self) -> Option<Better> {
-        use crate::raw::RawBetter as R;
-        self.better.map(|b| match b {
-            R::More => Better::More,
-            R::Less => Better::Less,
-            R::True => Better::True,
-            R::False => Better::False,
-            R::Later => Better::Later,
-            R::Earlier => Better::Earlier,
-        })
+        self.better
     }
 }
 
 /// Which way a fact improves, for the laws that check that improving never
 /// costs a program its level (the `Monotone` law of `qbm::testing`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// The same type reads a fact's `better:` from the policy file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Better {
     /// A larger number is better.
@@ -1197,7 +1193,7 @@ impl<'m> Builder<'m> {
 
         // Which way each fact improves must suit its type.
         for (i, f) in raw.facts.iter().enumerate() {
-            use crate::raw::RawBetter as B;
+            use Better as B;
             let Some(better) = f.better else { continue };
             let fits = matches!(
                 (f.ty, better),

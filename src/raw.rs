@@ -206,27 +206,9 @@ pub(crate) struct RawFact {
     /// punishes improvement: `more` or `less` (number), `true` or `false`
     /// (boolean), `later` or `earlier` in the list of `values` (choice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub better: Option<RawBetter>,
+    pub better: Option<crate::policy::Better>,
 }
 
-/// Which way a fact improves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum RawBetter {
-    /// A larger number is better.
-    More,
-    /// A smaller number is better.
-    Less,
-    /// `true` is better.
-    True,
-    /// `false` is better.
-    False,
-    /// A value later in the list of `values` is better.
-    Later,
-    /// A value earlier in the list is better.
-    Earlier,
-}
 
 /// A standard: a titled section of items.
 #[derive(Clone, Debug, Deserialize, Serialize)]

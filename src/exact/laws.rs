@@ -3,7 +3,7 @@
 
 use crate::assessment::Assessment;
 use crate::policy::Policy;
-use crate::raw::RawBetter;
+use crate::policy::Better;
 
 use super::cnf::{Cnf, Lit, Model};
 use super::encode::{self, Circuit, Domain, FactClass, ItemClass};
@@ -63,17 +63,17 @@ fn fact_rank(p: &Policy, id: &str, c: &FactClass) -> Option<f64> {
         return f.months_since.is_none().then_some(f64::NEG_INFINITY);
     }
     match (better, c) {
-        (RawBetter::More, FactClass::Number(n)) => Some(*n),
-        (RawBetter::Less, FactClass::Number(n)) => Some(-*n),
-        (RawBetter::True, FactClass::Bool(b)) => Some(f64::from(u8::from(*b))),
-        (RawBetter::False, FactClass::Bool(b)) => Some(f64::from(u8::from(!*b))),
-        (RawBetter::Later | RawBetter::Earlier, FactClass::Text(t)) => {
+        (Better::More, FactClass::Number(n)) => Some(*n),
+        (Better::Less, FactClass::Number(n)) => Some(-*n),
+        (Better::True, FactClass::Bool(b)) => Some(f64::from(u8::from(*b))),
+        (Better::False, FactClass::Bool(b)) => Some(f64::from(u8::from(!*b))),
+        (Better::Later | Better::Earlier, FactClass::Text(t)) => {
             let crate::policy::FactType::Choice(values) = &f.ty else {
                 return None;
             };
             #[allow(clippy::cast_precision_loss)]
             let at = values.iter().position(|v| v == t)? as f64;
-            Some(if better == RawBetter::Later { at } else { -at })
+            Some(if better == Better::Later { at } else { -at })
         }
         _ => None,
     }
