@@ -503,9 +503,6 @@ struct Bound<'p> {
     /// The date evaluated as of, and the level held, when known.
     as_of: Option<Date>,
     held: Option<Held>,
-    /// Set when a requirement names a level not yet evaluated: the level
-    /// being evaluated must wait for it (see [`Bound::each_level`]).
-    pending: Cell<bool>,
     /// How many item ids the outcomes list so far, against
     /// [`Detail::MAX_LISTED_IN_ALL`].
     listed: Cell<usize>,
@@ -1039,26 +1036,15 @@ impl<'p> Bound<'p> {
     }
 
     /// The status of level `l`, which a requirement names, as already
-    /// decided: levels are decided each after the levels they name (see
-    /// [`Bound::each_level`]), so this looks it up, never recursing through
-    /// levels. One not decided yet marks the level being decided pending.
+    /// decided: levels are decided in the policy's level order, each after
+    /// the levels it names, so this looks it up, never recursing through
+    /// levels.
     fn level_status(&self, l: usize, memo: &mut [Option<Status>]) -> Status {
-        match memo.get(l) {
-            Some(Some(done)) => *done,
-            _ => {
-                self.pending.set(true);
-                Status::Unmet
-            }
-        }
+        memo.get(l).copied().flatten().unwrap_or(Status::Unmet)
     }
 
-    /// Decides level `l` into `memo`, unless a level it names is not yet
-    /// decided (and `force` is off): whether it is decided.
-    fn decide_level(&self, l: usize, memo: &mut [Option<Status>], force: bool) -> bool {
-        if let Some(Some(_)) = memo.get(l) {
-            return true;
-        }
-        self.pending.set(false);
+    /// Decides level `l` into `memo`.
+    fn decide_level(&self, l: usize, memo: &mut [Option<Status>]) {
         let status = match self.policy.levels.get(l) {
             Some(level) => at_least_of(
                 level.requires.len(),
@@ -1066,29 +1052,8 @@ impl<'p> Bound<'p> {
             ),
             None => Status::Unmet,
         };
-        if self.pending.get() && !force {
-            return false;
-        }
         if let Some(slot) = memo.get_mut(l) {
             *slot = Some(status);
-        }
-        true
-    }
-
-    /// Runs `one(level, force)` on every level, each after the levels it
-    /// names, with no recursion through levels: in rank order while that
-    /// works (every level named by one is below it, as in MMP, and no
-    /// allocation); once a level names one not yet done (`one` returns
-    /// false), the rest in an order found from the levels' references
-    /// ([`dependency_order`]), forced. Each level is done once, plus at most
-    /// one pass abandoned part way.
-    fn each_level(&self, mut one: impl FnMut(usize, bool) -> bool) {
-        let n = self.policy.levels.len();
-        if (0..n).all(|l| one(l, false)) {
-            return;
-        }
-        for l in dependency_order(self.policy) {
-            one(l, true);
         }
     }
 
@@ -1106,7 +1071,9 @@ impl<'p> Bound<'p> {
                 &mut large
             }
         };
-        self.each_level(|l, force| self.decide_level(l, memo, force));
+        for &l in &p.level_order {
+            self.decide_level(l, memo);
+        }
         let qualified = (0..p.levels.len())
             .rev()
             .find(|&l| matches!(memo.get(l), Some(Some(Status::Met))));
@@ -1137,7 +1104,6 @@ impl<'p> Bound<'p> {
             bits,
             as_of: None,
             held: None,
-            pending: Cell::new(false),
             listed: Cell::new(0),
         }
     }
@@ -1155,7 +1121,9 @@ impl<'p> Bound<'p> {
     fn evaluate(&self, program: String) -> Evaluation {
         let p = self.policy;
         let mut memo: Vec<Option<LevelOutcome>> = vec![None; p.levels.len()];
-        self.each_level(|l, force| self.level(l, &mut memo, force));
+        for &l in &p.level_order {
+            self.level(l, &mut memo);
+        }
         let levels: Vec<LevelOutcome> = memo.into_iter().flatten().collect();
         let qualified = levels.iter().rposition(|l| l.status == Status::Met);
         let (reached, membership) = match self.as_of {
@@ -1226,28 +1194,17 @@ impl<'p> Bound<'p> {
         })
     }
 
-    /// Evaluates level `i` into `memo`, unless a level it names is not yet
-    /// evaluated (and `force` is off): whether it is evaluated. See
-    /// [`Bound::each_level`].
-    fn level(&self, i: usize, memo: &mut [Option<LevelOutcome>], force: bool) -> bool {
-        if let Some(Some(_)) = memo.get(i) {
-            return true;
-        }
+    /// Evaluates level `i` into `memo`, after the levels it names (the
+    /// policy's level order).
+    fn level(&self, i: usize, memo: &mut [Option<LevelOutcome>]) {
         let Some(level) = self.policy.levels.get(i) else {
-            return true;
+            return;
         };
-        self.pending.set(false);
-        let listed = self.listed.get();
         let requirements: Vec<RequirementOutcome> = level
             .requires
             .iter()
             .map(|r| self.requirement(r, memo))
             .collect();
-        if self.pending.get() && !force {
-            // Abandoned: what it listed is listed again when it is redone.
-            self.listed.set(listed);
-            return false;
-        }
         let status = at_least_of(requirements.len(), requirements.iter().map(|r| r.status));
         if let (Some(slot), Some(summary)) = (memo.get_mut(i), self.summary(i)) {
             *slot = Some(LevelOutcome {
@@ -1256,7 +1213,6 @@ impl<'p> Bound<'p> {
                 requirements,
             });
         }
-        true
     }
 
     /// The outcome of a requirement and those nested in it. This recurses
@@ -1266,7 +1222,7 @@ impl<'p> Bound<'p> {
     /// document's mapping, `levels`, the level's mapping and `requires`, so
     /// with `Limits::max_depth` (64 by default) nesting is at most 60
     /// requirements deep; through levels it does not recurse (a level named
-    /// is looked up, see [`Bound::each_level`]). The tests run the deepest
+    /// is looked up: levels are evaluated in the policy's level order). The tests run the deepest
     /// such input on a 1 MiB stack.
     fn requirement(
         &self,
@@ -1319,13 +1275,12 @@ impl<'p> Bound<'p> {
             Req::Met(i) => self.items_outcome(Selection::One(*i), ItemRule::All),
             Req::Items { bits, rule, .. } => self.items_outcome(Selection::Bits(bits), *rule),
             Req::Level(l) => {
-                let status = match memo.get(*l) {
-                    Some(Some(done)) => done.status,
-                    _ => {
-                        self.pending.set(true);
-                        Status::Unmet
-                    }
-                };
+                // Evaluated before: the policy's level order puts a level
+                // after those it names.
+                let status = memo
+                    .get(*l)
+                    .and_then(|d| d.as_ref().map(|d| d.status))
+                    .unwrap_or(Status::Unmet);
                 let id = self
                     .policy
                     .levels
@@ -1624,53 +1579,6 @@ impl<'p> Bound<'p> {
             more_items,
         })
     }
-}
-
-/// The levels in an order where each comes after every level it names
-/// (directly or nested in its requirements); the loader refused cycles. A
-/// depth-first walk with its own stack, so as not to recurse through a chain
-/// of levels; each level and each reference is visited once.
-pub(crate) fn dependency_order(policy: &Policy) -> Vec<usize> {
-    let n = policy.levels.len();
-    let named: Vec<Vec<usize>> = policy
-        .levels
-        .iter()
-        .map(crate::policy::Level::names)
-        .collect();
-    // 0: not seen, 1: on the stack, 2: placed.
-    let mut state = vec![0u8; n];
-    let mut order = Vec::with_capacity(n);
-    for start in 0..n {
-        if state.get(start) != Some(&0) {
-            continue;
-        }
-        let mut stack = vec![(start, 0usize)];
-        if let Some(s) = state.get_mut(start) {
-            *s = 1;
-        }
-        while let Some((l, next)) = stack.last_mut() {
-            let l = *l;
-            match named.get(l).and_then(|v| v.get(*next)) {
-                Some(&m) => {
-                    *next += 1;
-                    // A level on the stack would be a cycle: left for the
-                    // forced evaluation to count as not held.
-                    if let Some(s @ 0) = state.get_mut(m) {
-                        *s = 1;
-                        stack.push((m, 0));
-                    }
-                }
-                None => {
-                    if let Some(s) = state.get_mut(l) {
-                        *s = 2;
-                    }
-                    order.push(l);
-                    stack.pop();
-                }
-            }
-        }
-    }
-    order
 }
 
 /// The items a requirement counts: a set, or the one item of `met`.

@@ -71,6 +71,9 @@ pub struct Policy {
     pub(crate) sets: Vec<ItemSet>,
     /// INVARIANT: sorted by rank, lowest first; ranks are distinct.
     pub(crate) levels: Vec<Level>,
+    /// Every level index once, each after the levels its requirements name:
+    /// the order evaluation decides them in, made once at load.
+    pub(crate) level_order: Vec<usize>,
     pub(crate) benefits: Vec<Benefit>,
     pub(crate) renewal: Option<Renewal>,
     /// Items and facts by id, sorted: an assessment's answers (also sorted)
@@ -1593,6 +1596,7 @@ impl<'m> Builder<'m> {
             standards,
             items,
             sets,
+            level_order: dependency_order(&levels),
             levels,
             benefits,
             renewal,
@@ -2515,6 +2519,49 @@ fn short(title: &str) -> std::borrow::Cow<'_, str> {
         Some((end, _)) => format!("{}…", title.get(..end).unwrap_or_default()).into(),
         None => title.into(),
     }
+}
+
+/// The levels in an order where each comes after every level it names
+/// (directly or nested in its requirements); the loader refused cycles. A
+/// depth-first walk with its own stack, so as not to recurse through a chain
+/// of levels; each level and each reference is visited once.
+fn dependency_order(levels: &[Level]) -> Vec<usize> {
+    let n = levels.len();
+    let named: Vec<Vec<usize>> = levels.iter().map(Level::names).collect();
+    // 0: not seen, 1: on the stack, 2: placed.
+    let mut state = vec![0u8; n];
+    let mut order = Vec::with_capacity(n);
+    for start in 0..n {
+        if state.get(start) != Some(&0) {
+            continue;
+        }
+        let mut stack = vec![(start, 0usize)];
+        if let Some(s) = state.get_mut(start) {
+            *s = 1;
+        }
+        while let Some((l, next)) = stack.last_mut() {
+            let l = *l;
+            match named.get(l).and_then(|v| v.get(*next)) {
+                Some(&m) => {
+                    *next += 1;
+                    // A level on the stack would be a cycle, which the
+                    // loader refuses before the order is made.
+                    if let Some(s @ 0) = state.get_mut(m) {
+                        *s = 1;
+                        stack.push((m, 0));
+                    }
+                }
+                None => {
+                    if let Some(s) = state.get_mut(l) {
+                        *s = 2;
+                    }
+                    order.push(l);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    order
 }
 
 /// How a requirement reads in an explanation.

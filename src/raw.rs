@@ -209,7 +209,6 @@ pub(crate) struct RawFact {
     pub better: Option<crate::policy::Better>,
 }
 
-
 /// A standard: a titled section of items.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

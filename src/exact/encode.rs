@@ -574,9 +574,8 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
     let valid = !cnf.or(&bad);
 
     // Levels, in an order where a level comes after those it names.
-    let order = crate::eval::dependency_order(p);
     let mut levels: Vec<Option<Tri<Lit>>> = vec![None; p.levels.len()];
-    for l in order {
+    for &l in &p.level_order {
         let Some(level) = p.levels.get(l) else {
             continue;
         };

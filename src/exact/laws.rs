@@ -2,8 +2,8 @@
 //! is a minimal counterexample, unsatisfiable is a proof that the law holds.
 
 use crate::assessment::Assessment;
-use crate::policy::Policy;
 use crate::policy::Better;
+use crate::policy::Policy;
 
 use super::cnf::{Cnf, Lit, Model};
 use super::encode::{self, Circuit, Domain, FactClass, ItemClass};
