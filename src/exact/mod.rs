@@ -289,7 +289,7 @@ impl<'p> Analysis<'p> {
         let witness = self.assessment(&model, &dates);
         let old = self.old.evaluate(&witness).ok();
         let new = self.new.evaluate(&witness).ok();
-        if let Some(problem) = self.disagrees(&model, &kind, old.as_ref(), new.as_ref()) {
+        if let Some(problem) = self.disagrees(&model, old.as_ref(), new.as_ref()) {
             self.out.disagreements.push(format!(
                 "{}: the witness does not reproduce ({problem}); this is a bug in the analysis:\n{}",
                 kind.describe(),
@@ -309,7 +309,6 @@ impl<'p> Analysis<'p> {
     fn disagrees(
         &self,
         m: &Model,
-        kind: &Kind,
         old: Option<&Evaluation>,
         new: Option<&Evaluation>,
     ) -> Option<String> {
@@ -357,7 +356,6 @@ impl<'p> Analysis<'p> {
                 ));
             }
         }
-        let _ = kind;
         None
     }
 
@@ -732,12 +730,7 @@ pub(crate) fn check_random(old: &Policy, new: &Policy, rng: &mut TestRng) -> Res
     let witness = an.assessment(&model, &dates);
     let e0 = old.evaluate(&witness).ok();
     let e1 = new.evaluate(&witness).ok();
-    match an.disagrees(
-        &model,
-        &Kind::Refused(String::new()),
-        e0.as_ref(),
-        e1.as_ref(),
-    ) {
+    match an.disagrees(&model, e0.as_ref(), e1.as_ref()) {
         None => Ok(()),
         Some(problem) => Err(format!("{problem}\n{}", witness.to_yaml())),
     }
