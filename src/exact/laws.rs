@@ -5,6 +5,7 @@ use crate::assessment::Assessment;
 use crate::policy::Better;
 use crate::policy::Policy;
 
+use super::Shrinker;
 use super::cnf::{Cnf, Lit, Model};
 use super::encode::{self, Circuit, Domain, FactClass, ItemClass};
 
@@ -88,24 +89,6 @@ fn stated(d: &Domain) -> Vec<Lit> {
     out
 }
 
-/// A model with the fewest stated, under the assumptions.
-fn smallest(cnf: &mut Cnf, assume: &[Lit], cost: &[Lit]) -> Option<Model> {
-    let mut model = cnf.solve(assume)?;
-    let counter = cnf.counter(cost, cost.len());
-    loop {
-        let c = cost.iter().filter(|l| model.value(**l)).count();
-        let Some(&at_most) = c.checked_sub(1).and_then(|i| counter.get(i)) else {
-            return Some(model);
-        };
-        let mut a = assume.to_vec();
-        a.push(!at_most);
-        match cnf.solve(&a) {
-            Some(m) => model = m,
-            None => return Some(model),
-        }
-    }
-}
-
 /// The assessments of a model of one or more copies, with real dates; or
 /// the clause that excludes a combination of date comparisons no dates
 /// realise (the caller asks again without it).
@@ -121,10 +104,11 @@ fn solve_real(
     cnf: &mut Cnf,
     copies: &[&Copy],
     assume: &[Lit],
-    cost: &[Lit],
+    shrink: &mut Shrinker,
 ) -> Option<Vec<Assessment>> {
     for _ in 0..64 {
-        let m = smallest(cnf, assume, cost)?;
+        let m = cnf.solve(assume)?;
+        let m = shrink.minimal(cnf, assume, m);
         match assessments(copies, &m) {
             Ok(a) => return Some(a),
             Err(block) => cnf.clause(&block),
@@ -140,14 +124,14 @@ pub(crate) fn levels_nested(p: &Policy) -> Option<Broken> {
     if let Some(b) = too_large(&cnf) {
         return Some(b);
     }
-    let cost = stated(&x.d);
+    let mut cost = Shrinker::new(stated(&x.d));
     for (hi, level) in p.levels.iter().enumerate().rev() {
         for (lo, below) in p.levels.iter().enumerate().take(hi) {
             let (Some(h), Some(l)) = (x.c.met.get(hi), x.c.met.get(lo)) else {
                 continue;
             };
             let assume = [x.c.valid, *h, !*l];
-            if let Some(found) = solve_real(&mut cnf, &[&x], &assume, &cost) {
+            if let Some(found) = solve_real(&mut cnf, &[&x], &assume, &mut cost) {
                 return Some(Broken {
                     counterexample: found.into_iter().next()?,
                     improved: None,
@@ -170,7 +154,7 @@ pub(crate) fn benefits_nested(p: &Policy) -> Option<Broken> {
     if let Some(b) = too_large(&cnf) {
         return Some(b);
     }
-    let cost = stated(&x.d);
+    let mut cost = Shrinker::new(stated(&x.d));
     for (bi, b) in p.benefits.iter().enumerate() {
         for (hi, level) in p.levels.iter().enumerate() {
             let given_below = b.granted_to.iter().take(hi).position(|g| *g);
@@ -181,7 +165,7 @@ pub(crate) fn benefits_nested(p: &Policy) -> Option<Broken> {
             let (Some(r), Some(_)) = (x.c.reached.get(hi), x.c.benefits.get(bi)) else {
                 continue;
             };
-            if let Some(found) = solve_real(&mut cnf, &[&x], &[x.c.valid, *r], &cost) {
+            if let Some(found) = solve_real(&mut cnf, &[&x], &[x.c.valid, *r], &mut cost) {
                 let below = p.levels.get(lo).map_or("", |l| l.id().as_str());
                 return Some(Broken {
                     counterexample: found.into_iter().next()?,
@@ -268,8 +252,9 @@ pub(crate) fn monotone(p: &Policy) -> Option<Broken> {
     if let Some(broken) = too_large(&cnf) {
         return Some(broken);
     }
-    let mut cost = stated(&a.d);
-    cost.extend(stated(&b.d));
+    let mut both = stated(&a.d);
+    both.extend(stated(&b.d));
+    let mut cost = Shrinker::new(both);
     let what = |found: &[Assessment]| -> &'static str {
         match found {
             [x, y]
@@ -296,8 +281,12 @@ pub(crate) fn monotone(p: &Policy) -> Option<Broken> {
                 .chain([b.c.no_level])
                 .collect();
         let lower = cnf.or_lits(&lower);
-        if let Some(found) = solve_real(&mut cnf, &[&a, &b], &[base[0], base[1], ra, lower], &cost)
-        {
+        if let Some(found) = solve_real(
+            &mut cnf,
+            &[&a, &b],
+            &[base[0], base[1], ra, lower],
+            &mut cost,
+        ) {
             let message = format!(
                 "improving one {} lowered the level from `{}`",
                 what(&found),
@@ -315,8 +304,12 @@ pub(crate) fn monotone(p: &Policy) -> Option<Broken> {
         let (Some((ga, _)), Some((gb, _))) = (a.c.benefits.get(bi), b.c.benefits.get(bi)) else {
             continue;
         };
-        if let Some(found) = solve_real(&mut cnf, &[&a, &b], &[base[0], base[1], *ga, !*gb], &cost)
-        {
+        if let Some(found) = solve_real(
+            &mut cnf,
+            &[&a, &b],
+            &[base[0], base[1], *ga, !*gb],
+            &mut cost,
+        ) {
             let message = format!(
                 "improving one {} removed benefits: {}",
                 what(&found),
@@ -338,13 +331,13 @@ pub(crate) fn monotone(p: &Policy) -> Option<Broken> {
 pub(crate) fn level_seeds(p: &Policy) -> Vec<Assessment> {
     let mut cnf = Cnf::new(false);
     let x = copy(&mut cnf, p);
-    let cost = stated(&x.d);
+    let mut cost = Shrinker::new(stated(&x.d));
     let mut out = Vec::new();
     let mut targets = vec![x.c.no_level];
     targets.extend(x.c.reached.iter().copied());
     for t in targets {
         let assume = [x.c.valid, !x.d.dated, t];
-        if let Some(found) = solve_real(&mut cnf, &[&x], &assume, &cost) {
+        if let Some(found) = solve_real(&mut cnf, &[&x], &assume, &mut cost) {
             out.extend(found);
         }
     }

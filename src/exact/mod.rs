@@ -137,9 +137,8 @@ struct Analysis<'p> {
     cnf: Cnf,
     d: Domain,
     c: [Circuit; 2],
-    /// Literals of what a witness states: answers, facts, a level held, a date.
-    cost: Vec<Lit>,
-    counter: Option<Vec<Lit>>,
+    /// Makes witnesses state as little as they can.
+    shrink: Shrinker,
     out: Outcome,
     /// The assumptions of each question, when recorded.
     record: Option<Vec<Vec<i32>>>,
@@ -177,8 +176,7 @@ impl<'p> Analysis<'p> {
             cnf,
             d,
             c: [c0, c1],
-            cost,
-            counter: None,
+            shrink: Shrinker::new(cost),
             out: Outcome {
                 found: Vec::new(),
                 disagreements: Vec::new(),
@@ -196,59 +194,9 @@ impl<'p> Analysis<'p> {
         (self.cnf.dimacs(), self.record.take().unwrap_or_default())
     }
 
-    fn count(&self, m: &Model) -> usize {
-        self.cost.iter().filter(|l| m.value(**l)).count()
-    }
-
     /// The smallest model under the assumptions, or `None` (a proof).
-    fn minimal(&mut self, assume: &[Lit], mut model: Model) -> Model {
-        if self.cost.len() <= COUNTED {
-            if self.counter.is_none() {
-                let n = self.cost.len();
-                let cost = self.cost.clone();
-                self.counter = Some(self.cnf.counter(&cost, n));
-            }
-            loop {
-                let c = self.count(&model);
-                let Some(&at_most) = c.checked_sub(1).and_then(|i| self.counter.as_ref()?.get(i))
-                else {
-                    return model;
-                };
-                let mut a = assume.to_vec();
-                a.push(!at_most);
-                match self.cnf.solve(&a) {
-                    Some(m) => model = m,
-                    None => return model,
-                }
-            }
-        }
-        // Large domains: the solver prefers "unanswered", so a first model
-        // states little; then each thing stated is dropped if a model
-        // without it states less, within a budget of questions (a witness is
-        // then small, not proved smallest). Only what was dropped is
-        // assumed, so each question stays cheap.
-        let mut dropped: Vec<Lit> = Vec::new();
-        let stated: Vec<Lit> = self
-            .cost
-            .iter()
-            .copied()
-            .filter(|l| model.value(*l))
-            .collect();
-        for l in stated.into_iter().take(DROP_BUDGET) {
-            if !model.value(l) {
-                continue;
-            }
-            let mut a = assume.to_vec();
-            a.extend(&dropped);
-            a.push(!l);
-            if let Some(m) = self.cnf.solve(&a)
-                && self.count(&m) < self.count(&model)
-            {
-                model = m;
-                dropped.push(!l);
-            }
-        }
-        model
+    fn minimal(&mut self, assume: &[Lit], model: Model) -> Model {
+        self.shrink.minimal(&mut self.cnf, assume, model)
     }
 
     /// A minimal model under the assumptions whose dates are realised.
@@ -478,6 +426,78 @@ impl<'p> Analysis<'p> {
         };
         let i = p.benefits.iter().position(|b| b.id().as_str() == id)?;
         c.benefits.get(i).copied()
+    }
+}
+
+/// Makes models state as little as they can: what they state is `cost`
+/// (answers, facts, a level held, a date).
+pub(crate) struct Shrinker {
+    cost: Vec<Lit>,
+    /// A counter over `cost`, made on first use and kept for every question.
+    counter: Option<Vec<Lit>>,
+}
+
+impl Shrinker {
+    pub(crate) fn new(cost: Vec<Lit>) -> Self {
+        Shrinker {
+            cost,
+            counter: None,
+        }
+    }
+
+    fn count(&self, m: &Model) -> usize {
+        self.cost.iter().filter(|l| m.value(**l)).count()
+    }
+
+    /// The model under the assumptions stating the fewest things (up to
+    /// [`COUNTED`] things to state; past that, few).
+    pub(crate) fn minimal(&mut self, cnf: &mut Cnf, assume: &[Lit], mut model: Model) -> Model {
+        if self.cost.len() <= COUNTED {
+            if self.counter.is_none() {
+                let n = self.cost.len();
+                self.counter = Some(cnf.counter(&self.cost, n));
+            }
+            loop {
+                let c = self.count(&model);
+                let Some(&at_most) = c.checked_sub(1).and_then(|i| self.counter.as_ref()?.get(i))
+                else {
+                    return model;
+                };
+                let mut a = assume.to_vec();
+                a.push(!at_most);
+                match cnf.solve(&a) {
+                    Some(m) => model = m,
+                    None => return model,
+                }
+            }
+        }
+        // Large domains: the solver prefers "unanswered", so a first model
+        // states little; then each thing stated is dropped if a model
+        // without it states less, within a budget of questions (a witness is
+        // then small, not proved smallest). Only what was dropped is
+        // assumed, so each question stays cheap.
+        let mut dropped: Vec<Lit> = Vec::new();
+        let stated: Vec<Lit> = self
+            .cost
+            .iter()
+            .copied()
+            .filter(|l| model.value(*l))
+            .collect();
+        for l in stated.into_iter().take(DROP_BUDGET) {
+            if !model.value(l) {
+                continue;
+            }
+            let mut a = assume.to_vec();
+            a.extend(&dropped);
+            a.push(!l);
+            if let Some(m) = cnf.solve(&a)
+                && self.count(&m) < self.count(&model)
+            {
+                model = m;
+                dropped.push(!l);
+            }
+        }
+        model
     }
 }
 
