@@ -91,7 +91,12 @@
 //! unknown item, an answer of the wrong type, or an assessment made for
 //! another policy version. Nothing panics.
 //!
-//! The YAML formats are described in the README, with annotated examples.
+//! ## Formats
+//!
+//! The policy, assessment and suite formats are described, with annotated
+//! examples, in the [`guide`] (the README), which also covers membership
+//! over time, versions and safe changes, and the [`Limits`] on input (every
+//! default is given on its field).
 
 #![forbid(unsafe_code)]
 // docs.rs builds on nightly with `--cfg docsrs`: mark feature-gated items.
@@ -158,7 +163,11 @@ pub mod __private {
     }
 }
 
-// The README's examples run as doctests.
+/// The README: the policy, assessment and suite formats with annotated
+/// examples, membership over time, versions and safe changes, limits.
+///
+/// This module holds no code; it carries the README into the API docs so a
+/// docs.rs reader has the format reference beside the types, and its
+/// examples run as doctests.
 #[doc = include_str!("../README.md")]
-#[cfg(doctest)]
-pub struct ReadmeDoctests;
+pub mod guide {}

@@ -251,3 +251,68 @@ pub(crate) fn read_text(
     String::from_utf8(bytes)
         .map_err(|e| not_utf8(e.as_bytes(), e.utf8_error().valid_up_to(), "file", &origin))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Limits;
+    use std::collections::BTreeMap;
+
+    /// `4 MiB`, `16 KiB`, `200,000`: a default as the docs write it.
+    fn read_number(text: &str) -> Option<usize> {
+        let mut words = text.split_whitespace();
+        let n: usize = words
+            .next()?
+            .trim_end_matches(['.', ';'])
+            .replace(',', "")
+            .parse()
+            .ok()?;
+        Some(match words.next() {
+            Some(w) if w.starts_with("MiB") => n * 1024 * 1024,
+            Some(w) if w.starts_with("KiB") => n * 1024,
+            _ => n,
+        })
+    }
+
+    /// Each field's "Default N" in its doc comment, from this file's source.
+    fn documented_defaults() -> BTreeMap<String, Option<usize>> {
+        let source = include_str!("limits.rs");
+        let body = source
+            .split("pub struct Limits {")
+            .nth(1)
+            .unwrap_or_default();
+        let body = body.split("\n}").next().unwrap_or_default();
+        let mut docs = String::new();
+        let mut found = BTreeMap::new();
+        for line in body.lines().map(str::trim) {
+            if let Some(doc) = line.strip_prefix("///") {
+                docs.push_str(doc);
+                docs.push(' ');
+            } else if let Some(field) = line.strip_prefix("pub ") {
+                let name = field.split(':').next().unwrap_or_default().to_owned();
+                let value = docs.split("Default ").nth(1).and_then(read_number);
+                found.insert(name, value);
+                docs.clear();
+            }
+        }
+        found
+    }
+
+    /// The defaults themselves, read from `Debug` so a new field is seen.
+    fn actual_defaults() -> BTreeMap<String, Option<usize>> {
+        let text = format!("{:?}", Limits::default());
+        let inner = text.split_once('{').map(|(_, r)| r).unwrap_or_default();
+        inner
+            .trim_end_matches(['}', ' '])
+            .split(", ")
+            .filter_map(|pair| pair.split_once(": "))
+            .map(|(k, v)| (k.trim().to_owned(), v.parse().ok()))
+            .collect()
+    }
+
+    #[test]
+    fn every_limit_documents_its_default() {
+        let actual = actual_defaults();
+        assert_eq!(actual.len(), 14, "{actual:?}");
+        assert_eq!(documented_defaults(), actual);
+    }
+}
