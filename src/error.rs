@@ -67,22 +67,10 @@ fn is_break(c: char) -> bool {
 }
 
 /// Whether `c` is in one of `ranges` (inclusive).
-///
-/// Every range is tested, with no early exit, in one function that is never
-/// inlined, so that every character takes the same path through it. Written
-/// as a chain of range tests inlined into each caller, each range was a
-/// branch of its own in every caller, and a coverage-guided fuzzer kept
-/// finding "new" paths there for as long as it ran, one rare character in
-/// one rare place at a time, though each takes the same way out.
-#[inline(never)]
-fn in_ranges<const N: usize>(c: char, ranges: &[(char, char); N]) -> bool {
-    let c = u32::from(c);
-    ranges.iter().fold(false, |found, &(first, last)| {
-        let (first, last) = (u32::from(first), u32::from(last));
-        // `c` is in the range when its offset from the start, wrapping
-        // below it, is within the range's width.
-        found | (c.wrapping_sub(first) <= last.wrapping_sub(first))
-    })
+fn in_ranges(c: char, ranges: &[(char, char)]) -> bool {
+    ranges
+        .iter()
+        .any(|&(first, last)| (first..=last).contains(&c))
 }
 
 /// What keeps a text from showing on one line as it is written.

@@ -251,15 +251,10 @@ impl SourceMap {
 
     /// A diagnostic if `text`, the `what` at `path` (built only then), is
     /// blank: empty, or whitespace alone.
-    ///
-    /// One copy serves every text, as `Builder::one_line` does, and for the
-    /// same reason: whitespace past ASCII takes branches of its own in
-    /// `trim`, which a copy per caller would repeat for each field.
-    #[inline(never)]
     pub(crate) fn blank(
         &self,
         text: &str,
-        path: &dyn Fn() -> String,
+        path: impl FnOnce() -> String,
         what: &str,
         hint: Option<&str>,
     ) -> Option<Diagnostic> {
@@ -553,10 +548,6 @@ impl<'n> Walk<'n> {
     }
 
     /// Notes the stop if a text is over the limit, and says whether it is.
-    ///
-    /// Not generic and never inlined, so that the fuzzers find the stop once
-    /// rather than once in each visitor method that reads a text.
-    #[inline(never)]
     fn stops_at_length(&mut self, text: &str) -> bool {
         let over = text.len() > self.max_string_bytes;
         if over {
