@@ -10,18 +10,12 @@
     clippy::indexing_slicing
 )]
 
-#[path = "support/alloc.rs"]
-mod alloc;
-
-#[global_allocator]
-static GLOBAL: alloc::Counting = alloc::Counting;
+use crate::support::alloc;
 
 /// Loading: the YAML index, sets, requirements, diagnostics, suggestions.
-#[path = "bounded/load.rs"]
 mod load;
 
 /// Evaluation: explanations, plans, reports.
-#[path = "bounded/eval.rs"]
 mod eval;
 
 /// Half a tokio worker's stack: everything the crate does must fit.

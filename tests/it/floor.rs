@@ -10,7 +10,7 @@
     clippy::indexing_slicing
 )]
 
-#[path = "../benches/floor.rs"]
+#[path = "../../benches/floor.rs"]
 mod floor;
 
 use proptest::prelude::*;

@@ -13,7 +13,7 @@
 
 use std::path::Path;
 
-#[path = "../fuzz/checks.rs"]
+#[path = "../../fuzz/checks.rs"]
 mod checks;
 
 use qbm::Policy;

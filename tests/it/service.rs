@@ -12,7 +12,7 @@
     clippy::indexing_slicing
 )]
 
-#[path = "../examples/service.rs"]
+#[path = "../../examples/service.rs"]
 #[allow(dead_code)]
 mod service;
 

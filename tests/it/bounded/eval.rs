@@ -1,4 +1,4 @@
-//! Evaluating inputs at and past the limits: see `tests/bounded.rs`.
+//! Evaluating inputs at and past the limits: see `tests/it/bounded.rs`.
 
 use qbm::{Assessment, Limits, Policy};
 

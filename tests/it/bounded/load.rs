@@ -1,4 +1,4 @@
-//! Loading inputs at and past the limits: see `tests/bounded.rs`.
+//! Loading inputs at and past the limits: see `tests/it/bounded.rs`.
 
 use super::alloc;
 use qbm::{Assessment, Limits, Policy};

@@ -3,13 +3,11 @@
 //! thread only (tests in the same binary run on other threads and are not
 //! counted). Counting bytes, not time, keeps these tests deterministic.
 //!
-//! Use it from a test binary with:
+//! The one test binary (`tests/it/main.rs`) installs it as its global
+//! allocator; a test measures with:
 //!
 //! ```ignore
-//! #[path = "support/alloc.rs"]
-//! mod alloc;
-//! #[global_allocator]
-//! static GLOBAL: alloc::Counting = alloc::Counting;
+//! use crate::support::alloc;
 //! let (result, usage) = alloc::measure(|| work());
 //! ```
 #![allow(unsafe_code, dead_code)]
