@@ -5,6 +5,17 @@
 //! (`support::alloc`). It counts only on the thread that measures, so the
 //! other tests, running on other threads at the same time, are not counted.
 
+// Tests fail by panicking; the library-code lints do not apply here. The
+// files that were binaries of their own keep the example or bench they test
+// under its own name (`floor::floor`, `service::service`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::module_inception
+)]
+
 /// The counting allocator and the helpers that measure with it.
 mod support {
     pub mod alloc;
