@@ -1,6 +1,6 @@
 //! What each fuzz target checks, in one place: the targets in
 //! `fuzz/fuzz_targets/` call these on every input, and
-//! `tests/fuzz_regressions.rs` calls them on every kept input, so that
+//! `tests/it/fuzz_regressions.rs` calls them on every kept input, so that
 //! `cargo test` replays exactly what the fuzzers ran.
 //!
 //! Every input is taken as bytes, as an upload would arrive, so that the size

@@ -1,20 +1,13 @@
 //! The hash maps and sets used inside the crate, with one choice of hasher.
 //!
-//! Normal builds hash with `std`'s `RandomState`, keyed at random for each
-//! map, so that ids a policy or an assessment chooses cannot be made to
-//! collide on purpose. Built for fuzzing (cargo-fuzz passes `--cfg fuzzing`)
-//! they hash with fixed keys instead: with random keys the same input probes
-//! a map differently from one run to the next, the fuzzer counts the new
-//! probe paths as new coverage, and its coverage never settles. Nothing the
-//! crate returns depends on the hasher: no result, message or `Debug`
-//! output is built by iterating over one of these maps in hash order.
+//! They hash with `std`'s `RandomState`, keyed at random for each map, so
+//! that ids a policy or an assessment chooses cannot be made to collide on
+//! purpose. Nothing the crate returns depends on the hasher: no result,
+//! message or `Debug` output is built by iterating over one of these maps in
+//! hash order.
 
 /// The keys of the crate's hashers.
-#[cfg(not(fuzzing))]
 pub(crate) type State = std::collections::hash_map::RandomState;
-/// The keys of the crate's hashers.
-#[cfg(fuzzing)]
-pub(crate) type State = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
 
 /// A hash map with the crate's hasher.
 #[allow(clippy::disallowed_types)]

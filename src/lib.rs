@@ -103,6 +103,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod assessment;
+mod base;
 mod bitset;
 mod catalog;
 mod date;
@@ -113,6 +114,7 @@ mod hash;
 mod id;
 mod impact;
 mod limits;
+mod load;
 mod logic;
 mod membership;
 mod policy;
@@ -127,7 +129,8 @@ mod suite;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod value;
-mod yaml;
+// `crate::yaml` for the files that name it so.
+use load::yaml;
 
 pub use assessment::{Answer, Assessment, HeldMembership};
 pub use catalog::{Catalog, CatalogError, Duplicate};

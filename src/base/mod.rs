@@ -1,0 +1,3 @@
+//! Small shared pieces the other layers build on.
+
+pub(crate) mod text;

@@ -1,0 +1,3 @@
+//! Loading: the only place that knows YAML.
+
+pub(crate) mod yaml;

@@ -1,0 +1,48 @@
+//! The integration tests, one binary with a module per area: one link step
+//! for all of them.
+//!
+//! The binary's global allocator counts heap use for the bounded tests
+//! (`support::alloc`). It counts only on the thread that measures, so the
+//! other tests, running on other threads at the same time, are not counted.
+
+// Tests fail by panicking; the library-code lints do not apply here. The
+// files that were binaries of their own keep the example or bench they test
+// under its own name (`floor::floor`, `service::service`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::module_inception
+)]
+
+/// The counting allocator and the helpers that measure with it.
+mod support {
+    pub mod alloc;
+}
+
+#[global_allocator]
+static GLOBAL: support::alloc::Counting = support::alloc::Counting;
+
+#[cfg(feature = "testing")]
+mod any_policy;
+mod bounded;
+mod catalog;
+mod edits;
+#[cfg(feature = "testing")]
+mod floor;
+mod fuzz_regressions;
+mod impact;
+mod invalid;
+#[cfg(feature = "testing")]
+mod laws;
+mod limits;
+mod mmp;
+mod other_scheme;
+mod policy_suites;
+mod readme;
+mod samples;
+#[cfg(feature = "schema")]
+mod schema;
+mod service;
+mod time;
