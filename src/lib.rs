@@ -108,6 +108,7 @@ mod hash;
 mod id;
 mod impact;
 mod limits;
+mod load;
 mod logic;
 mod membership;
 mod policy;

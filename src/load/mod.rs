@@ -1,0 +1,4 @@
+//! Loading: the only layer that knows the YAML formats. The builder checks
+//! the raw layer and makes the validated model from it.
+
+pub(crate) mod builder;
