@@ -516,3 +516,171 @@ fn describe_selector(sel: &RawSelector) -> String {
     }
     parts.join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::check_table;
+
+    fn policy(requires: &str) -> String {
+        format!(
+            "policy: {{name: tiny, version: 1.0.0, title: Tiny}}
+kinds: [{{id: benchmark, title: B}}]
+facts: [{{id: n, title: N, type: number}}, {{id: c, title: C, type: choice, values: [yes, no]}}, {{id: d, title: D, type: date}}]
+standards:
+  - id: s
+    title: S
+    items:
+      - {{id: B.1, kind: benchmark, title: One, question: One?}}
+      - {{id: B.2, kind: benchmark, title: Two, question: Two?}}
+levels:
+  - {{id: base, rank: 1, title: Base}}
+  - {{id: member, rank: 2, title: Member, requires: [{requires}]}}
+"
+        )
+    }
+
+    #[test]
+    fn every_shape_builds_and_each_flaw_is_named() {
+        let at = "levels[1].requires[0]";
+        let rows = [
+            ("{all: [{met: B.1}, {level: base}]}", vec![]),
+            (
+                "{any: [{not: {met: B.1}}, {held: {level: base, for_at_least: {years: 1}}}]}",
+                vec![],
+            ),
+            (
+                "{at_least: 1, of: [{fact: n, at_least: 2}, {fact: c, one_of: [yes]}]}",
+                vec![],
+            ),
+            ("{all_met: {kind: benchmark}}", vec![]),
+            (
+                "{met_at_least: {percent: 50, of: {standard: s}}, label: Half}",
+                vec![],
+            ),
+            (
+                "{}",
+                vec![": the requirement says nothing to check (hint: use one of `all`, `any`"],
+            ),
+            (
+                "{equals: 3}",
+                vec![
+                    ": the requirement says nothing to check (hint: `equals` compares a `fact`, or counts requirements with `of`)",
+                ],
+            ),
+            (
+                "{met: B.1, level: base}",
+                vec![
+                    ": the requirement mixes `met` and `level` (hint: a requirement has one shape",
+                ],
+            ),
+            (
+                "{met: B.1, at_most: 3, equals: 1}",
+                vec![".equals: `equals`, `at_most` does not go with `met`"],
+            ),
+            (
+                "{of: [{met: B.1}], at_most: 1, at_least: 1}",
+                vec![".at_most: `at_most` does not go with `of`"],
+            ),
+            ("{all: []}", vec![".all: `all` lists no requirements"]),
+            (
+                "{of: [{met: B.1}]}",
+                vec![": `of` needs `at_least`: how many must hold"],
+            ),
+            (
+                "{at_least: 1.5, of: [{met: B.1}]}",
+                vec![
+                    ".at_least: `at_least` with `of` counts requirements, so it is a whole number, not `1.5`",
+                ],
+            ),
+            ("{met: B.3}", vec![".met: unknown item `B.3`"]),
+            (
+                "{level: bse}",
+                vec![".level: unknown level `bse` (hint: did you mean `base`?)"],
+            ),
+            (
+                "{held: {level: top}}",
+                vec![".held.level: unknown level `top`"],
+            ),
+            (
+                "{met_at_least: {of: {kind: benchmark}}}",
+                vec![".met_at_least: `met_at_least` takes exactly one of `count` and `percent`"],
+            ),
+            (
+                "{met_at_least: {percent: 101, of: {kind: benchmark}}}",
+                vec![".met_at_least.percent: percent 101 is outside 0 to 100"],
+            ),
+            (
+                "{met: B.1, label: \"a\\nb\"}",
+                vec![".label: the label `a\\nb` is more than one line"],
+            ),
+            ("{fact: m, equals: 1}", vec![".fact: unknown fact `m`"]),
+            ("{fact: n}", vec![": nothing to compare fact `n` with"]),
+            (
+                "{fact: n, equals: 1, at_most: 2}",
+                vec![": `equals` does not go with other comparisons"],
+            ),
+            (
+                "{fact: n, one_of: [1], at_most: 2}",
+                vec![": `one_of` does not go with other comparisons"],
+            ),
+            (
+                "{fact: c, equals: yse}",
+                vec![".equals: `yse` is not a value of fact `c` (hint: did you mean `yes`?)"],
+            ),
+            (
+                "{fact: n, equals: yes}",
+                vec![".equals: fact `n` is a number, but the value is text `yes`"],
+            ),
+            (
+                "{fact: d, equals: 1}",
+                vec![".equals: fact `d` is a date, and dates are not compared directly"],
+            ),
+            (
+                "{fact: n, at_least: x}",
+                vec![".at_least: `at_least` of fact `n` is text `x`, not a number"],
+            ),
+            (
+                "{fact: c, at_most: 1}",
+                vec![
+                    ".at_most: fact `c` is a choice, and `at_most` compares numbers only (hint: use `equals` or `one_of`)",
+                ],
+            ),
+        ];
+        let rows: Vec<(String, Vec<String>)> = rows
+            .into_iter()
+            .map(|(r, w)| {
+                let want = w.into_iter().map(|w| format!("{at}{w}")).collect();
+                (policy(r), want)
+            })
+            .collect();
+        check_table(
+            rows.iter()
+                .map(|(y, w)| (y.clone(), w.iter().map(String::as_str).collect())),
+        );
+    }
+
+    #[test]
+    fn requirements_read_as_sentences() {
+        let policy = crate::Policy::from_yaml_str(&policy(
+            "{fact: n, at_least: 2}, {met: B.1}, {all_met: {kind: benchmark, standard: s}}, {level: base}, {held: {level: base, for_at_least: {years: 1}}}, {not: {met: B.2}}, {at_least: 2, of: [{met: B.1}, {met: B.2}]}",
+        ))
+        .unwrap();
+        let texts: Vec<String> = policy.levels()[1]
+            .requirements()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "N (`n`) is at least 2",
+                "item `B.1` is met: One",
+                "every item of kind `benchmark`, standard `s` is met (2 items)",
+                "holds level `base`",
+                "has held level `base` for at least 1 year",
+                "not: item `B.2` is met: Two",
+                "at least 2 of 2 requirements",
+            ]
+        );
+    }
+}
