@@ -73,7 +73,23 @@ pub struct Policy {
     /// bind in one merge, and an item is found by binary search.
     pub(crate) item_order: Vec<(ItemId, usize)>,
     pub(crate) fact_order: Vec<(FactId, usize)>,
-    pub(crate) raw: RawPolicy,
+    /// Where the rules come from (`policy.source`), for readers.
+    pub(crate) source: Option<String>,
+    /// The levels' positions in [`Policy::levels`], in the order the
+    /// policy lists them.
+    pub(crate) level_listing: Vec<usize>,
+    /// The `membership:` section beyond the [`Renewal`] it gives.
+    pub(crate) terms: Option<Terms>,
+}
+
+/// The `membership:` section of a policy as written, beyond the
+/// [`Renewal`] it gives: what the policy writes itself back with.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Terms {
+    /// Whether the renewal term gives its window.
+    pub(crate) window_given: bool,
+    /// Where the renewal term comes from, for readers.
+    pub(crate) note: Option<String>,
 }
 
 /// A kind of item, such as benchmark or enhancement.
@@ -81,6 +97,7 @@ pub struct Policy {
 pub struct Kind {
     pub(crate) id: KindId,
     pub(crate) title: String,
+    pub(crate) description: Option<String>,
     pub(crate) not_applicable_forbidden: bool,
 }
 
@@ -341,6 +358,9 @@ impl Item {
 pub struct ItemSet {
     pub(crate) id: SetId,
     pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    /// The selection as the policy writes it.
+    pub(crate) selection: crate::requirement::Selection,
     pub(crate) items: Vec<usize>,
 }
 
@@ -613,7 +633,8 @@ impl Policy {
     pub fn to_yaml(&self) -> String {
         // Serializing plain structs of strings, numbers and lists cannot fail;
         // should it ever, the error text is better than a panic.
-        yaml::to_string(&self.raw).unwrap_or_else(|e| format!("# cannot write policy: {e}\n"))
+        let raw = crate::load::write::raw_of(self);
+        yaml::to_string(&raw).unwrap_or_else(|e| format!("# cannot write policy: {e}\n"))
     }
 
     /// A copy that shares no text with this one, built from the same data;
@@ -621,7 +642,7 @@ impl Policy {
     pub(crate) fn rebuilt(&self) -> Option<Policy> {
         let map = SourceMap::detached(&self.origin);
         let mut copy = Builder::new(&map, &Limits::default())
-            .build(self.raw.clone())
+            .build(crate::load::write::raw_of(self))
             .ok()?;
         copy.origin.clone_from(&self.origin);
         Some(copy)

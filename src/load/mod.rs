@@ -2,3 +2,4 @@
 //! the raw layer and makes the validated model from it.
 
 pub(crate) mod builder;
+pub(crate) mod write;

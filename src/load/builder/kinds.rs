@@ -28,6 +28,7 @@ pub(super) fn build(b: &mut Builder<'_>, raw: &[RawKind]) -> KindIndex {
         .map(|k| Kind {
             id: KindId::new(&k.id),
             title: k.title.clone(),
+            description: k.description.clone(),
             not_applicable_forbidden: k.not_applicable == RawNaPolicy::Forbidden,
         })
         .collect();

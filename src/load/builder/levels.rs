@@ -18,6 +18,15 @@ pub(super) struct LevelIndex {
     pub(super) by_rank: Vec<usize>,
 }
 
+impl LevelIndex {
+    /// The levels' rank positions in the order the policy lists them.
+    pub(super) fn listing(&self) -> Vec<usize> {
+        let mut positions: Vec<usize> = (0..self.by_rank.len()).collect();
+        positions.sort_by_key(|&pos| self.by_rank.get(pos));
+        positions
+    }
+}
+
 /// Checks the levels' ids (levels are found by rank, not by list index),
 /// that there is a level, and that no two share a rank; orders them.
 pub(super) fn index(b: &mut Builder<'_>, raw: &[RawLevel]) -> LevelIndex {

@@ -2,7 +2,7 @@
 //! shorter than the term.
 
 use super::{Builder, K};
-use crate::policy::Renewal;
+use crate::policy::{Renewal, Terms};
 use crate::raw::RawMembership;
 
 /// The renewal term, if the policy gives one; `None` after reporting a
@@ -34,6 +34,15 @@ pub(super) fn renewal(b: &mut Builder<'_>, raw: Option<&RawMembership>) -> Optio
     Some(Renewal {
         every: r.every,
         window,
+    })
+}
+
+/// The `membership:` section beyond its [`Renewal`], if the policy has one.
+pub(super) fn terms(raw: Option<&RawMembership>) -> Option<Terms> {
+    let renewal = raw?.renewal.as_ref();
+    Some(Terms {
+        window_given: renewal.is_some_and(|r| r.window.is_some()),
+        note: renewal.and_then(|r| r.note.clone()),
     })
 }
 

@@ -88,9 +88,9 @@ impl<'m> Builder<'m> {
         let fact_order = sorted_ids(facts.facts.iter().map(|f| f.id.clone()));
         Ok(Policy {
             name: raw.policy.name.as_str().into(),
-            version: raw.policy.version.clone(),
-            title: raw.policy.title.clone(),
-            description: raw.policy.description.clone(),
+            version: raw.policy.version,
+            title: raw.policy.title,
+            description: raw.policy.description,
             origin: String::new(),
             kinds: kinds.kinds,
             facts: facts.facts,
@@ -103,7 +103,9 @@ impl<'m> Builder<'m> {
             renewal,
             item_order,
             fact_order,
-            raw,
+            source: raw.policy.source,
+            level_listing: ranks.listing(),
+            terms: membership::terms(raw.membership.as_ref()),
         })
     }
 

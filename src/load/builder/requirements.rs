@@ -11,7 +11,7 @@ use super::facts::FactIndex;
 use super::items::ItemIndex;
 use super::kinds::KindIndex;
 use super::levels::{self, LevelIndex};
-use super::sets::SetIndex;
+use super::sets::{self, SetIndex};
 use super::{Builder, K};
 use crate::error::quote;
 use crate::id::LevelId;
@@ -193,6 +193,7 @@ fn requirement_at(
         text,
         shown,
         kind,
+        any: matches!(shape, Shape::Any(_)),
     })
 }
 
@@ -286,6 +287,7 @@ fn kind(
                 items,
                 rule: ItemRule::All,
                 scope: describe_selector(sel),
+                selection: sets::selection(sel),
             }
         }
         Shape::MetAtLeast(c) => item_count(b, scope, c, &key_path(path, "met_at_least"))?,
@@ -440,6 +442,7 @@ fn item_count(b: &mut Builder<'_>, scope: &Scope<'_>, c: &RawItemCount, path: &s
         items,
         rule,
         scope: describe_selector(&c.of),
+        selection: sets::selection(&c.of),
     })
 }
 

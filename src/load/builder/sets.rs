@@ -7,9 +7,10 @@ use super::items::ItemIndex;
 use super::kinds::KindIndex;
 use super::{Builder, K};
 use crate::hash::Map;
-use crate::id::SetId;
+use crate::id::{ItemId, KindId, SetId, StandardId};
 use crate::policy::ItemSet;
 use crate::raw::{RawSelector, RawSet};
+use crate::requirement::Selection;
 use crate::suggest::quoted_join;
 use crate::yaml::{index_path, key_path};
 
@@ -99,6 +100,8 @@ pub(super) fn build(
         .map(|(s, r)| ItemSet {
             id: SetId::new(&s.id),
             title: s.title.clone(),
+            description: s.description.clone(),
+            selection: selection(&s.select),
             items: r.clone().unwrap_or_default(),
         })
         .collect();
@@ -357,6 +360,19 @@ fn by_list(
     }
     keep_only(keep, members);
     ok
+}
+
+/// A selector as the model keeps it, to write it back.
+pub(super) fn selection(sel: &RawSelector) -> Selection {
+    Selection {
+        standard: sel.standard.as_deref().map(StandardId::new),
+        kind: sel.kind.as_deref().map(KindId::new),
+        set: sel.set.as_deref().map(SetId::new),
+        items: sel
+            .items
+            .as_ref()
+            .map(|list| list.iter().map(ItemId::new).collect()),
+    }
 }
 
 /// Keeps only the items among `members`.
