@@ -1,4 +1,6 @@
-//! The validated policy model and the checks that build it from the raw layer.
+//! The validated policy model: its types, their accessors, and the
+//! helpers that need no evaluation. `load` builds it from YAML and writes
+//! it back.
 
 use std::fmt;
 use std::path::Path;
@@ -11,7 +13,7 @@ use crate::load::builder::Builder;
 use crate::raw::RawPolicy;
 use crate::requirement::Requirement;
 use crate::value::Value;
-use crate::yaml::{self, SourceMap};
+use crate::yaml;
 
 /// A policy file shipped inside the crate, so that nothing on disk is needed.
 #[derive(Clone, Copy, Debug)]
@@ -625,27 +627,6 @@ impl Policy {
             Some(newest) => newest.load(),
             None => Err(LoadError::Invalid(Diagnostics(Vec::new()))),
         }
-    }
-
-    /// Writes the policy back as YAML that loads to the same policy.
-    ///
-    /// Comments and key order of the original are not kept.
-    pub fn to_yaml(&self) -> String {
-        // Serializing plain structs of strings, numbers and lists cannot fail;
-        // should it ever, the error text is better than a panic.
-        let raw = crate::load::write::raw_of(self);
-        yaml::to_string(&raw).unwrap_or_else(|e| format!("# cannot write policy: {e}\n"))
-    }
-
-    /// A copy that shares no text with this one, built from the same data;
-    /// `None` only if the data no longer validates, which cannot happen.
-    pub(crate) fn rebuilt(&self) -> Option<Policy> {
-        let map = SourceMap::detached(&self.origin);
-        let mut copy = Builder::new(&map, &Limits::default())
-            .build(crate::load::write::raw_of(self))
-            .ok()?;
-        copy.origin.clone_from(&self.origin);
-        Some(copy)
     }
 
     /// The policy's name, such as `mmp-qbm`.

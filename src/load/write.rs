@@ -1,6 +1,8 @@
 //! Writing a policy back: the raw layer made from the model's own data, for
 //! [`Policy::to_yaml`](crate::Policy::to_yaml) to serialize.
 
+use super::builder::Builder;
+use crate::limits::Limits;
 use crate::policy::{Benefit, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Standard};
 use crate::raw::{
     RawBenefit, RawDerive, RawDiscount, RawFact, RawFactType, RawHeader, RawHeld, RawItem,
@@ -9,6 +11,29 @@ use crate::raw::{
 };
 use crate::requirement::{FactTest, ItemRule, Req, Requirement, Selection};
 use crate::value::Value;
+use crate::yaml::{self, SourceMap};
+
+impl Policy {
+    /// Writes the policy back as YAML that loads to the same policy.
+    ///
+    /// Comments and key order of the original are not kept.
+    pub fn to_yaml(&self) -> String {
+        // Serializing plain structs of strings, numbers and lists cannot fail;
+        // should it ever, the error text is better than a panic.
+        yaml::to_string(&raw_of(self)).unwrap_or_else(|e| format!("# cannot write policy: {e}\n"))
+    }
+
+    /// A copy that shares no text with this one, built from the same data;
+    /// `None` only if the data no longer validates, which cannot happen.
+    pub(crate) fn rebuilt(&self) -> Option<Policy> {
+        let map = SourceMap::detached(&self.origin);
+        let mut copy = Builder::new(&map, &Limits::default())
+            .build(raw_of(self))
+            .ok()?;
+        copy.origin.clone_from(&self.origin);
+        Some(copy)
+    }
+}
 
 /// The raw layer of `policy`, as its file gives it (but for comments and
 /// key order): what loads to the same policy.
