@@ -31,15 +31,6 @@ pub(super) fn build(
         .collect()
 }
 
-/// The rank position of level `id`; `None` after reporting it unknown.
-fn level(b: &mut Builder<'_>, index: &LevelIndex, id: &str, path: &str) -> Option<usize> {
-    let found = index.ids.get(id).copied();
-    if found.is_none() {
-        b.unknown(path, "level", id, &index.ids);
-    }
-    found
-}
-
 fn benefit(
     b: &mut Builder<'_>,
     index: &LevelIndex,
@@ -52,7 +43,7 @@ fn benefit(
     let priority_from = match &x.priority_from {
         None => None,
         Some(id) => {
-            let l = level(b, index, id, &key_path(path, "priority_from"))?;
+            let l = index.find(b, id, &key_path(path, "priority_from"))?;
             levels.get(l).map(|lv| (lv.id.clone(), lv.rank))
         }
     };
@@ -92,14 +83,14 @@ fn grant(
 ) -> Option<Grant> {
     match (&x.min_level, &x.levels) {
         (Some(min), None) => {
-            let from = level(b, index, min, &key_path(path, "min_level"))?;
+            let from = index.find(b, min, &key_path(path, "min_level"))?;
             granted_to.iter_mut().skip(from).for_each(|g| *g = true);
             Some(Grant::AtLeast(LevelId::new(min)))
         }
         (None, Some(list)) if !list.is_empty() => {
             let mut ok = true;
             for (i, id) in list.iter().enumerate() {
-                match level(b, index, id, &index_path(&key_path(path, "levels"), i)) {
+                match index.find(b, id, &index_path(&key_path(path, "levels"), i)) {
                     Some(l) => {
                         if let Some(g) = granted_to.get_mut(l) {
                             *g = true;

@@ -19,6 +19,16 @@ pub(super) struct LevelIndex {
 }
 
 impl LevelIndex {
+    /// The rank position of level `id`, named at `path`; `None` after
+    /// reporting it unknown.
+    pub(super) fn find(&self, b: &mut Builder<'_>, id: &str, path: &str) -> Option<usize> {
+        let found = self.ids.get(id).copied();
+        if found.is_none() {
+            b.unknown(path, "level", id, &self.ids);
+        }
+        found
+    }
+
     /// The levels' rank positions in the order the policy lists them.
     pub(super) fn listing(&self) -> Vec<usize> {
         let mut positions: Vec<usize> = (0..self.by_rank.len()).collect();

@@ -291,14 +291,11 @@ fn kind(
             }
         }
         Shape::MetAtLeast(c) => item_count(b, scope, c, &key_path(path, "met_at_least"))?,
-        Shape::Level(id) => Req::Level(level(b, scope, id, &key_path(path, "level"))?),
+        Shape::Level(id) => Req::Level(scope.levels.find(b, id, &key_path(path, "level"))?),
         Shape::Held(h) => Req::Held {
-            level: level(
-                b,
-                scope,
-                &h.level,
-                &key_path(&key_path(path, "held"), "level"),
-            )?,
+            level: scope
+                .levels
+                .find(b, &h.level, &key_path(&key_path(path, "held"), "level"))?,
             period: h.for_at_least,
         },
     };
@@ -376,15 +373,6 @@ fn how_many(
     }
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     Some(n as usize)
-}
-
-/// The rank position of level `id`; `None` after reporting it unknown.
-fn level(b: &mut Builder<'_>, scope: &Scope<'_>, id: &str, path: &str) -> Option<usize> {
-    let found = scope.levels.ids.get(id).copied();
-    if found.is_none() {
-        b.unknown(path, "level", id, &scope.levels.ids);
-    }
-    found
 }
 
 /// The items a selector names, as [`SetIndex::select`] says.

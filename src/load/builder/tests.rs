@@ -2,7 +2,6 @@
 //! that show nothing, ids in two Unicode normal forms.
 
 use crate::error::{quote, quote_code_points};
-use crate::policy::Policy;
 
 /// A small policy: facts `months` (a number from 0 to 10), `started`
 /// (a date), `months_since` (derived from it, at most 10 when given),
@@ -37,17 +36,7 @@ levels:
 
 /// The messages (with hints) of loading `yaml`, or empty if it loads.
 fn errors(yaml: &str) -> Vec<String> {
-    match Policy::from_yaml_str(yaml) {
-        Ok(_) => Vec::new(),
-        Err(e) => e
-            .diagnostics()
-            .iter()
-            .map(|d| {
-                let hint = d.hint.as_deref().map(|h| format!(" (hint: {h})"));
-                format!("{}: {}{}", d.path, d.message, hint.unwrap_or_default())
-            })
-            .collect(),
-    }
+    super::problems(yaml)
 }
 
 fn requires(r: &str) -> Vec<String> {
