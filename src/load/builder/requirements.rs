@@ -530,9 +530,24 @@ levels:
         )
     }
 
+    /// Checks (requirement, the problems it has after its path) rows.
+    fn check_requirements(rows: impl IntoIterator<Item = (&'static str, Vec<&'static str>)>) {
+        let at = "levels[1].requires[0]";
+        let rows: Vec<(String, Vec<String>)> = rows
+            .into_iter()
+            .map(|(r, w)| {
+                let want = w.into_iter().map(|w| format!("{at}{w}")).collect();
+                (policy(r), want)
+            })
+            .collect();
+        check_table(
+            rows.iter()
+                .map(|(y, w)| (y.clone(), w.iter().map(String::as_str).collect())),
+        );
+    }
+
     #[test]
     fn every_shape_builds_and_each_flaw_is_named() {
-        let at = "levels[1].requires[0]";
         let rows = [
             ("{all: [{met: B.1}, {level: base}]}", vec![]),
             (
@@ -604,6 +619,14 @@ levels:
                 "{met: B.1, label: \"a\\nb\"}",
                 vec![".label: the label `a\\nb` is more than one line"],
             ),
+        ];
+        check_requirements(rows);
+    }
+
+    #[test]
+    fn fact_comparisons_are_checked_against_the_fact() {
+        let rows = [
+            ("{fact: n, at_least: 2, at_most: 3}", vec![]),
             ("{fact: m, equals: 1}", vec![".fact: unknown fact `m`"]),
             ("{fact: n}", vec![": nothing to compare fact `n` with"]),
             (
@@ -637,17 +660,7 @@ levels:
                 ],
             ),
         ];
-        let rows: Vec<(String, Vec<String>)> = rows
-            .into_iter()
-            .map(|(r, w)| {
-                let want = w.into_iter().map(|w| format!("{at}{w}")).collect();
-                (policy(r), want)
-            })
-            .collect();
-        check_table(
-            rows.iter()
-                .map(|(y, w)| (y.clone(), w.iter().map(String::as_str).collect())),
-        );
+        check_requirements(rows);
     }
 
     #[test]
