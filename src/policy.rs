@@ -134,6 +134,10 @@ pub struct Fact {
     pub(crate) months_since: Option<usize>,
     /// Which way the fact improves, where the policy says.
     pub(crate) better: Option<Better>,
+    /// A unit and values the policy gives a fact whose type does not use
+    /// them (a unit on a boolean, values on a date): accepted and unused,
+    /// kept to write the policy back.
+    pub(crate) unused: (Option<String>, Vec<String>),
 }
 
 impl Fact {

@@ -85,13 +85,14 @@ fn kind(k: &Kind) -> RawKind {
 }
 
 fn fact(policy: &Policy, f: &Fact) -> RawFact {
+    let (unit, values) = f.unused.clone();
     let (ty, values, unit, min, max) = match &f.ty {
-        FactType::Boolean => (RawFactType::Boolean, Vec::new(), None, None, None),
+        FactType::Boolean => (RawFactType::Boolean, values, unit, None, None),
         FactType::Number { unit, min, max } => {
             (RawFactType::Number, Vec::new(), unit.clone(), *min, *max)
         }
-        FactType::Choice(values) => (RawFactType::Choice, values.clone(), None, None, None),
-        FactType::Date => (RawFactType::Date, Vec::new(), None, None, None),
+        FactType::Choice(choices) => (RawFactType::Choice, choices.clone(), unit, None, None),
+        FactType::Date => (RawFactType::Date, values, unit, None, None),
     };
     RawFact {
         id: f.id.to_string(),
@@ -325,7 +326,9 @@ mod tests {
         let head = "policy: {name: tiny, version: 1.0.0, title: Tiny, description: D, source: S}\n";
         let body = "kinds: [{id: k, title: K, description: KD, not_applicable: forbidden}]
 facts:
-  - {id: d, title: D, type: date}
+  - {id: d, title: D, type: date, unit: days, values: [x]}
+  - {id: y, title: Y, type: boolean, unit: yes}
+  - {id: z, title: Z, type: choice, values: [p], unit: points}
   - {id: m, title: M, question: Q?, type: number, unit: months, min: 0, max: 9, derive: {months_since: d}, better: more}
   - {id: c, title: C, type: choice, values: [a, b], better: later}
 standards:

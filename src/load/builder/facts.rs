@@ -38,6 +38,16 @@ pub(super) fn build(b: &mut Builder<'_>, raw: &[RawFact]) -> FactIndex {
             ty,
             months_since: None,
             better: f.better,
+            unused: (
+                (f.ty != RawFactType::Number)
+                    .then(|| f.unit.clone())
+                    .flatten(),
+                if f.ty == RawFactType::Date {
+                    f.values.clone()
+                } else {
+                    Vec::new()
+                },
+            ),
         });
     }
     for (i, f) in raw.iter().enumerate() {
