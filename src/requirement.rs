@@ -21,6 +21,8 @@ pub struct Requirement {
     /// cut (see [`shown`]).
     pub(crate) shown: Arc<str>,
     pub(crate) kind: Req,
+    /// Written as `any`, which is `at_least: 1` of its list.
+    pub(crate) any: bool,
 }
 
 impl Requirement {
@@ -116,6 +118,8 @@ pub(crate) enum Req {
         bits: Arc<BitSet>,
         rule: ItemRule,
         scope: String,
+        /// The selection as the policy writes it.
+        selection: Selection,
     },
     Level(usize),
     /// The program has held the level (or one above it) for at least the period.
@@ -123,6 +127,16 @@ pub(crate) enum Req {
         level: usize,
         period: crate::date::Period,
     },
+}
+
+/// A selection of items as the policy writes it: those meeting every
+/// criterion given.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Selection {
+    pub(crate) standard: Option<crate::id::StandardId>,
+    pub(crate) kind: Option<crate::id::KindId>,
+    pub(crate) set: Option<crate::id::SetId>,
+    pub(crate) items: Option<Vec<crate::id::ItemId>>,
 }
 
 #[derive(Clone, Debug)]

@@ -1,3 +1,7 @@
-//! Loading: the only place that knows YAML.
+//! Loading: the only layer that knows the YAML formats. The builder checks
+//! the raw layer and makes the validated model from it.
 
+pub(crate) mod builder;
+pub(crate) mod policy;
+pub(crate) mod write;
 pub(crate) mod yaml;
