@@ -12,8 +12,7 @@ use crate::error::{
 };
 use crate::eval::Evaluation;
 use crate::limits::Limits;
-use crate::load::policy::EMBEDDED;
-use crate::policy::Policy;
+use crate::policy::{EMBEDDED, Policy};
 use crate::suggest::{did_you_mean_or_list, quoted_list};
 
 /// Policies by name and version.

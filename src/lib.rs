@@ -146,11 +146,10 @@ pub use impact::{
     Bump, Change, ChangeKind, DecisionChange, ImpactOptions, ImpactReport, Source, Subject,
 };
 pub use limits::Limits;
-pub use load::policy::{EMBEDDED, Embedded};
 pub use membership::{Membership, MembershipState, NextDate};
 pub use policy::{
-    Benefit, Better, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Renewal, Standard,
-    Threshold, TimeLimit,
+    Benefit, Better, EMBEDDED, Embedded, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy,
+    Renewal, Standard, Threshold, TimeLimit,
 };
 pub use requirement::Requirement;
 pub use suite::{CaseResult, PolicySuite, SuiteResult};

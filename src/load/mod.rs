@@ -2,6 +2,5 @@
 //! the raw layer and makes the validated model from it.
 
 pub(crate) mod builder;
-pub(crate) mod policy;
 pub(crate) mod write;
 pub(crate) mod yaml;
