@@ -1529,7 +1529,7 @@ fn next_path(tree: &Tree, stack: &[Frame], stand_in: &str) -> String {
 }
 
 /// The error for a text longer than `Limits::max_string_bytes`.
-fn too_long(
+pub(crate) fn too_long(
     origin: &str,
     path: String,
     position: Option<Position>,
@@ -1569,7 +1569,7 @@ mod tests {
                 format!("{c}one"),
             ] {
                 let written = crate::Assessment::new(program.clone()).to_yaml();
-                match crate::Assessment::from_yaml_str(&written) {
+                match crate::Loader::new().assessment_str(&written) {
                     Ok(back) => assert_eq!(back.program(), program, "{written:?}"),
                     Err(e) => panic!("{written:?} does not load: {e}"),
                 }

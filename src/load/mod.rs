@@ -1,0 +1,3 @@
+//! Loading: the only stage that reads YAML.
+
+pub(crate) mod loader;
