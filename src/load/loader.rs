@@ -239,8 +239,30 @@ impl Loader {
         Catalog::load_dir(dir.as_ref(), |path| each.policy_path(path))
     }
 
-    /// Loads a policy test suite; its assessment files are read relative to
-    /// the suite's folder, within the same limits, each named by its path.
+    /// Loads a policy test suite from YAML text; the assessment files its
+    /// cases name are read relative to the working directory, within the
+    /// same limits, each named by its path.
+    ///
+    /// # Errors
+    ///
+    /// As [`Loader::suite_path`], but for reading the suite itself.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let suite = qbm::Loader::new().suite_str(
+    ///     "policy: mmp-qbm\ncases:\n  - name: an empty program is no member\n    expect: {level: none}\n",
+    /// )?;
+    /// assert!(suite.run(&qbm::Policy::builtin()?).passed());
+    /// # Ok::<(), qbm::LoadError>(())
+    /// ```
+    pub fn suite_str(&self, text: &str) -> Result<PolicySuite, LoadError> {
+        self.suite(text, self.text_origin(), Path::new(""))
+    }
+
+    /// Loads a policy test suite file; its assessment files are read
+    /// relative to the suite's folder, within the same limits, each named
+    /// by its path.
     ///
     /// # Errors
     ///
@@ -251,12 +273,16 @@ impl Loader {
         let path = path.as_ref();
         let origin = self.path_origin(path);
         let text = read_text(path, &origin, &self.limits)?;
+        self.suite(&text, &origin, path.parent().unwrap_or(Path::new("")))
+    }
+
+    /// A suite from its text, its assessment files read from `folder`.
+    fn suite(&self, text: &str, origin: &str, folder: &Path) -> Result<PolicySuite, LoadError> {
         let each = Loader {
             origin: None,
             limits: self.limits.clone(),
         };
-        let folder = path.parent().unwrap_or(Path::new(""));
-        PolicySuite::from_yaml(&text, &origin, &self.limits, &|file| {
+        PolicySuite::from_yaml(text, origin, &self.limits, &|file| {
             each.assessment_path(folder.join(file))
         })
     }
