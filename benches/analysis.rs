@@ -45,7 +45,7 @@ fn sized_text(n: usize, version: &str, months: u32) -> String {
 
 /// The edits of the catalogue, applied to MMP 2.0.0.
 fn catalogue() -> Vec<(String, Policy)> {
-    let base = EMBEDDED[1].yaml;
+    let base = EMBEDDED[1].yaml();
     let mut out = Vec::new();
     let Ok(dir) = std::fs::read_dir("tests/fixtures/edits") else {
         return out;
@@ -64,7 +64,7 @@ fn catalogue() -> Vec<(String, Policy)> {
             policy = policy.replacen(from, to, 1);
         }
         let policy = policy.replacen("version: 2.0.0", "version: 3.0.0", 1);
-        if let Ok(p2) = Policy::from_yaml_str(&policy) {
+        if let Ok(p2) = qbm::Loader::new().policy_str(&policy) {
             out.push((p.file_stem().unwrap().to_string_lossy().into_owned(), p2));
         }
     }
@@ -86,8 +86,12 @@ fn analysis(c: &mut Criterion) {
         });
     }
     for n in [50, 500, 5000] {
-        let old = Policy::from_yaml_str(&sized_text(n, "1.0.0", 12)).unwrap();
-        let new = Policy::from_yaml_str(&sized_text(n, "2.0.0", 18)).unwrap();
+        let old = qbm::Loader::new()
+            .policy_str(&sized_text(n, "1.0.0", 12))
+            .unwrap();
+        let new = qbm::Loader::new()
+            .policy_str(&sized_text(n, "2.0.0", 18))
+            .unwrap();
         g.bench_function(format!("generated {n} items, threshold raised"), |b| {
             b.iter(|| ImpactReport::compare(&old, &new, &[], black_box(&options())))
         });

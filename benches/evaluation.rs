@@ -33,7 +33,7 @@ fn sample(name: &str) -> (String, Assessment) {
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(&path).unwrap();
-    let a = Assessment::from_yaml_str(&text).unwrap();
+    let a = qbm::Loader::new().assessment_str(&text).unwrap();
     (text, a)
 }
 
@@ -102,17 +102,23 @@ fn sized_policy(n: usize) -> Policy {
          - {id: three, rank: 3, title: Three, requires: [{level: two}, {all_met: {set: designated}}, {met_at_least: {count: 3, of: {kind: enhancement}}}]}\n\
          benefits: [{id: b1, title: B1, min_level: one}, {id: b2, title: B2, min_level: two, priority_from: three}, {id: b3, title: B3, min_level: three, quantity: {amount: 4, unit: vouchers}}]\n",
     );
-    Policy::from_yaml_str(&s.replace("\n- {", "\n  - {")).unwrap()
+    qbm::Loader::new()
+        .policy_str(&s.replace("\n- {", "\n  - {"))
+        .unwrap()
 }
 
 fn loading(c: &mut Criterion) {
     let mut g = c.benchmark_group("load");
     g.bench_function("embedded policy from YAML", |b| {
-        b.iter(|| Policy::from_yaml_str(black_box(EMBEDDED[1].yaml)).unwrap())
+        b.iter(|| {
+            qbm::Loader::new()
+                .policy_str(black_box(EMBEDDED[1].yaml()))
+                .unwrap()
+        })
     });
     let (text, _) = sample("partner");
     g.bench_function("assessment from YAML (partner sample)", |b| {
-        b.iter(|| Assessment::from_yaml_str(black_box(&text)).unwrap())
+        b.iter(|| qbm::Loader::new().assessment_str(black_box(&text)).unwrap())
     });
     g.finish();
 }
@@ -247,7 +253,7 @@ fn bounded(c: &mut Criterion) {
         g.sample_size(10);
         for scale in [1, 2, 4, 8] {
             let text = make(scale);
-            let policy = Policy::from_yaml_str(&text).unwrap();
+            let policy = qbm::Loader::new().policy_str(&text).unwrap();
             g.throughput(Throughput::Bytes(text.len() as u64));
             g.bench_with_input(BenchmarkId::new("evaluate and JSON", scale), &a, |b, a| {
                 b.iter(|| serde_json::to_vec(&policy.evaluate(black_box(a)).unwrap()).unwrap())

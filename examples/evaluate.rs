@@ -15,7 +15,7 @@
 
 use std::process::ExitCode;
 
-use qbm::{Assessment, Catalog, Policy};
+use qbm::{Catalog, Loader};
 
 const SAMPLE: &str = include_str!("assessments/near-partner.yaml");
 const USAGE: &str =
@@ -53,7 +53,8 @@ fn main() -> ExitCode {
     // Without --policy, every embedded version of MMP's policy is at hand and
     // the assessment's own version requirement picks one.
     let catalog = match policy_path {
-        Some(p) => Policy::from_path(p)
+        Some(p) => Loader::new()
+            .policy_path(p)
             .map_err(|e| e.to_string())
             .and_then(|p| {
                 let mut c = Catalog::new();
@@ -67,8 +68,10 @@ fn main() -> ExitCode {
         Err(e) => return fail(&e),
     };
     let assessment = match &assessment_path {
-        Some(p) => Assessment::from_path(p),
-        None => Assessment::from_yaml_named(SAMPLE, "examples/assessments/near-partner.yaml"),
+        Some(p) => Loader::new().assessment_path(p),
+        None => Loader::new()
+            .origin("examples/assessments/near-partner.yaml")
+            .assessment_str(SAMPLE),
     };
     let assessment = match (assessment, as_of) {
         (Ok(a), Some(date)) => a.dated(date),

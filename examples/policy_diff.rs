@@ -13,7 +13,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use qbm::{Assessment, Catalog, ImpactOptions, ImpactReport, Policy};
+use qbm::{Assessment, Catalog, ImpactOptions, ImpactReport, Loader};
 
 const USAGE: &str = "usage: policy_diff [OLD.yaml NEW.yaml] [--assessments DIR] [--generated N] [--seed N] [--json]";
 
@@ -69,8 +69,8 @@ fn run() -> Result<bool, String> {
             }
         }
         [a, b] => (
-            Policy::from_path(a).map_err(|e| e.to_string())?,
-            Policy::from_path(b).map_err(|e| e.to_string())?,
+            Loader::new().policy_path(a).map_err(|e| e.to_string())?,
+            Loader::new().policy_path(b).map_err(|e| e.to_string())?,
         ),
         _ => return Err(USAGE.into()),
     };
@@ -99,6 +99,6 @@ fn load_dir(dir: &Path) -> Result<Vec<Assessment>, String> {
     paths.sort();
     paths
         .iter()
-        .map(|p| Assessment::from_path(p).map_err(|e| e.to_string()))
+        .map(|p| Loader::new().assessment_path(p).map_err(|e| e.to_string()))
         .collect()
 }

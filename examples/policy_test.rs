@@ -12,7 +12,7 @@
 
 use std::process::ExitCode;
 
-use qbm::{Catalog, Policy, PolicySuite};
+use qbm::{Catalog, Loader};
 
 const USAGE: &str = "usage: policy_test SUITE.tests.yaml [--policy POLICY.yaml]";
 
@@ -45,13 +45,15 @@ fn run() -> Result<bool, String> {
             _ => return Err(USAGE.into()),
         }
     }
-    let suite = PolicySuite::from_path(suite_path.ok_or(USAGE)?).map_err(|e| e.to_string())?;
+    let suite = Loader::new()
+        .suite_path(suite_path.ok_or(USAGE)?)
+        .map_err(|e| e.to_string())?;
     let policy = match policy_path {
-        Some(p) => Policy::from_path(p).map_err(|e| e.to_string())?,
+        Some(p) => Loader::new().policy_path(p).map_err(|e| e.to_string())?,
         None => {
             let mut catalog = Catalog::builtin().map_err(|e| e.to_string())?;
             // Policies under standards/ that the crate does not embed.
-            if let Ok(local) = Catalog::from_dir("standards") {
+            if let Ok(local) = Loader::new().catalog_dir("standards") {
                 for p in local.policies() {
                     let _ = catalog.add(p.clone());
                 }

@@ -74,7 +74,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use http_body_util::BodyExt as _;
-use qbm::{Assessment, Diagnostic, Limits, Policy};
+use qbm::{Diagnostic, Limits, Loader, Policy};
 use serde_json::json;
 use sha2::Digest as _;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -192,7 +192,7 @@ fn sha256(bytes: &[u8]) -> String {
 impl AppState {
     /// Serves the newest embedded policy; `/reload` is refused.
     pub fn embedded(config: Config) -> Result<Self, qbm::LoadError> {
-        let yaml = qbm::EMBEDDED.last().map_or("", |e| e.yaml);
+        let yaml = qbm::EMBEDDED.last().map_or("", |e| e.yaml());
         let policy = Policy::builtin()?;
         Ok(Self::with(policy, sha256(yaml.as_bytes()), None, config))
     }
@@ -590,7 +590,9 @@ async fn evaluate(State(state): State<AppState>, request: Request) -> Response {
         }
     };
     let serving = state.current();
-    let limits = state.config().limits.clone();
+    let loader = Loader::new()
+        .origin("request body")
+        .limits(state.config().limits.clone());
     let large = bytes.len() > state.config().large_body;
     let outcome = state
         .run(large, move || {
@@ -601,7 +603,7 @@ async fn evaluate(State(state): State<AppState>, request: Request) -> Response {
                     Err(message) => return Outcome::NotJson(message),
                 },
             };
-            let assessment = match Assessment::from_yaml_bytes(&text, "request body", &limits) {
+            let assessment = match loader.assessment_bytes(&text) {
                 Ok(a) => a,
                 Err(e) => return Outcome::NotLoaded(e),
             };
@@ -811,8 +813,10 @@ fn load_file(path: &Path, config: &Config) -> Result<(Policy, String), FileError
     let origin = path
         .file_name()
         .map_or_else(|| "policy".to_owned(), |n| n.to_string_lossy().into_owned());
-    let policy =
-        Policy::from_yaml_bytes(&bytes, &origin, &Limits::default()).map_err(FileError::Invalid)?;
+    let policy = Loader::new()
+        .origin(&origin)
+        .policy_bytes(&bytes)
+        .map_err(FileError::Invalid)?;
     Ok((policy, sha256(&bytes)))
 }
 

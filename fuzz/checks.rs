@@ -13,7 +13,7 @@
 
 use qbm::{
     Answer, Assessment, Bump, Catalog, CatalogError, Date, Diagnostic, FactType, ImpactOptions,
-    ImpactReport, Limits, LoadError, Policy,
+    ImpactReport, LoadError, Policy,
 };
 
 /// The longest a diagnostic may display, its origin aside. Quoted values are
@@ -84,7 +84,7 @@ fn assert_round_trip<T>(
 /// full agreeing), shows no change when compared with itself, and comes back
 /// unchanged from its own YAML. Returns whether the input loaded.
 pub fn policy_load(data: &[u8]) -> bool {
-    match Policy::from_yaml_bytes(data, "fuzz", &Limits::default()) {
+    match qbm::Loader::new().origin("fuzz").policy_bytes(data) {
         Ok(policy) => {
             agree(&policy, &Assessment::new("fuzz"));
             for program in dated_programs(&policy) {
@@ -95,7 +95,7 @@ pub fn policy_load(data: &[u8]) -> bool {
             assert_round_trip(
                 "policy",
                 &policy.to_yaml(),
-                Policy::from_yaml_str,
+                str::parse::<Policy>,
                 Policy::to_yaml,
             );
             true
@@ -110,12 +110,12 @@ pub fn policy_load(data: &[u8]) -> bool {
 /// `assessment_load`: any bytes as an assessment. One that loads comes back
 /// unchanged from its own YAML. Returns whether the input loaded.
 pub fn assessment_load(data: &[u8]) -> bool {
-    match Assessment::from_yaml_bytes(data, "fuzz", &Limits::default()) {
+    match qbm::Loader::new().origin("fuzz").assessment_bytes(data) {
         Ok(a) => {
             assert_round_trip(
                 "assessment",
                 &a.to_yaml(),
-                Assessment::from_yaml_str,
+                str::parse::<Assessment>,
                 Assessment::to_yaml,
             );
             true
@@ -133,7 +133,7 @@ pub fn assessment_load(data: &[u8]) -> bool {
 /// through the catalog, which picks a version the assessment accepts or
 /// fails with a short error. Returns whether some policy evaluated the input.
 pub fn evaluate(catalog: &Catalog, data: &[u8]) -> bool {
-    let a = match Assessment::from_yaml_bytes(data, "fuzz", &Limits::default()) {
+    let a = match qbm::Loader::new().origin("fuzz").assessment_bytes(data) {
         Ok(a) => a,
         Err(e) => {
             assert_bounded(e.diagnostics());

@@ -11,8 +11,8 @@ use crate::error::{
     Diagnostic, DiagnosticKind, EvalError, LoadError, capped_join, cut, escaped, quote,
 };
 use crate::eval::Evaluation;
-use crate::limits::Limits;
-use crate::policy::{EMBEDDED, Policy};
+use crate::load::loader::{EMBEDDED, Embedded};
+use crate::policy::Policy;
 use crate::suggest::{did_you_mean_or_list, quoted_list};
 
 /// Policies by name and version.
@@ -212,7 +212,7 @@ impl Catalog {
     ///
     /// None in practice: the crate's tests load every embedded policy.
     pub fn builtin() -> Result<Self, CatalogError> {
-        Self::gather(EMBEDDED.iter().map(|e| e.load()))
+        Self::gather(EMBEDDED.iter().map(Embedded::load))
     }
 
     /// A catalog of the policies that loaded, or every problem: the load
@@ -237,30 +237,13 @@ impl Catalog {
         }
     }
 
-    /// Loads every `.yaml` and `.yml` file directly inside `dir` as a policy,
-    /// except policy test suites (`*.tests.yaml`).
-    ///
-    /// # Errors
-    ///
-    /// [`CatalogError::Read`] if the directory cannot be listed;
-    /// [`CatalogError::Load`] listing every file that failed, each with all
-    /// its problems, and every name and version defined twice.
-    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Self, CatalogError> {
-        Self::from_dir_with_limits(dir, &Limits::default())
-    }
-
-    /// Like [`Catalog::from_dir`], loading each file within the given
-    /// [`Limits`].
-    ///
-    /// # Errors
-    ///
-    /// As [`Catalog::from_dir`]; a file past a limit is one of the files
-    /// that failed.
-    pub fn from_dir_with_limits(
-        dir: impl AsRef<Path>,
-        limits: &Limits,
+    /// Loads with `load` every `.yaml` and `.yml` file directly inside
+    /// `dir`, except policy test suites (`*.tests.yaml`): the directory
+    /// half of [`Loader::catalog_dir`](crate::Loader::catalog_dir).
+    pub(crate) fn load_dir(
+        dir: &Path,
+        load: impl Fn(&Path) -> Result<Policy, LoadError>,
     ) -> Result<Self, CatalogError> {
-        let dir = dir.as_ref();
         let read = |source| CatalogError::Read {
             path: dir.to_owned(),
             source,
@@ -280,11 +263,7 @@ impl Catalog {
         }
         // Directory order varies by platform; sorted order keeps errors stable.
         paths.sort();
-        Self::gather(
-            paths
-                .iter()
-                .map(|path| Policy::from_path_with_limits(path, limits)),
-        )
+        Self::gather(paths.iter().map(|path| load(path)))
     }
 
     /// Adds a policy.
@@ -379,10 +358,9 @@ impl Catalog {
     ///
     /// ```
     /// let catalog = qbm::Catalog::builtin()?;
-    /// let a = qbm::Assessment::from_yaml_named(
-    ///     "assessment:\n  program: P\n  policy: mmp-qbm\n  version: ^3\n",
-    ///     "upload.yaml",
-    /// )?;
+    /// let a = qbm::Loader::new()
+    ///     .origin("upload.yaml")
+    ///     .assessment_str("assessment:\n  program: P\n  policy: mmp-qbm\n  version: ^3\n")?;
     /// assert_eq!(
     ///     catalog.evaluate(&a).unwrap_err().to_string(),
     ///     "upload.yaml:4:3: assessment.version: no version of `mmp-qbm` matches `^3` \

@@ -49,8 +49,8 @@
 //!   beside a policy; the `testing` feature exports proptest strategies and
 //!   law checks (`qbm::testing`); the `schema` feature, JSON Schemas of the
 //!   formats (`qbm::schema`).
-//! - **Hostile input**: [`Limits`] bound what the loaders accept;
-//!   [`Assessment::from_yaml_bytes`] takes an upload as it arrives. Every
+//! - **Hostile input**: [`Limits`] bound what the [`Loader`] accepts;
+//!   [`Loader::assessment_bytes`] takes an upload as it arrives. Every
 //!   error says where and what, and no message grows with the input.
 //!
 //! ## Quick start
@@ -58,7 +58,7 @@
 //! ```
 //! use qbm::{Answer, Assessment, Policy};
 //!
-//! // The MMP policy embedded in the crate; `Policy::from_path` loads your own.
+//! // The MMP policy embedded in the crate; `Loader::policy_path` loads your own.
 //! let policy = Policy::builtin()?;
 //!
 //! let program = Assessment::new("Riverside Mentors")
@@ -80,6 +80,37 @@
 //! let plan = result.plan.as_ref().expect("Partner is above");
 //! assert_eq!(plan.target.id.as_str(), "partner");
 //! assert!(plan.standards.iter().any(|s| s.items.iter().any(|g| g.item.as_str() == "B.3.1")));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Loading
+//!
+//! One [`Loader`] reads policies, assessments, catalogs and policy test
+//! suites, from text, bytes or files. It carries the name errors give the
+//! input (a file is named by its path unless told otherwise) and the
+//! [`Limits`] it is read within; `str::parse` loads with the defaults.
+//!
+//! ```
+//! use qbm::{Assessment, Limits, Loader, Policy};
+//!
+//! let policy: Policy = qbm::EMBEDDED[0].yaml().parse()?;
+//! assert_eq!(policy.version().to_string(), "1.0.0");
+//!
+//! let mut limits = Limits::default();
+//! limits.max_answers = 2;
+//! let uploads = Loader::new().origin("upload.yaml").limits(limits);
+//! let err = uploads
+//!     .assessment_bytes(b"assessment: {program: Hilltop}\nanswers: {B.1.1: met, B.1.2: met, B.1.3: met}\n")
+//!     .unwrap_err();
+//! assert_eq!(
+//!     err.to_string(),
+//!     "upload.yaml:2:11: answers: 3 answers, over the limit of 2 (hint: the limit is `Limits::max_answers`)"
+//! );
+//!
+//! // An assessment inside a service's own request type: deserializing
+//! // checks it as the loader does.
+//! let a: Assessment = serde_json::from_str(r#"{"assessment": {"program": "Hilltop"}, "answers": {"B.1.1": "met"}}"#)?;
+//! assert_eq!(a.answer("B.1.1"), Some(qbm::Answer::Met));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -146,10 +177,11 @@ pub use impact::{
     Bump, Change, ChangeKind, DecisionChange, ImpactOptions, ImpactReport, Source, Subject,
 };
 pub use limits::Limits;
+pub use load::loader::{EMBEDDED, Embedded, Loader};
 pub use membership::{Membership, MembershipState, NextDate};
 pub use policy::{
-    Benefit, Better, EMBEDDED, Embedded, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy,
-    Renewal, Standard, Threshold, TimeLimit,
+    Benefit, Better, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Renewal, Standard,
+    Threshold, TimeLimit,
 };
 pub use requirement::Requirement;
 pub use suite::{CaseResult, PolicySuite, SuiteResult};

@@ -10,7 +10,8 @@
 /// ```
 /// let mut limits = qbm::Limits::default();
 /// limits.max_input_bytes = 64 * 1024;
-/// let err = qbm::Assessment::from_yaml_with_limits(&"#".repeat(70_000), "upload.yaml", &limits).unwrap_err();
+/// let loader = qbm::Loader::new().origin("upload.yaml").limits(limits);
+/// let err = loader.assessment_str(&"#".repeat(70_000)).unwrap_err();
 /// assert!(err.to_string().contains("over the limit"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -212,10 +213,10 @@ fn special_file(_: &std::fs::FileType) -> Option<&'static str> {
 /// reports: files in `/proc` report none, and a file may grow while read.
 pub(crate) fn read_text(
     path: &std::path::Path,
+    origin: &str,
     limits: &Limits,
 ) -> Result<String, crate::LoadError> {
     use std::io::Read as _;
-    let origin = path.display().to_string();
     let read = |source| crate::LoadError::Read {
         path: path.to_owned(),
         source,
@@ -231,7 +232,7 @@ pub(crate) fn read_text(
         return Err(read(e));
     }
     // A file reported over the limit is not read at all.
-    check_size(meta.len(), "file", &origin, limits)?;
+    check_size(meta.len(), "file", origin, limits)?;
     let max = limits.max_input_bytes;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(max).min(max));
     file.take(u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1))
@@ -241,7 +242,7 @@ pub(crate) fn read_text(
         return Err(crate::LoadError::Invalid(crate::error::Diagnostics(vec![
             whole_input(
                 crate::DiagnosticKind::Limit,
-                &origin,
+                origin,
                 None,
                 format!("the file is over the limit of {max} bytes (reading stopped there)"),
                 "split it, or raise `Limits::max_input_bytes`",
@@ -249,7 +250,7 @@ pub(crate) fn read_text(
         ])));
     }
     String::from_utf8(bytes)
-        .map_err(|e| not_utf8(e.as_bytes(), e.utf8_error().valid_up_to(), "file", &origin))
+        .map_err(|e| not_utf8(e.as_bytes(), e.utf8_error().valid_up_to(), "file", origin))
 }
 
 #[cfg(test)]

@@ -22,20 +22,19 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::Assessment;
 use crate::date::Date;
-use crate::error::{DiagnosticKind, Diagnostics, LoadError, quote};
+use crate::error::{Diagnostic, DiagnosticKind, Diagnostics, LoadError, quote};
 use crate::eval::Evaluation;
-use crate::limits::{Limits, read_text};
+use crate::limits::Limits;
 use crate::membership::MembershipState;
 use crate::policy::Policy;
 use crate::raw::{RawAssessment, RawAssessmentHeader};
 use crate::value::Value;
-use crate::yaml::{self, index_path, key_path};
+use crate::yaml::{self, SourceMap, index_path, key_path};
 
 /// A suite of policy tests: cases and what their evaluations must give.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -188,21 +187,17 @@ impl fmt::Display for SuiteResult {
 }
 
 impl PolicySuite {
-    /// Loads a suite; assessment files are read relative to the suite's folder.
-    ///
-    /// # Errors
-    ///
-    /// [`LoadError`] for a suite that is not valid YAML of this form, a case
-    /// with a blank name, or an assessment file or inline assessment that
-    /// does not load.
-    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
-        let path = path.as_ref();
-        let limits = Limits::default();
-        let text = read_text(path, &limits)?;
-        let origin = path.display().to_string();
+    /// Loads a suite from its text named `origin`, within `limits`;
+    /// `read` loads a case's assessment file, named as the suite names it:
+    /// the text half of [`Loader::suite_path`](crate::Loader::suite_path).
+    pub(crate) fn from_yaml(
+        text: &str,
+        origin: &str,
+        limits: &Limits,
+        read: &dyn Fn(&str) -> Result<Assessment, LoadError>,
+    ) -> Result<Self, LoadError> {
         let (raw, map) =
-            yaml::parse::<RawSuite>(&text, &origin, &limits).map_err(LoadError::Invalid)?;
-        let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            yaml::parse::<RawSuite>(text, origin, limits).map_err(LoadError::Invalid)?;
         let mut cases = Vec::with_capacity(raw.cases.len());
         let mut errors = Vec::new();
         for (i, c) in raw.cases.into_iter().enumerate() {
@@ -217,72 +212,16 @@ impl PolicySuite {
                 errors.push(d);
                 continue;
             }
-            let loaded = match &c.assessment {
-                Some(file) => {
-                    if !c.facts.is_empty() || !c.answers.is_empty() {
-                        errors.push(map.diag(
-                            DiagnosticKind::InvalidValue,
-                            &cpath,
-                            "a case gives an assessment file or facts and answers, not both",
-                            None,
-                        ));
-                        continue;
-                    }
-                    let file: PathBuf = folder.join(file);
-                    Assessment::from_path(&file).map(|a| match c.as_of {
-                        Some(d) => a.dated(d),
-                        None => a,
-                    })
-                }
-                // Read where the case is, so that its diagnostics name the
-                // suite's lines and the case's paths.
-                None => {
-                    let raw = RawAssessment {
-                        assessment: RawAssessmentHeader {
-                            program: c.name.clone(),
-                            as_of: c.as_of,
-                            membership: None,
-                            policy: None,
-                            version: None,
-                        },
-                        facts: c.facts,
-                        answers: c.answers,
-                    };
-                    Assessment::from_raw(raw, map.under(&cpath), &limits)
-                }
-            };
-            match loaded {
-                Ok(assessment) => cases.push(Case {
-                    name: c.name,
-                    assessment,
-                    expect: c.expect,
-                }),
-                // Each problem on its own line, where it is: in the suite for
-                // an inline case, in the assessment file for a file's.
-                Err(LoadError::Invalid(diagnostics)) => {
-                    if c.assessment.is_some() {
-                        errors.push(map.diag(
-                            DiagnosticKind::InvalidValue,
-                            key_path(&cpath, "assessment"),
-                            format!("case {}: its assessment file does not load", quote(&c.name)),
-                            None,
-                        ));
-                    }
-                    errors.extend(diagnostics.0);
-                }
-                Err(e) => errors.push(map.diag(
-                    DiagnosticKind::InvalidValue,
-                    key_path(&cpath, "assessment"),
-                    format!("case {}: {e}", quote(&c.name)),
-                    None,
-                )),
+            match load_case(c, &cpath, &map, limits, read) {
+                Ok(case) => cases.push(case),
+                Err(found) => errors.extend(found),
             }
         }
         if !errors.is_empty() {
             return Err(LoadError::Invalid(Diagnostics(errors)));
         }
         Ok(Self {
-            origin,
+            origin: origin.to_owned(),
             policy: raw.policy,
             version: raw.version,
             cases,
@@ -317,6 +256,77 @@ impl PolicySuite {
             policy: policy.to_string(),
             cases,
         }
+    }
+}
+
+/// One case of a suite, at `cpath` in it: its assessment loaded (from the
+/// file it names, read by `read`, or inline), or every problem found.
+fn load_case(
+    c: RawCase,
+    cpath: &str,
+    map: &SourceMap,
+    limits: &Limits,
+    read: &dyn Fn(&str) -> Result<Assessment, LoadError>,
+) -> Result<Case, Vec<Diagnostic>> {
+    let loaded = match &c.assessment {
+        Some(file) => {
+            if !c.facts.is_empty() || !c.answers.is_empty() {
+                return Err(vec![map.diag(
+                    DiagnosticKind::InvalidValue,
+                    cpath,
+                    "a case gives an assessment file or facts and answers, not both",
+                    None,
+                )]);
+            }
+            read(file).map(|a| match c.as_of {
+                Some(d) => a.dated(d),
+                None => a,
+            })
+        }
+        // Read where the case is, so that its diagnostics name the
+        // suite's lines and the case's paths.
+        None => {
+            let raw = RawAssessment {
+                assessment: RawAssessmentHeader {
+                    program: c.name.clone(),
+                    as_of: c.as_of,
+                    membership: None,
+                    policy: None,
+                    version: None,
+                },
+                facts: c.facts,
+                answers: c.answers,
+            };
+            Assessment::from_raw(raw, map.under(cpath), limits)
+        }
+    };
+    match loaded {
+        Ok(assessment) => Ok(Case {
+            name: c.name,
+            assessment,
+            expect: c.expect,
+        }),
+        // Each problem on its own line, where it is: in the suite for
+        // an inline case, in the assessment file for a file's.
+        Err(LoadError::Invalid(diagnostics)) => {
+            let mut errors = Vec::new();
+            if c.assessment.is_some() {
+                errors.push(map.diag(
+                    DiagnosticKind::InvalidValue,
+                    key_path(cpath, "assessment"),
+                    format!("case {}: its assessment file does not load", quote(&c.name)),
+                    None,
+                ));
+            }
+            errors.extend(diagnostics.0);
+            Err(errors)
+        }
+        Err(e) => Err(vec![map.diag(
+            DiagnosticKind::InvalidValue,
+            key_path(cpath, "assessment"),
+            format!("case {}: {e}", quote(&c.name)),
+            None,
+        )]),
     }
 }
 

@@ -12,7 +12,7 @@
 //! ```
 //!
 //! A failing law explains itself: the minimal counterexample (as YAML that
-//! loads with [`Assessment::from_yaml_str`]) and both evaluations.
+//! loads with [`Loader::assessment_str`](crate::Loader::assessment_str)) and both evaluations.
 
 use std::fmt;
 
@@ -376,7 +376,7 @@ pub fn check_law(
         return decided;
     }
     let reloaded = match law {
-        Law::RoundTrip => match Policy::from_yaml_str(&policy.to_yaml()) {
+        Law::RoundTrip => match crate::Loader::new().policy_str(&policy.to_yaml()) {
             Ok(p) => Some(p),
             Err(e) => {
                 return Err(Box::new(LawViolation {

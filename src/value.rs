@@ -6,6 +6,22 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A YAML scalar as the formats use it: a boolean, a number or a word.
+///
+/// Converts from `bool`, text (`&str`, `String`) and every number type, so
+/// that facts are set as they are held:
+///
+/// ```
+/// use qbm::Value;
+///
+/// assert_eq!(Value::from(18_usize), Value::Number(18.0));
+/// assert_eq!(Value::from(-3_i8), Value::Number(-3.0));
+/// assert_eq!(Value::from(u64::MAX), Value::Number(18_446_744_073_709_551_616.0));
+/// ```
+///
+/// Numbers are held as `f64`, as a number in a YAML file is read: every
+/// integer up to 2^53 (9,007,199,254,740,992) in size converts exactly,
+/// and a larger one (from `i64`, `u64`, `isize`, `usize`, `i128`, `u128`)
+/// is rounded to the nearest `f64`, ties to even, never cut or saturated.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Value {
@@ -52,6 +68,52 @@ impl Serialize for Value {
         }
     }
 }
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Text(s.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Text(s)
+    }
+}
+
+/// Numbers an `f64` holds exactly.
+macro_rules! from_exact {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(n: $t) -> Self {
+                Value::Number(f64::from(n))
+            }
+        }
+    )*};
+}
+
+from_exact!(u8, u16, u32, i8, i16, i32, f32, f64);
+
+/// Integers an `f64` holds exactly up to 2^53, rounded to the nearest past it.
+macro_rules! from_rounded {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(n: $t) -> Self {
+                // Rounded to nearest, ties to even: what `as` does, documented on `Value`.
+                #[allow(clippy::cast_precision_loss)]
+                Value::Number(n as f64)
+            }
+        }
+    )*};
+}
+
+from_rounded!(u64, i64, usize, isize, u128, i128);
 
 /// A hint for a text that reads as a number too large to hold (`1e400`):
 /// YAML gives it as text, so it fails as a word where a number would do.

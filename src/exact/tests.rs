@@ -135,7 +135,7 @@ fn requirement(rng: &mut TestRng, items: usize, level: usize, depth: usize) -> S
 fn load(text: &str) -> Option<Policy> {
     // A random policy may hold a rule the loader refuses (a count over
     // fewer items, say): those are skipped, not failures.
-    Policy::from_yaml_str(text).ok()
+    crate::Loader::new().policy_str(text).ok()
 }
 
 #[test]
@@ -187,7 +187,9 @@ fn every_witness_of_random_edits_reproduces() {
 fn silence_is_never_evidence() {
     // An empty assessment meets no level through `not`.
     let text = "policy: {name: p, version: 1.0.0, title: P}\nkinds: [{id: k, title: K}]\nfacts: [{id: sanctioned, title: Sanctioned, type: boolean}]\nstandards: [{id: s, title: S, items: [{id: x, kind: k, title: X, question: X?}]}]\nlevels:\n  - id: member\n    rank: 1\n    title: Member\n    requires:\n      - not: {met: x}\n      - not: {fact: sanctioned, equals: true}\n";
-    let p = Policy::from_yaml_str(text).unwrap_or_else(|e| panic!("{e}"));
+    let p = crate::Loader::new()
+        .policy_str(text)
+        .unwrap_or_else(|e| panic!("{e}"));
     let e = p
         .evaluate(&crate::Assessment::new("silent"))
         .unwrap_or_else(|e| panic!("{e}"));

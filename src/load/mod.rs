@@ -2,5 +2,6 @@
 //! the raw layer and makes the validated model from it.
 
 pub(crate) mod builder;
+pub(crate) mod loader;
 pub(crate) mod write;
 pub(crate) mod yaml;

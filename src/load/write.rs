@@ -272,7 +272,6 @@ mod tests {
     use std::path::Path;
 
     use crate::limits::Limits;
-    use crate::policy::Policy;
     use crate::raw::RawPolicy;
     use crate::yaml;
 
@@ -306,7 +305,7 @@ mod tests {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
-            let Ok(policy) = Policy::from_yaml_str(&text) else {
+            let Ok(policy) = crate::Loader::new().policy_str(&text) else {
                 continue;
             };
             let Ok((raw, _)) = yaml::parse::<RawPolicy>(&text, "<input>", &Limits::default())
@@ -366,7 +365,7 @@ benefits:
         ];
         for tail in tails {
             let text = format!("{head}{body}{tail}");
-            let policy = Policy::from_yaml_str(&text).unwrap();
+            let policy = crate::Loader::new().policy_str(&text).unwrap();
             let (raw, _) = yaml::parse::<RawPolicy>(&text, "<input>", &Limits::default()).unwrap();
             assert_eq!(policy.to_yaml(), yaml::to_string(&raw).unwrap(), "{tail}");
         }

@@ -14,7 +14,7 @@
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
-use qbm::{Answer, Assessment, Policy};
+use qbm::{Answer, Assessment};
 
 /// Names drawn from a small pool, so that references sometimes miss.
 fn name(prefix: &'static str, n: usize) -> impl Strategy<Value = String> {
@@ -172,7 +172,7 @@ proptest! {
 
     #[test]
     fn any_accepted_policy_evaluates_any_accepted_assessment(text in policy_text(), junk in prop::collection::vec(("[a-z0-9.]{1,4}", prop_oneof![Just(Answer::Met), Just(Answer::NotApplicable), (-5.0f64..50.0).prop_map(Answer::Number)]), 0..4)) {
-        let Ok(policy) = Policy::from_yaml_str(&text) else { return Ok(()) };
+        let Ok(policy) = qbm::Loader::new().policy_str(&text) else { return Ok(()) };
         // Generated assessments the policy accepts, and the same with junk
         // answers it must refuse with a typed error rather than a panic.
         let mut runner = TestRunner::deterministic();
@@ -189,14 +189,14 @@ proptest! {
             let _ = policy.evaluate(&spoiled);
         }
         // Whatever loads writes back to YAML that loads to the same policy.
-        let again = Policy::from_yaml_str(&policy.to_yaml()).unwrap();
+        let again = qbm::Loader::new().policy_str(&policy.to_yaml()).unwrap();
         prop_assert_eq!(again.to_yaml(), policy.to_yaml());
     }
 
     #[test]
     fn any_text_is_refused_or_accepted_without_panic(text in "[a-z:{}\\[\\], \n&*!|>-]{0,200}") {
-        let _ = Policy::from_yaml_str(&text);
-        let _ = Assessment::from_yaml_str(&text);
+        let _ = qbm::Loader::new().policy_str(&text);
+        let _ = qbm::Loader::new().assessment_str(&text);
     }
 }
 
@@ -207,7 +207,8 @@ fn the_generator_makes_valid_policies_often_enough() {
     let mut errors = Vec::new();
     let valid = (0..200)
         .filter(|_| {
-            match Policy::from_yaml_str(&strategy.new_tree(&mut runner).unwrap().current()) {
+            match qbm::Loader::new().policy_str(&strategy.new_tree(&mut runner).unwrap().current())
+            {
                 Ok(_) => true,
                 Err(e) => {
                     errors.push(e.to_string());

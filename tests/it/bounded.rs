@@ -23,8 +23,8 @@ pub const STACK: usize = 1024 * 1024;
 
 #[test]
 fn loading_the_embedded_policy_is_linear_in_its_size() {
-    let text = qbm::EMBEDDED[1].yaml;
-    let (policy, usage) = alloc::measure(|| qbm::Policy::from_yaml_str(text));
+    let text = qbm::EMBEDDED[1].yaml();
+    let (policy, usage) = alloc::measure(|| qbm::Loader::new().policy_str(text));
     assert!(policy.is_ok());
     assert!(
         usage.peak_bytes < 64 * text.len(),
@@ -32,7 +32,9 @@ fn loading_the_embedded_policy_is_linear_in_its_size() {
         text.len()
     );
     let on_small_stack = alloc::on_stack(STACK, move || {
-        qbm::Policy::from_yaml_str(text).map(|p| p.levels().len())
+        qbm::Loader::new()
+            .policy_str(text)
+            .map(|p| p.levels().len())
     });
     assert_eq!(on_small_stack.ok(), Some(3));
 }

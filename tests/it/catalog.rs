@@ -13,7 +13,9 @@ use qbm::{Assessment, Catalog, CatalogError, EvalError};
 use semver::VersionReq;
 
 fn catalog() -> Catalog {
-    Catalog::from_dir("tests/fixtures/catalog").unwrap()
+    qbm::Loader::new()
+        .catalog_dir("tests/fixtures/catalog")
+        .unwrap()
 }
 
 fn resolve(c: &Catalog, name: &str, req: &str) -> Result<String, CatalogError> {
@@ -74,7 +76,9 @@ fn unknown_names_get_a_hint() {
 
 #[test]
 fn a_name_and_version_defined_twice_is_refused() {
-    let err = Catalog::from_dir("tests/fixtures/catalog-duplicate").unwrap_err();
+    let err = qbm::Loader::new()
+        .catalog_dir("tests/fixtures/catalog-duplicate")
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "policy `tiny` 1.0.0 is defined twice, in tests/fixtures/catalog-duplicate/a.yaml and tests/fixtures/catalog-duplicate/b.yml"
@@ -86,8 +90,12 @@ fn a_name_and_version_defined_twice_is_refused() {
     assert_eq!(duplicates.len(), 1);
 
     // Adding one by hand says the same.
-    let mut c = Catalog::from_dir("tests/fixtures/catalog").unwrap();
-    let again = qbm::Policy::from_path("tests/fixtures/catalog-duplicate/a.yaml").unwrap();
+    let mut c = qbm::Loader::new()
+        .catalog_dir("tests/fixtures/catalog")
+        .unwrap();
+    let again = qbm::Loader::new()
+        .policy_path("tests/fixtures/catalog-duplicate/a.yaml")
+        .unwrap();
     let err = c.add(again).unwrap_err();
     let CatalogError::Duplicate(d) = &err else {
         panic!("{err:?}")
@@ -102,7 +110,9 @@ fn a_name_and_version_defined_twice_is_refused() {
 
 #[test]
 fn bad_files_and_duplicates_are_reported_together() {
-    let err = Catalog::from_dir("tests/fixtures/invalid/catalog-bad-policies").unwrap_err();
+    let err = qbm::Loader::new()
+        .catalog_dir("tests/fixtures/invalid/catalog-bad-policies")
+        .unwrap_err();
     let CatalogError::Load { errors, duplicates } = &err else {
         panic!("{err:?}")
     };
@@ -111,7 +121,9 @@ fn bad_files_and_duplicates_are_reported_together() {
 
 #[test]
 fn a_directory_with_bad_files_reports_each() {
-    let err = Catalog::from_dir("tests/fixtures/invalid").unwrap_err();
+    let err = qbm::Loader::new()
+        .catalog_dir("tests/fixtures/invalid")
+        .unwrap_err();
     let CatalogError::Load { errors, .. } = &err else {
         panic!("{err}")
     };

@@ -20,7 +20,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use qbm::{Assessment, Bump, EMBEDDED, Evaluation, ImpactOptions, ImpactReport, Policy, Source};
+use qbm::{Bump, EMBEDDED, Evaluation, ImpactOptions, ImpactReport, Policy, Source};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -46,7 +46,7 @@ struct Fixture {
 }
 
 fn v2_text() -> &'static str {
-    EMBEDDED[1].yaml
+    EMBEDDED[1].yaml()
 }
 
 fn apply(name: &str, text: &str, edits: &[Edit]) -> String {
@@ -102,7 +102,8 @@ fn with_version(name: &str, text: &str, v: &semver::Version) -> Policy {
         .find(|l| l.starts_with("  version: "))
         .unwrap_or_else(|| panic!("{name}: no version line"));
     let text = text.replacen(line, &format!("  version: {v}"), 1);
-    Policy::from_yaml_str(&text)
+    qbm::Loader::new()
+        .policy_str(&text)
         .unwrap_or_else(|e| panic!("{name}: the edited policy does not load: {e}"))
 }
 
@@ -243,7 +244,8 @@ fn check(name: &str, f: &Fixture) -> Row {
     let expect = bump(&f.expect);
     let old_text = apply(name, &base_text(name, f), &f.base);
     let new_text = apply(name, &old_text, &f.edits);
-    let old = Policy::from_yaml_str(&old_text)
+    let old = qbm::Loader::new()
+        .policy_str(&old_text)
         .unwrap_or_else(|e| panic!("{name}: the old policy does not load: {e}"));
     let v = old.version().clone();
     let new = with_version(name, &new_text, &version(&v, expect));
@@ -264,7 +266,7 @@ fn check(name: &str, f: &Fixture) -> Row {
         .iter()
         .filter(|d| d.source == Source::Exact)
     {
-        let w = match Assessment::from_yaml_str(&d.witness) {
+        let w = match qbm::Loader::new().assessment_str(&d.witness) {
             Ok(w) => w,
             Err(e) => {
                 problems.push(format!("witness for {} does not load: {e}", d.change));
@@ -286,7 +288,7 @@ fn check(name: &str, f: &Fixture) -> Row {
         // Minimal: no answer or fact can be left out with the change still
         // shown (a smaller witness would exist).
         for (line, text) in without_each_statement(&d.witness) {
-            let Ok(fewer) = Assessment::from_yaml_str(&text) else {
+            let Ok(fewer) = qbm::Loader::new().assessment_str(&text) else {
                 continue;
             };
             let f0 = old.evaluate(&fewer).map_err(|e| e.to_string());

@@ -91,7 +91,9 @@ fn the_floor_reaches_every_level_on_the_samples() {
         "associate-partner",
         "partner",
     ] {
-        let a = Assessment::from_path(format!("examples/assessments/{file}.yaml")).unwrap();
+        let a = qbm::Loader::new()
+            .assessment_path(format!("examples/assessments/{file}.yaml"))
+            .unwrap();
         ranks.push(floor::evaluate(&a).rank);
     }
     assert_eq!(ranks, [0, 1, 2, 3]);

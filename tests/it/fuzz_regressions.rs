@@ -90,7 +90,8 @@ fn evaluate_inputs() {
 #[test]
 fn a_diagnostic_that_echoes_its_input_fails_the_check() {
     let long = "x".repeat(5000);
-    let d = qbm::Policy::from_yaml_str("policy: {name: p}\n")
+    let d = qbm::Loader::new()
+        .policy_str("policy: {name: p}\n")
         .unwrap_err()
         .diagnostics()[0]
         .clone();
@@ -115,7 +116,7 @@ fn the_dated_programs_run_the_time_rules_of_any_policy() {
     // one granted years ago meets the time rules (a transitional level
     // reverts, a term lapses), the recent one holds its level.
     for path in SHIPPED_AND_FIXTURE_POLICIES {
-        let policy = Policy::from_path(path).unwrap();
+        let policy = qbm::Loader::new().policy_path(path).unwrap();
         let programs = checks::dated_programs(&policy);
         assert_eq!(programs.len(), 2);
         let results: Vec<qbm::Evaluation> = programs
@@ -135,7 +136,9 @@ fn the_dated_programs_run_the_time_rules_of_any_policy() {
         );
     }
     // And the time rules did bite on the old grant somewhere.
-    let dwell = Policy::from_path("tests/fixtures/valid/dwell-scheme.yaml").unwrap();
+    let dwell = qbm::Loader::new()
+        .policy_path("tests/fixtures/valid/dwell-scheme.yaml")
+        .unwrap();
     let old = dwell.evaluate(&checks::dated_programs(&dwell)[0]).unwrap();
     assert!(old.to_string().contains("reverted on 2019-05-01"), "{old}");
 }
@@ -145,7 +148,7 @@ fn the_weak_program_leaves_gaps_in_any_policy() {
     // On every shipped and fixture policy the weak program evaluates, falls
     // short of the top level, and gets a plan: the explanation of gaps runs.
     for path in SHIPPED_AND_FIXTURE_POLICIES {
-        let policy = Policy::from_path(path).unwrap();
+        let policy = qbm::Loader::new().policy_path(path).unwrap();
         let weak = checks::weak_program(&policy);
         let e = policy
             .evaluate(&weak)

@@ -14,13 +14,15 @@ use qbm::{
 };
 
 fn v1_text() -> &'static str {
-    EMBEDDED[0].yaml
+    EMBEDDED[0].yaml()
 }
 
 fn edit(version: &str, from: &str, to: &str) -> Policy {
     let text = v1_text().replacen("version: 1.0.0", &format!("version: {version}"), 1);
     assert!(text.contains(from), "{from}");
-    Policy::from_yaml_str(&text.replacen(from, to, 1)).unwrap_or_else(|e| panic!("{e}"))
+    qbm::Loader::new()
+        .policy_str(&text.replacen(from, to, 1))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn options(generated: usize) -> ImpactOptions {
@@ -37,7 +39,7 @@ fn samples() -> Vec<Assessment> {
     paths.sort();
     paths
         .iter()
-        .map(|p| Assessment::from_path(p).unwrap())
+        .map(|p| qbm::Loader::new().assessment_path(p).unwrap())
         .collect()
 }
 
@@ -76,7 +78,7 @@ fn mmp_1_to_2_is_major_with_a_witness_that_reproduces() {
 
     // The witness reproduces, and it is minimal: no culture item is answered,
     // and removing any answer or fact loses the demotion.
-    let witness = Assessment::from_yaml_str(&loss.witness).unwrap();
+    let witness = qbm::Loader::new().assessment_str(&loss.witness).unwrap();
     let level = |p: &Policy, a: &Assessment| -> Option<String> {
         p.evaluate(a).unwrap().level.map(|l| l.id.to_string())
     };
@@ -171,7 +173,7 @@ fn removing_a_benefit_or_raising_a_threshold_is_major() {
     let report = ImpactReport::compare(&v1, &more_training, &[], &options(2000));
     assert_eq!(report.required, Bump::Major, "{report}");
     let loss = report.decisions.iter().find(|d| d.is_loss()).unwrap();
-    let witness = Assessment::from_yaml_str(&loss.witness).unwrap();
+    let witness = qbm::Loader::new().assessment_str(&loss.witness).unwrap();
     // Between the old threshold and the new: met before, not after.
     match witness.answer("B.3.1") {
         Some(qbm::Answer::Number(h)) => assert!((2.0..3.0).contains(&h), "{h}"),
@@ -193,7 +195,7 @@ fn a_program_name_stays_on_its_line_of_the_report() {
             "program: Harbor City Mentoring Partnership",
             r#"program: "Harbor\n  [gain] Forged (given #9): no level -> Partner""#,
         );
-    let partner = Assessment::from_yaml_str(&text).unwrap();
+    let partner = qbm::Loader::new().assessment_str(&text).unwrap();
     let report = ImpactReport::compare(&v1, &more_training, &[partner], &options(0));
     let shown = report.to_string();
     assert!(
@@ -236,13 +238,14 @@ fn the_report_serializes_to_json() {
 #[test]
 fn a_nested_requirement_change_is_seen() {
     let text = std::fs::read_to_string("tests/fixtures/valid/two-level-scheme.yaml").unwrap();
-    let old = Policy::from_yaml_str(&text).unwrap();
-    let new = Policy::from_yaml_str(
-        &text
-            .replace("version: 0.3.0", "version: 0.4.0")
-            .replace("              at_most: 50", "              at_most: 40"),
-    )
-    .unwrap();
+    let old = qbm::Loader::new().policy_str(&text).unwrap();
+    let new = qbm::Loader::new()
+        .policy_str(
+            &text
+                .replace("version: 0.3.0", "version: 0.4.0")
+                .replace("              at_most: 50", "              at_most: 40"),
+        )
+        .unwrap();
     let report = ImpactReport::compare(&old, &new, &[], &options(500));
     let level = report
         .changes
@@ -268,9 +271,13 @@ fn a_nested_requirement_change_is_seen() {
 fn a_shorter_transitional_limit_or_renewal_term_is_major() {
     let v2 = EMBEDDED[1].load().unwrap();
     let text = EMBEDDED[1]
-        .yaml
+        .yaml()
         .replacen("version: 2.0.0", "version: 2.1.0", 1);
-    let edit = |from: &str, to: &str| Policy::from_yaml_str(&text.replacen(from, to, 1)).unwrap();
+    let edit = |from: &str, to: &str| {
+        qbm::Loader::new()
+            .policy_str(&text.replacen(from, to, 1))
+            .unwrap()
+    };
     let cases = [
         ("after: {months: 4}", "after: {months: 3}", Bump::Major),
         ("after: {months: 4}", "after: {months: 6}", Bump::Minor),

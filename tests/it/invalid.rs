@@ -25,7 +25,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use qbm::{Assessment, Catalog, CatalogError, Diagnostic, EvalError, LoadError, Policy};
+use qbm::{CatalogError, Diagnostic, EvalError, LoadError, Policy};
 
 /// What a corpus file produced: its message and the kinds of error in it.
 struct Failure {
@@ -106,9 +106,12 @@ fn failure(path: &Path) -> Option<Failure> {
     let name = path.file_name()?.to_str()?;
     let shown = format!("tests/fixtures/invalid/{name}");
     if name.starts_with("policy-") {
-        return Policy::from_path(&shown).err().map(|e| Failure::load(&e));
+        return qbm::Loader::new()
+            .policy_path(&shown)
+            .err()
+            .map(|e| Failure::load(&e));
     }
-    let assessment = match Assessment::from_path(&shown) {
+    let assessment = match qbm::Loader::new().assessment_path(&shown) {
         Ok(a) => a,
         Err(e) => return Some(Failure::load(&e)),
     };
@@ -117,7 +120,7 @@ fn failure(path: &Path) -> Option<Failure> {
             "tests/fixtures/invalid/catalog-{}",
             case.trim_end_matches(".yaml")
         );
-        return match Catalog::from_dir(&dir) {
+        return match qbm::Loader::new().catalog_dir(&dir) {
             Err(e) => Some(Failure::catalog(&e)),
             Ok(catalog) => catalog
                 .evaluate(&assessment)
@@ -216,7 +219,9 @@ fn every_invalid_fixture_fails_with_its_expected_message() {
 
 #[test]
 fn an_unreadable_file_names_the_path() {
-    let err = Policy::from_path("tests/fixtures/invalid/no-such-file.yaml").unwrap_err();
+    let err = qbm::Loader::new()
+        .policy_path("tests/fixtures/invalid/no-such-file.yaml")
+        .unwrap_err();
     assert!(matches!(err, LoadError::Read { .. }));
     assert!(
         err.to_string()
@@ -228,8 +233,9 @@ fn an_unreadable_file_names_the_path() {
 
 #[test]
 fn every_problem_is_reported_at_once() {
-    let err =
-        Policy::from_path("tests/fixtures/invalid/policy-unknown-reference.yaml").unwrap_err();
+    let err = qbm::Loader::new()
+        .policy_path("tests/fixtures/invalid/policy-unknown-reference.yaml")
+        .unwrap_err();
     assert_eq!(err.diagnostics().len(), 4, "{err}");
     assert!(
         err.diagnostics()

@@ -30,7 +30,9 @@ fn every_law_holds_for_every_shipped_policy_version() {
 fn the_second_scheme_breaks_monotonicity_only_through_its_exact_level_badge() {
     // Its `badge` goes to Dedicated alone, so a program that moves up to
     // Expert gives it up: the law reports that, as it would to an author.
-    let policy = Policy::from_path("tests/fixtures/valid/two-level-scheme.yaml").unwrap();
+    let policy = qbm::Loader::new()
+        .policy_path("tests/fixtures/valid/two-level-scheme.yaml")
+        .unwrap();
     for law in [
         Law::Deterministic,
         Law::LevelsNested,
@@ -64,7 +66,9 @@ fn the_second_scheme_breaks_monotonicity_only_through_its_exact_level_badge() {
 
 #[test]
 fn a_non_monotone_policy_is_caught_with_a_minimal_counterexample() {
-    let policy = Policy::from_path("tests/fixtures/valid/non-monotone.yaml").unwrap();
+    let policy = qbm::Loader::new()
+        .policy_path("tests/fixtures/valid/non-monotone.yaml")
+        .unwrap();
     let violation = check_law(&policy, Law::Monotone, CASES).unwrap_err();
     assert_eq!(violation.law, Law::Monotone);
     // Minimal: S1 met (a member), S3 not yet met; S2 plays no part.
@@ -113,7 +117,7 @@ fn a_non_monotone_policy_is_caught_with_a_minimal_counterexample() {
 fn a_policy_whose_levels_do_not_nest_is_caught() {
     let text = std::fs::read_to_string("tests/fixtures/valid/non-monotone.yaml").unwrap();
     let unnested = text.replace("      - level: member\n", "");
-    let policy = Policy::from_yaml_str(&unnested).unwrap();
+    let policy = qbm::Loader::new().policy_str(&unnested).unwrap();
     let violation = check_law(&policy, Law::LevelsNested, CASES).unwrap_err();
     assert!(violation.message.contains("not `member`"), "{violation}");
     assert_eq!(violation.counterexample.answer("S1"), None);
@@ -132,7 +136,7 @@ proptest! {
     #[test]
     fn evaluations_round_trip_through_assessment_yaml(a in qbm::testing::assessments(&Policy::builtin().unwrap())) {
         let policy = Policy::builtin().unwrap();
-        let again = qbm::Assessment::from_yaml_str(&a.to_yaml()).unwrap();
+        let again = qbm::Loader::new().assessment_str(&a.to_yaml()).unwrap();
         prop_assert_eq!(policy.evaluate(&a).unwrap(), policy.evaluate(&again).unwrap());
     }
 }
@@ -140,9 +144,11 @@ proptest! {
 /// MMP 2.0.0 with one edit that breaks a law at Partner, the level random
 /// programs rarely reach: each is caught over every assessment.
 fn planted(from: &str, to: &str) -> Policy {
-    let text = qbm::EMBEDDED[1].yaml;
+    let text = qbm::EMBEDDED[1].yaml();
     assert!(text.contains(from), "{from}");
-    Policy::from_yaml_str(&text.replacen(from, to, 1)).unwrap_or_else(|e| panic!("{e}"))
+    qbm::Loader::new()
+        .policy_str(&text.replacen(from, to, 1))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -265,7 +271,9 @@ fn every_planted_fixture_breaks_the_law_it_names() {
             "BenefitsNested" => Law::BenefitsNested,
             other => panic!("{}: unknown law {other}", path.display()),
         };
-        let policy = Policy::from_yaml_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        let policy = qbm::Loader::new()
+            .policy_str(&text)
+            .unwrap_or_else(|e| panic!("{e}"));
         let violation = check_law(&policy, law, 256).unwrap_err();
         assert_eq!(violation.law, law);
         assert_eq!(

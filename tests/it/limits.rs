@@ -20,7 +20,10 @@ fn kind(err: &LoadError) -> DiagnosticKind {
 }
 
 fn assess(text: &str, limits: &Limits) -> Result<Assessment, LoadError> {
-    Assessment::from_yaml_with_limits(text, "t.yaml", limits)
+    qbm::Loader::new()
+        .origin("t.yaml")
+        .limits(limits.clone())
+        .assessment_str(text)
 }
 
 /// At the bound a document loads (or fails for another reason); one past, it
@@ -157,7 +160,12 @@ fn items_and_levels_in_a_policy() {
     let mut limits = Limits::default();
     limits.max_items = 20;
     limits.max_levels = 5;
-    let load = |text: &str| Policy::from_yaml_with_limits(text, "p.yaml", &limits);
+    let load = |text: &str| {
+        qbm::Loader::new()
+            .origin("p.yaml")
+            .limits(limits.clone())
+            .policy_str(text)
+    };
     assert!(load(&policy(20, 5)).is_ok());
     assert_eq!(
         kind(&load(&policy(21, 5)).unwrap_err()),
@@ -204,7 +212,7 @@ fn non_utf8_input_names_where_it_breaks() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("latin1.yaml");
     std::fs::write(&path, b"assessment:\n  program: Caf\xe9 Mentors\n").unwrap();
-    let e = Assessment::from_path(&path).unwrap_err();
+    let e = qbm::Loader::new().assessment_path(&path).unwrap_err();
     let d = &e.diagnostics()[0];
     assert_eq!(
         (d.kind, d.message.as_str()),
@@ -218,7 +226,7 @@ fn non_utf8_input_names_where_it_breaks() {
 fn files_are_loaded_within_the_given_limits() {
     let dir = std::env::temp_dir().join(format!("qbm-file-limits-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let policy_text = qbm::EMBEDDED[0].yaml;
+    let policy_text = qbm::EMBEDDED[0].yaml();
     let policy_path = dir.join("policy.yaml");
     std::fs::write(&policy_path, policy_text).unwrap();
     let assessment_path = dir.join("assessment.yaml");
@@ -227,13 +235,22 @@ fn files_are_loaded_within_the_given_limits() {
     let mut limits = Limits::default();
     limits.max_input_bytes = policy_text.len();
     // At the bound each loads from its file.
-    Policy::from_path_with_limits(&policy_path, &limits).unwrap();
+    qbm::Loader::new()
+        .limits(limits.clone())
+        .policy_path(&policy_path)
+        .unwrap();
     limits.max_input_bytes = HEAD.len();
-    Assessment::from_path_with_limits(&assessment_path, &limits).unwrap();
+    qbm::Loader::new()
+        .limits(limits.clone())
+        .assessment_path(&assessment_path)
+        .unwrap();
 
     // One byte past, each is refused naming the file and its size.
     limits.max_input_bytes = policy_text.len() - 1;
-    let e = Policy::from_path_with_limits(&policy_path, &limits).unwrap_err();
+    let e = qbm::Loader::new()
+        .limits(limits.clone())
+        .policy_path(&policy_path)
+        .unwrap_err();
     assert_eq!(kind(&e), DiagnosticKind::Limit, "{e}");
     let shown = e.to_string();
     assert!(
@@ -245,17 +262,26 @@ fn files_are_loaded_within_the_given_limits() {
         "{shown}"
     );
     limits.max_input_bytes = HEAD.len() - 1;
-    let e = Assessment::from_path_with_limits(&assessment_path, &limits).unwrap_err();
+    let e = qbm::Loader::new()
+        .limits(limits.clone())
+        .assessment_path(&assessment_path)
+        .unwrap_err();
     assert_eq!(kind(&e), DiagnosticKind::Limit, "{e}");
 
     // A catalog loads each file within the limits: only the policy is
     // there, so at its size the catalog loads and one byte under it fails.
     std::fs::remove_file(&assessment_path).unwrap();
     limits.max_input_bytes = policy_text.len();
-    let catalog = qbm::Catalog::from_dir_with_limits(&dir, &limits).unwrap();
+    let catalog = qbm::Loader::new()
+        .limits(limits.clone())
+        .catalog_dir(&dir)
+        .unwrap();
     assert_eq!(catalog.policies().count(), 1);
     limits.max_input_bytes = policy_text.len() - 1;
-    let err = qbm::Catalog::from_dir_with_limits(&dir, &limits).unwrap_err();
+    let err = qbm::Loader::new()
+        .limits(limits.clone())
+        .catalog_dir(&dir)
+        .unwrap_err();
     let qbm::CatalogError::Load { errors, .. } = &err else {
         panic!("{err:?}")
     };
@@ -269,24 +295,31 @@ fn bytes_as_they_arrive_are_checked_for_size_then_utf8() {
     let limits = Limits::default();
     // Not UTF-8: refused with where it breaks, for both loaders.
     let latin1 = b"assessment:\n  program: Caf\xe9 Mentors\n";
-    let e = Assessment::from_yaml_bytes(latin1, "upload", &limits).unwrap_err();
+    let e = qbm::Loader::new()
+        .origin("upload")
+        .limits(limits.clone())
+        .assessment_bytes(latin1)
+        .unwrap_err();
     assert_eq!(
         e.to_string(),
         "upload:2:15: the document is not UTF-8 text (hint: save it as UTF-8)"
     );
     let policy_bytes = b"policy:\n  name: \xff\n";
-    let e = Policy::from_yaml_bytes(policy_bytes, "upload", &limits).unwrap_err();
+    let e = qbm::Loader::new()
+        .origin("upload")
+        .limits(limits.clone())
+        .policy_bytes(policy_bytes)
+        .unwrap_err();
     assert_eq!(
         e.diagnostics()[0].position.map(|p| (p.line, p.column)),
         Some((2, 9))
     );
     // Columns count characters, as every other position does.
-    let e = Assessment::from_yaml_bytes(
-        b"assessment: {program: \xc3\xa9\xc3\xa9\xff}\n",
-        "upload",
-        &limits,
-    )
-    .unwrap_err();
+    let e = qbm::Loader::new()
+        .origin("upload")
+        .limits(limits.clone())
+        .assessment_bytes(b"assessment: {program: \xc3\xa9\xc3\xa9\xff}\n")
+        .unwrap_err();
     assert_eq!(
         e.diagnostics()[0].position.map(|p| (p.line, p.column)),
         Some((1, 25))
@@ -295,21 +328,39 @@ fn bytes_as_they_arrive_are_checked_for_size_then_utf8() {
     let cut = "assessment: {program: \u{e9}}".as_bytes();
     let cut = &cut[..cut.len() - 2];
     assert_eq!(
-        kind(&Assessment::from_yaml_bytes(cut, "upload", &limits).unwrap_err()),
+        kind(
+            &qbm::Loader::new()
+                .origin("upload")
+                .limits(limits.clone())
+                .assessment_bytes(cut)
+                .unwrap_err()
+        ),
         DiagnosticKind::Syntax
     );
     // Valid bytes load as the text would.
-    let a = Assessment::from_yaml_bytes(b"assessment: {program: P}\n", "upload", &limits).unwrap();
+    let a = qbm::Loader::new()
+        .origin("upload")
+        .limits(limits.clone())
+        .assessment_bytes(b"assessment: {program: P}\n")
+        .unwrap();
     assert_eq!(a.program(), "P");
 
     // The size is checked first: bytes past the limit are refused as too
     // big even when they are not UTF-8, and at the limit they are read.
     let mut small = Limits::default();
     small.max_input_bytes = latin1.len();
-    let e = Assessment::from_yaml_bytes(latin1, "upload", &small).unwrap_err();
+    let e = qbm::Loader::new()
+        .origin("upload")
+        .limits(small.clone())
+        .assessment_bytes(latin1)
+        .unwrap_err();
     assert_eq!(kind(&e), DiagnosticKind::Syntax, "{e}");
     small.max_input_bytes = latin1.len() - 1;
-    let e = Assessment::from_yaml_bytes(latin1, "upload", &small).unwrap_err();
+    let e = qbm::Loader::new()
+        .origin("upload")
+        .limits(small.clone())
+        .assessment_bytes(latin1)
+        .unwrap_err();
     assert_eq!(kind(&e), DiagnosticKind::Limit, "{e}");
     let want = format!(
         "the document is {} bytes, over the limit of {}",
@@ -322,11 +373,18 @@ fn bytes_as_they_arrive_are_checked_for_size_then_utf8() {
 #[test]
 fn byte_order_marks_and_windows_line_ends_are_accepted() {
     let text = "\u{feff}assessment:\r\n  program: Windows Mentors\r\nanswers:\r\n  B.1.1: met\r\n";
-    let a = Assessment::from_yaml_str(text).unwrap();
+    let a = qbm::Loader::new().assessment_str(text).unwrap();
     assert_eq!(a.program(), "Windows Mentors");
     assert_eq!(a.answer("B.1.1"), Some(qbm::Answer::Met));
     let policy = format!("\u{feff}{}", policy(2, 2).replace('\n', "\r\n"));
-    assert_eq!(Policy::from_yaml_str(&policy).unwrap().items().len(), 2);
+    assert_eq!(
+        qbm::Loader::new()
+            .policy_str(&policy)
+            .unwrap()
+            .items()
+            .len(),
+        2
+    );
 }
 
 #[test]
@@ -340,7 +398,7 @@ fn empty_and_several_documents_and_tabs_are_refused() {
         ),
         ("assessment:\n\tprogram: A\n", "tab"),
     ] {
-        let e = Assessment::from_yaml_str(text).unwrap_err();
+        let e = qbm::Loader::new().assessment_str(text).unwrap_err();
         assert_eq!(kind(&e), DiagnosticKind::Syntax, "{text:?}");
         assert!(e.to_string().contains(want), "{text:?}: {e}");
     }
@@ -354,7 +412,9 @@ fn numbers_out_of_range_are_refused() {
         ("B.3.1: -.inf", "finite"),
     ];
     for (answer, want) in answers {
-        let e = Assessment::from_yaml_str(&format!("{HEAD}answers: {{{answer}}}\n")).unwrap_err();
+        let e = qbm::Loader::new()
+            .assessment_str(&format!("{HEAD}answers: {{{answer}}}\n"))
+            .unwrap_err();
         assert!(e.to_string().contains(want), "{answer}: {e}");
     }
     let bad_policies = [
@@ -372,14 +432,14 @@ fn numbers_out_of_range_are_refused() {
     ];
     for (from, to, want) in bad_policies {
         let text = policy(1, 1).replace(from, to);
-        let e = Policy::from_yaml_str(&text).unwrap_err();
+        let e = qbm::Loader::new().policy_str(&text).unwrap_err();
         assert!(e.to_string().contains(want), "{to}: {e}");
     }
     let text = policy(1, 1).replace(
         "levels:\n",
         "facts: [{id: n, title: N, type: number, min: .nan}]\nlevels:\n",
     );
-    let e = Policy::from_yaml_str(&text).unwrap_err();
+    let e = qbm::Loader::new().policy_str(&text).unwrap_err();
     assert!(
         e.to_string().contains("`min` is not a finite number"),
         "{e}"
@@ -388,7 +448,7 @@ fn numbers_out_of_range_are_refused() {
         "title: L}",
         "title: L, requires: [{met_at_least: {percent: .nan, of: {kind: k}}}]}",
     );
-    let e = Policy::from_yaml_str(&text).unwrap_err();
+    let e = qbm::Loader::new().policy_str(&text).unwrap_err();
     assert!(
         e.to_string().contains("percent NaN is outside 0 to 100"),
         "{e}"
@@ -398,13 +458,17 @@ fn numbers_out_of_range_are_refused() {
 #[test]
 fn errors_never_echo_unbounded_input() {
     let long = "x".repeat(5000);
-    let e = Assessment::from_yaml_str(&format!("{HEAD}answers: {{B.1.1: {long}}}\n")).unwrap_err();
+    let e = qbm::Loader::new()
+        .assessment_str(&format!("{HEAD}answers: {{B.1.1: {long}}}\n"))
+        .unwrap_err();
     assert!(e.to_string().len() < 300, "{e}");
-    let e = Policy::from_yaml_str(&policy(1, 1).replace("rank: 0,", &format!("rank: {long},")))
+    let e = qbm::Loader::new()
+        .policy_str(&policy(1, 1).replace("rank: 0,", &format!("rank: {long},")))
         .unwrap_err();
     assert!(e.to_string().len() < 400, "{e}");
-    let e =
-        Assessment::from_yaml_str(&format!("assessment: {{program: P, {long}: 1}}\n")).unwrap_err();
+    let e = qbm::Loader::new()
+        .assessment_str(&format!("assessment: {{program: P, {long}: 1}}\n"))
+        .unwrap_err();
     assert!(e.to_string().len() < 400, "{e}");
 
     // Values holding the quote characters serde's messages use: a `"`
@@ -421,11 +485,13 @@ fn errors_never_echo_unbounded_input() {
         fact(&format!("type: 'b`{long}'")),
         fact(&format!("type: number, min: \"q\\\"{long}\"")),
     ] {
-        let e = Policy::from_yaml_str(&text).unwrap_err();
+        let e = qbm::Loader::new().policy_str(&text).unwrap_err();
         assert!(e.to_string().len() < 300, "{e}");
     }
     // The unknown name is kept whole (cut), backticks and all.
-    let e = Policy::from_yaml_str(&base.replace("rank: 1", "rank: 1, 'ti`tle': 1")).unwrap_err();
+    let e = qbm::Loader::new()
+        .policy_str(&base.replace("rank: 1", "rank: 1, 'ti`tle': 1"))
+        .unwrap_err();
     assert_eq!(
         e.to_string(),
         "<input>:3:22: levels[0]: unknown field `ti`tle` (hint: did you mean `title`?)"
@@ -448,16 +514,18 @@ fn errors_about_policies_versions_and_catalogs_never_echo_unbounded_input() {
 
     // An assessment naming a long policy, or a long version requirement that
     // the policy does not meet (found by fuzzing: the hint quoted it whole).
-    let other = Assessment::from_yaml_str(&format!("assessment: {{program: P, policy: {long}}}\n"))
+    let other = qbm::Loader::new()
+        .assessment_str(&format!("assessment: {{program: P, policy: {long}}}\n"))
         .unwrap();
     let shown = short(&builtin.evaluate(&other).unwrap_err());
     assert!(shown.contains("(hint: evaluate it against `xxx"), "{shown}");
     // (semver allows at most 32 comparators, but any length of pre-release.)
     let req = format!("^3.0.0-rc.{long}, <4");
-    let a = Assessment::from_yaml_str(&format!(
-        "assessment: {{program: P, policy: mmp-qbm, version: '{req}'}}\n"
-    ))
-    .unwrap();
+    let a = qbm::Loader::new()
+        .assessment_str(&format!(
+            "assessment: {{program: P, policy: mmp-qbm, version: '{req}'}}\n"
+        ))
+        .unwrap();
     let shown = short(&builtin.evaluate(&a).unwrap_err());
     assert!(shown.contains("versions ^3.0.0-rc.xxx"), "{shown}");
 
@@ -471,14 +539,22 @@ fn errors_about_policies_versions_and_catalogs_never_echo_unbounded_input() {
             .unwrap_err(),
     );
     catalog
-        .add(Policy::from_path("tests/fixtures/valid/two-level-scheme.yaml").unwrap())
+        .add(
+            qbm::Loader::new()
+                .policy_path("tests/fixtures/valid/two-level-scheme.yaml")
+                .unwrap(),
+        )
         .unwrap();
-    let unnamed = Assessment::from_yaml_str(&format!("assessment: {{program: {long}}}\n")).unwrap();
+    let unnamed = qbm::Loader::new()
+        .assessment_str(&format!("assessment: {{program: {long}}}\n"))
+        .unwrap();
     short(&catalog.evaluate(&unnamed).unwrap_err());
     let mut versions = qbm::Catalog::new();
     for v in 0..300 {
         let text = policy(1, 1).replace("version: 1.0.0", &format!("version: 1.0.{v}"));
-        versions.add(Policy::from_yaml_str(&text).unwrap()).unwrap();
+        versions
+            .add(qbm::Loader::new().policy_str(&text).unwrap())
+            .unwrap();
     }
     let shown = short(&versions.resolve("p", &"^2".parse().unwrap()).unwrap_err());
     assert!(shown.ends_with(", … (300 in all))"), "{shown}");
@@ -495,7 +571,7 @@ fn errors_about_policies_versions_and_catalogs_never_echo_unbounded_input() {
             id((i + 1) % 100)
         ));
     }
-    let shown = short(&Policy::from_yaml_str(&cycle).unwrap_err());
+    let shown = short(&qbm::Loader::new().policy_str(&cycle).unwrap_err());
     assert!(shown.contains("cycle: `L0_yyy"), "{shown}");
     assert!(shown.contains("… (101 in all)"), "{shown}");
     let values: Vec<String> = (0..300)
@@ -509,14 +585,19 @@ fn errors_about_policies_versions_and_catalogs_never_echo_unbounded_input() {
             values.join(", ")
         )
     };
-    let shown =
-        short(&Policy::from_yaml_str(&choice(", requires: [{fact: f, equals: q}]")).unwrap_err());
+    let shown = short(
+        &qbm::Loader::new()
+            .policy_str(&choice(", requires: [{fact: f, equals: q}]"))
+            .unwrap_err(),
+    );
     assert!(
         shown.contains("(hint: the values of `f` are `v0_zzz"),
         "{shown}"
     );
-    let with_choice = Policy::from_yaml_str(&choice("")).unwrap();
-    let a = Assessment::from_yaml_str("assessment: {program: P}\nfacts: {f: q}\n").unwrap();
+    let with_choice = qbm::Loader::new().policy_str(&choice("")).unwrap();
+    let a = qbm::Loader::new()
+        .assessment_str("assessment: {program: P}\nfacts: {f: q}\n")
+        .unwrap();
     let shown = short(&with_choice.evaluate(&a).unwrap_err());
     assert!(shown.contains("(hint: the values are `v0_zzz"), "{shown}");
 }
@@ -555,7 +636,7 @@ fn level_references_are_decided_once_each() {
             k + 1
         ));
     }
-    let policy = Policy::from_yaml_str(&text).unwrap();
+    let policy = qbm::Loader::new().policy_str(&text).unwrap();
     let a = Assessment::new("P").with_fact("f", true);
     let e = policy.evaluate(&a).unwrap();
     let top = format!("l{}", levels - 1);
@@ -662,13 +743,17 @@ const ONE_LINE: [&str; 16] = [
 fn every_one_line_text_refuses_line_breaks_and_hidden_marks() {
     // Plain, and with the characters allowed inside a line, it loads as written.
     for field in ONE_LINE {
-        let plain = Policy::from_yaml_str(&policy_with(field, "T")).unwrap();
+        let plain = qbm::Loader::new()
+            .policy_str(&policy_with(field, "T"))
+            .unwrap();
         assert_eq!(plain.name(), "T", "{field}");
         if field.ends_with(".id") {
             continue; // The items name the kind by its id.
         }
         let spaced = "Caf\u{e9} \u{2014} A \u{a0} B";
-        let p = Policy::from_yaml_str(&policy_with(field, spaced)).unwrap();
+        let p = qbm::Loader::new()
+            .policy_str(&policy_with(field, spaced))
+            .unwrap();
         match field {
             "policy.name" => assert_eq!(p.name(), spaced),
             "levels[0].title" => assert_eq!(p.levels()[0].title(), spaced),
@@ -698,7 +783,9 @@ fn every_one_line_text_refuses_line_breaks_and_hidden_marks() {
     ];
     for field in ONE_LINE {
         for (value, message, hint) in flaws {
-            let e = Policy::from_yaml_str(&policy_with(field, value)).unwrap_err();
+            let e = qbm::Loader::new()
+                .policy_str(&policy_with(field, value))
+                .unwrap_err();
             let d = e
                 .diagnostics()
                 .iter()
@@ -714,7 +801,9 @@ fn every_one_line_text_refuses_line_breaks_and_hidden_marks() {
     }
     // A title must say something, too.
     for field in ONE_LINE.iter().filter(|f| f.ends_with("title")) {
-        let e = Policy::from_yaml_str(&policy_with(field, " ")).unwrap_err();
+        let e = qbm::Loader::new()
+            .policy_str(&policy_with(field, " "))
+            .unwrap_err();
         assert!(
             e.to_string()
                 .contains(&format!("{field}: the title is empty")),

@@ -11,7 +11,9 @@
 use qbm::{Answer, Assessment, Policy, Status};
 
 fn policy() -> Policy {
-    Policy::from_path("tests/fixtures/valid/two-level-scheme.yaml").unwrap()
+    qbm::Loader::new()
+        .policy_path("tests/fixtures/valid/two-level-scheme.yaml")
+        .unwrap()
 }
 
 fn program(youth: u32, met: &[&str], na: &[&str]) -> Assessment {

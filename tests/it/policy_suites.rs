@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use qbm::{Catalog, PolicySuite};
+use qbm::PolicySuite;
 
 fn suites() -> Vec<std::path::PathBuf> {
     let mut paths: Vec<_> = std::fs::read_dir("standards")
@@ -25,7 +25,7 @@ fn suites() -> Vec<std::path::PathBuf> {
 
 #[test]
 fn every_shipped_suite_passes_and_covers_its_policy() {
-    let catalog = Catalog::from_dir("standards").unwrap();
+    let catalog = qbm::Loader::new().catalog_dir("standards").unwrap();
     let paths = suites();
     assert_eq!(
         paths.len(),
@@ -33,7 +33,9 @@ fn every_shipped_suite_passes_and_covers_its_policy() {
         "one suite per policy version"
     );
     for path in paths {
-        let suite = PolicySuite::from_path(&path).unwrap_or_else(|e| panic!("{e}"));
+        let suite = qbm::Loader::new()
+            .suite_path(&path)
+            .unwrap_or_else(|e| panic!("{e}"));
         let requirement = suite.version().cloned().unwrap_or(semver::VersionReq::STAR);
         let policy = catalog.resolve(suite.policy(), &requirement).unwrap();
         let result = suite.run(policy);
@@ -76,7 +78,7 @@ fn a_failing_case_explains_itself() {
         "policy: mmp-qbm\ncases:\n  - name: expects too much\n    facts: {application_submitted: true, direct_youth_mentoring: true}\n    expect:\n      level: partner\n      benefits: [training_vouchers]\n",
     )
     .unwrap();
-    let suite = PolicySuite::from_path(&path).unwrap();
+    let suite = qbm::Loader::new().suite_path(&path).unwrap();
     let result = suite.run(&qbm::Policy::builtin().unwrap());
     assert!(!result.passed());
     let text = result.to_string();
@@ -104,14 +106,14 @@ fn a_bad_suite_is_refused_with_where_and_what() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("bad.tests.yaml");
     std::fs::write(&path, "policy: mmp-qbm\ncases:\n  - name: x\n    assessment: missing.yaml\n    expect: {level: none}\n  - name: y\n    expect: {levle: none}\n").unwrap();
-    let err = PolicySuite::from_path(&path).unwrap_err();
+    let err = qbm::Loader::new().suite_path(&path).unwrap_err();
     assert!(
         err.to_string()
             .contains("unknown field `levle` (hint: did you mean `level`?)"),
         "{err}"
     );
     std::fs::write(&path, "policy: mmp-qbm\ncases:\n  - name: x\n    assessment: missing.yaml\n    expect: {level: none}\n").unwrap();
-    let err = PolicySuite::from_path(&path).unwrap_err();
+    let err = qbm::Loader::new().suite_path(&path).unwrap_err();
     assert!(
         err.to_string()
             .contains("bad.tests.yaml:4:5: cases[0].assessment: case `x`: cannot read"),
@@ -128,7 +130,7 @@ fn load_suite(tag: &str, files: &[(&str, &str)]) -> (String, Result<PolicySuite,
     for (name, text) in files {
         std::fs::write(dir.join(name), text).unwrap();
     }
-    let loaded = PolicySuite::from_path(dir.join(files[0].0));
+    let loaded = qbm::Loader::new().suite_path(dir.join(files[0].0));
     let shown = dir.display().to_string();
     std::fs::remove_dir_all(&dir).unwrap();
     (shown, loaded)

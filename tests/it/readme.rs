@@ -9,7 +9,7 @@
     clippy::indexing_slicing
 )]
 
-use qbm::{Assessment, Policy};
+use qbm::Policy;
 
 fn yaml_blocks() -> Vec<String> {
     let readme = std::fs::read_to_string("README.md").unwrap();
@@ -32,11 +32,16 @@ fn block(start: &str) -> String {
 
 #[test]
 fn the_readme_policy_loads_and_its_assessment_evaluates() {
-    let policy = Policy::from_yaml_named(&block("policy:\n  name: mmp-qbm"), "README.md")
+    let policy = qbm::Loader::new()
+        .origin("README.md")
+        .policy_str(&block("policy:\n  name: mmp-qbm"))
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(policy.levels().len(), 3);
     assert!(policy.levels()[1].time_limit().is_some() && policy.renewal().is_some());
-    let assessment = Assessment::from_yaml_named(&block("assessment:"), "README.md").unwrap();
+    let assessment = qbm::Loader::new()
+        .origin("README.md")
+        .assessment_str(&block("assessment:"))
+        .unwrap();
     let result = Policy::builtin().unwrap().evaluate(&assessment).unwrap();
     assert_eq!(result.program, "Westfield Youth Mentors");
     assert_eq!(
@@ -52,6 +57,8 @@ fn the_readme_benefits_fragment_fits_a_policy() {
         "policy: {{name: x, version: 1.0.0, title: X}}\n{levels}{}",
         block("benefits:")
     );
-    let policy = Policy::from_yaml_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let policy = qbm::Loader::new()
+        .policy_str(&text)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(policy.benefits().len(), 3);
 }

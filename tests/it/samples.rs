@@ -12,7 +12,9 @@ use qbm::{Assessment, Catalog};
 
 fn evaluate(file: &str) -> qbm::Evaluation {
     let catalog = Catalog::builtin().unwrap();
-    let a = Assessment::from_path(format!("examples/assessments/{file}")).unwrap();
+    let a = qbm::Loader::new()
+        .assessment_path(format!("examples/assessments/{file}"))
+        .unwrap();
     catalog.evaluate(&a).unwrap()
 }
 
@@ -134,7 +136,7 @@ fn the_report_shows_a_program_name_on_its_one_line() {
 #[test]
 fn a_blank_program_name_is_refused_and_any_other_kept_as_written() {
     // Written by `to_yaml`, so that each name reaches the loader as it is.
-    let load = |name: &str| Assessment::from_yaml_str(&Assessment::new(name).to_yaml());
+    let load = |name: &str| qbm::Loader::new().assessment_str(&Assessment::new(name).to_yaml());
     for blank in [
         "", " ", "\t", "\n\n", "\u{85}", "\u{a0}", "\u{2028}", "\u{3000}",
     ] {
@@ -154,9 +156,11 @@ fn a_blank_program_name_is_refused_and_any_other_kept_as_written() {
 fn an_empty_section_is_empty_and_a_null_one_is_refused() {
     // Every answer commented out: the section is there, with nothing in it.
     let text = "assessment: {program: P}\nfacts:\nanswers:\n  # B.1.1: met\n";
-    let a = qbm::Assessment::from_yaml_str(text).unwrap();
+    let a = qbm::Loader::new().assessment_str(text).unwrap();
     assert_eq!((a.answers().count(), a.facts().count()), (0, 0));
-    let e = qbm::Assessment::from_yaml_str("assessment: {program: P}\nanswers: ~\n").unwrap_err();
+    let e = qbm::Loader::new()
+        .assessment_str("assessment: {program: P}\nanswers: ~\n")
+        .unwrap_err();
     assert!(
         e.to_string()
             .contains("answers: invalid type: no value, expected a mapping"),
@@ -167,8 +171,10 @@ fn an_empty_section_is_empty_and_a_null_one_is_refused() {
 #[test]
 fn assessments_round_trip_through_yaml() {
     for file in ["non-member.yaml", "associate-partner.yaml", "partner.yaml"] {
-        let a = Assessment::from_path(format!("examples/assessments/{file}")).unwrap();
-        let again = Assessment::from_yaml_str(&a.to_yaml()).unwrap();
+        let a = qbm::Loader::new()
+            .assessment_path(format!("examples/assessments/{file}"))
+            .unwrap();
+        let again = qbm::Loader::new().assessment_str(&a.to_yaml()).unwrap();
         assert_eq!(
             again.answers().collect::<Vec<_>>(),
             a.answers().collect::<Vec<_>>(),

@@ -611,7 +611,7 @@ fn large_bodies_cannot_take_every_worker() {
 fn the_policy_is_named_by_its_hash_not_its_path() {
     let dir = scratch("hash");
     let path = dir.join("policy.yaml");
-    std::fs::write(&path, qbm::EMBEDDED[1].yaml).unwrap();
+    std::fs::write(&path, qbm::EMBEDDED[1].yaml()).unwrap();
     let mut config = quick();
     config.settle = Duration::ZERO;
     let (_runtime, addr) = start(service::AppState::from_file(path, config).unwrap());
@@ -621,7 +621,7 @@ fn the_policy_is_named_by_its_hash_not_its_path() {
     assert_eq!(answer.body["version"], "2.0.0");
     assert_eq!(
         answer.body["hash"].as_str(),
-        Some(sha256(qbm::EMBEDDED[1].yaml.as_bytes()).as_str())
+        Some(sha256(qbm::EMBEDDED[1].yaml().as_bytes()).as_str())
     );
     let dir_name = dir.to_string_lossy();
     assert!(!answer.text.contains(dir_name.as_ref()), "{}", answer.text);
@@ -632,7 +632,7 @@ fn the_policy_is_named_by_its_hash_not_its_path() {
     let (_, body) = request(addr, "GET", "/policy", "text/plain", "");
     assert_eq!(
         body["hash"].as_str(),
-        Some(sha256(qbm::EMBEDDED[1].yaml.as_bytes()).as_str())
+        Some(sha256(qbm::EMBEDDED[1].yaml().as_bytes()).as_str())
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -641,7 +641,7 @@ fn the_policy_is_named_by_its_hash_not_its_path() {
 fn reloads_a_good_policy_and_refuses_a_bad_one() {
     let dir = scratch("reload");
     let path = dir.join("policy.yaml");
-    std::fs::write(&path, qbm::EMBEDDED[0].yaml).unwrap();
+    std::fs::write(&path, qbm::EMBEDDED[0].yaml()).unwrap();
     let state = service::AppState::from_file(path.clone(), quick()).unwrap();
     let (_runtime, addr) = start(state);
     let version = || {
@@ -674,7 +674,7 @@ fn reloads_a_good_policy_and_refuses_a_bad_one() {
     // A good one, written beside and renamed into place: swapped in
     // without a restart.
     let temporary = dir.join("policy.yaml.new");
-    std::fs::write(&temporary, qbm::EMBEDDED[1].yaml).unwrap();
+    std::fs::write(&temporary, qbm::EMBEDDED[1].yaml()).unwrap();
     std::fs::rename(&temporary, &path).unwrap();
     let (status, body) = request(addr, "POST", "/reload", "text/plain", "");
     assert_eq!(
@@ -684,15 +684,15 @@ fn reloads_a_good_policy_and_refuses_a_bad_one() {
     );
     assert_eq!(
         body["hash"].as_str(),
-        Some(sha256(qbm::EMBEDDED[1].yaml.as_bytes()).as_str())
+        Some(sha256(qbm::EMBEDDED[1].yaml().as_bytes()).as_str())
     );
     assert_eq!(version(), "2.0.0");
 
     // A policy with another name is refused unless the request names it.
     let other = qbm::EMBEDDED[1]
-        .yaml
+        .yaml()
         .replacen("name: mmp-qbm", "name: other-qbm", 1);
-    assert_ne!(other, qbm::EMBEDDED[1].yaml);
+    assert_ne!(other, qbm::EMBEDDED[1].yaml());
     std::fs::write(&temporary, &other).unwrap();
     std::fs::rename(&temporary, &path).unwrap();
     let answer = call(addr, "POST", "/reload", "text/plain", "");
@@ -722,7 +722,7 @@ fn reloads_a_good_policy_and_refuses_a_bad_one() {
 
 #[test]
 fn a_policy_rewritten_in_place_is_never_served_torn() {
-    let full = qbm::EMBEDDED[1].yaml;
+    let full = qbm::EMBEDDED[1].yaml();
     // The hazard is real: the first 534 lines of MMP 2.0.0 load on their
     // own, still named `mmp-qbm 2.0.0`, and differ from the whole.
     let cut = full
@@ -731,17 +731,17 @@ fn a_policy_rewritten_in_place_is_never_served_torn() {
         .map(str::len)
         .sum::<usize>();
     let (head, tail) = full.split_at(cut);
-    let torn = qbm::Policy::from_yaml_str(head).unwrap();
+    let torn = qbm::Loader::new().policy_str(head).unwrap();
     assert_eq!(torn.version().to_string(), "2.0.0");
     assert!(!tail.is_empty());
 
     let dir = scratch("torn");
     let path = dir.join("policy.yaml");
-    std::fs::write(&path, qbm::EMBEDDED[0].yaml).unwrap();
+    std::fs::write(&path, qbm::EMBEDDED[0].yaml()).unwrap();
     let state = service::AppState::from_file(path.clone(), quick()).unwrap();
     let (_runtime, addr) = start(state);
     let whole = [
-        sha256(qbm::EMBEDDED[0].yaml.as_bytes()),
+        sha256(qbm::EMBEDDED[0].yaml().as_bytes()),
         sha256(full.as_bytes()),
     ];
 

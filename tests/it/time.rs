@@ -150,7 +150,9 @@ fn renewal_window_and_expiry() {
 
 #[test]
 fn dwell_time_before_the_next_level() {
-    let p = Policy::from_path("tests/fixtures/valid/dwell-scheme.yaml").unwrap();
+    let p = qbm::Loader::new()
+        .policy_path("tests/fixtures/valid/dwell-scheme.yaml")
+        .unwrap();
     let bronze =
         Assessment::new("B")
             .with_fact("applied", true)
@@ -176,7 +178,9 @@ fn dwell_time_before_the_next_level() {
 
 #[test]
 fn a_transitional_level_may_lapse_to_no_level() {
-    let p = Policy::from_path("tests/fixtures/valid/dwell-scheme.yaml").unwrap();
+    let p = qbm::Loader::new()
+        .policy_path("tests/fixtures/valid/dwell-scheme.yaml")
+        .unwrap();
     let gold = Assessment::new("G").with_fact("applied", true).holding(
         "provisional_gold",
         d("2026-01-01"),
@@ -210,11 +214,12 @@ fn months_in_operation_derive_from_the_start_date() {
     let p = mmp();
     // No level recorded: what the program qualifies for is granted on the date.
     let mut a = associate("2026-03-15").with_fact("started_on", "2025-03-15");
-    a = Assessment::from_yaml_str(&a.to_yaml().replace(
-        "  membership:\n    level: associate_partner\n    granted_on: 2026-03-15\n",
-        "",
-    ))
-    .unwrap();
+    a = qbm::Loader::new()
+        .assessment_str(&a.to_yaml().replace(
+            "  membership:\n    level: associate_partner\n    granted_on: 2026-03-15\n",
+            "",
+        ))
+        .unwrap();
     assert!(a.membership().is_none());
     let months = |e: &Evaluation| {
         e.levels[1]
@@ -274,7 +279,7 @@ fn the_assessments_own_date_is_used_and_can_be_overridden() {
             .map(|l| l.rank),
         Some(1)
     );
-    let again = Assessment::from_yaml_str(&a.to_yaml()).unwrap();
+    let again = qbm::Loader::new().assessment_str(&a.to_yaml()).unwrap();
     assert_eq!(
         (again.as_of(), again.membership()),
         (a.as_of(), a.membership())

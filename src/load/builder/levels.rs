@@ -346,7 +346,7 @@ mod tests {
 
     #[test]
     fn levels_are_decided_after_the_levels_they_name() {
-        let policy = crate::Policy::from_yaml_str(&policy(
+        let policy = crate::Loader::new().policy_str(&policy(
             "{id: a, rank: 1, title: A, requires: [{level: c}]}, {id: b, rank: 2, title: B}, {id: c, rank: 3, title: C, requires: [{level: b}]}",
         ))
         .unwrap();

@@ -359,7 +359,7 @@ fn sorted_ids<K: Ord>(ids: impl Iterator<Item = K>) -> Vec<(K, usize)> {
 /// (hint: ...)` lines, or none when it loads: what the phases' tables check.
 #[cfg(test)]
 fn problems(yaml: &str) -> Vec<String> {
-    match Policy::from_yaml_str(yaml) {
+    match crate::Loader::new().policy_str(yaml) {
         Ok(_) => Vec::new(),
         Err(e) => e
             .diagnostics()

@@ -665,7 +665,7 @@ levels:
 
     #[test]
     fn requirements_read_as_sentences() {
-        let policy = crate::Policy::from_yaml_str(&policy(
+        let policy = crate::Loader::new().policy_str(&policy(
             "{fact: n, at_least: 2}, {met: B.1}, {all_met: {kind: benchmark, standard: s}}, {level: base}, {held: {level: base, for_at_least: {years: 1}}}, {not: {met: B.2}}, {at_least: 2, of: [{met: B.1}, {met: B.2}]}",
         ))
         .unwrap();

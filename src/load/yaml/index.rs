@@ -557,7 +557,7 @@ fn next_path(tree: &Tree, stack: &[Frame], stand_in: &str) -> String {
 }
 
 /// The error for a text longer than `Limits::max_string_bytes`.
-pub(super) fn too_long(
+pub(crate) fn too_long(
     origin: &str,
     path: String,
     position: Option<Position>,

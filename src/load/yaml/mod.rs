@@ -31,6 +31,7 @@ use crate::error::{Diagnostic, DiagnosticKind, Diagnostics, Position};
 use crate::hash::Map;
 use crate::limits::Limits;
 
+pub(crate) use index::too_long;
 use index::index;
 use path::{PathHash, path_of};
 pub(crate) use path::{index_path, key_path};

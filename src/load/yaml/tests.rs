@@ -18,7 +18,7 @@ fn line_breaks_only_yaml_1_1_knows_are_line_breaks() {
             format!("{c}one"),
         ] {
             let written = crate::Assessment::new(program.clone()).to_yaml();
-            match crate::Assessment::from_yaml_str(&written) {
+            match crate::Loader::new().assessment_str(&written) {
                 Ok(back) => assert_eq!(back.program(), program, "{written:?}"),
                 Err(e) => panic!("{written:?} does not load: {e}"),
             }

@@ -1,6 +1,6 @@
 //! Evaluating inputs at and past the limits: see `tests/it/bounded.rs`.
 
-use qbm::{Assessment, Limits, Policy};
+use qbm::{Assessment, Limits};
 
 use super::alloc;
 
@@ -68,7 +68,7 @@ fn level_chain(levels: usize, nesting: usize, reversed: bool) -> String {
 /// Loads, evaluates an empty assessment and serialises the result: the
 /// peak heap of all of it, and the JSON's size.
 fn evaluate(text: &str) -> (alloc::Usage, usize) {
-    let policy = Policy::from_yaml_str(text).unwrap();
+    let policy = qbm::Loader::new().policy_str(text).unwrap();
     let a = Assessment::new("P");
     let (out, usage) = alloc::measure(|| {
         let e = policy.evaluate(&a).unwrap();
@@ -154,12 +154,18 @@ fn level_chains_evaluate_in_linear_memory() {
 #[test]
 fn a_device_is_refused_before_reading() {
     let ((), usage) = alloc::measure(|| {
-        let err = Policy::from_path("/dev/zero").unwrap_err().to_string();
+        let err = qbm::Loader::new()
+            .policy_path("/dev/zero")
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "cannot read /dev/zero: it is a device, not a regular file"
         );
-        let err = Assessment::from_path("/dev/zero").unwrap_err().to_string();
+        let err = qbm::Loader::new()
+            .assessment_path("/dev/zero")
+            .unwrap_err()
+            .to_string();
         assert!(err.ends_with("it is a device, not a regular file"), "{err}");
     });
     assert!(usage.peak_bytes < 64 * 1024, "{usage:?}");
@@ -183,7 +189,8 @@ fn a_fifo_is_refused_before_opening() {
     let path = fifo.clone();
     std::thread::spawn(move || {
         let _ = tx.send(
-            Policy::from_path(&path)
+            qbm::Loader::new()
+                .policy_path(&path)
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
         );
@@ -204,13 +211,15 @@ fn a_proc_file_is_read_up_to_the_limit() {
     let whole = std::fs::read_to_string(path).unwrap();
     assert_eq!(std::fs::metadata(path).unwrap().len(), 0);
     // Within the limit it is read, and found not to be a policy.
-    let err = Policy::from_path(path).unwrap_err();
+    let err = qbm::Loader::new().policy_path(path).unwrap_err();
     assert!(!err.diagnostics().is_empty(), "{err}");
     let mut limits = Limits::default();
     limits.max_input_bytes = 100;
     assert!(whole.len() > 100);
     let ((), usage) = alloc::measure(|| {
-        let err = Policy::from_path_with_limits(path, &limits)
+        let err = qbm::Loader::new()
+            .limits(limits.clone())
+            .policy_path(path)
             .unwrap_err()
             .to_string();
         assert_eq!(
@@ -227,7 +236,9 @@ fn a_proc_file_is_read_up_to_the_limit() {
 fn outcomes_and_plans_list_up_to_their_caps_and_count_the_rest() {
     use qbm::{Detail, ImprovementPlan};
     let items = ImprovementPlan::MAX_ITEMS + 400;
-    let policy = Policy::from_yaml_str(&requirements_by_items(items, 3)).unwrap();
+    let policy = qbm::Loader::new()
+        .policy_str(&requirements_by_items(items, 3))
+        .unwrap();
     // Every fourth item met, every fourth not met, the rest unanswered.
     let mut a = Assessment::new("P");
     for i in 0..items {
@@ -291,7 +302,9 @@ fn outcomes_and_plans_list_up_to_their_caps_and_count_the_rest() {
         "{report}"
     );
     // Within the caps, everything is listed.
-    let small = Policy::from_yaml_str(&requirements_by_items(40, 2)).unwrap();
+    let small = qbm::Loader::new()
+        .policy_str(&requirements_by_items(40, 2))
+        .unwrap();
     let e = small.evaluate(&Assessment::new("P")).unwrap();
     let plan = e.plan.as_ref().unwrap();
     assert_eq!((plan.standards[0].items.len(), plan.more_items), (40, 0));
@@ -301,12 +314,15 @@ fn outcomes_and_plans_list_up_to_their_caps_and_count_the_rest() {
 /// The deepest nesting of `make(depth)` that loads within the default
 /// limits, checking that one more is refused for its depth.
 fn deepest(make: impl Fn(usize) -> String) -> usize {
-    let ok = |n: usize| Policy::from_yaml_str(&make(n)).is_ok();
+    let ok = |n: usize| qbm::Loader::new().policy_str(&make(n)).is_ok();
     let n = (1..=Limits::default().max_depth)
         .take_while(|&n| ok(n))
         .last()
         .unwrap();
-    let err = Policy::from_yaml_str(&make(n + 1)).unwrap_err().to_string();
+    let err = qbm::Loader::new()
+        .policy_str(&make(n + 1))
+        .unwrap_err()
+        .to_string();
     // Refused by the YAML depth limit or the requirement depth limit,
     // whichever is reached first.
     assert!(err.contains("deeper than"), "{err}");
@@ -330,7 +346,7 @@ fn the_deepest_inputs_evaluate_on_a_small_stack() {
         ("not chains", not_chains(10, nots, 300)),
     ] {
         let (level, json, report) = alloc::on_stack(super::STACK, move || {
-            let policy = Policy::from_yaml_str(&text).unwrap();
+            let policy = qbm::Loader::new().policy_str(&text).unwrap();
             let a = Assessment::new("P").with_fact("f", true);
             let e = policy.evaluate(&a).unwrap();
             let d = policy.decide(&a).unwrap();

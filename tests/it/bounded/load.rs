@@ -1,7 +1,7 @@
 //! Loading inputs at and past the limits: see `tests/it/bounded.rs`.
 
 use super::alloc;
-use qbm::{Assessment, Limits, Policy};
+use qbm::{Limits, Policy};
 
 /// `depth` nested mappings under `answers`, each keyed by a `key`-byte
 /// name, with a flow list of `list` numbers at the bottom (in lists of 1,000,
@@ -49,7 +49,7 @@ fn the_position_index_is_linear_in_the_input() {
         "deep keys",
         PER_BYTE,
         |k| deep_keys(60, 256, 10_000 * k),
-        |t| Assessment::from_yaml_str(t).map(drop),
+        |t| qbm::Loader::new().assessment_str(t).map(drop),
     );
 }
 
@@ -60,7 +60,7 @@ fn the_position_index_is_linear_in_the_input() {
 #[test]
 fn the_deep_keys_document_of_the_issue_costs_little() {
     let text = deep_keys(60, 1024, 40_000);
-    let (result, usage) = alloc::measure(|| Assessment::from_yaml_str(&text).map(drop));
+    let (result, usage) = alloc::measure(|| qbm::Loader::new().assessment_str(&text).map(drop));
     assert!(result.is_err());
     assert!(
         usage.peak_bytes < PER_BYTE * text.len(),
@@ -68,7 +68,10 @@ fn the_deep_keys_document_of_the_issue_costs_little() {
         text.len()
     );
     let err = alloc::on_stack(super::STACK, move || {
-        Assessment::from_yaml_str(&text).unwrap_err().to_string()
+        qbm::Loader::new()
+            .assessment_str(&text)
+            .unwrap_err()
+            .to_string()
     });
     assert!(err.contains("answers.00000"), "{err}");
 }
@@ -116,7 +119,10 @@ fn set_chains(n: usize, chain: usize) -> String {
 const MET: &str = "      - met: item-00000\n";
 
 fn load_policy(text: &str, limits: &Limits) -> Result<Policy, qbm::LoadError> {
-    Policy::from_yaml_with_limits(text, "p.yaml", limits)
+    qbm::Loader::new()
+        .origin("p.yaml")
+        .limits(limits.clone())
+        .policy_str(text)
 }
 
 fn message(result: Result<Policy, qbm::LoadError>) -> String {
@@ -229,7 +235,8 @@ fn requirement_nesting_is_bounded() {
     let text = policy(2, 10, "", &nested_not(depth));
     let level = alloc::on_stack(super::STACK, move || {
         let p = load_policy(&text, &Limits::default()).unwrap();
-        let a = Assessment::from_yaml_str("assessment: {program: P}\nanswers: {item-00000: met}\n")
+        let a = qbm::Loader::new()
+            .assessment_str("assessment: {program: P}\nanswers: {item-00000: met}\n")
             .unwrap();
         p.evaluate(&a).map(|r| r.level.is_some())
     });
@@ -258,7 +265,8 @@ fn the_deepest_document_that_loads_loads_on_a_small_stack() {
     let past = policy(2, 10, "", &nested_all(depth + 1));
     let (loaded, refused) = alloc::on_stack(super::STACK, move || {
         let p = load_policy(&text, &Limits::default()).unwrap();
-        let a = Assessment::from_yaml_str("assessment: {program: P}\nanswers: {item-00000: met}\n")
+        let a = qbm::Loader::new()
+            .assessment_str("assessment: {program: P}\nanswers: {item-00000: met}\n")
             .unwrap();
         let level = p.evaluate(&a).map(|r| r.level.is_some());
         (level, message(load_policy(&past, &Limits::default())))
@@ -345,14 +353,20 @@ fn did_you_mean_work_is_bounded_for_an_assessment() {
     let met = format!("      - met: {}\n", item_id(0, 60));
     let p = load_policy(&policy(250, 60, "", &met), &Limits::default()).unwrap();
     let err = p
-        .evaluate(&Assessment::from_yaml_str(&unknown_answers(500, 60)).unwrap())
+        .evaluate(
+            &qbm::Loader::new()
+                .assessment_str(&unknown_answers(500, 60))
+                .unwrap(),
+        )
         .unwrap_err();
     assert_eq!(err.diagnostics().len(), 101);
     // The issue's upload against MMP: 20,000 problems, a 3.46 MB error.
-    let mmp = Policy::from_yaml_str(qbm::EMBEDDED[1].yaml).unwrap();
+    let mmp = qbm::Loader::new()
+        .policy_str(qbm::EMBEDDED[1].yaml())
+        .unwrap();
     let upload = unknown_answers(10_000, 40);
     let err = mmp
-        .evaluate(&Assessment::from_yaml_str(&upload).unwrap())
+        .evaluate(&qbm::Loader::new().assessment_str(&upload).unwrap())
         .unwrap_err()
         .to_string();
     assert_eq!(err.lines().count(), 101, "{err}");
@@ -363,7 +377,7 @@ fn did_you_mean_work_is_bounded_for_an_assessment() {
         PER_BYTE,
         |k| unknown_answers(250 * k, 60),
         |t| {
-            let a = Assessment::from_yaml_str(t).unwrap();
+            let a = qbm::Loader::new().assessment_str(t).unwrap();
             p.evaluate(&a).map(drop)
         },
     );
@@ -405,7 +419,7 @@ fn duplicate_keys_under_aliased_long_keys_cost_little() {
     // Each duplicate past the first 100 is only counted: its path is never
     // built (10,000 of them built a megabyte each).
     let many = dups(10_000);
-    let (result, usage) = alloc::measure(|| Assessment::from_yaml_str(&many).map(drop));
+    let (result, usage) = alloc::measure(|| qbm::Loader::new().assessment_str(&many).map(drop));
     eprintln!("aliased keys: {} bytes in, {usage:?}", many.len());
     let err = result.unwrap_err().to_string();
     assert!(
@@ -417,7 +431,7 @@ fn duplicate_keys_under_aliased_long_keys_cost_little() {
     );
     assert!(usage.peak_bytes < PER_BYTE * many.len(), "{usage:?}");
     let text = dups(150);
-    let (result, usage) = alloc::measure(|| Assessment::from_yaml_str(&text).map(drop));
+    let (result, usage) = alloc::measure(|| qbm::Loader::new().assessment_str(&text).map(drop));
     eprintln!("aliased keys: {} bytes in, {usage:?}", text.len());
     let err = result.unwrap_err();
     assert_eq!(err.diagnostics().len(), 101);
