@@ -183,195 +183,13 @@ impl Domain {
     pub(crate) fn new(cnf: &mut Cnf, policies: [&Policy; 2]) -> Self {
         // Facts first: their numbers are shared with the items they declare
         // thresholds for.
-        let mut fact_ids: Vec<String> = Vec::new();
-        for p in policies {
-            for f in &p.facts {
-                if !fact_ids.iter().any(|x| x == f.id().as_str()) {
-                    fact_ids.push(f.id().to_string());
-                }
-            }
-        }
-        let mut fact_numbers: Vec<Vec<f64>> = vec![Vec::new(); fact_ids.len()];
-        for p in policies {
-            for (fi, f) in p.facts.iter().enumerate() {
-                let Some(at) = fact_ids.iter().position(|x| x == f.id().as_str()) else {
-                    continue;
-                };
-                let Some(cuts) = fact_numbers.get_mut(at) else {
-                    continue;
-                };
-                if let FactType::Number { min, max, .. } = &f.ty {
-                    cuts.extend(min.iter().chain(max.iter()));
-                }
-                for r in all_requirements(p) {
-                    fact_constants(r, fi, cuts);
-                }
-            }
-        }
-        // A fact that declares an item's minimum is compared with the
-        // item's answer: both must take their values from the same points,
-        // cut at every constant either is compared with in either version
-        // (the item's own threshold too, where the other version does not
-        // let the program declare it), so that in every interval an answer
-        // can lie below, at or above the declared minimum. An item declared
-        // by different facts in the two versions joins their sets; repeated
-        // until no set grows.
-        let declared: Vec<(String, Vec<usize>)> = {
-            let mut out: Vec<(String, Vec<usize>)> = Vec::new();
-            for p in policies {
-                for item in &p.items {
-                    let Some(fi) = item.threshold().and_then(|t| t.declared_by_index) else {
-                        continue;
-                    };
-                    let Some(at) = p
-                        .facts
-                        .get(fi)
-                        .and_then(|f| fact_ids.iter().position(|x| x == f.id().as_str()))
-                    else {
-                        continue;
-                    };
-                    match out.iter_mut().find(|(id, _)| id == item.id().as_str()) {
-                        Some((_, facts)) if !facts.contains(&at) => facts.push(at),
-                        Some(_) => {}
-                        None => out.push((item.id().to_string(), vec![at])),
-                    }
-                }
-            }
-            out
-        };
-        let mut item_cuts: Vec<(String, Vec<f64>)> = Vec::new();
-        for _ in 0..=fact_ids.len() {
-            let mut grew = false;
-            for (id, facts_of) in &declared {
-                let mut all: Vec<f64> = policies
-                    .iter()
-                    .filter_map(|p| p.item(id).and_then(|i| i.threshold()).map(|t| t.at_least))
-                    .collect();
-                for &f in facts_of {
-                    all.extend(fact_numbers.get(f).into_iter().flatten());
-                }
-                all.sort_by(f64::total_cmp);
-                all.dedup();
-                for &f in facts_of {
-                    if let Some(cuts) = fact_numbers.get_mut(f) {
-                        cuts.sort_by(f64::total_cmp);
-                        cuts.dedup();
-                        if *cuts != all {
-                            cuts.clone_from(&all);
-                            grew = true;
-                        }
-                    }
-                }
-                match item_cuts.iter_mut().find(|(x, _)| x == id) {
-                    Some((_, c)) => c.clone_from(&all),
-                    None => item_cuts.push((id.clone(), all)),
-                }
-            }
-            if !grew {
-                break;
-            }
-        }
-        let mut facts = Vec::new();
-        for (at, id) in fact_ids.iter().enumerate() {
-            let mut classes: Vec<FactClass> = vec![FactClass::Absent];
-            let mut push = |c: FactClass| {
-                if !classes.contains(&c) {
-                    classes.push(c);
-                }
-            };
-            for p in policies {
-                let Some(f) = p.facts.iter().find(|f| f.id().as_str() == id) else {
-                    continue;
-                };
-                match &f.ty {
-                    FactType::Boolean => {
-                        push(FactClass::Bool(false));
-                        push(FactClass::Bool(true));
-                    }
-                    FactType::Choice(values) => {
-                        values.iter().for_each(|v| push(FactClass::Text(v.clone())))
-                    }
-                    FactType::Date => push(FactClass::Date),
-                    FactType::Number { .. } => {
-                        let mut cuts = fact_numbers.get(at).cloned().unwrap_or_default();
-                        for n in points(&mut cuts) {
-                            push(FactClass::Number(n));
-                        }
-                    }
-                }
-            }
-            let lits: Vec<Lit> = (0..classes.len())
-                .map(|i| cnf.var_preferring(i == 0))
-                .collect();
-            cnf.exactly_one(&lits);
-            facts.push(FactDim {
-                id: id.clone(),
-                classes: classes.into_iter().zip(lits).collect(),
-            });
-        }
-
-        let mut item_ids: Vec<String> = Vec::new();
-        let mut seen: crate::hash::Map<&str, ()> = crate::hash::Map::default();
-        for p in policies {
-            for it in &p.items {
-                if seen.insert(it.id().as_str(), ()).is_none() {
-                    item_ids.push(it.id().to_string());
-                }
-            }
-        }
-        let mut items = Vec::new();
-        for id in &item_ids {
-            let mut classes = vec![ItemClass::Unanswered, ItemClass::NotMet];
-            let mut cuts: Vec<f64> = Vec::new();
-            for p in policies {
-                let Some(it) = p.item(id) else { continue };
-                if it.allows_not_applicable() && !classes.contains(&ItemClass::NotApplicable) {
-                    classes.push(ItemClass::NotApplicable);
-                }
-                match it.threshold() {
-                    None => {
-                        if !classes.contains(&ItemClass::Met) {
-                            classes.push(ItemClass::Met);
-                        }
-                    }
-                    Some(t) => {
-                        cuts.push(t.at_least);
-                        // Declared by a fact in some version: the points
-                        // shared with that fact.
-                        if let Some((_, shared)) = item_cuts.iter().find(|(x, _)| x == id) {
-                            cuts.clone_from(shared);
-                        }
-                    }
-                }
-            }
-            if !cuts.is_empty() {
-                for n in points(&mut cuts) {
-                    classes.push(ItemClass::Number(n));
-                }
-            }
-            let lits: Vec<Lit> = (0..classes.len())
-                .map(|i| cnf.var_preferring(i == 0))
-                .collect();
-            cnf.exactly_one(&lits);
-            items.push(ItemDim {
-                id: id.clone(),
-                classes: classes.into_iter().zip(lits).collect(),
-            });
-        }
-
-        let mut held: Vec<(Option<String>, Lit)> = vec![(None, cnf.var())];
-        for p in policies {
-            for l in &p.levels {
-                if !held
-                    .iter()
-                    .any(|(x, _)| x.as_deref() == Some(l.id().as_str()))
-                {
-                    held.push((Some(l.id().to_string()), cnf.var()));
-                }
-            }
-        }
-        let held_lits: Vec<Lit> = held.iter().map(|h| h.1).collect();
-        cnf.exactly_one(&held_lits);
+        let fact_ids = fact_ids(policies);
+        let mut fact_numbers = fact_numbers(policies, &fact_ids);
+        let declared = declared_items(policies, &fact_ids);
+        let item_cuts = share_cuts(policies, &declared, &mut fact_numbers);
+        let facts = fact_dims(cnf, policies, &fact_ids, &fact_numbers);
+        let items = item_dims(cnf, policies, &item_cuts);
+        let held = held_dim(cnf, policies);
         let renewed = cnf.var_preferring(false);
         let dated = cnf.var_preferring(false);
         // A renewal is recorded only with a level held.
@@ -463,6 +281,242 @@ impl Domain {
         self.atoms.push(Atom { var, op, lit });
         lit
     }
+}
+
+/// The fact ids of both policies, each once, in the order first declared.
+fn fact_ids(policies: [&Policy; 2]) -> Vec<String> {
+    let mut fact_ids: Vec<String> = Vec::new();
+    for p in policies {
+        for f in &p.facts {
+            if !fact_ids.iter().any(|x| x == f.id().as_str()) {
+                fact_ids.push(f.id().to_string());
+            }
+        }
+    }
+    fact_ids
+}
+
+/// Per fact id, the numbers either policy bounds it by or compares it with.
+fn fact_numbers(policies: [&Policy; 2], fact_ids: &[String]) -> Vec<Vec<f64>> {
+    let mut fact_numbers: Vec<Vec<f64>> = vec![Vec::new(); fact_ids.len()];
+    for p in policies {
+        for (fi, f) in p.facts.iter().enumerate() {
+            let Some(at) = fact_ids.iter().position(|x| x == f.id().as_str()) else {
+                continue;
+            };
+            let Some(cuts) = fact_numbers.get_mut(at) else {
+                continue;
+            };
+            if let FactType::Number { min, max, .. } = &f.ty {
+                cuts.extend(min.iter().chain(max.iter()));
+            }
+            for r in all_requirements(p) {
+                fact_constants(r, fi, cuts);
+            }
+        }
+    }
+    fact_numbers
+}
+
+/// The items whose minimum a fact declares in either version, with those
+/// facts (as positions in `fact_ids`).
+fn declared_items(policies: [&Policy; 2], fact_ids: &[String]) -> Vec<(String, Vec<usize>)> {
+    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    for p in policies {
+        for item in &p.items {
+            let Some(fi) = item.threshold().and_then(|t| t.declared_by_index) else {
+                continue;
+            };
+            let Some(at) = p
+                .facts
+                .get(fi)
+                .and_then(|f| fact_ids.iter().position(|x| x == f.id().as_str()))
+            else {
+                continue;
+            };
+            match out.iter_mut().find(|(id, _)| id == item.id().as_str()) {
+                Some((_, facts)) if !facts.contains(&at) => facts.push(at),
+                Some(_) => {}
+                None => out.push((item.id().to_string(), vec![at])),
+            }
+        }
+    }
+    out
+}
+
+/// A fact that declares an item's minimum is compared with the item's
+/// answer: both must take their values from the same points, cut at every
+/// constant either is compared with in either version (the item's own
+/// threshold too, where the other version does not let the program declare
+/// it), so that in every interval an answer can lie below, at or above the
+/// declared minimum. An item declared by different facts in the two
+/// versions joins their sets; repeated until no set grows. Returns the cuts
+/// of each declared item, and widens the facts' cuts in place.
+fn share_cuts(
+    policies: [&Policy; 2],
+    declared: &[(String, Vec<usize>)],
+    fact_numbers: &mut [Vec<f64>],
+) -> Vec<(String, Vec<f64>)> {
+    let mut item_cuts: Vec<(String, Vec<f64>)> = Vec::new();
+    for _ in 0..=fact_numbers.len() {
+        let mut grew = false;
+        for (id, facts_of) in declared {
+            let mut all: Vec<f64> = policies
+                .iter()
+                .filter_map(|p| p.item(id).and_then(|i| i.threshold()).map(|t| t.at_least))
+                .collect();
+            for &f in facts_of {
+                all.extend(fact_numbers.get(f).into_iter().flatten());
+            }
+            all.sort_by(f64::total_cmp);
+            all.dedup();
+            for &f in facts_of {
+                if let Some(cuts) = fact_numbers.get_mut(f) {
+                    cuts.sort_by(f64::total_cmp);
+                    cuts.dedup();
+                    if *cuts != all {
+                        cuts.clone_from(&all);
+                        grew = true;
+                    }
+                }
+            }
+            match item_cuts.iter_mut().find(|(x, _)| x == id) {
+                Some((_, c)) => c.clone_from(&all),
+                None => item_cuts.push((id.clone(), all)),
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    item_cuts
+}
+
+/// `n` one-hot literals, the first preferred (the solver tries
+/// "unanswered" or "absent" first).
+fn one_hot(cnf: &mut Cnf, n: usize) -> Vec<Lit> {
+    let lits: Vec<Lit> = (0..n).map(|i| cnf.var_preferring(i == 0)).collect();
+    cnf.exactly_one(&lits);
+    lits
+}
+
+/// The fact dimensions: every value class either policy's type allows.
+fn fact_dims(
+    cnf: &mut Cnf,
+    policies: [&Policy; 2],
+    fact_ids: &[String],
+    fact_numbers: &[Vec<f64>],
+) -> Vec<FactDim> {
+    let mut facts = Vec::new();
+    for (at, id) in fact_ids.iter().enumerate() {
+        let mut classes: Vec<FactClass> = vec![FactClass::Absent];
+        let mut push = |c: FactClass| {
+            if !classes.contains(&c) {
+                classes.push(c);
+            }
+        };
+        for p in policies {
+            let Some(f) = p.facts.iter().find(|f| f.id().as_str() == id) else {
+                continue;
+            };
+            match &f.ty {
+                FactType::Boolean => {
+                    push(FactClass::Bool(false));
+                    push(FactClass::Bool(true));
+                }
+                FactType::Choice(values) => {
+                    values.iter().for_each(|v| push(FactClass::Text(v.clone())))
+                }
+                FactType::Date => push(FactClass::Date),
+                FactType::Number { .. } => {
+                    let mut cuts = fact_numbers.get(at).cloned().unwrap_or_default();
+                    for n in points(&mut cuts) {
+                        push(FactClass::Number(n));
+                    }
+                }
+            }
+        }
+        let lits = one_hot(cnf, classes.len());
+        facts.push(FactDim {
+            id: id.clone(),
+            classes: classes.into_iter().zip(lits).collect(),
+        });
+    }
+    facts
+}
+
+/// The item dimensions: every answer class either policy accepts, numbers
+/// at the points of the item's cuts.
+fn item_dims(
+    cnf: &mut Cnf,
+    policies: [&Policy; 2],
+    item_cuts: &[(String, Vec<f64>)],
+) -> Vec<ItemDim> {
+    let mut item_ids: Vec<String> = Vec::new();
+    let mut seen: crate::hash::Map<&str, ()> = crate::hash::Map::default();
+    for p in policies {
+        for it in &p.items {
+            if seen.insert(it.id().as_str(), ()).is_none() {
+                item_ids.push(it.id().to_string());
+            }
+        }
+    }
+    let mut items = Vec::new();
+    for id in &item_ids {
+        let mut classes = vec![ItemClass::Unanswered, ItemClass::NotMet];
+        let mut cuts: Vec<f64> = Vec::new();
+        for p in policies {
+            let Some(it) = p.item(id) else { continue };
+            if it.allows_not_applicable() && !classes.contains(&ItemClass::NotApplicable) {
+                classes.push(ItemClass::NotApplicable);
+            }
+            match it.threshold() {
+                None => {
+                    if !classes.contains(&ItemClass::Met) {
+                        classes.push(ItemClass::Met);
+                    }
+                }
+                Some(t) => {
+                    cuts.push(t.at_least);
+                    // Declared by a fact in some version: the points
+                    // shared with that fact.
+                    if let Some((_, shared)) = item_cuts.iter().find(|(x, _)| x == id) {
+                        cuts.clone_from(shared);
+                    }
+                }
+            }
+        }
+        if !cuts.is_empty() {
+            for n in points(&mut cuts) {
+                classes.push(ItemClass::Number(n));
+            }
+        }
+        let lits = one_hot(cnf, classes.len());
+        items.push(ItemDim {
+            id: id.clone(),
+            classes: classes.into_iter().zip(lits).collect(),
+        });
+    }
+    items
+}
+
+/// The level held: `None` first, then every level id of either policy,
+/// exactly one.
+fn held_dim(cnf: &mut Cnf, policies: [&Policy; 2]) -> Vec<(Option<String>, Lit)> {
+    let mut held: Vec<(Option<String>, Lit)> = vec![(None, cnf.var())];
+    for p in policies {
+        for l in &p.levels {
+            if !held
+                .iter()
+                .any(|(x, _)| x.as_deref() == Some(l.id().as_str()))
+            {
+                held.push((Some(l.id().to_string()), cnf.var()));
+            }
+        }
+    }
+    let held_lits: Vec<Lit> = held.iter().map(|h| h.1).collect();
+    cnf.exactly_one(&held_lits);
+    held
 }
 
 /// Builds one policy's decision over the domain.
