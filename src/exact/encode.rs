@@ -521,18 +521,50 @@ fn held_dim(cnf: &mut Cnf, policies: [&Policy; 2]) -> Vec<(Option<String>, Lit)>
 
 /// Builds one policy's decision over the domain.
 pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
-    let mut refused: Vec<Refusal> = Vec::new();
-    let mut refuse = |cnf: &mut Cnf, name: String, bad: Vec<Lit>| {
-        let lit = cnf.or(&bad);
-        refused.push(Refusal { name, lit, bad });
+    let mut refused = refused_items(cnf, d, p);
+    let item_bits = item_bits(cnf, d, p);
+    refused.extend(refused_facts(cnf, d, p));
+    refused.push(refused_held(cnf, d, p));
+    let bad: Vec<Lit> = refused.iter().map(|r| r.lit).collect();
+    let valid = !cnf.or(&bad);
+    let met = levels_met(cnf, d, p, &item_bits);
+    let qualified = highest_met(cnf, &met);
+    // Time: reversion of a transitional level, then the renewal term.
+    let after = after_reversion(cnf, d, p, &qualified);
+    let any = cnf.or(&after);
+    let (expired, due) = match p.renewal() {
+        None => (!cnf.truth(), !cnf.truth()),
+        Some(renewal) => renewal_term(cnf, d, any, renewal.every, renewal.window),
     };
-    // Which item dimension each policy item is, and its per-item bits.
-    let mut item_bits: Vec<(Lit, Lit, Lit)> = Vec::with_capacity(p.items.len());
+    let reached: Vec<Lit> = after.iter().map(|a| cnf.and(&[*a, !expired])).collect();
+    let no_level = !cnf.or(&reached);
+    let benefits = benefits(cnf, p, &reached);
+    Circuit {
+        valid,
+        refused,
+        met,
+        reached,
+        no_level,
+        due,
+        benefits,
+    }
+}
+
+/// A dimension refused when it holds one of the classes `bad`.
+fn refusal(cnf: &mut Cnf, name: String, bad: Vec<Lit>) -> Refusal {
+    let lit = cnf.or(&bad);
+    Refusal { name, lit, bad }
+}
+
+/// Per item dimension, the answers the policy refuses: every answer to an
+/// item it does not have, and the classes its item does not accept.
+fn refused_items(cnf: &mut Cnf, d: &Domain, p: &Policy) -> Vec<Refusal> {
+    let mut refused = Vec::with_capacity(d.items.len());
     for dim in &d.items {
         let Some(it) = p.item(&dim.id) else {
             // Unknown here: only "unanswered" is accepted.
             let bad = dim.classes.iter().skip(1).map(|c| c.1).collect();
-            refuse(cnf, format!("answers[{}]", dim.id), bad);
+            refused.push(refusal(cnf, format!("answers[{}]", dim.id), bad));
             continue;
         };
         let bad: Vec<Lit> = dim
@@ -546,8 +578,45 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
             })
             .map(|c| c.1)
             .collect();
-        refuse(cnf, format!("answers[{}]", dim.id), bad);
+        refused.push(refusal(cnf, format!("answers[{}]", dim.id), bad));
     }
+    refused
+}
+
+/// Per fact dimension, the values the policy refuses.
+fn refused_facts(cnf: &mut Cnf, d: &Domain, p: &Policy) -> Vec<Refusal> {
+    let mut refused = Vec::with_capacity(d.facts.len());
+    for dim in &d.facts {
+        let Some(f) = p.facts.iter().find(|f| f.id().as_str() == dim.id) else {
+            let bad = dim.classes.iter().skip(1).map(|c| c.1).collect();
+            refused.push(refusal(cnf, format!("facts[{}]", dim.id), bad));
+            continue;
+        };
+        let bad: Vec<Lit> = dim
+            .classes
+            .iter()
+            .filter(|(c, _)| !fits(&f.ty, c))
+            .map(|c| c.1)
+            .collect();
+        refused.push(refusal(cnf, format!("facts[{}]", dim.id), bad));
+    }
+    refused
+}
+
+/// The level held must be one of this policy's.
+fn refused_held(cnf: &mut Cnf, d: &Domain, p: &Policy) -> Refusal {
+    let unknown_held: Vec<Lit> = d
+        .held
+        .iter()
+        .filter(|(id, _)| id.as_deref().is_some_and(|id| p.level(id).is_none()))
+        .map(|h| h.1)
+        .collect();
+    refusal(cnf, "assessment.membership.level".to_owned(), unknown_held)
+}
+
+/// Per item of the policy, by its index: met, not applicable, unanswered.
+fn item_bits(cnf: &mut Cnf, d: &Domain, p: &Policy) -> Vec<(Lit, Lit, Lit)> {
+    let mut item_bits: Vec<(Lit, Lit, Lit)> = Vec::with_capacity(p.items.len());
     for it in &p.items {
         let Some(dim) = d.item(it.id().as_str()) else {
             item_bits.push((!cnf.truth(), !cnf.truth(), cnf.truth()));
@@ -563,71 +632,60 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
                     .declared_by_index
                     .and_then(|fi| p.facts.get(fi))
                     .and_then(|f| d.fact(f.id().as_str()));
-                let numbers: Vec<(f64, Lit)> = declared
-                    .map(|f| {
-                        f.classes
-                            .iter()
-                            .filter_map(|(c, l)| match c {
-                                FactClass::Number(n) => Some((*n, *l)),
-                                _ => None,
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let any_declared = {
-                    let ls: Vec<Lit> = numbers.iter().map(|x| x.1).collect();
-                    cnf.or(&ls)
-                };
-                let mut ways = Vec::new();
-                for (c, l) in &dim.classes {
-                    let ItemClass::Number(v) = c else { continue };
-                    let below: Vec<Lit> = numbers
-                        .iter()
-                        .filter(|(w, _)| *w <= *v)
-                        .map(|x| x.1)
-                        .collect();
-                    let by_declared = cnf.or(&below);
-                    let by_default = if *v >= t.at_least {
-                        !any_declared
-                    } else {
-                        !cnf.truth()
-                    };
-                    let reaches = cnf.or(&[by_declared, by_default]);
-                    ways.push(cnf.and(&[*l, reaches]));
-                }
-                cnf.or(&ways)
+                reaches_minimum(cnf, dim, declared, t.at_least)
             }
         };
         item_bits.push((met, na, unanswered));
     }
+    item_bits
+}
 
-    // Facts: validity, and for each policy fact its value classes.
-    for dim in &d.facts {
-        let Some(f) = p.facts.iter().find(|f| f.id().as_str() == dim.id) else {
-            let bad = dim.classes.iter().skip(1).map(|c| c.1).collect();
-            refuse(cnf, format!("facts[{}]", dim.id), bad);
-            continue;
-        };
-        let bad: Vec<Lit> = dim
-            .classes
+/// Whether a numeric answer reaches the item's minimum: the value of the
+/// fact that declares it where one is given, `at_least` otherwise.
+fn reaches_minimum(cnf: &mut Cnf, dim: &ItemDim, declared: Option<&FactDim>, at_least: f64) -> Lit {
+    let numbers: Vec<(f64, Lit)> = declared
+        .map(|f| {
+            f.classes
+                .iter()
+                .filter_map(|(c, l)| match c {
+                    FactClass::Number(n) => Some((*n, *l)),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let any_declared = {
+        let ls: Vec<Lit> = numbers.iter().map(|x| x.1).collect();
+        cnf.or(&ls)
+    };
+    let mut ways = Vec::new();
+    for (c, l) in &dim.classes {
+        let ItemClass::Number(v) = c else { continue };
+        let below: Vec<Lit> = numbers
             .iter()
-            .filter(|(c, _)| !fits(&f.ty, c))
-            .map(|c| c.1)
+            .filter(|(w, _)| *w <= *v)
+            .map(|x| x.1)
             .collect();
-        refuse(cnf, format!("facts[{}]", dim.id), bad);
+        let by_declared = cnf.or(&below);
+        let by_default = if *v >= at_least {
+            !any_declared
+        } else {
+            !cnf.truth()
+        };
+        let reaches = cnf.or(&[by_declared, by_default]);
+        ways.push(cnf.and(&[*l, reaches]));
     }
-    // The level held must be one of this policy's.
-    let unknown_held: Vec<Lit> = d
-        .held
-        .iter()
-        .filter(|(id, _)| id.as_deref().is_some_and(|id| p.level(id).is_none()))
-        .map(|h| h.1)
-        .collect();
-    refuse(cnf, "assessment.membership.level".to_owned(), unknown_held);
-    let bad: Vec<Lit> = refused.iter().map(|r| r.lit).collect();
-    let valid = !cnf.or(&bad);
+    cnf.or(&ways)
+}
 
-    // Levels, in an order where a level comes after those it names.
+/// Whether each level's requirements are met, by level index; levels are
+/// encoded in an order where a level comes after those it names.
+fn levels_met(
+    cnf: &mut Cnf,
+    d: &mut Domain,
+    p: &Policy,
+    item_bits: &[(Lit, Lit, Lit)],
+) -> Vec<Lit> {
     let mut levels: Vec<Option<Tri<Lit>>> = vec![None; p.levels.len()];
     for &l in &p.level_order {
         let Some(level) = p.levels.get(l) else {
@@ -636,7 +694,7 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
         let reqs: Vec<Tri<Lit>> = level
             .requires
             .iter()
-            .map(|r| requirement(cnf, d, p, r, &item_bits, &levels))
+            .map(|r| requirement(cnf, d, p, r, item_bits, &levels))
             .collect();
         let n = reqs.len();
         let t = logic::at_least(cnf, n, &reqs);
@@ -644,21 +702,27 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
             *slot = Some(t);
         }
     }
-    let met: Vec<Lit> = levels
+    levels
         .iter()
         .map(|t| t.map_or(!cnf.truth(), |t| t.met))
-        .collect();
-    // The highest level met.
+        .collect()
+}
+
+/// Per level: it is the highest level met.
+fn highest_met(cnf: &mut Cnf, met: &[Lit]) -> Vec<Lit> {
     let mut qualified = Vec::with_capacity(met.len());
     for (l, m) in met.iter().enumerate() {
         let mut all = vec![*m];
         all.extend(met.iter().skip(l + 1).map(|x| !*x));
         qualified.push(cnf.and(&all));
     }
+    qualified
+}
 
-    // Time: reversion of a transitional level, then the renewal term.
+/// Per level: it applies once a transitional level held past its time
+/// limit has reverted (to this level, or away from it).
+fn after_reversion(cnf: &mut Cnf, d: &mut Domain, p: &Policy, qualified: &[Lit]) -> Vec<Lit> {
     let dated = d.dated;
-    let held_any = d.held_any();
     let mut reverted: Vec<Lit> = Vec::with_capacity(p.levels.len());
     for (l, level) in p.levels.iter().enumerate() {
         let q = qualified.get(l).copied().unwrap_or(!cnf.truth());
@@ -684,34 +748,44 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
         }
         after.push(cnf.or(&ways));
     }
-    let any = cnf.or(&after);
-    let (expired, due) = match p.renewal() {
-        None => (!cnf.truth(), !cnf.truth()),
-        Some(renewal) => {
-            let term = |cnf: &mut Cnf, d: &mut Domain, op: Op| -> Lit {
-                let by_renewal = d.atom(cnf, DateVar::Renewed, op);
-                let by_grant = d.atom(cnf, DateVar::Granted, op);
-                let a = cnf.and(&[d.renewed, by_renewal]);
-                let b = cnf.and(&[!d.renewed, by_grant]);
-                cnf.or(&[a, b])
-            };
-            let ended = term(cnf, d, Op::PlusReaches(renewal.every));
-            let expired = cnf.and(&[dated, held_any, any, ended]);
-            let window = Op::PlusMinusReaches(renewal.every, renewal.window);
-            let due_held = term(cnf, d, window);
-            let due_new = d.atom(cnf, DateVar::AsOf, window);
-            let held_due = cnf.and(&[held_any, due_held]);
-            let new_due = cnf.and(&[!held_any, due_new]);
-            let open = cnf.or(&[held_due, new_due]);
-            let due = cnf.and(&[dated, any, !expired, open]);
-            (expired, due)
-        }
-    };
-    let reached: Vec<Lit> = after.iter().map(|a| cnf.and(&[*a, !expired])).collect();
-    let no_level = !cnf.or(&reached);
+    after
+}
 
-    let benefits = p
-        .benefits
+/// The renewal term of a policy renewed `every` period with a `window`
+/// before its end: (expired, due for renewal), given that some level
+/// applies (`any`).
+fn renewal_term(
+    cnf: &mut Cnf,
+    d: &mut Domain,
+    any: Lit,
+    every: Period,
+    window: Period,
+) -> (Lit, Lit) {
+    let dated = d.dated;
+    let held_any = d.held_any();
+    let term = |cnf: &mut Cnf, d: &mut Domain, op: Op| -> Lit {
+        let by_renewal = d.atom(cnf, DateVar::Renewed, op);
+        let by_grant = d.atom(cnf, DateVar::Granted, op);
+        let a = cnf.and(&[d.renewed, by_renewal]);
+        let b = cnf.and(&[!d.renewed, by_grant]);
+        cnf.or(&[a, b])
+    };
+    let ended = term(cnf, d, Op::PlusReaches(every));
+    let expired = cnf.and(&[dated, held_any, any, ended]);
+    let window = Op::PlusMinusReaches(every, window);
+    let due_held = term(cnf, d, window);
+    let due_new = d.atom(cnf, DateVar::AsOf, window);
+    let held_due = cnf.and(&[held_any, due_held]);
+    let new_due = cnf.and(&[!held_any, due_new]);
+    let open = cnf.or(&[held_due, new_due]);
+    let due = cnf.and(&[dated, any, !expired, open]);
+    (expired, due)
+}
+
+/// Per benefit of the policy: granted (to a level reached), and with
+/// priority (from the level it names up).
+fn benefits(cnf: &mut Cnf, p: &Policy, reached: &[Lit]) -> Vec<(Lit, Lit)> {
+    p.benefits
         .iter()
         .map(|b| {
             let to: Vec<Lit> = reached
@@ -736,16 +810,7 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
             };
             (granted, priority)
         })
-        .collect();
-    Circuit {
-        valid,
-        refused,
-        met,
-        reached,
-        no_level,
-        due,
-        benefits,
-    }
+        .collect()
 }
 
 /// Whether a class is a value a fact of this type accepts.
