@@ -192,14 +192,31 @@ pub(crate) fn monotone(p: &Policy) -> Option<Broken> {
     // a direction, and the same in everything else: a chain of single
     // improvements reaches any better assessment, so a violation by many
     // shows in one of its steps.
-    let mut diffs: Vec<(Lit, bool)> = Vec::new();
-    for (x, y) in a.d.items.iter().zip(&b.d.items) {
+    let mut diffs = items_no_worse(&mut cnf, &a.d, &b.d);
+    diffs.extend(facts_no_worse(&mut cnf, p, &a.d, &b.d));
+    same_membership(&mut cnf, &a.d, &b.d);
+    let two = cnf.at_least_gate(2, &diffs);
+    cnf.clause(&[!two]);
+    if let Some(broken) = too_large(&cnf) {
+        return Some(broken);
+    }
+    let mut both = stated(&a.d);
+    both.extend(stated(&b.d));
+    let mut cost = Shrinker::new(both);
+    lowered_level(&mut cnf, p, [&a, &b], &mut cost)
+        .or_else(|| removed_benefit(&mut cnf, p, [&a, &b], &mut cost))
+}
+
+/// Every answer of `y` is at least as good as that of `x`; per item, the
+/// literal that is true where they differ.
+fn items_no_worse(cnf: &mut Cnf, a: &Domain, b: &Domain) -> Vec<Lit> {
+    let mut diffs = Vec::with_capacity(a.items.len());
+    for (x, y) in a.items.iter().zip(&b.items) {
         let diff = cnf.var();
-        for ((cx, lx), (_, ly)) in x.classes.iter().zip(&y.classes) {
-            let _ = cx;
+        for ((_, lx), (_, ly)) in x.classes.iter().zip(&y.classes) {
             cnf.clause(&[!*lx, *ly, diff]);
         }
-        diffs.push((diff, true));
+        diffs.push(diff);
         for (cx, lx) in &x.classes {
             for (cy, ly) in &y.classes {
                 let ok = match (item_rank(cx), item_rank(cy)) {
@@ -213,12 +230,20 @@ pub(crate) fn monotone(p: &Policy) -> Option<Broken> {
             }
         }
     }
-    for (x, y) in a.d.facts.iter().zip(&b.d.facts) {
+    diffs
+}
+
+/// Every fact of `b` is at least as good as in `a` in the direction the
+/// policy declares, and the same where it declares none; per fact, the
+/// literal that is true where they differ.
+fn facts_no_worse(cnf: &mut Cnf, p: &Policy, a: &Domain, b: &Domain) -> Vec<Lit> {
+    let mut diffs = Vec::with_capacity(a.facts.len());
+    for (x, y) in a.facts.iter().zip(&b.facts) {
         let diff = cnf.var();
         for ((_, lx), (_, ly)) in x.classes.iter().zip(&y.classes) {
             cnf.clause(&[!*lx, *ly, diff]);
         }
-        diffs.push((diff, false));
+        diffs.push(diff);
         for (cx, lx) in &x.classes {
             for (cy, ly) in &y.classes {
                 let ok = match (fact_rank(p, &x.id, cx), fact_rank(p, &x.id, cy)) {
@@ -231,44 +256,58 @@ pub(crate) fn monotone(p: &Policy) -> Option<Broken> {
             }
         }
     }
-    // The same membership, dates and as-of date.
-    for ((_, lx), (_, ly)) in a.d.held.iter().zip(&b.d.held) {
+    diffs
+}
+
+/// The same membership, dates and as-of date in both copies.
+fn same_membership(cnf: &mut Cnf, a: &Domain, b: &Domain) {
+    for ((_, lx), (_, ly)) in a.held.iter().zip(&b.held) {
         cnf.implies(*lx, *ly);
         cnf.implies(*ly, *lx);
     }
-    for (lx, ly) in [(a.d.renewed, b.d.renewed), (a.d.dated, b.d.dated)] {
+    for (lx, ly) in [(a.renewed, b.renewed), (a.dated, b.dated)] {
         cnf.implies(lx, ly);
         cnf.implies(ly, lx);
     }
-    for x in &a.d.atoms {
-        if let Some(y) = b.d.atoms.iter().find(|y| y.var == x.var && y.op == x.op) {
+    for x in &a.atoms {
+        if let Some(y) = b.atoms.iter().find(|y| y.var == x.var && y.op == x.op) {
             cnf.implies(x.lit, y.lit);
             cnf.implies(y.lit, x.lit);
         }
     }
-    let diff_lits: Vec<Lit> = diffs.iter().map(|d| d.0).collect();
-    let two = cnf.at_least_gate(2, &diff_lits);
-    cnf.clause(&[!two]);
-    if let Some(broken) = too_large(&cnf) {
-        return Some(broken);
-    }
-    let mut both = stated(&a.d);
-    both.extend(stated(&b.d));
-    let mut cost = Shrinker::new(both);
-    let what = |found: &[Assessment]| -> &'static str {
-        match found {
-            [x, y]
-                if x.answers().count() != y.answers().count()
-                    || x.answers()
-                        .any(|(id, ans)| y.answer(id.as_str()) != Some(ans)) =>
-            {
-                "answer"
-            }
-            _ => "fact",
+}
+
+/// What the improvement in a counterexample pair changed: an answer or a fact.
+fn what_improved(found: &[Assessment]) -> &'static str {
+    match found {
+        [x, y]
+            if x.answers().count() != y.answers().count()
+                || x.answers()
+                    .any(|(id, ans)| y.answer(id.as_str()) != Some(ans)) =>
+        {
+            "answer"
         }
-    };
-    let base = [a.c.valid, b.c.valid];
-    // A lower level: the improved copy at a level below the original's.
+        _ => "fact",
+    }
+}
+
+/// The pair found as a broken law: the original and the improved one.
+fn broken_pair(found: Vec<Assessment>, message: String) -> Option<Broken> {
+    let mut it = found.into_iter();
+    Some(Broken {
+        counterexample: it.next()?,
+        improved: it.next(),
+        message,
+    })
+}
+
+/// A lower level: the improved copy `b` at a level below the original's.
+fn lowered_level(
+    cnf: &mut Cnf,
+    p: &Policy,
+    [a, b]: [&Copy; 2],
+    cost: &mut Shrinker,
+) -> Option<Broken> {
     for (l, level) in p.levels.iter().enumerate() {
         let Some(&ra) = a.c.reached.get(l) else {
             continue;
@@ -281,46 +320,38 @@ pub(crate) fn monotone(p: &Policy) -> Option<Broken> {
                 .chain([b.c.no_level])
                 .collect();
         let lower = cnf.or_lits(&lower);
-        if let Some(found) = solve_real(
-            &mut cnf,
-            &[&a, &b],
-            &[base[0], base[1], ra, lower],
-            &mut cost,
-        ) {
+        let assume = [a.c.valid, b.c.valid, ra, lower];
+        if let Some(found) = solve_real(cnf, &[a, b], &assume, cost) {
             let message = format!(
                 "improving one {} lowered the level from `{}`",
-                what(&found),
+                what_improved(&found),
                 level.id()
             );
-            let mut it = found.into_iter();
-            return Some(Broken {
-                counterexample: it.next()?,
-                improved: it.next(),
-                message,
-            });
+            return broken_pair(found, message);
         }
     }
+    None
+}
+
+/// A benefit the original copy `a` has and the improved copy `b` lacks.
+fn removed_benefit(
+    cnf: &mut Cnf,
+    p: &Policy,
+    [a, b]: [&Copy; 2],
+    cost: &mut Shrinker,
+) -> Option<Broken> {
     for (bi, benefit) in p.benefits.iter().enumerate() {
         let (Some((ga, _)), Some((gb, _))) = (a.c.benefits.get(bi), b.c.benefits.get(bi)) else {
             continue;
         };
-        if let Some(found) = solve_real(
-            &mut cnf,
-            &[&a, &b],
-            &[base[0], base[1], *ga, !*gb],
-            &mut cost,
-        ) {
+        let assume = [a.c.valid, b.c.valid, *ga, !*gb];
+        if let Some(found) = solve_real(cnf, &[a, b], &assume, cost) {
             let message = format!(
                 "improving one {} removed benefits: {}",
-                what(&found),
+                what_improved(&found),
                 benefit.id()
             );
-            let mut it = found.into_iter();
-            return Some(Broken {
-                counterexample: it.next()?,
-                improved: it.next(),
-                message,
-            });
+            return broken_pair(found, message);
         }
     }
     None
