@@ -318,12 +318,25 @@ impl<'p> Analysis<'p> {
     }
 
     fn ask_all(&mut self) {
-        let (v0, v1) = (self.c[0].valid, self.c[1].valid);
-        // Level moves, matched by id.
         let old_levels: Vec<(Option<String>, Lit)> = self.levels(0);
         let new_levels: Vec<(Option<String>, Lit)> = self.levels(1);
-        for (a, la) in &old_levels {
-            for (b, lb) in &new_levels {
+        self.ask_levels(&old_levels, &new_levels);
+        for id in self.benefit_ids() {
+            self.ask_benefit(&id);
+        }
+        self.ask_due(&old_levels, &new_levels);
+        self.ask_refused();
+    }
+
+    /// Level moves, matched by id.
+    fn ask_levels(
+        &mut self,
+        old_levels: &[(Option<String>, Lit)],
+        new_levels: &[(Option<String>, Lit)],
+    ) {
+        let (v0, v1) = (self.c[0].valid, self.c[1].valid);
+        for (a, la) in old_levels {
+            for (b, lb) in new_levels {
                 if a == b {
                     continue;
                 }
@@ -331,9 +344,11 @@ impl<'p> Analysis<'p> {
                 self.ask(Kind::Level(a.clone(), b.clone()), loss, &[v0, v1, *la, *lb]);
             }
         }
-        // Benefits and their terms, matched by id.
-        let ids: Vec<String> = self
-            .old
+    }
+
+    /// The benefit ids of both versions, each once, old first.
+    fn benefit_ids(&self) -> Vec<String> {
+        self.old
             .benefits
             .iter()
             .chain(&self.new.benefits)
@@ -343,33 +358,46 @@ impl<'p> Analysis<'p> {
                     v.push(id);
                 }
                 v
-            });
-        for id in ids {
-            let o = self.benefit(0, &id);
-            let n = self.benefit(1, &id);
-            let t = self.cnf.truth();
-            let (g0, p0) = o.unwrap_or((!t, !t));
-            let (g1, p1) = n.unwrap_or((!t, !t));
-            self.ask(Kind::BenefitLost(id.clone()), true, &[v0, v1, g0, !g1]);
-            self.ask(Kind::BenefitGained(id.clone()), false, &[v0, v1, !g0, g1]);
-            if o.is_some() && n.is_some() {
-                self.ask(Kind::PriorityLost(id.clone()), true, &[v0, v1, p0, g1, !p1]);
-                self.ask(
-                    Kind::PriorityGained(id.clone()),
-                    false,
-                    &[v0, v1, g0, !p0, p1],
-                );
-                let (cut, more) = terms(self.old, self.new, &id);
-                if cut {
-                    self.ask(Kind::TermsCut(id.clone()), true, &[v0, v1, g0, g1]);
-                }
-                if more {
-                    self.ask(Kind::TermsImproved(id.clone()), false, &[v0, v1, g0, g1]);
-                }
-            }
+            })
+    }
+
+    /// One benefit, matched by id: lost or gained, its priority, its terms.
+    fn ask_benefit(&mut self, id: &str) {
+        let (v0, v1) = (self.c[0].valid, self.c[1].valid);
+        let o = self.benefit(0, id);
+        let n = self.benefit(1, id);
+        let t = self.cnf.truth();
+        let (g0, p0) = o.unwrap_or((!t, !t));
+        let (g1, p1) = n.unwrap_or((!t, !t));
+        let id = id.to_owned();
+        self.ask(Kind::BenefitLost(id.clone()), true, &[v0, v1, g0, !g1]);
+        self.ask(Kind::BenefitGained(id.clone()), false, &[v0, v1, !g0, g1]);
+        if o.is_none() || n.is_none() {
+            return;
         }
-        // The same level, due for renewal or not.
-        for (a, la) in &old_levels {
+        self.ask(Kind::PriorityLost(id.clone()), true, &[v0, v1, p0, g1, !p1]);
+        self.ask(
+            Kind::PriorityGained(id.clone()),
+            false,
+            &[v0, v1, g0, !p0, p1],
+        );
+        let (cut, more) = terms(self.old, self.new, &id);
+        if cut {
+            self.ask(Kind::TermsCut(id.clone()), true, &[v0, v1, g0, g1]);
+        }
+        if more {
+            self.ask(Kind::TermsImproved(id), false, &[v0, v1, g0, g1]);
+        }
+    }
+
+    /// The same level, due for renewal or not.
+    fn ask_due(
+        &mut self,
+        old_levels: &[(Option<String>, Lit)],
+        new_levels: &[(Option<String>, Lit)],
+    ) {
+        let (v0, v1) = (self.c[0].valid, self.c[1].valid);
+        for (a, la) in old_levels {
             let Some(id) = a else { continue };
             let Some((_, lb)) = new_levels.iter().find(|(b, _)| b.as_ref() == Some(id)) else {
                 continue;
@@ -386,8 +414,12 @@ impl<'p> Analysis<'p> {
                 &[v0, v1, *la, *lb, d0, !d1],
             );
         }
-        // Assessments refused or newly accepted, by what is refused.
-        // Both circuits list the domain's dimensions in the same order.
+    }
+
+    /// Assessments refused or newly accepted, by what is refused. Both
+    /// circuits list the domain's dimensions in the same order.
+    fn ask_refused(&mut self) {
+        let (v0, v1) = (self.c[0].valid, self.c[1].valid);
         let pairs: Vec<(String, Lit, Lit)> = self.c[0]
             .refused
             .iter()
