@@ -701,46 +701,12 @@ impl TestRng {
 /// evaluations; `Err` describes the first disagreement.
 #[cfg(test)]
 pub(crate) fn check_random(old: &Policy, new: &Policy, rng: &mut TestRng) -> Result<(), String> {
-    use crate::date::Date;
     let mut an = Analysis::new(old, new);
-    let mut assume = Vec::new();
-    let pick = |rng: &mut TestRng, lits: &[Lit], assume: &mut Vec<Lit>| {
-        let at = rng.below(lits.len());
-        for (i, l) in lits.iter().enumerate() {
-            assume.push(if i == at { *l } else { !*l });
-        }
-    };
-    for dim in &an.d.items {
-        let lits: Vec<Lit> = dim.classes.iter().map(|c| c.1).collect();
-        pick(rng, &lits, &mut assume);
-    }
-    for dim in &an.d.facts {
-        let lits: Vec<Lit> = dim.classes.iter().map(|c| c.1).collect();
-        pick(rng, &lits, &mut assume);
-    }
-    let held: Vec<Lit> = an.d.held.iter().map(|h| h.1).collect();
-    pick(rng, &held, &mut assume);
+    let mut assume = random_classes(&an.d, rng);
     let dated = rng.below(4) != 0;
     let renewed = rng.below(3) == 0;
     assume.push(if dated { an.d.dated } else { !an.d.dated });
-    let base = Date::new(2026, 1, 31).map_err(|e| e.to_string())?;
-    let day = |rng: &mut TestRng, back: usize| {
-        base.shift_days(-i64::try_from(rng.below(back)).unwrap_or(0))
-    };
-    let a = day(rng, 800).ok_or("date")?;
-    let g = a
-        .shift_days(-i64::try_from(rng.below(1500)).unwrap_or(0))
-        .ok_or("date")?;
-    let r = g
-        .shift_days(i64::try_from(rng.below(400)).unwrap_or(0))
-        .ok_or("date")?
-        .min(a);
-    let fact_dates: Vec<Date> = (0..an.d.facts.len())
-        .map(|_| {
-            a.shift_days(-i64::try_from(rng.below(900)).unwrap_or(0))
-                .unwrap_or(a)
-        })
-        .collect();
+    let drawn = RandomDates::draw(rng, an.d.facts.len())?;
     // Probe the classes chosen to know which dates are present.
     let probe = an
         .cnf
@@ -749,31 +715,8 @@ pub(crate) fn check_random(old: &Policy, new: &Policy, rng: &mut TestRng) -> Res
     let held_any = an.d.held.first().is_some_and(|h| !probe.value(h.1));
     let renewed = renewed && held_any;
     assume.push(if renewed { an.d.renewed } else { !an.d.renewed });
-    let mut dates = Dates {
-        as_of: dated.then_some(a),
-        granted: held_any.then_some(g),
-        renewed: renewed.then_some(r),
-        facts: Vec::new(),
-    };
-    for (i, f) in an.d.facts.iter().enumerate() {
-        if f.classes
-            .iter()
-            .any(|(c, l)| *c == FactClass::Date && probe.value(*l))
-            && let Some(d) = fact_dates.get(i)
-        {
-            dates.facts.push((i, *d));
-        }
-    }
-    for atom in &an.d.atoms {
-        let x = match atom.var {
-            time::DateVar::AsOf => dates.as_of,
-            time::DateVar::Granted => dates.granted,
-            time::DateVar::Renewed => dates.renewed,
-            time::DateVar::Fact(i) => dates.facts.iter().find(|(f, _)| *f == i).map(|(_, d)| *d),
-        };
-        let value = matches!((x, dates.as_of), (Some(x), Some(a)) if atom.op.holds(x, a));
-        assume.push(if value { atom.lit } else { !atom.lit });
-    }
+    let dates = drawn.present(&an.d, &probe, dated, held_any, renewed);
+    assume.extend(atom_values(&an.d, &dates));
     let model = an.cnf.solve(&assume).ok_or_else(|| {
         format!(
             "the encoding has no model for these inputs (dated {dated}, held {held_any}, renewed {renewed})"
@@ -786,6 +729,103 @@ pub(crate) fn check_random(old: &Policy, new: &Policy, rng: &mut TestRng) -> Res
         None => Ok(()),
         Some(problem) => Err(format!("{problem}\n{}", witness.to_yaml())),
     }
+}
+
+/// Assumptions choosing one class at random of every answer, fact and the
+/// level held.
+#[cfg(test)]
+fn random_classes(d: &Domain, rng: &mut TestRng) -> Vec<Lit> {
+    let mut assume = Vec::new();
+    let pick = |rng: &mut TestRng, lits: &[Lit], assume: &mut Vec<Lit>| {
+        let at = rng.below(lits.len());
+        for (i, l) in lits.iter().enumerate() {
+            assume.push(if i == at { *l } else { !*l });
+        }
+    };
+    for dim in &d.items {
+        let lits: Vec<Lit> = dim.classes.iter().map(|c| c.1).collect();
+        pick(rng, &lits, &mut assume);
+    }
+    for dim in &d.facts {
+        let lits: Vec<Lit> = dim.classes.iter().map(|c| c.1).collect();
+        pick(rng, &lits, &mut assume);
+    }
+    let held: Vec<Lit> = d.held.iter().map(|h| h.1).collect();
+    pick(rng, &held, &mut assume);
+    assume
+}
+
+/// Dates drawn at random: as of, granted, renewed, and one per fact.
+#[cfg(test)]
+struct RandomDates {
+    as_of: crate::date::Date,
+    granted: crate::date::Date,
+    renewed: crate::date::Date,
+    facts: Vec<crate::date::Date>,
+}
+
+#[cfg(test)]
+impl RandomDates {
+    fn draw(rng: &mut TestRng, facts: usize) -> Result<Self, String> {
+        use crate::date::Date;
+        let base = Date::new(2026, 1, 31).map_err(|e| e.to_string())?;
+        let back = |rng: &mut TestRng, d: Date, n: usize| {
+            d.shift_days(-i64::try_from(rng.below(n)).unwrap_or(0))
+        };
+        let a = back(rng, base, 800).ok_or("date")?;
+        let g = back(rng, a, 1500).ok_or("date")?;
+        let r = g
+            .shift_days(i64::try_from(rng.below(400)).unwrap_or(0))
+            .ok_or("date")?
+            .min(a);
+        let facts = (0..facts).map(|_| back(rng, a, 900).unwrap_or(a)).collect();
+        Ok(RandomDates {
+            as_of: a,
+            granted: g,
+            renewed: r,
+            facts,
+        })
+    }
+
+    /// The dates a model's classes give a value.
+    fn present(&self, d: &Domain, m: &Model, dated: bool, held: bool, renewed: bool) -> Dates {
+        let mut dates = Dates {
+            as_of: dated.then_some(self.as_of),
+            granted: held.then_some(self.granted),
+            renewed: renewed.then_some(self.renewed),
+            facts: Vec::new(),
+        };
+        for (i, f) in d.facts.iter().enumerate() {
+            if f.classes
+                .iter()
+                .any(|(c, l)| *c == FactClass::Date && m.value(*l))
+                && let Some(x) = self.facts.get(i)
+            {
+                dates.facts.push((i, *x));
+            }
+        }
+        dates
+    }
+}
+
+/// Assumptions giving every date comparison of the domain its value on `dates`.
+#[cfg(test)]
+fn atom_values(d: &Domain, dates: &Dates) -> Vec<Lit> {
+    d.atoms
+        .iter()
+        .map(|atom| {
+            let x = match atom.var {
+                time::DateVar::AsOf => dates.as_of,
+                time::DateVar::Granted => dates.granted,
+                time::DateVar::Renewed => dates.renewed,
+                time::DateVar::Fact(i) => {
+                    dates.facts.iter().find(|(f, _)| *f == i).map(|(_, d)| *d)
+                }
+            };
+            let value = matches!((x, dates.as_of), (Some(x), Some(a)) if atom.op.holds(x, a));
+            if value { atom.lit } else { !atom.lit }
+        })
+        .collect()
 }
 
 #[cfg(test)]
