@@ -379,70 +379,17 @@ pub fn check_law(
         Law::RoundTrip => match Policy::from_yaml_str(&policy.to_yaml()) {
             Ok(p) => Some(p),
             Err(e) => {
-                return Err(Box::new(LawViolation {
+                return Err(unexampled(
+                    policy,
                     law,
-                    policy: policy.to_string(),
-                    message: format!("the YAML written does not load: {e}"),
-                    counterexample: Assessment::new("none"),
-                    improved: None,
-                    before: Box::new(policy.evaluate_projected(&Assessment::new("none"))),
-                    after: None,
-                }));
+                    format!("the YAML written does not load: {e}"),
+                ));
             }
         },
         _ => None,
     };
-    let check = |before: &Assessment,
-                 after: &Assessment|
-     -> (Finding, Evaluation, Option<Evaluation>) {
-        let e = policy.evaluate_projected(before);
-        match law {
-            Law::Deterministic => {
-                let mut reordered = Assessment::new(before.program());
-                let answers: Vec<_> = before.answers().collect();
-                for (id, a) in answers.into_iter().rev() {
-                    reordered.set_answer(id.as_str(), a);
-                }
-                let facts: Vec<_> = before.facts().collect();
-                for (id, v) in facts.into_iter().rev() {
-                    reordered.set_fact(id.as_str(), v.clone());
-                }
-                let again = policy.evaluate_projected(&reordered);
-                let finding = (again != e).then(|| {
-                    "the same answers, given in another order, evaluate differently".to_owned()
-                });
-                (finding, e, Some(again))
-            }
-            // Decided over every assessment by the solver, above.
-            Law::Monotone | Law::LevelsNested | Law::BenefitsNested => (None, e, None),
-            Law::BenefitsByLevel => {
-                // Two paths of the evaluator must agree: the lean
-                // decision and the full evaluation.
-                let lean = match before.as_of() {
-                    Some(d) => policy.decide_on(before, d),
-                    None => policy.decide(before),
-                };
-                let finding = match lean {
-                        Ok(d) if d.level != e.level || d.benefits != e.benefits => Some(
-                            "the lean decision and the full evaluation give different levels or benefits"
-                                .to_owned(),
-                        ),
-                        _ => benefits_finding(policy, &e),
-                    };
-                (finding, e, None)
-            }
-            Law::RoundTrip => {
-                let again = reloaded.as_ref().map(|p| p.evaluate_projected(before));
-                let finding = (again.as_ref() != Some(&e))
-                    .then(|| "the reloaded policy evaluates differently".to_owned());
-                (finding, e, again)
-            }
-            Law::TermsNeverExtend => {
-                let later = policy.evaluate_projected(after);
-                let finding = terms_finding(&e, &later);
-                (finding, e, Some(later))
-            }
-        }
+    let check = |before: &Assessment, after: &Assessment| {
+        check_case(policy, law, reloaded.as_ref(), before, after)
     };
     let strategy = match law {
         Law::TermsNeverExtend => dated_pairs(policy),
@@ -469,16 +416,89 @@ pub fn check_law(
                 after: other.map(Box::new),
             }))
         }
-        Err(TestError::Abort(reason)) => Err(Box::new(LawViolation {
+        Err(TestError::Abort(reason)) => Err(unexampled(
+            policy,
             law,
-            policy: policy.to_string(),
-            message: format!("the check stopped: {}", reason.message()),
-            counterexample: Assessment::new("none"),
-            improved: None,
-            before: Box::new(policy.evaluate_projected(&Assessment::new("none"))),
-            after: None,
-        })),
+            format!("the check stopped: {}", reason.message()),
+        )),
     }
+}
+
+/// A violation found without a counterexample assessment.
+fn unexampled(policy: &Policy, law: Law, message: String) -> Box<LawViolation> {
+    Box::new(LawViolation {
+        law,
+        policy: policy.to_string(),
+        message,
+        counterexample: Assessment::new("none"),
+        improved: None,
+        before: Box::new(policy.evaluate_projected(&Assessment::new("none"))),
+        after: None,
+    })
+}
+
+/// One case of a sampled law: what it found wrong, the evaluation of
+/// `before`, and the second evaluation compared, where there is one.
+fn check_case(
+    policy: &Policy,
+    law: Law,
+    reloaded: Option<&Policy>,
+    before: &Assessment,
+    after: &Assessment,
+) -> (Finding, Evaluation, Option<Evaluation>) {
+    let e = policy.evaluate_projected(before);
+    match law {
+        Law::Deterministic => {
+            let again = policy.evaluate_projected(&reordered(before));
+            let finding = (again != e).then(|| {
+                "the same answers, given in another order, evaluate differently".to_owned()
+            });
+            (finding, e, Some(again))
+        }
+        // Decided over every assessment by the solver, in `check_law`.
+        Law::Monotone | Law::LevelsNested | Law::BenefitsNested => (None, e, None),
+        Law::BenefitsByLevel => {
+            // Two paths of the evaluator must agree: the lean
+            // decision and the full evaluation.
+            let lean = match before.as_of() {
+                Some(d) => policy.decide_on(before, d),
+                None => policy.decide(before),
+            };
+            let finding = match lean {
+                Ok(d) if d.level != e.level || d.benefits != e.benefits => Some(
+                    "the lean decision and the full evaluation give different levels or benefits"
+                        .to_owned(),
+                ),
+                _ => benefits_finding(policy, &e),
+            };
+            (finding, e, None)
+        }
+        Law::RoundTrip => {
+            let again = reloaded.map(|p| p.evaluate_projected(before));
+            let finding = (again.as_ref() != Some(&e))
+                .then(|| "the reloaded policy evaluates differently".to_owned());
+            (finding, e, again)
+        }
+        Law::TermsNeverExtend => {
+            let later = policy.evaluate_projected(after);
+            let finding = terms_finding(&e, &later);
+            (finding, e, Some(later))
+        }
+    }
+}
+
+/// The same assessment with its answers and facts given in reverse order.
+fn reordered(a: &Assessment) -> Assessment {
+    let mut reordered = Assessment::new(a.program());
+    let answers: Vec<_> = a.answers().collect();
+    for (id, x) in answers.into_iter().rev() {
+        reordered.set_answer(id.as_str(), x);
+    }
+    let facts: Vec<_> = a.facts().collect();
+    for (id, v) in facts.into_iter().rev() {
+        reordered.set_fact(id.as_str(), v.clone());
+    }
+    reordered
 }
 
 /// The same assessment, holding a level, dated twice: the second date no
