@@ -1,8 +1,11 @@
 //! The exact change analysis: each edit of the catalogue
 //! (`tests/fixtures/edits/`), MMP 1.0.0 -> 2.0.0, and generated policies
-//! of 50, 500 and 5,000 items with one threshold raised; and the SAT
+//! of 50, 500 and 5,000 items (the same as the evaluation bench's) with one
+//! threshold raised; and the SAT
 //! solvers compared on the questions of 1.0.0 -> 2.0.0.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -15,32 +18,6 @@ fn options() -> ImpactOptions {
     // The analysis alone: no sampled cross-check.
     o.generated = 0;
     o
-}
-
-/// A policy of `n` items with the rule shapes MMP uses, and a threshold
-/// `months` the edit moves.
-fn sized_text(n: usize, version: &str, months: u32) -> String {
-    let mut s = format!(
-        "policy: {{name: sized, version: {version}, title: Sized}}\nkinds: [{{id: benchmark, title: B}}, {{id: enhancement, title: E}}]\n\
-         facts: [{{id: applied, title: A, type: boolean}}, {{id: months, title: M, type: number}}]\nstandards:\n"
-    );
-    for st in 0..n / 10 {
-        s.push_str(&format!("  - id: s{st}\n    title: S{st}\n    items:\n"));
-        for i in 0..10 {
-            let kind = if i < 7 { "benchmark" } else { "enhancement" };
-            s.push_str(&format!(
-                "      - {{id: I{st}.{i}, kind: {kind}, title: T, question: Q}}\n"
-            ));
-        }
-    }
-    s.push_str(&format!(
-        "sets: [{{id: designated, title: D, select: {{kind: benchmark}}}}]\nlevels:\n\
-         \x20 - {{id: one, rank: 1, title: One, requires: [{{fact: applied, equals: true}}]}}\n\
-         \x20 - {{id: two, rank: 2, title: Two, requires: [{{level: one}}, {{fact: months, at_least: {months}}}, {{met_at_least: {{count: 3, of: {{kind: enhancement}}}}}}]}}\n\
-         \x20 - {{id: three, rank: 3, title: Three, requires: [{{level: two}}, {{all_met: {{set: designated}}}}]}}\n\
-         benefits: [{{id: b1, title: B1, min_level: one}}, {{id: b2, title: B2, min_level: two, priority_from: three}}, {{id: b3, title: B3, min_level: three, quantity: {{amount: 4, unit: vouchers}}}}]\n"
-    ));
-    s
 }
 
 /// The edits of the catalogue, applied to MMP 2.0.0.
@@ -86,8 +63,8 @@ fn analysis(c: &mut Criterion) {
         });
     }
     for n in [50, 500, 5000] {
-        let old = Policy::from_yaml_str(&sized_text(n, "1.0.0", 12)).unwrap();
-        let new = Policy::from_yaml_str(&sized_text(n, "2.0.0", 18)).unwrap();
+        let old = Policy::from_yaml_str(&common::sized_policy_text(n, "1.0.0", 12)).unwrap();
+        let new = Policy::from_yaml_str(&common::sized_policy_text(n, "2.0.0", 18)).unwrap();
         g.bench_function(format!("generated {n} items, threshold raised"), |b| {
             b.iter(|| ImpactReport::compare(&old, &new, &[], black_box(&options())))
         });
