@@ -190,7 +190,9 @@ pub enum Law {
     RoundTrip,
     /// A later as-of date never extends a recorded term: the end of the term
     /// and the date a transitional level reverts stay put or come sooner,
-    /// and an expired membership stays expired.
+    /// and an expired membership never becomes current (active or due for
+    /// renewal) again; it may become "not a member" when the answers
+    /// qualify for no level on the later date, which gives nothing back.
     /// Checked by sampling: with a level held, the term's end does not
     /// depend on the as-of date, and reversion counts from the grant of the
     /// level held (otherwise the level is a new grant, counted from the
@@ -563,7 +565,15 @@ fn terms_finding(earlier: &Evaluation, later: &Evaluation) -> Finding {
     {
         return Some(format!("the reversion moved from {r1} to {r2}"));
     }
-    (m1.state == MembershipState::Expired && m2.state != MembershipState::Expired)
+    // Expired is followed by expired, or by no level at all when the
+    // answers qualify for none on the later date (a fact counted in months
+    // can pass a maximum): that gives nothing back. Only a level applying
+    // again, active or due for renewal, revives the ended term.
+    let current = matches!(
+        m2.state,
+        MembershipState::Active | MembershipState::DueForRenewal
+    );
+    (m1.state == MembershipState::Expired && current)
         .then(|| "an expired membership became current again".to_owned())
 }
 
@@ -648,16 +658,26 @@ fn decided_by_solver(policy: &Policy, law: Law) -> Option<Result<(), Box<LawViol
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_time_law_sees_a_term_that_moves_later() {
+    fn day(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    /// The built-in policy's evaluations, as of two dates, of an affiliate
+    /// holding its level since `granted`.
+    fn affiliate(granted: &str, first: &str, later: &str) -> (Evaluation, Evaluation) {
         let policy = Policy::builtin().unwrap();
-        let day = |s: &str| s.parse::<Date>().unwrap();
         let a = Assessment::new("P")
             .with_fact("application_submitted", true)
             .with_fact("direct_youth_mentoring", true)
-            .holding("affiliate", day("2024-01-01"), None);
-        let e1 = policy.evaluate_on(&a, day("2024-06-01")).unwrap();
-        let mut e2 = policy.evaluate_on(&a, day("2025-06-01")).unwrap();
+            .holding("affiliate", day(granted), None);
+        let e1 = policy.evaluate_on(&a, day(first)).unwrap();
+        let e2 = policy.evaluate_on(&a, day(later)).unwrap();
+        (e1, e2)
+    }
+
+    #[test]
+    fn the_time_law_sees_a_term_that_moves_later() {
+        let (e1, mut e2) = affiliate("2024-01-01", "2024-06-01", "2025-06-01");
         assert_eq!(terms_finding(&e1, &e2), None);
         if let Some(m) = e2.membership.as_mut() {
             m.expires_on = m.expires_on.and_then(|d| {
@@ -671,5 +691,29 @@ mod tests {
             terms_finding(&e1, &e2).as_deref(),
             Some("the term's end moved from 2027-01-01 to 2027-01-02")
         );
+    }
+
+    /// Expired, then no level: nothing comes back, so the law holds; expired,
+    /// then a level applying again, breaks it.
+    #[test]
+    fn the_time_law_lets_an_expired_membership_end_as_no_level() {
+        let (e1, mut e2) = affiliate("2020-01-01", "2024-06-01", "2025-06-01");
+        let expired = e1.membership.as_ref().map(|m| m.state);
+        assert_eq!(expired, Some(MembershipState::Expired));
+        for (state, broken) in [
+            (MembershipState::Expired, false),
+            (MembershipState::NotMember, false),
+            (MembershipState::Active, true),
+            (MembershipState::DueForRenewal, true),
+        ] {
+            if let Some(m) = e2.membership.as_mut() {
+                m.state = state;
+            }
+            assert_eq!(
+                terms_finding(&e1, &e2).is_some(),
+                broken,
+                "expired, then {state:?}"
+            );
+        }
     }
 }
