@@ -43,12 +43,14 @@ pub(crate) enum FactClass {
 }
 
 /// One item of either policy: its classes and their one-hot literals.
+#[derive(Clone)]
 pub(crate) struct ItemDim {
     pub id: String,
     pub classes: Vec<(ItemClass, Lit)>,
 }
 
 /// One fact of either policy.
+#[derive(Clone)]
 pub(crate) struct FactDim {
     pub id: String,
     pub classes: Vec<(FactClass, Lit)>,
@@ -103,6 +105,16 @@ pub(crate) struct Circuit {
     /// Whether each level's requirements are met, by level index.
     #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     pub met: Vec<Lit>,
+    /// The highest level met, by level index, before any reversion.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    pub qualified: Vec<Lit>,
+    /// The level held, qualified for, has reverted on the date (its time
+    /// limit reached), by level index.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    pub reverted: Vec<Lit>,
+    /// The term has ended on the date, with a level held that applies.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    pub expired: Lit,
     /// The level that applies, by the policy's level index.
     pub reached: Vec<Lit>,
     pub no_level: Lit,
@@ -218,6 +230,23 @@ impl Domain {
         }
     }
 
+    /// The same assessment as of another date: the answers, facts, level
+    /// held and its dates are this domain's literals; whether it is dated,
+    /// and every comparison with the date, are new.
+    #[cfg(feature = "testing")]
+    pub(crate) fn dated_again(&self, cnf: &mut Cnf) -> Domain {
+        Domain {
+            items: self.items.clone(),
+            facts: self.facts.clone(),
+            held: self.held.clone(),
+            renewed: self.renewed,
+            dated: cnf.var_preferring(false),
+            atoms: Vec::new(),
+            item_index: self.item_index.clone(),
+            fact_index: self.fact_index.clone(),
+        }
+    }
+
     fn item(&self, id: &str) -> Option<&ItemDim> {
         self.item_index.get(id).and_then(|&i| self.items.get(i))
     }
@@ -227,14 +256,14 @@ impl Domain {
     }
 
     /// The literal of "the level held is `id`".
-    fn held_is(&self, id: &str) -> Option<Lit> {
+    pub(crate) fn held_is(&self, id: &str) -> Option<Lit> {
         self.held
             .iter()
             .find(|(x, _)| x.as_deref() == Some(id))
             .map(|h| h.1)
     }
 
-    fn held_any(&self) -> Lit {
+    pub(crate) fn held_any(&self) -> Lit {
         self.held.first().map_or(Lit(1), |h| !h.1)
     }
 
@@ -530,7 +559,7 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
     let met = levels_met(cnf, d, p, &item_bits);
     let qualified = highest_met(cnf, &met);
     // Time: reversion of a transitional level, then the renewal term.
-    let after = after_reversion(cnf, d, p, &qualified);
+    let (after, reverted) = after_reversion(cnf, d, p, &qualified);
     let any = cnf.or(&after);
     let (expired, due) = match p.renewal() {
         None => (!cnf.truth(), !cnf.truth()),
@@ -543,6 +572,9 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
         valid,
         refused,
         met,
+        qualified,
+        reverted,
+        expired,
         reached,
         no_level,
         due,
@@ -720,8 +752,14 @@ fn highest_met(cnf: &mut Cnf, met: &[Lit]) -> Vec<Lit> {
 }
 
 /// Per level: it applies once a transitional level held past its time
-/// limit has reverted (to this level, or away from it).
-fn after_reversion(cnf: &mut Cnf, d: &mut Domain, p: &Policy, qualified: &[Lit]) -> Vec<Lit> {
+/// limit has reverted (to this level, or away from it); and per level,
+/// whether it has reverted.
+fn after_reversion(
+    cnf: &mut Cnf,
+    d: &mut Domain,
+    p: &Policy,
+    qualified: &[Lit],
+) -> (Vec<Lit>, Vec<Lit>) {
     let dated = d.dated;
     let mut reverted: Vec<Lit> = Vec::with_capacity(p.levels.len());
     for (l, level) in p.levels.iter().enumerate() {
@@ -748,7 +786,7 @@ fn after_reversion(cnf: &mut Cnf, d: &mut Domain, p: &Policy, qualified: &[Lit])
         }
         after.push(cnf.or(&ways));
     }
-    after
+    (after, reverted)
 }
 
 /// The renewal term of a policy renewed `every` period with a `window`

@@ -8,12 +8,15 @@ use crate::policy::Policy;
 use super::Shrinker;
 use super::cnf::{Cnf, Lit, Model};
 use super::encode::{self, Circuit, Domain, FactClass, ItemClass};
+use super::time::DateVar;
 
 /// A law broken: the counterexample, the improved assessment for
-/// monotonicity, and what went wrong in words.
+/// monotonicity or the same one as of a later date for terms, and what
+/// went wrong in words.
 pub(crate) struct Broken {
     pub counterexample: Assessment,
     pub improved: Option<Assessment>,
+    pub later: Option<Assessment>,
     pub message: String,
 }
 
@@ -34,6 +37,7 @@ fn too_large(cnf: &Cnf) -> Option<Broken> {
     cnf.over_budget().then(|| Broken {
         counterexample: Assessment::new("none"),
         improved: None,
+        later: None,
         message: format!(
             "the policy is too large to decide this law exactly (its formula passed {} literals: requirements times the items they select)",
             Cnf::BUDGET
@@ -135,6 +139,7 @@ pub(crate) fn levels_nested(p: &Policy) -> Option<Broken> {
                 return Some(Broken {
                     counterexample: found.into_iter().next()?,
                     improved: None,
+                    later: None,
                     message: format!(
                         "the program meets `{}` but not `{}`, a level below it",
                         level.id(),
@@ -170,6 +175,7 @@ pub(crate) fn benefits_nested(p: &Policy) -> Option<Broken> {
                 return Some(Broken {
                     counterexample: found.into_iter().next()?,
                     improved: None,
+                    later: None,
                     message: format!(
                         "a program at `{}` does not get benefit `{}`, which `{below}` below it gets",
                         level.id(),
@@ -297,6 +303,7 @@ fn broken_pair(found: Vec<Assessment>, message: String) -> Option<Broken> {
     Some(Broken {
         counterexample: it.next()?,
         improved: it.next(),
+        later: None,
         message,
     })
 }
@@ -357,6 +364,103 @@ fn removed_benefit(
     None
 }
 
+/// "A later as-of date never extends a recorded term": one assessment
+/// holding a level, as of two dates, the second later. The encoding sees a
+/// date only through whether it is reached on the as-of date, and with a
+/// level held the end of the term and a reversion count from the dates
+/// recorded, so the law asks what a term extended would show: expired on
+/// the first date and a level applying on the second; a level held
+/// reverted on the first date, and qualified for but not reverted on the
+/// second. Every comparison of a recorded date with the later as-of date
+/// holds where it holds with the earlier one (each is monotone in the
+/// as-of date), which is all the formula knows of the two dates; a model
+/// is realised by real dates before it is reported, and one no dates
+/// searched realise leaves the law undecided, never proved.
+pub(crate) fn terms_never_extend(p: &Policy) -> Option<Broken> {
+    terms_query(p, true)
+}
+
+/// [`terms_never_extend`], with the second date later (`ordered`) or, to
+/// show that the proof rests on that order, any date.
+fn terms_query(p: &Policy, ordered: bool) -> Option<Broken> {
+    let mut cnf = Cnf::new(false);
+    let mut d = Domain::new(&mut cnf, [p, p]);
+    let c = encode::circuit(&mut cnf, &mut d, p);
+    let mut d2 = d.dated_again(&mut cnf);
+    let c2 = encode::circuit(&mut cnf, &mut d2, p);
+    if ordered {
+        later_as_of(&mut cnf, &d, &d2);
+    }
+    if let Some(b) = too_large(&cnf) {
+        return Some(b);
+    }
+    let (x, y) = (Copy { d, c }, Copy { d: d2, c: c2 });
+    let mut cost = Shrinker::new(stated(&x.d));
+    let base = [x.c.valid, x.d.dated, y.d.dated, x.d.held_any()];
+    for (question, message) in terms_questions(p, &x, &y) {
+        let mut assume = base.to_vec();
+        assume.extend(question);
+        let Some(m) = cnf.solve(&assume) else {
+            continue;
+        };
+        let m = cost.minimal(&mut cnf, &assume, m);
+        return Some(match super::dates_of_two(&x.d, &y.d, &m) {
+            Some((first, second)) => Broken {
+                counterexample: super::assessment_of(&x.d, &m, &first),
+                improved: None,
+                later: Some(super::assessment_of(&y.d, &m, &second)),
+                message,
+            },
+            None => Broken {
+                counterexample: Assessment::new("none"),
+                improved: None,
+                later: None,
+                message: format!(
+                    "the law is not decided: the solver found a model ({message}) that no two dates searched realise"
+                ),
+            },
+        });
+    }
+    None
+}
+
+/// What a term extended by a later date shows, for `x` as of the first
+/// date and `y` as of the later one: the assumptions, and what they mean.
+fn terms_questions(p: &Policy, x: &Copy, y: &Copy) -> Vec<(Vec<Lit>, String)> {
+    let mut questions: Vec<(Vec<Lit>, String)> = vec![(
+        vec![x.c.expired, !y.c.no_level],
+        "the membership expired as of the first date, and a level applies again as of the later one".to_owned(),
+    )];
+    for (l, level) in p.levels.iter().enumerate() {
+        let (Some(held), Some(&r1), Some(&q2), Some(&r2)) = (
+            x.d.held_is(level.id().as_str()),
+            x.c.reverted.get(l),
+            y.c.qualified.get(l),
+            y.c.reverted.get(l),
+        ) else {
+            continue;
+        };
+        questions.push((
+            vec![held, r1, q2, !r2],
+            format!(
+                "`{}`, held, reverted as of the first date but not as of the later one",
+                level.id()
+            ),
+        ));
+    }
+    questions
+}
+
+/// The second copy is as of a later date: each comparison of a recorded
+/// date that holds as of the first date holds as of the second.
+fn later_as_of(cnf: &mut Cnf, first: &Domain, second: &Domain) {
+    for a in first.atoms.iter().filter(|a| a.var != DateVar::AsOf) {
+        if let Some(b) = second.atoms.iter().find(|b| b.var == a.var && b.op == a.op) {
+            cnf.implies(a.lit, b.lit);
+        }
+    }
+}
+
 /// Models of `p` reaching each level (the first for no level), minimal:
 /// seeds for generated assessments that reach every level. Undated.
 pub(crate) fn level_seeds(p: &Policy) -> Vec<Assessment> {
@@ -373,4 +477,45 @@ pub(crate) fn level_seeds(p: &Policy) -> Vec<Assessment> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> crate::catalog::Catalog {
+        crate::catalog::Catalog::builtin().unwrap()
+    }
+
+    #[test]
+    fn the_time_law_is_proved_for_every_shipped_policy() {
+        let catalog = catalog();
+        for p in catalog.policies() {
+            if let Some(b) = terms_never_extend(p) {
+                panic!("{p}: {}", b.message);
+            }
+        }
+        // Among them a renewal term and a transitional level to prove it of.
+        assert!(catalog.policies().any(|p| p.renewal().is_some()));
+        assert!(
+            catalog
+                .policies()
+                .any(|p| p.levels().iter().any(|l| l.time_limit().is_some()))
+        );
+    }
+
+    /// Without the order of the two dates the formula has models (a term
+    /// ended on one date and not on the other), which no dates realise: the
+    /// proof rests on that order, and a model never counts as a proof.
+    #[test]
+    fn without_the_order_of_the_dates_the_time_law_is_not_proved() {
+        let catalog = catalog();
+        let p = catalog.policies().find(|p| p.renewal().is_some()).unwrap();
+        let b = terms_query(p, false).expect("a model without the order");
+        assert!(
+            b.message.starts_with("the law is not decided"),
+            "{}",
+            b.message
+        );
+    }
 }

@@ -533,13 +533,9 @@ impl Shrinker {
     }
 }
 
-/// The dates a model of a domain needs, realised; or, when no dates give
-/// its date comparisons the values it chose, the clause that excludes that
-/// combination.
-pub(crate) fn dates_of(d: &Domain, m: &Model) -> Result<Dates, Vec<Lit>> {
-    let wanted: Vec<(time::Atom, bool)> = d.atoms.iter().map(|a| (*a, m.value(a.lit))).collect();
-    let facts: Vec<usize> = d
-        .facts
+/// The facts a model gives as dates, by index in the domain.
+fn date_facts(d: &Domain, m: &Model) -> Vec<usize> {
+    d.facts
         .iter()
         .enumerate()
         .filter(|(_, f)| {
@@ -548,7 +544,15 @@ pub(crate) fn dates_of(d: &Domain, m: &Model) -> Result<Dates, Vec<Lit>> {
                 .any(|(c, l)| *c == FactClass::Date && m.value(*l))
         })
         .map(|(i, _)| i)
-        .collect();
+        .collect()
+}
+
+/// The dates a model of a domain needs, realised; or, when no dates give
+/// its date comparisons the values it chose, the clause that excludes that
+/// combination.
+pub(crate) fn dates_of(d: &Domain, m: &Model) -> Result<Dates, Vec<Lit>> {
+    let wanted: Vec<(time::Atom, bool)> = d.atoms.iter().map(|a| (*a, m.value(a.lit))).collect();
+    let facts = date_facts(d, m);
     let held = d.held.first().is_some_and(|h| !m.value(h.1));
     time::realise(m.value(d.dated), held, m.value(d.renewed), &facts, &wanted).ok_or_else(|| {
         wanted
@@ -556,6 +560,25 @@ pub(crate) fn dates_of(d: &Domain, m: &Model) -> Result<Dates, Vec<Lit>> {
             .map(|(a, v)| if *v { !a.lit } else { a.lit })
             .collect()
     })
+}
+
+/// The dates a model of one assessment as of two dates needs (`first`
+/// and `second`, its domain [`Domain::dated_again`]), realised, the second
+/// as-of date later; `None` when the dates searched do not realise it.
+#[cfg(feature = "testing")]
+pub(crate) fn dates_of_two(first: &Domain, second: &Domain, m: &Model) -> Option<(Dates, Dates)> {
+    let wanted = |d: &Domain| -> Vec<(time::Atom, bool)> {
+        d.atoms.iter().map(|a| (*a, m.value(a.lit))).collect()
+    };
+    let facts = date_facts(first, m);
+    let held = first.held.first().is_some_and(|h| !m.value(h.1));
+    time::realise_two(
+        held,
+        m.value(first.renewed),
+        &facts,
+        &wanted(first),
+        &wanted(second),
+    )
 }
 
 /// The assessment a model of a domain and its dates stand for.
