@@ -99,68 +99,71 @@ fn solvers(c: &mut Criterion) {
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(5));
     g.bench_function("batsat, incremental", |b| {
-        b.iter(|| {
-            use batsat::SolverInterface;
-            let mut s = batsat::BasicSolver::default();
-            let lit = |l: i32| {
-                batsat::Lit::new(batsat::Var::unsafe_from_idx(l.unsigned_abs() - 1), l > 0)
-            };
-            for _ in 0..vars {
-                s.new_var_default();
-            }
-            for c in &clauses {
-                let mut c: Vec<batsat::Lit> = c.iter().map(|l| lit(*l)).collect();
-                s.add_clause_reuse(&mut c);
-            }
-            let mut sat = 0;
-            for q in &questions {
-                let a: Vec<batsat::Lit> = q.iter().map(|l| lit(*l)).collect();
-                sat += usize::from(s.solve_limited(&a) == batsat::lbool::TRUE);
-            }
-            sat
-        })
+        b.iter(|| batsat_incremental(&clauses, vars, &questions))
     });
     g.bench_function("varisat, incremental", |b| {
-        b.iter(|| {
-            use varisat::ExtendFormula;
-            let mut s = varisat::Solver::new();
-            let mut f = varisat::CnfFormula::new();
-            for c in &clauses {
-                let c: Vec<varisat::Lit> = c
-                    .iter()
-                    .map(|l| varisat::Lit::from_dimacs(*l as isize))
-                    .collect();
-                f.add_clause(&c);
-            }
-            s.add_formula(&f);
-            let mut sat = 0;
-            for q in &questions {
-                let a: Vec<varisat::Lit> = q
-                    .iter()
-                    .map(|l| varisat::Lit::from_dimacs(*l as isize))
-                    .collect();
-                s.assume(&a);
-                sat += usize::from(s.solve().unwrap());
-            }
-            sat
-        })
+        b.iter(|| varisat_incremental(&clauses, &questions))
     });
     g.bench_function("splr, from scratch per question", |b| {
-        b.iter(|| {
-            let mut sat = 0;
-            for q in &questions {
-                let mut all: Vec<Vec<i32>> = clauses.clone();
-                all.extend(q.iter().map(|l| vec![*l]));
-                if let Ok(mut s) = splr::Solver::try_from((splr::Config::default(), all.as_slice()))
-                {
-                    use splr::SolveIF;
-                    sat += usize::from(matches!(s.solve(), Ok(splr::Certificate::SAT(_))));
-                }
-            }
-            sat
-        })
+        b.iter(|| splr_from_scratch(&clauses, &questions))
     });
     g.finish();
+}
+
+/// How many questions are satisfiable, by batsat with assumptions.
+fn batsat_incremental(clauses: &[Vec<i32>], vars: u32, questions: &[Vec<i32>]) -> usize {
+    use batsat::SolverInterface;
+    let mut s = batsat::BasicSolver::default();
+    let lit = |l: i32| batsat::Lit::new(batsat::Var::unsafe_from_idx(l.unsigned_abs() - 1), l > 0);
+    for _ in 0..vars {
+        s.new_var_default();
+    }
+    for c in clauses {
+        let mut c: Vec<batsat::Lit> = c.iter().map(|l| lit(*l)).collect();
+        s.add_clause_reuse(&mut c);
+    }
+    let mut sat = 0;
+    for q in questions {
+        let a: Vec<batsat::Lit> = q.iter().map(|l| lit(*l)).collect();
+        sat += usize::from(s.solve_limited(&a) == batsat::lbool::TRUE);
+    }
+    sat
+}
+
+/// How many questions are satisfiable, by varisat with assumptions.
+fn varisat_incremental(clauses: &[Vec<i32>], questions: &[Vec<i32>]) -> usize {
+    use varisat::ExtendFormula;
+    let lits = |c: &[i32]| -> Vec<varisat::Lit> {
+        c.iter()
+            .map(|l| varisat::Lit::from_dimacs(*l as isize))
+            .collect()
+    };
+    let mut s = varisat::Solver::new();
+    let mut f = varisat::CnfFormula::new();
+    for c in clauses {
+        f.add_clause(&lits(c));
+    }
+    s.add_formula(&f);
+    let mut sat = 0;
+    for q in questions {
+        s.assume(&lits(q));
+        sat += usize::from(s.solve().unwrap());
+    }
+    sat
+}
+
+/// How many questions are satisfiable, by splr from scratch each.
+fn splr_from_scratch(clauses: &[Vec<i32>], questions: &[Vec<i32>]) -> usize {
+    let mut sat = 0;
+    for q in questions {
+        let mut all: Vec<Vec<i32>> = clauses.to_vec();
+        all.extend(q.iter().map(|l| vec![*l]));
+        if let Ok(mut s) = splr::Solver::try_from((splr::Config::default(), all.as_slice())) {
+            use splr::SolveIF;
+            sat += usize::from(matches!(s.solve(), Ok(splr::Certificate::SAT(_))));
+        }
+    }
+    sat
 }
 
 criterion_group!(benches, analysis, solvers);
