@@ -1,8 +1,11 @@
 //! The exact change analysis: each edit of the catalogue
 //! (`tests/fixtures/edits/`), MMP 1.0.0 -> 2.0.0, and generated policies
-//! of 50, 500 and 5,000 items with one threshold raised; and the SAT
+//! of 50, 500 and 5,000 items (the same as the evaluation bench's) with one
+//! threshold raised; and the SAT
 //! solvers compared on the questions of 1.0.0 -> 2.0.0.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -15,32 +18,6 @@ fn options() -> ImpactOptions {
     // The analysis alone: no sampled cross-check.
     o.generated = 0;
     o
-}
-
-/// A policy of `n` items with the rule shapes MMP uses, and a threshold
-/// `months` the edit moves.
-fn sized_text(n: usize, version: &str, months: u32) -> String {
-    let mut s = format!(
-        "policy: {{name: sized, version: {version}, title: Sized}}\nkinds: [{{id: benchmark, title: B}}, {{id: enhancement, title: E}}]\n\
-         facts: [{{id: applied, title: A, type: boolean}}, {{id: months, title: M, type: number}}]\nstandards:\n"
-    );
-    for st in 0..n / 10 {
-        s.push_str(&format!("  - id: s{st}\n    title: S{st}\n    items:\n"));
-        for i in 0..10 {
-            let kind = if i < 7 { "benchmark" } else { "enhancement" };
-            s.push_str(&format!(
-                "      - {{id: I{st}.{i}, kind: {kind}, title: T, question: Q}}\n"
-            ));
-        }
-    }
-    s.push_str(&format!(
-        "sets: [{{id: designated, title: D, select: {{kind: benchmark}}}}]\nlevels:\n\
-         \x20 - {{id: one, rank: 1, title: One, requires: [{{fact: applied, equals: true}}]}}\n\
-         \x20 - {{id: two, rank: 2, title: Two, requires: [{{level: one}}, {{fact: months, at_least: {months}}}, {{met_at_least: {{count: 3, of: {{kind: enhancement}}}}}}]}}\n\
-         \x20 - {{id: three, rank: 3, title: Three, requires: [{{level: two}}, {{all_met: {{set: designated}}}}]}}\n\
-         benefits: [{{id: b1, title: B1, min_level: one}}, {{id: b2, title: B2, min_level: two, priority_from: three}}, {{id: b3, title: B3, min_level: three, quantity: {{amount: 4, unit: vouchers}}}}]\n"
-    ));
-    s
 }
 
 /// The edits of the catalogue, applied to MMP 2.0.0.
@@ -87,10 +64,10 @@ fn analysis(c: &mut Criterion) {
     }
     for n in [50, 500, 5000] {
         let old = qbm::Loader::new()
-            .policy_str(&sized_text(n, "1.0.0", 12))
+            .policy_str(&common::sized_policy_text(n, "1.0.0", 12))
             .unwrap();
         let new = qbm::Loader::new()
-            .policy_str(&sized_text(n, "2.0.0", 18))
+            .policy_str(&common::sized_policy_text(n, "2.0.0", 18))
             .unwrap();
         g.bench_function(format!("generated {n} items, threshold raised"), |b| {
             b.iter(|| ImpactReport::compare(&old, &new, &[], black_box(&options())))
@@ -126,68 +103,71 @@ fn solvers(c: &mut Criterion) {
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(5));
     g.bench_function("batsat, incremental", |b| {
-        b.iter(|| {
-            use batsat::SolverInterface;
-            let mut s = batsat::BasicSolver::default();
-            let lit = |l: i32| {
-                batsat::Lit::new(batsat::Var::unsafe_from_idx(l.unsigned_abs() - 1), l > 0)
-            };
-            for _ in 0..vars {
-                s.new_var_default();
-            }
-            for c in &clauses {
-                let mut c: Vec<batsat::Lit> = c.iter().map(|l| lit(*l)).collect();
-                s.add_clause_reuse(&mut c);
-            }
-            let mut sat = 0;
-            for q in &questions {
-                let a: Vec<batsat::Lit> = q.iter().map(|l| lit(*l)).collect();
-                sat += usize::from(s.solve_limited(&a) == batsat::lbool::TRUE);
-            }
-            sat
-        })
+        b.iter(|| batsat_incremental(&clauses, vars, &questions))
     });
     g.bench_function("varisat, incremental", |b| {
-        b.iter(|| {
-            use varisat::ExtendFormula;
-            let mut s = varisat::Solver::new();
-            let mut f = varisat::CnfFormula::new();
-            for c in &clauses {
-                let c: Vec<varisat::Lit> = c
-                    .iter()
-                    .map(|l| varisat::Lit::from_dimacs(*l as isize))
-                    .collect();
-                f.add_clause(&c);
-            }
-            s.add_formula(&f);
-            let mut sat = 0;
-            for q in &questions {
-                let a: Vec<varisat::Lit> = q
-                    .iter()
-                    .map(|l| varisat::Lit::from_dimacs(*l as isize))
-                    .collect();
-                s.assume(&a);
-                sat += usize::from(s.solve().unwrap());
-            }
-            sat
-        })
+        b.iter(|| varisat_incremental(&clauses, &questions))
     });
     g.bench_function("splr, from scratch per question", |b| {
-        b.iter(|| {
-            let mut sat = 0;
-            for q in &questions {
-                let mut all: Vec<Vec<i32>> = clauses.clone();
-                all.extend(q.iter().map(|l| vec![*l]));
-                if let Ok(mut s) = splr::Solver::try_from((splr::Config::default(), all.as_slice()))
-                {
-                    use splr::SolveIF;
-                    sat += usize::from(matches!(s.solve(), Ok(splr::Certificate::SAT(_))));
-                }
-            }
-            sat
-        })
+        b.iter(|| splr_from_scratch(&clauses, &questions))
     });
     g.finish();
+}
+
+/// How many questions are satisfiable, by batsat with assumptions.
+fn batsat_incremental(clauses: &[Vec<i32>], vars: u32, questions: &[Vec<i32>]) -> usize {
+    use batsat::SolverInterface;
+    let mut s = batsat::BasicSolver::default();
+    let lit = |l: i32| batsat::Lit::new(batsat::Var::unsafe_from_idx(l.unsigned_abs() - 1), l > 0);
+    for _ in 0..vars {
+        s.new_var_default();
+    }
+    for c in clauses {
+        let mut c: Vec<batsat::Lit> = c.iter().map(|l| lit(*l)).collect();
+        s.add_clause_reuse(&mut c);
+    }
+    let mut sat = 0;
+    for q in questions {
+        let a: Vec<batsat::Lit> = q.iter().map(|l| lit(*l)).collect();
+        sat += usize::from(s.solve_limited(&a) == batsat::lbool::TRUE);
+    }
+    sat
+}
+
+/// How many questions are satisfiable, by varisat with assumptions.
+fn varisat_incremental(clauses: &[Vec<i32>], questions: &[Vec<i32>]) -> usize {
+    use varisat::ExtendFormula;
+    let lits = |c: &[i32]| -> Vec<varisat::Lit> {
+        c.iter()
+            .map(|l| varisat::Lit::from_dimacs(*l as isize))
+            .collect()
+    };
+    let mut s = varisat::Solver::new();
+    let mut f = varisat::CnfFormula::new();
+    for c in clauses {
+        f.add_clause(&lits(c));
+    }
+    s.add_formula(&f);
+    let mut sat = 0;
+    for q in questions {
+        s.assume(&lits(q));
+        sat += usize::from(s.solve().unwrap());
+    }
+    sat
+}
+
+/// How many questions are satisfiable, by splr from scratch each.
+fn splr_from_scratch(clauses: &[Vec<i32>], questions: &[Vec<i32>]) -> usize {
+    let mut sat = 0;
+    for q in questions {
+        let mut all: Vec<Vec<i32>> = clauses.to_vec();
+        all.extend(q.iter().map(|l| vec![*l]));
+        if let Ok(mut s) = splr::Solver::try_from((splr::Config::default(), all.as_slice())) {
+            use splr::SolveIF;
+            sat += usize::from(matches!(s.solve(), Ok(splr::Certificate::SAT(_))));
+        }
+    }
+    sat
 }
 
 criterion_group!(benches, analysis, solvers);

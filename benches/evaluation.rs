@@ -11,6 +11,7 @@
     clippy::indexing_slicing
 )]
 
+mod common;
 mod floor;
 
 use std::hint::black_box;
@@ -82,28 +83,8 @@ fn generated(policy: &Policy, n: usize) -> Vec<Assessment> {
 
 /// A policy of `n` items over `n / 10` standards, with the rule shapes MMP uses.
 fn sized_policy(n: usize) -> Policy {
-    let mut s = String::from(
-        "policy: {name: sized, version: 1.0.0, title: Sized}\nkinds: [{id: benchmark, title: B}, {id: enhancement, title: E}]\n\
-         facts: [{id: applied, title: A, type: boolean}, {id: months, title: M, type: number}]\nstandards:\n",
-    );
-    for st in 0..n / 10 {
-        s.push_str(&format!("  - id: s{st}\n    title: S{st}\n    items:\n"));
-        for i in 0..10 {
-            let kind = if i < 7 { "benchmark" } else { "enhancement" };
-            s.push_str(&format!(
-                "      - {{id: I{st}.{i}, kind: {kind}, title: T, question: Q}}\n"
-            ));
-        }
-    }
-    s.push_str(
-        "sets: [{id: designated, title: D, select: {kind: benchmark}}]\nlevels:\n\
-         - {id: one, rank: 1, title: One, requires: [{fact: applied, equals: true}]}\n\
-         - {id: two, rank: 2, title: Two, requires: [{level: one}, {fact: months, at_least: 12}, {met_at_least: {percent: 50, of: {kind: benchmark}}}]}\n\
-         - {id: three, rank: 3, title: Three, requires: [{level: two}, {all_met: {set: designated}}, {met_at_least: {count: 3, of: {kind: enhancement}}}]}\n\
-         benefits: [{id: b1, title: B1, min_level: one}, {id: b2, title: B2, min_level: two, priority_from: three}, {id: b3, title: B3, min_level: three, quantity: {amount: 4, unit: vouchers}}]\n",
-    );
     qbm::Loader::new()
-        .policy_str(&s.replace("\n- {", "\n  - {"))
+        .policy_str(&common::sized_policy_text(n, "1.0.0", 12))
         .unwrap()
 }
 

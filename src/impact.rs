@@ -278,21 +278,9 @@ impl ImpactReport {
         options: &ImpactOptions,
     ) -> Self {
         let mut changes = structure(old, new);
-        let exact = crate::exact::analyse(old, new);
-        let mut disagreements = exact.disagreements;
-        if exact.too_large {
-            disagreements.push(format!(
-                "the two versions are too large to analyse exactly (their formula passed {} literals: requirements times the items they select): nothing is proved",
-                crate::exact::cnf::Cnf::BUDGET
-            ));
-        }
-        if exact.given_up > 0 {
-            disagreements.push(format!(
-                "{} questions were given up after excluding {} combinations of dates each: their answer is not a proof",
-                exact.given_up,
-                crate::exact::EXCLUSIONS
-            ));
-        }
+        let mut exact = crate::exact::analyse(old, new);
+        let mut disagreements = std::mem::take(&mut exact.disagreements);
+        disagreements.extend(unproved(&exact));
         let mut decisions = Vec::new();
         for (i, a) in given.iter().enumerate() {
             if let Some(mut d) = decide(old, new, a) {
@@ -300,81 +288,14 @@ impl ImpactReport {
                 decisions.push(d);
             }
         }
-        for f in &exact.found {
-            let title = |e: &Option<Evaluation>| e.as_ref().and_then(|e| e.level.clone());
-            let ids = |e: &Option<Evaluation>| e.as_ref().map(benefit_ids).unwrap_or_default();
-            let (b, n) = (ids(&f.old), ids(&f.new));
-            decisions.push(DecisionChange {
-                program: f.witness.program().to_owned(),
-                source: Source::Exact,
-                old_level: title(&f.old),
-                new_level: title(&f.new),
-                gained: n.difference(&b).cloned().collect(),
-                lost: b.difference(&n).cloned().collect(),
-                witness: f.witness.to_yaml(),
-                change: f.kind.describe(),
-                loss: f.loss,
-            });
-        }
+        decisions.extend(exact.found.iter().map(exact_decision));
         // A renamed policy refuses every assessment that names the old one.
         if old.name() != new.name() {
-            let witness =
-                Assessment::new("witness").for_policy(old.name(), semver::VersionReq::STAR);
-            decisions.push(DecisionChange {
-                program: witness.program().to_owned(),
-                source: Source::Exact,
-                old_level: None,
-                new_level: None,
-                gained: Vec::new(),
-                lost: Vec::new(),
-                witness: witness.to_yaml(),
-                change: Kind::Refused("assessment.policy".to_owned()).describe(),
-                loss: true,
-            });
+            decisions.push(renamed_decision(old));
         }
-        // Given and sampled assessments check the implementation against the
-        // proof: a change one shows that the analysis did not find is a bug.
-        let found: Vec<&crate::exact::Kind> = exact.found.iter().map(|f| &f.kind).collect();
-        // The space is built only when sampling is asked for.
-        let space = (options.generated > 0).then(|| Space::of(&[old, new]));
-        let dims = space.as_ref().map(|s| s.dims()).unwrap_or_default();
-        let mut rng = Rng::new(options.seed);
-        let sampled = (0..options.generated).filter_map(|n| {
-            let space = space.as_ref()?;
-            let choice = rng.choice(space, &dims);
-            Some(space.build(&format!("generated #{n}"), &choice))
-        });
-        for a in given.iter().cloned().chain(sampled) {
-            let (Ok(e0), Ok(e1)) = (old.evaluate(&a), new.evaluate(&a)) else {
-                continue;
-            };
-            for kind in kinds_between(&e0, &e1) {
-                if !found.contains(&&kind) && disagreements.len() < 10 {
-                    disagreements.push(format!(
-                        "the assessment of `{}` shows {}, which the analysis did not find; this is a bug in the analysis:\n{}",
-                        crate::error::escaped(a.program()),
-                        kind.describe(),
-                        a.to_yaml()
-                    ));
-                }
-            }
-        }
-        let decided = decisions.iter().fold(Bump::None, |acc, d| {
-            acc.max(if d.is_loss() {
-                Bump::Major
-            } else {
-                Bump::Minor
-            })
-        });
-        let wording = if changes.is_empty() {
-            Bump::None
-        } else {
-            Bump::Patch
-        };
-        let mut required = decided.max(wording);
-        if !disagreements.is_empty() {
-            required = Bump::Major;
-        }
+        let found: Vec<&Kind> = exact.found.iter().map(|f| &f.kind).collect();
+        missed_by_analysis(old, new, given, options, &found, &mut disagreements);
+        let required = required_bump(&decisions, &changes, &disagreements);
         for c in &mut changes {
             // A change line is wording only, or takes the report's bump:
             // no line says less than what the decisions prove.
@@ -410,6 +331,121 @@ impl ImpactReport {
     pub fn is_sufficient(&self) -> bool {
         self.declared >= self.required
     }
+}
+
+/// Why the exact analysis proves nothing, or less than all, if it does not.
+fn unproved(exact: &crate::exact::Outcome) -> Vec<String> {
+    let mut disagreements = Vec::new();
+    if exact.too_large {
+        disagreements.push(format!(
+            "the two versions are too large to analyse exactly (their formula passed {} literals: requirements times the items they select): nothing is proved",
+            crate::exact::cnf::Cnf::BUDGET
+        ));
+    }
+    if exact.given_up > 0 {
+        disagreements.push(format!(
+            "{} questions were given up after excluding {} combinations of dates each: their answer is not a proof",
+            exact.given_up,
+            crate::exact::EXCLUSIONS
+        ));
+    }
+    disagreements
+}
+
+/// A change the exact analysis found, as the report shows it.
+fn exact_decision(f: &crate::exact::Found) -> DecisionChange {
+    let title = |e: &Option<Evaluation>| e.as_ref().and_then(|e| e.level.clone());
+    let ids = |e: &Option<Evaluation>| e.as_ref().map(benefit_ids).unwrap_or_default();
+    let (b, n) = (ids(&f.old), ids(&f.new));
+    DecisionChange {
+        program: f.witness.program().to_owned(),
+        source: Source::Exact,
+        old_level: title(&f.old),
+        new_level: title(&f.new),
+        gained: n.difference(&b).cloned().collect(),
+        lost: b.difference(&n).cloned().collect(),
+        witness: f.witness.to_yaml(),
+        change: f.kind.describe(),
+        loss: f.loss,
+    }
+}
+
+/// A renamed policy: an assessment naming the old one is refused.
+fn renamed_decision(old: &Policy) -> DecisionChange {
+    let witness = Assessment::new("witness").for_policy(old.name(), semver::VersionReq::STAR);
+    DecisionChange {
+        program: witness.program().to_owned(),
+        source: Source::Exact,
+        old_level: None,
+        new_level: None,
+        gained: Vec::new(),
+        lost: Vec::new(),
+        witness: witness.to_yaml(),
+        change: Kind::Refused("assessment.policy".to_owned()).describe(),
+        loss: true,
+    }
+}
+
+/// Given and sampled assessments check the implementation against the
+/// proof: a change one shows that the analysis did not `found` is a bug,
+/// added to `disagreements` (up to ten).
+fn missed_by_analysis(
+    old: &Policy,
+    new: &Policy,
+    given: &[Assessment],
+    options: &ImpactOptions,
+    found: &[&Kind],
+    disagreements: &mut Vec<String>,
+) {
+    // The space is built only when sampling is asked for.
+    let space = (options.generated > 0).then(|| Space::of(&[old, new]));
+    let dims = space.as_ref().map(|s| s.dims()).unwrap_or_default();
+    let mut rng = Rng::new(options.seed);
+    let sampled = (0..options.generated).filter_map(|n| {
+        let space = space.as_ref()?;
+        let choice = rng.choice(space, &dims);
+        Some(space.build(&format!("generated #{n}"), &choice))
+    });
+    for a in given.iter().cloned().chain(sampled) {
+        let (Ok(e0), Ok(e1)) = (old.evaluate(&a), new.evaluate(&a)) else {
+            continue;
+        };
+        for kind in kinds_between(&e0, &e1) {
+            if !found.contains(&&kind) && disagreements.len() < 10 {
+                disagreements.push(format!(
+                    "the assessment of `{}` shows {}, which the analysis did not find; this is a bug in the analysis:\n{}",
+                    crate::error::escaped(a.program()),
+                    kind.describe(),
+                    a.to_yaml()
+                ));
+            }
+        }
+    }
+}
+
+/// The least bump: major for a loss, minor for a gain, patch for wording
+/// alone; major whenever something is not proved.
+fn required_bump(
+    decisions: &[DecisionChange],
+    changes: &[Change],
+    disagreements: &[String],
+) -> Bump {
+    if !disagreements.is_empty() {
+        return Bump::Major;
+    }
+    let decided = decisions.iter().fold(Bump::None, |acc, d| {
+        acc.max(if d.is_loss() {
+            Bump::Major
+        } else {
+            Bump::Minor
+        })
+    });
+    let wording = if changes.is_empty() {
+        Bump::None
+    } else {
+        Bump::Patch
+    };
+    decided.max(wording)
 }
 
 fn benefit_ids(e: &Evaluation) -> BTreeSet<BenefitId> {
@@ -550,6 +586,19 @@ impl Rng {
 
 /// The structural differences between two policies.
 fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
+    let mut out = header_changes(old, new);
+    kind_changes(&mut out, old, new);
+    fact_changes(&mut out, old, new);
+    standard_changes(&mut out, old, new);
+    item_changes(&mut out, old, new);
+    set_changes(&mut out, old, new);
+    level_changes(&mut out, old, new);
+    benefit_changes(&mut out, old, new);
+    out
+}
+
+/// Changes to the policy's header: its name, renewal term, wording.
+fn header_changes(old: &Policy, new: &Policy) -> Vec<Change> {
     let mut out = Vec::new();
     let policy = |detail: &str, effect| Change {
         subject: Subject::Policy,
@@ -576,9 +625,13 @@ fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
     if old.title() != new.title() || old.description() != new.description() {
         out.push(policy("title or description", Bump::Patch));
     }
+    out
+}
 
+/// Changes to the kinds of item.
+fn kind_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
-        &mut out,
+        out,
         Subject::Kind,
         (old.kinds(), new.kinds(), |k: &crate::policy::Kind| {
             k.id().as_str()
@@ -594,9 +647,12 @@ fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
             }
         },
     );
+}
 
+/// Changes to the facts.
+fn fact_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
-        &mut out,
+        out,
         Subject::Fact,
         (old.facts(), new.facts(), |f: &crate::policy::Fact| {
             f.id().as_str()
@@ -622,9 +678,12 @@ fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
             }
         },
     );
+}
 
+/// Changes to the standards.
+fn standard_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
-        &mut out,
+        out,
         Subject::Standard,
         (
             old.standards(),
@@ -638,9 +697,12 @@ fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
                 .then(|| ("title or description".into(), Bump::Patch))
         },
     );
+}
 
+/// Changes to the items.
+fn item_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
-        &mut out,
+        out,
         Subject::Item,
         (old.items(), new.items(), |i: &crate::policy::Item| {
             i.id().as_str()
@@ -682,9 +744,12 @@ fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
             (!what.is_empty()).then(|| (what.join(", "), effect))
         },
     );
+}
 
+/// Changes to the named sets.
+fn set_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
-        &mut out,
+        out,
         Subject::Set,
         (old.sets(), new.sets(), |s: &crate::policy::ItemSet| {
             s.id().as_str()
@@ -707,9 +772,12 @@ fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
             })
         },
     );
+}
 
+/// Changes to the levels.
+fn level_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
-        &mut out,
+        out,
         Subject::Level,
         (old.levels(), new.levels(), |l: &crate::policy::Level| {
             l.id().as_str()
@@ -751,9 +819,12 @@ fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
             (!what.is_empty()).then(|| (what.join(", "), effect))
         },
     );
+}
 
+/// Changes to the benefits.
+fn benefit_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
-        &mut out,
+        out,
         Subject::Benefit,
         (
             old.benefits(),
@@ -798,7 +869,6 @@ fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
             (!what.is_empty()).then(|| (what.join(", "), effect))
         },
     );
-    out
 }
 
 /// The old and new lists of one kind of thing, and how to read a thing's id.
@@ -885,6 +955,17 @@ impl fmt::Display for ImpactReport {
             self.old.name, self.old.version, self.new.name, self.new.version
         )?;
         writeln!(f)?;
+        self.write_changes(f)?;
+        writeln!(f)?;
+        self.write_decisions(f)?;
+        writeln!(f)?;
+        self.write_verdict(f)
+    }
+}
+
+impl ImpactReport {
+    /// The structural changes, one a line.
+    fn write_changes(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "Structural changes ({}):", self.changes.len())?;
         if self.changes.is_empty() {
             writeln!(f, "  none")?;
@@ -897,7 +978,11 @@ impl fmt::Display for ImpactReport {
             };
             writeln!(f, "  {kind} {:?} {}: {}", c.subject, c.id, c.detail)?;
         }
-        writeln!(f)?;
+        Ok(())
+    }
+
+    /// The decision changes, each with what it loses and gains and its witness.
+    fn write_decisions(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
             "Decision changes ({}: every kind of change found over all assessments by {} questions to a SAT solver, and over {} given assessments):",
@@ -908,46 +993,12 @@ impl fmt::Display for ImpactReport {
         if self.decisions.is_empty() {
             writeln!(f, "  none")?;
         }
-        let title = |l: &Option<LevelSummary>| {
-            l.as_ref()
-                .map_or("no level".to_owned(), |l| l.title.to_string())
-        };
-        for d in &self.decisions {
-            let arrow = if d.is_loss() { "LOSS" } else { "gain" };
-            let source = match d.source {
-                Source::Given(i) => format!("given #{i}: {}", d.change),
-                Source::Generated => format!("generated, shrunk: {}", d.change),
-                Source::Exact => format!("{}, minimal witness", d.change),
-            };
-            writeln!(
-                f,
-                "  [{arrow}] {} ({source}): {} -> {}",
-                // A stored assessment's name: a line break in it must not
-                // start a line of the report.
-                crate::error::escaped(&d.program),
-                title(&d.old_level),
-                title(&d.new_level)
-            )?;
-            let ids = |v: &[BenefitId]| {
-                v.iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            if !d.lost.is_empty() {
-                writeln!(f, "      loses: {}", ids(&d.lost))?;
-            }
-            if !d.gained.is_empty() {
-                writeln!(f, "      gains: {}", ids(&d.gained))?;
-            }
-            if matches!(d.source, Source::Generated | Source::Exact) {
-                writeln!(f, "      witness:")?;
-                for line in d.witness.lines() {
-                    writeln!(f, "        {line}")?;
-                }
-            }
-        }
-        writeln!(f)?;
+        self.decisions.iter().try_for_each(|d| write_decision(f, d))
+    }
+
+    /// The errors of the analysis, the bump required and whether the
+    /// declared one suffices.
+    fn write_verdict(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for problem in &self.disagreements {
             writeln!(f, "ANALYSIS ERROR: {problem}")?;
         }
@@ -971,4 +1022,46 @@ impl fmt::Display for ImpactReport {
             )
         }
     }
+}
+
+/// One decision change of the report.
+fn write_decision(f: &mut fmt::Formatter<'_>, d: &DecisionChange) -> fmt::Result {
+    let title = |l: &Option<LevelSummary>| {
+        l.as_ref()
+            .map_or("no level".to_owned(), |l| l.title.to_string())
+    };
+    let arrow = if d.is_loss() { "LOSS" } else { "gain" };
+    let source = match d.source {
+        Source::Given(i) => format!("given #{i}: {}", d.change),
+        Source::Generated => format!("generated, shrunk: {}", d.change),
+        Source::Exact => format!("{}, minimal witness", d.change),
+    };
+    writeln!(
+        f,
+        "  [{arrow}] {} ({source}): {} -> {}",
+        // A stored assessment's name: a line break in it must not
+        // start a line of the report.
+        crate::error::escaped(&d.program),
+        title(&d.old_level),
+        title(&d.new_level)
+    )?;
+    let ids = |v: &[BenefitId]| {
+        v.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !d.lost.is_empty() {
+        writeln!(f, "      loses: {}", ids(&d.lost))?;
+    }
+    if !d.gained.is_empty() {
+        writeln!(f, "      gains: {}", ids(&d.gained))?;
+    }
+    if matches!(d.source, Source::Generated | Source::Exact) {
+        writeln!(f, "      witness:")?;
+        for line in d.witness.lines() {
+            writeln!(f, "        {line}")?;
+        }
+    }
+    Ok(())
 }

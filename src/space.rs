@@ -59,137 +59,12 @@ impl Space {
     /// The space of the union of `policies`, by id; where two define the same
     /// item or fact, the options of both are offered.
     pub(crate) fn of(policies: &[&Policy]) -> Arc<Self> {
-        let mut facts: Vec<FactChoices> = Vec::new();
-        let mut constants: Vec<(FactId, f64)> = Vec::new();
-        let mut favored: Vec<(FactId, FactTest)> = Vec::new();
-        for p in policies {
-            for level in &p.levels {
-                for r in &level.requires {
-                    walk(p, r, true, &mut constants, &mut favored);
-                }
-            }
-            for item in &p.items {
-                if let Some(t) = item.threshold()
-                    && let Some(fid) = &t.declared_by
-                {
-                    constants.push((fid.clone(), t.at_least));
-                }
-            }
-        }
-        for p in policies {
-            for f in &p.facts {
-                let at = match facts.iter().position(|c| &c.id == f.id()) {
-                    Some(at) => at,
-                    None => {
-                        facts.push(FactChoices {
-                            id: f.id().clone(),
-                            options: vec![None],
-                            favored: Vec::new(),
-                        });
-                        facts.len() - 1
-                    }
-                };
-                let Some(choice) = facts.get_mut(at) else {
-                    continue;
-                };
-                match &f.ty {
-                    FactType::Boolean => {
-                        push_unique(&mut choice.options, Some(Value::Bool(false)));
-                        push_unique(&mut choice.options, Some(Value::Bool(true)));
-                    }
-                    FactType::Choice(values) => {
-                        for v in values {
-                            push_unique(&mut choice.options, Some(Value::Text(v.clone())));
-                        }
-                    }
-                    // A few dates, from long ago to recent; none in anyone's future.
-                    FactType::Date => {
-                        for d in ["2000-01-01", "2019-02-28", "2020-02-29", "2023-10-31"] {
-                            push_unique(&mut choice.options, Some(Value::Text(d.to_owned())));
-                        }
-                    }
-                    FactType::Number { min, max, .. } => {
-                        let mut numbers: Vec<f64> = min.iter().chain(max.iter()).copied().collect();
-                        for (_, c) in constants.iter().filter(|(id, _)| id == f.id()) {
-                            numbers.extend([c - 1.0, *c, c + 1.0]);
-                        }
-                        if numbers.is_empty() {
-                            numbers.extend([0.0, 1.0]);
-                        }
-                        numbers
-                            .retain(|n| min.is_none_or(|m| *n >= m) && max.is_none_or(|m| *n <= m));
-                        numbers.sort_by(f64::total_cmp);
-                        for n in numbers {
-                            push_unique(&mut choice.options, Some(Value::Number(n)));
-                        }
-                    }
-                }
-            }
-        }
+        let (constants, favored) = comparisons(policies);
+        let mut facts = fact_choices(policies, &constants);
         for choice in &mut facts {
-            // Favoured options, those passing the most comparisons first.
-            let mut scored: Vec<(usize, usize)> = Vec::new();
-            for (i, opt) in choice.options.iter().enumerate() {
-                let Some(v) = opt else { continue };
-                let passes = favored
-                    .iter()
-                    .filter(|(id, test)| id == &choice.id && test.holds(v))
-                    .count();
-                if passes > 0 {
-                    scored.push((i, passes));
-                }
-            }
-            scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            choice.favored = scored.into_iter().map(|(i, _)| i).collect();
+            favour(choice, &favored);
         }
-
-        let mut items: Vec<ItemChoices> = Vec::new();
-        for p in policies {
-            for item in &p.items {
-                let at = match items.iter().position(|c| &c.id == item.id()) {
-                    Some(at) => at,
-                    None => {
-                        items.push(ItemChoices {
-                            id: item.id().clone(),
-                            options: vec![None],
-                            best: 0,
-                        });
-                        items.len() - 1
-                    }
-                };
-                let Some(choice) = items.get_mut(at) else {
-                    continue;
-                };
-                push_unique(&mut choice.options, Some(Answer::NotMet));
-                push_unique(&mut choice.options, Some(Answer::InProgress));
-                if item.allows_not_applicable() {
-                    push_unique(&mut choice.options, Some(Answer::NotApplicable));
-                }
-                match item.threshold() {
-                    None => push_unique(&mut choice.options, Some(Answer::Met)),
-                    Some(t) => {
-                        let mut numbers = vec![0.0, t.at_least - 1.0, t.at_least, t.at_least + 1.0];
-                        if let Some(fid) = &t.declared_by {
-                            for (_, c) in constants.iter().filter(|(id, _)| id == fid) {
-                                numbers.extend([c - 1.0, *c, c + 1.0]);
-                            }
-                            if let Some(f) = facts.iter().find(|f| &f.id == fid) {
-                                for v in f.options.iter().flatten() {
-                                    if let Value::Number(n) = v {
-                                        numbers.extend([n - 1.0, *n, n + 1.0]);
-                                    }
-                                }
-                            }
-                        }
-                        numbers.retain(|n| *n >= 0.0);
-                        numbers.sort_by(f64::total_cmp);
-                        for n in numbers {
-                            push_unique(&mut choice.options, Some(Answer::Number(n)));
-                        }
-                    }
-                }
-            }
-        }
+        let mut items = item_choices(policies, &constants, &facts);
         for choice in &mut items {
             choice.best = choice
                 .options
@@ -243,6 +118,177 @@ impl Space {
         }
         a
     }
+}
+
+/// A number a fact is compared with (or declares an item's minimum with).
+type Constant = (FactId, f64);
+
+/// The numbers each fact is compared with, and the tests that favour a
+/// fact's value, over every policy.
+fn comparisons(policies: &[&Policy]) -> (Vec<Constant>, Vec<(FactId, FactTest)>) {
+    let mut constants: Vec<Constant> = Vec::new();
+    let mut favored: Vec<(FactId, FactTest)> = Vec::new();
+    for p in policies {
+        for level in &p.levels {
+            for r in &level.requires {
+                walk(p, r, true, &mut constants, &mut favored);
+            }
+        }
+        for item in &p.items {
+            if let Some(t) = item.threshold()
+                && let Some(fid) = &t.declared_by
+            {
+                constants.push((fid.clone(), t.at_least));
+            }
+        }
+    }
+    (constants, favored)
+}
+
+/// The index `found` in `list`, or where `make()` is pushed when there is none.
+fn slot<T>(list: &mut Vec<T>, found: Option<usize>, make: impl FnOnce() -> T) -> usize {
+    match found {
+        Some(at) => at,
+        None => {
+            list.push(make());
+            list.len() - 1
+        }
+    }
+}
+
+/// The choices for every fact: its values, a few dates, and for a number
+/// its bounds and each side of every constant it is compared with.
+fn fact_choices(policies: &[&Policy], constants: &[Constant]) -> Vec<FactChoices> {
+    let mut facts: Vec<FactChoices> = Vec::new();
+    for p in policies {
+        for f in &p.facts {
+            let found = facts.iter().position(|c| &c.id == f.id());
+            let at = slot(&mut facts, found, || FactChoices {
+                id: f.id().clone(),
+                options: vec![None],
+                favored: Vec::new(),
+            });
+            let Some(choice) = facts.get_mut(at) else {
+                continue;
+            };
+            match &f.ty {
+                FactType::Boolean => {
+                    push_unique(&mut choice.options, Some(Value::Bool(false)));
+                    push_unique(&mut choice.options, Some(Value::Bool(true)));
+                }
+                FactType::Choice(values) => {
+                    for v in values {
+                        push_unique(&mut choice.options, Some(Value::Text(v.clone())));
+                    }
+                }
+                // A few dates, from long ago to recent; none in anyone's future.
+                FactType::Date => {
+                    for d in ["2000-01-01", "2019-02-28", "2020-02-29", "2023-10-31"] {
+                        push_unique(&mut choice.options, Some(Value::Text(d.to_owned())));
+                    }
+                }
+                FactType::Number { min, max, .. } => {
+                    let mut numbers: Vec<f64> = min.iter().chain(max.iter()).copied().collect();
+                    for (_, c) in constants.iter().filter(|(id, _)| id == f.id()) {
+                        numbers.extend([c - 1.0, *c, c + 1.0]);
+                    }
+                    if numbers.is_empty() {
+                        numbers.extend([0.0, 1.0]);
+                    }
+                    numbers.retain(|n| min.is_none_or(|m| *n >= m) && max.is_none_or(|m| *n <= m));
+                    numbers.sort_by(f64::total_cmp);
+                    for n in numbers {
+                        push_unique(&mut choice.options, Some(Value::Number(n)));
+                    }
+                }
+            }
+        }
+    }
+    facts
+}
+
+/// Marks a fact's favoured options, those passing the most comparisons first.
+fn favour(choice: &mut FactChoices, favored: &[(FactId, FactTest)]) {
+    let mut scored: Vec<(usize, usize)> = Vec::new();
+    for (i, opt) in choice.options.iter().enumerate() {
+        let Some(v) = opt else { continue };
+        let passes = favored
+            .iter()
+            .filter(|(id, test)| id == &choice.id && test.holds(v))
+            .count();
+        if passes > 0 {
+            scored.push((i, passes));
+        }
+    }
+    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    choice.favored = scored.into_iter().map(|(i, _)| i).collect();
+}
+
+/// The choices for every item: every answer kind it accepts, and for a
+/// number each side of its threshold and of the values of the fact that
+/// declares it.
+fn item_choices(
+    policies: &[&Policy],
+    constants: &[Constant],
+    facts: &[FactChoices],
+) -> Vec<ItemChoices> {
+    let mut items: Vec<ItemChoices> = Vec::new();
+    for p in policies {
+        for item in &p.items {
+            let found = items.iter().position(|c| &c.id == item.id());
+            let at = slot(&mut items, found, || ItemChoices {
+                id: item.id().clone(),
+                options: vec![None],
+                best: 0,
+            });
+            let Some(choice) = items.get_mut(at) else {
+                continue;
+            };
+            push_unique(&mut choice.options, Some(Answer::NotMet));
+            push_unique(&mut choice.options, Some(Answer::InProgress));
+            if item.allows_not_applicable() {
+                push_unique(&mut choice.options, Some(Answer::NotApplicable));
+            }
+            match item.threshold() {
+                None => push_unique(&mut choice.options, Some(Answer::Met)),
+                Some(t) => {
+                    let numbers =
+                        threshold_numbers(t.at_least, t.declared_by.as_ref(), constants, facts);
+                    for n in numbers {
+                        push_unique(&mut choice.options, Some(Answer::Number(n)));
+                    }
+                }
+            }
+        }
+    }
+    items
+}
+
+/// The numbers worth answering an item with a minimum of `at_least`,
+/// declared by the fact `declared_by` if any: zero, each side of the
+/// minimum, of the constants the fact is compared with and of its values.
+fn threshold_numbers(
+    at_least: f64,
+    declared_by: Option<&FactId>,
+    constants: &[Constant],
+    facts: &[FactChoices],
+) -> Vec<f64> {
+    let mut numbers = vec![0.0, at_least - 1.0, at_least, at_least + 1.0];
+    if let Some(fid) = declared_by {
+        for (_, c) in constants.iter().filter(|(id, _)| id == fid) {
+            numbers.extend([c - 1.0, *c, c + 1.0]);
+        }
+        if let Some(f) = facts.iter().find(|f| &f.id == fid) {
+            for v in f.options.iter().flatten() {
+                if let Value::Number(n) = v {
+                    numbers.extend([n - 1.0, *n, n + 1.0]);
+                }
+            }
+        }
+    }
+    numbers.retain(|n| *n >= 0.0);
+    numbers.sort_by(f64::total_cmp);
+    numbers
 }
 
 /// Collects the numbers each fact is compared with, and the tests that hold

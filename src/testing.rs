@@ -190,12 +190,16 @@ pub enum Law {
     RoundTrip,
     /// A later as-of date never extends a recorded term: the end of the term
     /// and the date a transitional level reverts stay put or come sooner,
-    /// and an expired membership stays expired.
-    /// Checked by sampling: with a level held, the term's end does not
-    /// depend on the as-of date, and reversion counts from the grant of the
-    /// level held (otherwise the level is a new grant, counted from the
-    /// as-of date and reported so), so it holds by construction; the
-    /// sampling checks that construction.
+    /// and an expired membership never becomes current (active or due for
+    /// renewal) again; it may become "not a member" when the answers
+    /// qualify for no level on the later date, which gives nothing back.
+    /// A recorded term is that of a level held: without one, a level
+    /// qualified for is a new grant, counted from the as-of date and
+    /// reported so. Decided over every assessment holding a level and every
+    /// two dates by a SAT solver, in what the encoding sees of dates (a
+    /// term ended or a level reverted as of the first date, and not as of
+    /// the later one); then checked by sampling, which compares the dates
+    /// themselves, as a check of the proof.
     TermsNeverExtend,
 }
 
@@ -356,11 +360,12 @@ fn runner(config: LawConfig) -> TestRunner {
 /// What one case of a law found wrong, if anything.
 type Finding = Option<String>;
 
-/// Checks one law: [`Law::Monotone`], [`Law::LevelsNested`] and
-/// [`Law::BenefitsNested`] over every assessment, by a SAT solver (a
-/// violation comes with the smallest counterexample); the others over
-/// `config.cases` generated assessments (a bare number of cases converts
-/// to a [`LawConfig`]).
+/// Checks one law: [`Law::Monotone`], [`Law::LevelsNested`],
+/// [`Law::BenefitsNested`] and [`Law::TermsNeverExtend`] over every
+/// assessment, by a SAT solver (a violation comes with the smallest
+/// counterexample; a proof of [`Law::TermsNeverExtend`] is then checked by
+/// sampling too); the others over `config.cases` generated assessments (a
+/// bare number of cases converts to a [`LawConfig`]).
 ///
 /// # Errors
 ///
@@ -373,76 +378,26 @@ pub fn check_law(
 ) -> Result<(), Box<LawViolation>> {
     let config = config.into();
     if let Some(decided) = decided_by_solver(policy, law) {
-        return decided;
+        // A proof of the time law is checked by sampling below.
+        if law != Law::TermsNeverExtend || decided.is_err() {
+            return decided;
+        }
     }
     let reloaded = match law {
         Law::RoundTrip => match crate::Loader::new().policy_str(&policy.to_yaml()) {
             Ok(p) => Some(p),
             Err(e) => {
-                return Err(Box::new(LawViolation {
+                return Err(unexampled(
+                    policy,
                     law,
-                    policy: policy.to_string(),
-                    message: format!("the YAML written does not load: {e}"),
-                    counterexample: Assessment::new("none"),
-                    improved: None,
-                    before: Box::new(policy.evaluate_projected(&Assessment::new("none"))),
-                    after: None,
-                }));
+                    format!("the YAML written does not load: {e}"),
+                ));
             }
         },
         _ => None,
     };
-    let check = |before: &Assessment,
-                 after: &Assessment|
-     -> (Finding, Evaluation, Option<Evaluation>) {
-        let e = policy.evaluate_projected(before);
-        match law {
-            Law::Deterministic => {
-                let mut reordered = Assessment::new(before.program());
-                let answers: Vec<_> = before.answers().collect();
-                for (id, a) in answers.into_iter().rev() {
-                    reordered.set_answer(id.as_str(), a);
-                }
-                let facts: Vec<_> = before.facts().collect();
-                for (id, v) in facts.into_iter().rev() {
-                    reordered.set_fact(id.as_str(), v.clone());
-                }
-                let again = policy.evaluate_projected(&reordered);
-                let finding = (again != e).then(|| {
-                    "the same answers, given in another order, evaluate differently".to_owned()
-                });
-                (finding, e, Some(again))
-            }
-            // Decided over every assessment by the solver, above.
-            Law::Monotone | Law::LevelsNested | Law::BenefitsNested => (None, e, None),
-            Law::BenefitsByLevel => {
-                // Two paths of the evaluator must agree: the lean
-                // decision and the full evaluation.
-                let lean = match before.as_of() {
-                    Some(d) => policy.decide_on(before, d),
-                    None => policy.decide(before),
-                };
-                let finding = match lean {
-                        Ok(d) if d.level != e.level || d.benefits != e.benefits => Some(
-                            "the lean decision and the full evaluation give different levels or benefits"
-                                .to_owned(),
-                        ),
-                        _ => benefits_finding(policy, &e),
-                    };
-                (finding, e, None)
-            }
-            Law::RoundTrip => {
-                let again = reloaded.as_ref().map(|p| p.evaluate_projected(before));
-                let finding = (again.as_ref() != Some(&e))
-                    .then(|| "the reloaded policy evaluates differently".to_owned());
-                (finding, e, again)
-            }
-            Law::TermsNeverExtend => {
-                let later = policy.evaluate_projected(after);
-                let finding = terms_finding(&e, &later);
-                (finding, e, Some(later))
-            }
-        }
+    let check = |before: &Assessment, after: &Assessment| {
+        check_case(policy, law, reloaded.as_ref(), before, after)
     };
     let strategy = match law {
         Law::TermsNeverExtend => dated_pairs(policy),
@@ -459,26 +414,105 @@ pub fn check_law(
         Ok(()) => Ok(()),
         Err(TestError::Fail(reason, (before, after))) => {
             let (_, e, other) = check(&before, &after);
+            let mut message = reason.message().to_owned();
+            if law == Law::TermsNeverExtend {
+                message.push_str(
+                    " (the solver proved this law: the encoding of dates is wrong, a bug in the analysis)",
+                );
+            }
             Err(Box::new(LawViolation {
                 law,
                 policy: policy.to_string(),
-                message: reason.message().to_owned(),
+                message,
                 improved: (law == Law::Monotone).then_some(after),
                 counterexample: before,
                 before: Box::new(e),
                 after: other.map(Box::new),
             }))
         }
-        Err(TestError::Abort(reason)) => Err(Box::new(LawViolation {
+        Err(TestError::Abort(reason)) => Err(unexampled(
+            policy,
             law,
-            policy: policy.to_string(),
-            message: format!("the check stopped: {}", reason.message()),
-            counterexample: Assessment::new("none"),
-            improved: None,
-            before: Box::new(policy.evaluate_projected(&Assessment::new("none"))),
-            after: None,
-        })),
+            format!("the check stopped: {}", reason.message()),
+        )),
     }
+}
+
+/// A violation found without a counterexample assessment.
+fn unexampled(policy: &Policy, law: Law, message: String) -> Box<LawViolation> {
+    Box::new(LawViolation {
+        law,
+        policy: policy.to_string(),
+        message,
+        counterexample: Assessment::new("none"),
+        improved: None,
+        before: Box::new(policy.evaluate_projected(&Assessment::new("none"))),
+        after: None,
+    })
+}
+
+/// One case of a sampled law: what it found wrong, the evaluation of
+/// `before`, and the second evaluation compared, where there is one.
+fn check_case(
+    policy: &Policy,
+    law: Law,
+    reloaded: Option<&Policy>,
+    before: &Assessment,
+    after: &Assessment,
+) -> (Finding, Evaluation, Option<Evaluation>) {
+    let e = policy.evaluate_projected(before);
+    match law {
+        Law::Deterministic => {
+            let again = policy.evaluate_projected(&reordered(before));
+            let finding = (again != e).then(|| {
+                "the same answers, given in another order, evaluate differently".to_owned()
+            });
+            (finding, e, Some(again))
+        }
+        // Decided over every assessment by the solver, in `check_law`.
+        Law::Monotone | Law::LevelsNested | Law::BenefitsNested => (None, e, None),
+        Law::BenefitsByLevel => {
+            // Two paths of the evaluator must agree: the lean
+            // decision and the full evaluation.
+            let lean = match before.as_of() {
+                Some(d) => policy.decide_on(before, d),
+                None => policy.decide(before),
+            };
+            let finding = match lean {
+                Ok(d) if d.level != e.level || d.benefits != e.benefits => Some(
+                    "the lean decision and the full evaluation give different levels or benefits"
+                        .to_owned(),
+                ),
+                _ => benefits_finding(policy, &e),
+            };
+            (finding, e, None)
+        }
+        Law::RoundTrip => {
+            let again = reloaded.map(|p| p.evaluate_projected(before));
+            let finding = (again.as_ref() != Some(&e))
+                .then(|| "the reloaded policy evaluates differently".to_owned());
+            (finding, e, again)
+        }
+        Law::TermsNeverExtend => {
+            let later = policy.evaluate_projected(after);
+            let finding = terms_finding(&e, &later);
+            (finding, e, Some(later))
+        }
+    }
+}
+
+/// The same assessment with its answers and facts given in reverse order.
+fn reordered(a: &Assessment) -> Assessment {
+    let mut reordered = Assessment::new(a.program());
+    let answers: Vec<_> = a.answers().collect();
+    for (id, x) in answers.into_iter().rev() {
+        reordered.set_answer(id.as_str(), x);
+    }
+    let facts: Vec<_> = a.facts().collect();
+    for (id, v) in facts.into_iter().rev() {
+        reordered.set_fact(id.as_str(), v.clone());
+    }
+    reordered
 }
 
 /// The same assessment, holding a level, dated twice: the second date no
@@ -543,7 +577,15 @@ fn terms_finding(earlier: &Evaluation, later: &Evaluation) -> Finding {
     {
         return Some(format!("the reversion moved from {r1} to {r2}"));
     }
-    (m1.state == MembershipState::Expired && m2.state != MembershipState::Expired)
+    // Expired is followed by expired, or by no level at all when the
+    // answers qualify for none on the later date (a fact counted in months
+    // can pass a maximum): that gives nothing back. Only a level applying
+    // again, active or due for renewal, revives the ended term.
+    let current = matches!(
+        m2.state,
+        MembershipState::Active | MembershipState::DueForRenewal
+    );
+    (m1.state == MembershipState::Expired && current)
         .then(|| "an expired membership became current again".to_owned())
 }
 
@@ -601,6 +643,7 @@ fn decided_by_solver(policy: &Policy, law: Law) -> Option<Result<(), Box<LawViol
         Law::Monotone => crate::exact::laws::monotone(policy),
         Law::LevelsNested => crate::exact::laws::levels_nested(policy),
         Law::BenefitsNested => crate::exact::laws::benefits_nested(policy),
+        Law::TermsNeverExtend => crate::exact::laws::terms_never_extend(policy),
         _ => return None,
     };
     Some(match broken {
@@ -610,6 +653,7 @@ fn decided_by_solver(policy: &Policy, law: Law) -> Option<Result<(), Box<LawViol
             let after = b
                 .improved
                 .as_ref()
+                .or(b.later.as_ref())
                 .map(|i| Box::new(policy.evaluate_projected(i)));
             Err(Box::new(LawViolation {
                 law,
@@ -628,16 +672,26 @@ fn decided_by_solver(policy: &Policy, law: Law) -> Option<Result<(), Box<LawViol
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_time_law_sees_a_term_that_moves_later() {
+    fn day(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    /// The built-in policy's evaluations, as of two dates, of an affiliate
+    /// holding its level since `granted`.
+    fn affiliate(granted: &str, first: &str, later: &str) -> (Evaluation, Evaluation) {
         let policy = Policy::builtin().unwrap();
-        let day = |s: &str| s.parse::<Date>().unwrap();
         let a = Assessment::new("P")
             .with_fact("application_submitted", true)
             .with_fact("direct_youth_mentoring", true)
-            .holding("affiliate", day("2024-01-01"), None);
-        let e1 = policy.evaluate_on(&a, day("2024-06-01")).unwrap();
-        let mut e2 = policy.evaluate_on(&a, day("2025-06-01")).unwrap();
+            .holding("affiliate", day(granted), None);
+        let e1 = policy.evaluate_on(&a, day(first)).unwrap();
+        let e2 = policy.evaluate_on(&a, day(later)).unwrap();
+        (e1, e2)
+    }
+
+    #[test]
+    fn the_time_law_sees_a_term_that_moves_later() {
+        let (e1, mut e2) = affiliate("2024-01-01", "2024-06-01", "2025-06-01");
         assert_eq!(terms_finding(&e1, &e2), None);
         if let Some(m) = e2.membership.as_mut() {
             m.expires_on = m.expires_on.and_then(|d| {
@@ -651,5 +705,29 @@ mod tests {
             terms_finding(&e1, &e2).as_deref(),
             Some("the term's end moved from 2027-01-01 to 2027-01-02")
         );
+    }
+
+    /// Expired, then no level: nothing comes back, so the law holds; expired,
+    /// then a level applying again, breaks it.
+    #[test]
+    fn the_time_law_lets_an_expired_membership_end_as_no_level() {
+        let (e1, mut e2) = affiliate("2020-01-01", "2024-06-01", "2025-06-01");
+        let expired = e1.membership.as_ref().map(|m| m.state);
+        assert_eq!(expired, Some(MembershipState::Expired));
+        for (state, broken) in [
+            (MembershipState::Expired, false),
+            (MembershipState::NotMember, false),
+            (MembershipState::Active, true),
+            (MembershipState::DueForRenewal, true),
+        ] {
+            if let Some(m) = e2.membership.as_mut() {
+                m.state = state;
+            }
+            assert_eq!(
+                terms_finding(&e1, &e2).is_some(),
+                broken,
+                "expired, then {state:?}"
+            );
+        }
     }
 }

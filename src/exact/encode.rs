@@ -43,12 +43,14 @@ pub(crate) enum FactClass {
 }
 
 /// One item of either policy: its classes and their one-hot literals.
+#[derive(Clone)]
 pub(crate) struct ItemDim {
     pub id: String,
     pub classes: Vec<(ItemClass, Lit)>,
 }
 
 /// One fact of either policy.
+#[derive(Clone)]
 pub(crate) struct FactDim {
     pub id: String,
     pub classes: Vec<(FactClass, Lit)>,
@@ -103,6 +105,16 @@ pub(crate) struct Circuit {
     /// Whether each level's requirements are met, by level index.
     #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     pub met: Vec<Lit>,
+    /// The highest level met, by level index, before any reversion.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    pub qualified: Vec<Lit>,
+    /// The level held, qualified for, has reverted on the date (its time
+    /// limit reached), by level index.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    pub reverted: Vec<Lit>,
+    /// The term has ended on the date, with a level held that applies.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    pub expired: Lit,
     /// The level that applies, by the policy's level index.
     pub reached: Vec<Lit>,
     pub no_level: Lit,
@@ -183,195 +195,13 @@ impl Domain {
     pub(crate) fn new(cnf: &mut Cnf, policies: [&Policy; 2]) -> Self {
         // Facts first: their numbers are shared with the items they declare
         // thresholds for.
-        let mut fact_ids: Vec<String> = Vec::new();
-        for p in policies {
-            for f in &p.facts {
-                if !fact_ids.iter().any(|x| x == f.id().as_str()) {
-                    fact_ids.push(f.id().to_string());
-                }
-            }
-        }
-        let mut fact_numbers: Vec<Vec<f64>> = vec![Vec::new(); fact_ids.len()];
-        for p in policies {
-            for (fi, f) in p.facts.iter().enumerate() {
-                let Some(at) = fact_ids.iter().position(|x| x == f.id().as_str()) else {
-                    continue;
-                };
-                let Some(cuts) = fact_numbers.get_mut(at) else {
-                    continue;
-                };
-                if let FactType::Number { min, max, .. } = &f.ty {
-                    cuts.extend(min.iter().chain(max.iter()));
-                }
-                for r in all_requirements(p) {
-                    fact_constants(r, fi, cuts);
-                }
-            }
-        }
-        // A fact that declares an item's minimum is compared with the
-        // item's answer: both must take their values from the same points,
-        // cut at every constant either is compared with in either version
-        // (the item's own threshold too, where the other version does not
-        // let the program declare it), so that in every interval an answer
-        // can lie below, at or above the declared minimum. An item declared
-        // by different facts in the two versions joins their sets; repeated
-        // until no set grows.
-        let declared: Vec<(String, Vec<usize>)> = {
-            let mut out: Vec<(String, Vec<usize>)> = Vec::new();
-            for p in policies {
-                for item in &p.items {
-                    let Some(fi) = item.threshold().and_then(|t| t.declared_by_index) else {
-                        continue;
-                    };
-                    let Some(at) = p
-                        .facts
-                        .get(fi)
-                        .and_then(|f| fact_ids.iter().position(|x| x == f.id().as_str()))
-                    else {
-                        continue;
-                    };
-                    match out.iter_mut().find(|(id, _)| id == item.id().as_str()) {
-                        Some((_, facts)) if !facts.contains(&at) => facts.push(at),
-                        Some(_) => {}
-                        None => out.push((item.id().to_string(), vec![at])),
-                    }
-                }
-            }
-            out
-        };
-        let mut item_cuts: Vec<(String, Vec<f64>)> = Vec::new();
-        for _ in 0..=fact_ids.len() {
-            let mut grew = false;
-            for (id, facts_of) in &declared {
-                let mut all: Vec<f64> = policies
-                    .iter()
-                    .filter_map(|p| p.item(id).and_then(|i| i.threshold()).map(|t| t.at_least))
-                    .collect();
-                for &f in facts_of {
-                    all.extend(fact_numbers.get(f).into_iter().flatten());
-                }
-                all.sort_by(f64::total_cmp);
-                all.dedup();
-                for &f in facts_of {
-                    if let Some(cuts) = fact_numbers.get_mut(f) {
-                        cuts.sort_by(f64::total_cmp);
-                        cuts.dedup();
-                        if *cuts != all {
-                            cuts.clone_from(&all);
-                            grew = true;
-                        }
-                    }
-                }
-                match item_cuts.iter_mut().find(|(x, _)| x == id) {
-                    Some((_, c)) => c.clone_from(&all),
-                    None => item_cuts.push((id.clone(), all)),
-                }
-            }
-            if !grew {
-                break;
-            }
-        }
-        let mut facts = Vec::new();
-        for (at, id) in fact_ids.iter().enumerate() {
-            let mut classes: Vec<FactClass> = vec![FactClass::Absent];
-            let mut push = |c: FactClass| {
-                if !classes.contains(&c) {
-                    classes.push(c);
-                }
-            };
-            for p in policies {
-                let Some(f) = p.facts.iter().find(|f| f.id().as_str() == id) else {
-                    continue;
-                };
-                match &f.ty {
-                    FactType::Boolean => {
-                        push(FactClass::Bool(false));
-                        push(FactClass::Bool(true));
-                    }
-                    FactType::Choice(values) => {
-                        values.iter().for_each(|v| push(FactClass::Text(v.clone())))
-                    }
-                    FactType::Date => push(FactClass::Date),
-                    FactType::Number { .. } => {
-                        let mut cuts = fact_numbers.get(at).cloned().unwrap_or_default();
-                        for n in points(&mut cuts) {
-                            push(FactClass::Number(n));
-                        }
-                    }
-                }
-            }
-            let lits: Vec<Lit> = (0..classes.len())
-                .map(|i| cnf.var_preferring(i == 0))
-                .collect();
-            cnf.exactly_one(&lits);
-            facts.push(FactDim {
-                id: id.clone(),
-                classes: classes.into_iter().zip(lits).collect(),
-            });
-        }
-
-        let mut item_ids: Vec<String> = Vec::new();
-        let mut seen: crate::hash::Map<&str, ()> = crate::hash::Map::default();
-        for p in policies {
-            for it in &p.items {
-                if seen.insert(it.id().as_str(), ()).is_none() {
-                    item_ids.push(it.id().to_string());
-                }
-            }
-        }
-        let mut items = Vec::new();
-        for id in &item_ids {
-            let mut classes = vec![ItemClass::Unanswered, ItemClass::NotMet];
-            let mut cuts: Vec<f64> = Vec::new();
-            for p in policies {
-                let Some(it) = p.item(id) else { continue };
-                if it.allows_not_applicable() && !classes.contains(&ItemClass::NotApplicable) {
-                    classes.push(ItemClass::NotApplicable);
-                }
-                match it.threshold() {
-                    None => {
-                        if !classes.contains(&ItemClass::Met) {
-                            classes.push(ItemClass::Met);
-                        }
-                    }
-                    Some(t) => {
-                        cuts.push(t.at_least);
-                        // Declared by a fact in some version: the points
-                        // shared with that fact.
-                        if let Some((_, shared)) = item_cuts.iter().find(|(x, _)| x == id) {
-                            cuts.clone_from(shared);
-                        }
-                    }
-                }
-            }
-            if !cuts.is_empty() {
-                for n in points(&mut cuts) {
-                    classes.push(ItemClass::Number(n));
-                }
-            }
-            let lits: Vec<Lit> = (0..classes.len())
-                .map(|i| cnf.var_preferring(i == 0))
-                .collect();
-            cnf.exactly_one(&lits);
-            items.push(ItemDim {
-                id: id.clone(),
-                classes: classes.into_iter().zip(lits).collect(),
-            });
-        }
-
-        let mut held: Vec<(Option<String>, Lit)> = vec![(None, cnf.var())];
-        for p in policies {
-            for l in &p.levels {
-                if !held
-                    .iter()
-                    .any(|(x, _)| x.as_deref() == Some(l.id().as_str()))
-                {
-                    held.push((Some(l.id().to_string()), cnf.var()));
-                }
-            }
-        }
-        let held_lits: Vec<Lit> = held.iter().map(|h| h.1).collect();
-        cnf.exactly_one(&held_lits);
+        let fact_ids = fact_ids(policies);
+        let mut fact_numbers = fact_numbers(policies, &fact_ids);
+        let declared = declared_items(policies, &fact_ids);
+        let item_cuts = share_cuts(policies, &declared, &mut fact_numbers);
+        let facts = fact_dims(cnf, policies, &fact_ids, &fact_numbers);
+        let items = item_dims(cnf, policies, &item_cuts);
+        let held = held_dim(cnf, policies);
         let renewed = cnf.var_preferring(false);
         let dated = cnf.var_preferring(false);
         // A renewal is recorded only with a level held.
@@ -400,6 +230,23 @@ impl Domain {
         }
     }
 
+    /// The same assessment as of another date: the answers, facts, level
+    /// held and its dates are this domain's literals; whether it is dated,
+    /// and every comparison with the date, are new.
+    #[cfg(feature = "testing")]
+    pub(crate) fn dated_again(&self, cnf: &mut Cnf) -> Domain {
+        Domain {
+            items: self.items.clone(),
+            facts: self.facts.clone(),
+            held: self.held.clone(),
+            renewed: self.renewed,
+            dated: cnf.var_preferring(false),
+            atoms: Vec::new(),
+            item_index: self.item_index.clone(),
+            fact_index: self.fact_index.clone(),
+        }
+    }
+
     fn item(&self, id: &str) -> Option<&ItemDim> {
         self.item_index.get(id).and_then(|&i| self.items.get(i))
     }
@@ -409,14 +256,14 @@ impl Domain {
     }
 
     /// The literal of "the level held is `id`".
-    fn held_is(&self, id: &str) -> Option<Lit> {
+    pub(crate) fn held_is(&self, id: &str) -> Option<Lit> {
         self.held
             .iter()
             .find(|(x, _)| x.as_deref() == Some(id))
             .map(|h| h.1)
     }
 
-    fn held_any(&self) -> Lit {
+    pub(crate) fn held_any(&self) -> Lit {
         self.held.first().map_or(Lit(1), |h| !h.1)
     }
 
@@ -465,20 +312,291 @@ impl Domain {
     }
 }
 
+/// The fact ids of both policies, each once, in the order first declared.
+fn fact_ids(policies: [&Policy; 2]) -> Vec<String> {
+    let mut fact_ids: Vec<String> = Vec::new();
+    for p in policies {
+        for f in &p.facts {
+            if !fact_ids.iter().any(|x| x == f.id().as_str()) {
+                fact_ids.push(f.id().to_string());
+            }
+        }
+    }
+    fact_ids
+}
+
+/// Per fact id, the numbers either policy bounds it by or compares it with.
+fn fact_numbers(policies: [&Policy; 2], fact_ids: &[String]) -> Vec<Vec<f64>> {
+    let mut fact_numbers: Vec<Vec<f64>> = vec![Vec::new(); fact_ids.len()];
+    for p in policies {
+        for (fi, f) in p.facts.iter().enumerate() {
+            let Some(at) = fact_ids.iter().position(|x| x == f.id().as_str()) else {
+                continue;
+            };
+            let Some(cuts) = fact_numbers.get_mut(at) else {
+                continue;
+            };
+            if let FactType::Number { min, max, .. } = &f.ty {
+                cuts.extend(min.iter().chain(max.iter()));
+            }
+            for r in all_requirements(p) {
+                fact_constants(r, fi, cuts);
+            }
+        }
+    }
+    fact_numbers
+}
+
+/// The items whose minimum a fact declares in either version, with those
+/// facts (as positions in `fact_ids`).
+fn declared_items(policies: [&Policy; 2], fact_ids: &[String]) -> Vec<(String, Vec<usize>)> {
+    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    for p in policies {
+        for item in &p.items {
+            let Some(fi) = item.threshold().and_then(|t| t.declared_by_index) else {
+                continue;
+            };
+            let Some(at) = p
+                .facts
+                .get(fi)
+                .and_then(|f| fact_ids.iter().position(|x| x == f.id().as_str()))
+            else {
+                continue;
+            };
+            match out.iter_mut().find(|(id, _)| id == item.id().as_str()) {
+                Some((_, facts)) if !facts.contains(&at) => facts.push(at),
+                Some(_) => {}
+                None => out.push((item.id().to_string(), vec![at])),
+            }
+        }
+    }
+    out
+}
+
+/// A fact that declares an item's minimum is compared with the item's
+/// answer: both must take their values from the same points, cut at every
+/// constant either is compared with in either version (the item's own
+/// threshold too, where the other version does not let the program declare
+/// it), so that in every interval an answer can lie below, at or above the
+/// declared minimum. An item declared by different facts in the two
+/// versions joins their sets; repeated until no set grows. Returns the cuts
+/// of each declared item, and widens the facts' cuts in place.
+fn share_cuts(
+    policies: [&Policy; 2],
+    declared: &[(String, Vec<usize>)],
+    fact_numbers: &mut [Vec<f64>],
+) -> Vec<(String, Vec<f64>)> {
+    let mut item_cuts: Vec<(String, Vec<f64>)> = Vec::new();
+    for _ in 0..=fact_numbers.len() {
+        let mut grew = false;
+        for (id, facts_of) in declared {
+            let mut all: Vec<f64> = policies
+                .iter()
+                .filter_map(|p| p.item(id).and_then(|i| i.threshold()).map(|t| t.at_least))
+                .collect();
+            for &f in facts_of {
+                all.extend(fact_numbers.get(f).into_iter().flatten());
+            }
+            all.sort_by(f64::total_cmp);
+            all.dedup();
+            for &f in facts_of {
+                if let Some(cuts) = fact_numbers.get_mut(f) {
+                    cuts.sort_by(f64::total_cmp);
+                    cuts.dedup();
+                    if *cuts != all {
+                        cuts.clone_from(&all);
+                        grew = true;
+                    }
+                }
+            }
+            match item_cuts.iter_mut().find(|(x, _)| x == id) {
+                Some((_, c)) => c.clone_from(&all),
+                None => item_cuts.push((id.clone(), all)),
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    item_cuts
+}
+
+/// `n` one-hot literals, the first preferred (the solver tries
+/// "unanswered" or "absent" first).
+fn one_hot(cnf: &mut Cnf, n: usize) -> Vec<Lit> {
+    let lits: Vec<Lit> = (0..n).map(|i| cnf.var_preferring(i == 0)).collect();
+    cnf.exactly_one(&lits);
+    lits
+}
+
+/// The fact dimensions: every value class either policy's type allows.
+fn fact_dims(
+    cnf: &mut Cnf,
+    policies: [&Policy; 2],
+    fact_ids: &[String],
+    fact_numbers: &[Vec<f64>],
+) -> Vec<FactDim> {
+    let mut facts = Vec::new();
+    for (at, id) in fact_ids.iter().enumerate() {
+        let mut classes: Vec<FactClass> = vec![FactClass::Absent];
+        let mut push = |c: FactClass| {
+            if !classes.contains(&c) {
+                classes.push(c);
+            }
+        };
+        for p in policies {
+            let Some(f) = p.facts.iter().find(|f| f.id().as_str() == id) else {
+                continue;
+            };
+            match &f.ty {
+                FactType::Boolean => {
+                    push(FactClass::Bool(false));
+                    push(FactClass::Bool(true));
+                }
+                FactType::Choice(values) => {
+                    values.iter().for_each(|v| push(FactClass::Text(v.clone())))
+                }
+                FactType::Date => push(FactClass::Date),
+                FactType::Number { .. } => {
+                    let mut cuts = fact_numbers.get(at).cloned().unwrap_or_default();
+                    for n in points(&mut cuts) {
+                        push(FactClass::Number(n));
+                    }
+                }
+            }
+        }
+        let lits = one_hot(cnf, classes.len());
+        facts.push(FactDim {
+            id: id.clone(),
+            classes: classes.into_iter().zip(lits).collect(),
+        });
+    }
+    facts
+}
+
+/// The item dimensions: every answer class either policy accepts, numbers
+/// at the points of the item's cuts.
+fn item_dims(
+    cnf: &mut Cnf,
+    policies: [&Policy; 2],
+    item_cuts: &[(String, Vec<f64>)],
+) -> Vec<ItemDim> {
+    let mut item_ids: Vec<String> = Vec::new();
+    let mut seen: crate::hash::Map<&str, ()> = crate::hash::Map::default();
+    for p in policies {
+        for it in &p.items {
+            if seen.insert(it.id().as_str(), ()).is_none() {
+                item_ids.push(it.id().to_string());
+            }
+        }
+    }
+    let mut items = Vec::new();
+    for id in &item_ids {
+        let mut classes = vec![ItemClass::Unanswered, ItemClass::NotMet];
+        let mut cuts: Vec<f64> = Vec::new();
+        for p in policies {
+            let Some(it) = p.item(id) else { continue };
+            if it.allows_not_applicable() && !classes.contains(&ItemClass::NotApplicable) {
+                classes.push(ItemClass::NotApplicable);
+            }
+            match it.threshold() {
+                None => {
+                    if !classes.contains(&ItemClass::Met) {
+                        classes.push(ItemClass::Met);
+                    }
+                }
+                Some(t) => {
+                    cuts.push(t.at_least);
+                    // Declared by a fact in some version: the points
+                    // shared with that fact.
+                    if let Some((_, shared)) = item_cuts.iter().find(|(x, _)| x == id) {
+                        cuts.clone_from(shared);
+                    }
+                }
+            }
+        }
+        if !cuts.is_empty() {
+            for n in points(&mut cuts) {
+                classes.push(ItemClass::Number(n));
+            }
+        }
+        let lits = one_hot(cnf, classes.len());
+        items.push(ItemDim {
+            id: id.clone(),
+            classes: classes.into_iter().zip(lits).collect(),
+        });
+    }
+    items
+}
+
+/// The level held: `None` first, then every level id of either policy,
+/// exactly one.
+fn held_dim(cnf: &mut Cnf, policies: [&Policy; 2]) -> Vec<(Option<String>, Lit)> {
+    let mut held: Vec<(Option<String>, Lit)> = vec![(None, cnf.var())];
+    for p in policies {
+        for l in &p.levels {
+            if !held
+                .iter()
+                .any(|(x, _)| x.as_deref() == Some(l.id().as_str()))
+            {
+                held.push((Some(l.id().to_string()), cnf.var()));
+            }
+        }
+    }
+    let held_lits: Vec<Lit> = held.iter().map(|h| h.1).collect();
+    cnf.exactly_one(&held_lits);
+    held
+}
+
 /// Builds one policy's decision over the domain.
 pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
-    let mut refused: Vec<Refusal> = Vec::new();
-    let mut refuse = |cnf: &mut Cnf, name: String, bad: Vec<Lit>| {
-        let lit = cnf.or(&bad);
-        refused.push(Refusal { name, lit, bad });
+    let mut refused = refused_items(cnf, d, p);
+    let item_bits = item_bits(cnf, d, p);
+    refused.extend(refused_facts(cnf, d, p));
+    refused.push(refused_held(cnf, d, p));
+    let bad: Vec<Lit> = refused.iter().map(|r| r.lit).collect();
+    let valid = !cnf.or(&bad);
+    let met = levels_met(cnf, d, p, &item_bits);
+    let qualified = highest_met(cnf, &met);
+    // Time: reversion of a transitional level, then the renewal term.
+    let (after, reverted) = after_reversion(cnf, d, p, &qualified);
+    let any = cnf.or(&after);
+    let (expired, due) = match p.renewal() {
+        None => (!cnf.truth(), !cnf.truth()),
+        Some(renewal) => renewal_term(cnf, d, any, renewal.every, renewal.window),
     };
-    // Which item dimension each policy item is, and its per-item bits.
-    let mut item_bits: Vec<(Lit, Lit, Lit)> = Vec::with_capacity(p.items.len());
+    let reached: Vec<Lit> = after.iter().map(|a| cnf.and(&[*a, !expired])).collect();
+    let no_level = !cnf.or(&reached);
+    let benefits = benefits(cnf, p, &reached);
+    Circuit {
+        valid,
+        refused,
+        met,
+        qualified,
+        reverted,
+        expired,
+        reached,
+        no_level,
+        due,
+        benefits,
+    }
+}
+
+/// A dimension refused when it holds one of the classes `bad`.
+fn refusal(cnf: &mut Cnf, name: String, bad: Vec<Lit>) -> Refusal {
+    let lit = cnf.or(&bad);
+    Refusal { name, lit, bad }
+}
+
+/// Per item dimension, the answers the policy refuses: every answer to an
+/// item it does not have, and the classes its item does not accept.
+fn refused_items(cnf: &mut Cnf, d: &Domain, p: &Policy) -> Vec<Refusal> {
+    let mut refused = Vec::with_capacity(d.items.len());
     for dim in &d.items {
         let Some(it) = p.item(&dim.id) else {
             // Unknown here: only "unanswered" is accepted.
             let bad = dim.classes.iter().skip(1).map(|c| c.1).collect();
-            refuse(cnf, format!("answers[{}]", dim.id), bad);
+            refused.push(refusal(cnf, format!("answers[{}]", dim.id), bad));
             continue;
         };
         let bad: Vec<Lit> = dim
@@ -492,8 +610,45 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
             })
             .map(|c| c.1)
             .collect();
-        refuse(cnf, format!("answers[{}]", dim.id), bad);
+        refused.push(refusal(cnf, format!("answers[{}]", dim.id), bad));
     }
+    refused
+}
+
+/// Per fact dimension, the values the policy refuses.
+fn refused_facts(cnf: &mut Cnf, d: &Domain, p: &Policy) -> Vec<Refusal> {
+    let mut refused = Vec::with_capacity(d.facts.len());
+    for dim in &d.facts {
+        let Some(f) = p.facts.iter().find(|f| f.id().as_str() == dim.id) else {
+            let bad = dim.classes.iter().skip(1).map(|c| c.1).collect();
+            refused.push(refusal(cnf, format!("facts[{}]", dim.id), bad));
+            continue;
+        };
+        let bad: Vec<Lit> = dim
+            .classes
+            .iter()
+            .filter(|(c, _)| !fits(&f.ty, c))
+            .map(|c| c.1)
+            .collect();
+        refused.push(refusal(cnf, format!("facts[{}]", dim.id), bad));
+    }
+    refused
+}
+
+/// The level held must be one of this policy's.
+fn refused_held(cnf: &mut Cnf, d: &Domain, p: &Policy) -> Refusal {
+    let unknown_held: Vec<Lit> = d
+        .held
+        .iter()
+        .filter(|(id, _)| id.as_deref().is_some_and(|id| p.level(id).is_none()))
+        .map(|h| h.1)
+        .collect();
+    refusal(cnf, "assessment.membership.level".to_owned(), unknown_held)
+}
+
+/// Per item of the policy, by its index: met, not applicable, unanswered.
+fn item_bits(cnf: &mut Cnf, d: &Domain, p: &Policy) -> Vec<(Lit, Lit, Lit)> {
+    let mut item_bits: Vec<(Lit, Lit, Lit)> = Vec::with_capacity(p.items.len());
     for it in &p.items {
         let Some(dim) = d.item(it.id().as_str()) else {
             item_bits.push((!cnf.truth(), !cnf.truth(), cnf.truth()));
@@ -509,71 +664,60 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
                     .declared_by_index
                     .and_then(|fi| p.facts.get(fi))
                     .and_then(|f| d.fact(f.id().as_str()));
-                let numbers: Vec<(f64, Lit)> = declared
-                    .map(|f| {
-                        f.classes
-                            .iter()
-                            .filter_map(|(c, l)| match c {
-                                FactClass::Number(n) => Some((*n, *l)),
-                                _ => None,
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let any_declared = {
-                    let ls: Vec<Lit> = numbers.iter().map(|x| x.1).collect();
-                    cnf.or(&ls)
-                };
-                let mut ways = Vec::new();
-                for (c, l) in &dim.classes {
-                    let ItemClass::Number(v) = c else { continue };
-                    let below: Vec<Lit> = numbers
-                        .iter()
-                        .filter(|(w, _)| *w <= *v)
-                        .map(|x| x.1)
-                        .collect();
-                    let by_declared = cnf.or(&below);
-                    let by_default = if *v >= t.at_least {
-                        !any_declared
-                    } else {
-                        !cnf.truth()
-                    };
-                    let reaches = cnf.or(&[by_declared, by_default]);
-                    ways.push(cnf.and(&[*l, reaches]));
-                }
-                cnf.or(&ways)
+                reaches_minimum(cnf, dim, declared, t.at_least)
             }
         };
         item_bits.push((met, na, unanswered));
     }
+    item_bits
+}
 
-    // Facts: validity, and for each policy fact its value classes.
-    for dim in &d.facts {
-        let Some(f) = p.facts.iter().find(|f| f.id().as_str() == dim.id) else {
-            let bad = dim.classes.iter().skip(1).map(|c| c.1).collect();
-            refuse(cnf, format!("facts[{}]", dim.id), bad);
-            continue;
-        };
-        let bad: Vec<Lit> = dim
-            .classes
+/// Whether a numeric answer reaches the item's minimum: the value of the
+/// fact that declares it where one is given, `at_least` otherwise.
+fn reaches_minimum(cnf: &mut Cnf, dim: &ItemDim, declared: Option<&FactDim>, at_least: f64) -> Lit {
+    let numbers: Vec<(f64, Lit)> = declared
+        .map(|f| {
+            f.classes
+                .iter()
+                .filter_map(|(c, l)| match c {
+                    FactClass::Number(n) => Some((*n, *l)),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let any_declared = {
+        let ls: Vec<Lit> = numbers.iter().map(|x| x.1).collect();
+        cnf.or(&ls)
+    };
+    let mut ways = Vec::new();
+    for (c, l) in &dim.classes {
+        let ItemClass::Number(v) = c else { continue };
+        let below: Vec<Lit> = numbers
             .iter()
-            .filter(|(c, _)| !fits(&f.ty, c))
-            .map(|c| c.1)
+            .filter(|(w, _)| *w <= *v)
+            .map(|x| x.1)
             .collect();
-        refuse(cnf, format!("facts[{}]", dim.id), bad);
+        let by_declared = cnf.or(&below);
+        let by_default = if *v >= at_least {
+            !any_declared
+        } else {
+            !cnf.truth()
+        };
+        let reaches = cnf.or(&[by_declared, by_default]);
+        ways.push(cnf.and(&[*l, reaches]));
     }
-    // The level held must be one of this policy's.
-    let unknown_held: Vec<Lit> = d
-        .held
-        .iter()
-        .filter(|(id, _)| id.as_deref().is_some_and(|id| p.level(id).is_none()))
-        .map(|h| h.1)
-        .collect();
-    refuse(cnf, "assessment.membership.level".to_owned(), unknown_held);
-    let bad: Vec<Lit> = refused.iter().map(|r| r.lit).collect();
-    let valid = !cnf.or(&bad);
+    cnf.or(&ways)
+}
 
-    // Levels, in an order where a level comes after those it names.
+/// Whether each level's requirements are met, by level index; levels are
+/// encoded in an order where a level comes after those it names.
+fn levels_met(
+    cnf: &mut Cnf,
+    d: &mut Domain,
+    p: &Policy,
+    item_bits: &[(Lit, Lit, Lit)],
+) -> Vec<Lit> {
     let mut levels: Vec<Option<Tri<Lit>>> = vec![None; p.levels.len()];
     for &l in &p.level_order {
         let Some(level) = p.levels.get(l) else {
@@ -582,7 +726,7 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
         let reqs: Vec<Tri<Lit>> = level
             .requires
             .iter()
-            .map(|r| requirement(cnf, d, p, r, &item_bits, &levels))
+            .map(|r| requirement(cnf, d, p, r, item_bits, &levels))
             .collect();
         let n = reqs.len();
         let t = logic::at_least(cnf, n, &reqs);
@@ -590,21 +734,33 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
             *slot = Some(t);
         }
     }
-    let met: Vec<Lit> = levels
+    levels
         .iter()
         .map(|t| t.map_or(!cnf.truth(), |t| t.met))
-        .collect();
-    // The highest level met.
+        .collect()
+}
+
+/// Per level: it is the highest level met.
+fn highest_met(cnf: &mut Cnf, met: &[Lit]) -> Vec<Lit> {
     let mut qualified = Vec::with_capacity(met.len());
     for (l, m) in met.iter().enumerate() {
         let mut all = vec![*m];
         all.extend(met.iter().skip(l + 1).map(|x| !*x));
         qualified.push(cnf.and(&all));
     }
+    qualified
+}
 
-    // Time: reversion of a transitional level, then the renewal term.
+/// Per level: it applies once a transitional level held past its time
+/// limit has reverted (to this level, or away from it); and per level,
+/// whether it has reverted.
+fn after_reversion(
+    cnf: &mut Cnf,
+    d: &mut Domain,
+    p: &Policy,
+    qualified: &[Lit],
+) -> (Vec<Lit>, Vec<Lit>) {
     let dated = d.dated;
-    let held_any = d.held_any();
     let mut reverted: Vec<Lit> = Vec::with_capacity(p.levels.len());
     for (l, level) in p.levels.iter().enumerate() {
         let q = qualified.get(l).copied().unwrap_or(!cnf.truth());
@@ -630,34 +786,44 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
         }
         after.push(cnf.or(&ways));
     }
-    let any = cnf.or(&after);
-    let (expired, due) = match p.renewal() {
-        None => (!cnf.truth(), !cnf.truth()),
-        Some(renewal) => {
-            let term = |cnf: &mut Cnf, d: &mut Domain, op: Op| -> Lit {
-                let by_renewal = d.atom(cnf, DateVar::Renewed, op);
-                let by_grant = d.atom(cnf, DateVar::Granted, op);
-                let a = cnf.and(&[d.renewed, by_renewal]);
-                let b = cnf.and(&[!d.renewed, by_grant]);
-                cnf.or(&[a, b])
-            };
-            let ended = term(cnf, d, Op::PlusReaches(renewal.every));
-            let expired = cnf.and(&[dated, held_any, any, ended]);
-            let window = Op::PlusMinusReaches(renewal.every, renewal.window);
-            let due_held = term(cnf, d, window);
-            let due_new = d.atom(cnf, DateVar::AsOf, window);
-            let held_due = cnf.and(&[held_any, due_held]);
-            let new_due = cnf.and(&[!held_any, due_new]);
-            let open = cnf.or(&[held_due, new_due]);
-            let due = cnf.and(&[dated, any, !expired, open]);
-            (expired, due)
-        }
-    };
-    let reached: Vec<Lit> = after.iter().map(|a| cnf.and(&[*a, !expired])).collect();
-    let no_level = !cnf.or(&reached);
+    (after, reverted)
+}
 
-    let benefits = p
-        .benefits
+/// The renewal term of a policy renewed `every` period with a `window`
+/// before its end: (expired, due for renewal), given that some level
+/// applies (`any`).
+fn renewal_term(
+    cnf: &mut Cnf,
+    d: &mut Domain,
+    any: Lit,
+    every: Period,
+    window: Period,
+) -> (Lit, Lit) {
+    let dated = d.dated;
+    let held_any = d.held_any();
+    let term = |cnf: &mut Cnf, d: &mut Domain, op: Op| -> Lit {
+        let by_renewal = d.atom(cnf, DateVar::Renewed, op);
+        let by_grant = d.atom(cnf, DateVar::Granted, op);
+        let a = cnf.and(&[d.renewed, by_renewal]);
+        let b = cnf.and(&[!d.renewed, by_grant]);
+        cnf.or(&[a, b])
+    };
+    let ended = term(cnf, d, Op::PlusReaches(every));
+    let expired = cnf.and(&[dated, held_any, any, ended]);
+    let window = Op::PlusMinusReaches(every, window);
+    let due_held = term(cnf, d, window);
+    let due_new = d.atom(cnf, DateVar::AsOf, window);
+    let held_due = cnf.and(&[held_any, due_held]);
+    let new_due = cnf.and(&[!held_any, due_new]);
+    let open = cnf.or(&[held_due, new_due]);
+    let due = cnf.and(&[dated, any, !expired, open]);
+    (expired, due)
+}
+
+/// Per benefit of the policy: granted (to a level reached), and with
+/// priority (from the level it names up).
+fn benefits(cnf: &mut Cnf, p: &Policy, reached: &[Lit]) -> Vec<(Lit, Lit)> {
+    p.benefits
         .iter()
         .map(|b| {
             let to: Vec<Lit> = reached
@@ -682,16 +848,7 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
             };
             (granted, priority)
         })
-        .collect();
-    Circuit {
-        valid,
-        refused,
-        met,
-        reached,
-        no_level,
-        due,
-        benefits,
-    }
+        .collect()
 }
 
 /// Whether a class is a value a fact of this type accepts.

@@ -8,12 +8,15 @@ use crate::policy::Policy;
 use super::Shrinker;
 use super::cnf::{Cnf, Lit, Model};
 use super::encode::{self, Circuit, Domain, FactClass, ItemClass};
+use super::time::DateVar;
 
 /// A law broken: the counterexample, the improved assessment for
-/// monotonicity, and what went wrong in words.
+/// monotonicity or the same one as of a later date for terms, and what
+/// went wrong in words.
 pub(crate) struct Broken {
     pub counterexample: Assessment,
     pub improved: Option<Assessment>,
+    pub later: Option<Assessment>,
     pub message: String,
 }
 
@@ -34,6 +37,7 @@ fn too_large(cnf: &Cnf) -> Option<Broken> {
     cnf.over_budget().then(|| Broken {
         counterexample: Assessment::new("none"),
         improved: None,
+        later: None,
         message: format!(
             "the policy is too large to decide this law exactly (its formula passed {} literals: requirements times the items they select)",
             Cnf::BUDGET
@@ -135,6 +139,7 @@ pub(crate) fn levels_nested(p: &Policy) -> Option<Broken> {
                 return Some(Broken {
                     counterexample: found.into_iter().next()?,
                     improved: None,
+                    later: None,
                     message: format!(
                         "the program meets `{}` but not `{}`, a level below it",
                         level.id(),
@@ -170,6 +175,7 @@ pub(crate) fn benefits_nested(p: &Policy) -> Option<Broken> {
                 return Some(Broken {
                     counterexample: found.into_iter().next()?,
                     improved: None,
+                    later: None,
                     message: format!(
                         "a program at `{}` does not get benefit `{}`, which `{below}` below it gets",
                         level.id(),
@@ -192,14 +198,31 @@ pub(crate) fn monotone(p: &Policy) -> Option<Broken> {
     // a direction, and the same in everything else: a chain of single
     // improvements reaches any better assessment, so a violation by many
     // shows in one of its steps.
-    let mut diffs: Vec<(Lit, bool)> = Vec::new();
-    for (x, y) in a.d.items.iter().zip(&b.d.items) {
+    let mut diffs = items_no_worse(&mut cnf, &a.d, &b.d);
+    diffs.extend(facts_no_worse(&mut cnf, p, &a.d, &b.d));
+    same_membership(&mut cnf, &a.d, &b.d);
+    let two = cnf.at_least_gate(2, &diffs);
+    cnf.clause(&[!two]);
+    if let Some(broken) = too_large(&cnf) {
+        return Some(broken);
+    }
+    let mut both = stated(&a.d);
+    both.extend(stated(&b.d));
+    let mut cost = Shrinker::new(both);
+    lowered_level(&mut cnf, p, [&a, &b], &mut cost)
+        .or_else(|| removed_benefit(&mut cnf, p, [&a, &b], &mut cost))
+}
+
+/// Every answer of `y` is at least as good as that of `x`; per item, the
+/// literal that is true where they differ.
+fn items_no_worse(cnf: &mut Cnf, a: &Domain, b: &Domain) -> Vec<Lit> {
+    let mut diffs = Vec::with_capacity(a.items.len());
+    for (x, y) in a.items.iter().zip(&b.items) {
         let diff = cnf.var();
-        for ((cx, lx), (_, ly)) in x.classes.iter().zip(&y.classes) {
-            let _ = cx;
+        for ((_, lx), (_, ly)) in x.classes.iter().zip(&y.classes) {
             cnf.clause(&[!*lx, *ly, diff]);
         }
-        diffs.push((diff, true));
+        diffs.push(diff);
         for (cx, lx) in &x.classes {
             for (cy, ly) in &y.classes {
                 let ok = match (item_rank(cx), item_rank(cy)) {
@@ -213,12 +236,20 @@ pub(crate) fn monotone(p: &Policy) -> Option<Broken> {
             }
         }
     }
-    for (x, y) in a.d.facts.iter().zip(&b.d.facts) {
+    diffs
+}
+
+/// Every fact of `b` is at least as good as in `a` in the direction the
+/// policy declares, and the same where it declares none; per fact, the
+/// literal that is true where they differ.
+fn facts_no_worse(cnf: &mut Cnf, p: &Policy, a: &Domain, b: &Domain) -> Vec<Lit> {
+    let mut diffs = Vec::with_capacity(a.facts.len());
+    for (x, y) in a.facts.iter().zip(&b.facts) {
         let diff = cnf.var();
         for ((_, lx), (_, ly)) in x.classes.iter().zip(&y.classes) {
             cnf.clause(&[!*lx, *ly, diff]);
         }
-        diffs.push((diff, false));
+        diffs.push(diff);
         for (cx, lx) in &x.classes {
             for (cy, ly) in &y.classes {
                 let ok = match (fact_rank(p, &x.id, cx), fact_rank(p, &x.id, cy)) {
@@ -231,44 +262,59 @@ pub(crate) fn monotone(p: &Policy) -> Option<Broken> {
             }
         }
     }
-    // The same membership, dates and as-of date.
-    for ((_, lx), (_, ly)) in a.d.held.iter().zip(&b.d.held) {
+    diffs
+}
+
+/// The same membership, dates and as-of date in both copies.
+fn same_membership(cnf: &mut Cnf, a: &Domain, b: &Domain) {
+    for ((_, lx), (_, ly)) in a.held.iter().zip(&b.held) {
         cnf.implies(*lx, *ly);
         cnf.implies(*ly, *lx);
     }
-    for (lx, ly) in [(a.d.renewed, b.d.renewed), (a.d.dated, b.d.dated)] {
+    for (lx, ly) in [(a.renewed, b.renewed), (a.dated, b.dated)] {
         cnf.implies(lx, ly);
         cnf.implies(ly, lx);
     }
-    for x in &a.d.atoms {
-        if let Some(y) = b.d.atoms.iter().find(|y| y.var == x.var && y.op == x.op) {
+    for x in &a.atoms {
+        if let Some(y) = b.atoms.iter().find(|y| y.var == x.var && y.op == x.op) {
             cnf.implies(x.lit, y.lit);
             cnf.implies(y.lit, x.lit);
         }
     }
-    let diff_lits: Vec<Lit> = diffs.iter().map(|d| d.0).collect();
-    let two = cnf.at_least_gate(2, &diff_lits);
-    cnf.clause(&[!two]);
-    if let Some(broken) = too_large(&cnf) {
-        return Some(broken);
-    }
-    let mut both = stated(&a.d);
-    both.extend(stated(&b.d));
-    let mut cost = Shrinker::new(both);
-    let what = |found: &[Assessment]| -> &'static str {
-        match found {
-            [x, y]
-                if x.answers().count() != y.answers().count()
-                    || x.answers()
-                        .any(|(id, ans)| y.answer(id.as_str()) != Some(ans)) =>
-            {
-                "answer"
-            }
-            _ => "fact",
+}
+
+/// What the improvement in a counterexample pair changed: an answer or a fact.
+fn what_improved(found: &[Assessment]) -> &'static str {
+    match found {
+        [x, y]
+            if x.answers().count() != y.answers().count()
+                || x.answers()
+                    .any(|(id, ans)| y.answer(id.as_str()) != Some(ans)) =>
+        {
+            "answer"
         }
-    };
-    let base = [a.c.valid, b.c.valid];
-    // A lower level: the improved copy at a level below the original's.
+        _ => "fact",
+    }
+}
+
+/// The pair found as a broken law: the original and the improved one.
+fn broken_pair(found: Vec<Assessment>, message: String) -> Option<Broken> {
+    let mut it = found.into_iter();
+    Some(Broken {
+        counterexample: it.next()?,
+        improved: it.next(),
+        later: None,
+        message,
+    })
+}
+
+/// A lower level: the improved copy `b` at a level below the original's.
+fn lowered_level(
+    cnf: &mut Cnf,
+    p: &Policy,
+    [a, b]: [&Copy; 2],
+    cost: &mut Shrinker,
+) -> Option<Broken> {
     for (l, level) in p.levels.iter().enumerate() {
         let Some(&ra) = a.c.reached.get(l) else {
             continue;
@@ -281,49 +327,138 @@ pub(crate) fn monotone(p: &Policy) -> Option<Broken> {
                 .chain([b.c.no_level])
                 .collect();
         let lower = cnf.or_lits(&lower);
-        if let Some(found) = solve_real(
-            &mut cnf,
-            &[&a, &b],
-            &[base[0], base[1], ra, lower],
-            &mut cost,
-        ) {
+        let assume = [a.c.valid, b.c.valid, ra, lower];
+        if let Some(found) = solve_real(cnf, &[a, b], &assume, cost) {
             let message = format!(
                 "improving one {} lowered the level from `{}`",
-                what(&found),
+                what_improved(&found),
                 level.id()
             );
-            let mut it = found.into_iter();
-            return Some(Broken {
-                counterexample: it.next()?,
-                improved: it.next(),
-                message,
-            });
+            return broken_pair(found, message);
         }
     }
+    None
+}
+
+/// A benefit the original copy `a` has and the improved copy `b` lacks.
+fn removed_benefit(
+    cnf: &mut Cnf,
+    p: &Policy,
+    [a, b]: [&Copy; 2],
+    cost: &mut Shrinker,
+) -> Option<Broken> {
     for (bi, benefit) in p.benefits.iter().enumerate() {
         let (Some((ga, _)), Some((gb, _))) = (a.c.benefits.get(bi), b.c.benefits.get(bi)) else {
             continue;
         };
-        if let Some(found) = solve_real(
-            &mut cnf,
-            &[&a, &b],
-            &[base[0], base[1], *ga, !*gb],
-            &mut cost,
-        ) {
+        let assume = [a.c.valid, b.c.valid, *ga, !*gb];
+        if let Some(found) = solve_real(cnf, &[a, b], &assume, cost) {
             let message = format!(
                 "improving one {} removed benefits: {}",
-                what(&found),
+                what_improved(&found),
                 benefit.id()
             );
-            let mut it = found.into_iter();
-            return Some(Broken {
-                counterexample: it.next()?,
-                improved: it.next(),
-                message,
-            });
+            return broken_pair(found, message);
         }
     }
     None
+}
+
+/// "A later as-of date never extends a recorded term": one assessment
+/// holding a level, as of two dates, the second later. The encoding sees a
+/// date only through whether it is reached on the as-of date, and with a
+/// level held the end of the term and a reversion count from the dates
+/// recorded, so the law asks what a term extended would show: expired on
+/// the first date and a level applying on the second; a level held
+/// reverted on the first date, and qualified for but not reverted on the
+/// second. Every comparison of a recorded date with the later as-of date
+/// holds where it holds with the earlier one (each is monotone in the
+/// as-of date), which is all the formula knows of the two dates; a model
+/// is realised by real dates before it is reported, and one no dates
+/// searched realise leaves the law undecided, never proved.
+pub(crate) fn terms_never_extend(p: &Policy) -> Option<Broken> {
+    terms_query(p, true)
+}
+
+/// [`terms_never_extend`], with the second date later (`ordered`) or, to
+/// show that the proof rests on that order, any date.
+fn terms_query(p: &Policy, ordered: bool) -> Option<Broken> {
+    let mut cnf = Cnf::new(false);
+    let mut d = Domain::new(&mut cnf, [p, p]);
+    let c = encode::circuit(&mut cnf, &mut d, p);
+    let mut d2 = d.dated_again(&mut cnf);
+    let c2 = encode::circuit(&mut cnf, &mut d2, p);
+    if ordered {
+        later_as_of(&mut cnf, &d, &d2);
+    }
+    if let Some(b) = too_large(&cnf) {
+        return Some(b);
+    }
+    let (x, y) = (Copy { d, c }, Copy { d: d2, c: c2 });
+    let mut cost = Shrinker::new(stated(&x.d));
+    let base = [x.c.valid, x.d.dated, y.d.dated, x.d.held_any()];
+    for (question, message) in terms_questions(p, &x, &y) {
+        let mut assume = base.to_vec();
+        assume.extend(question);
+        let Some(m) = cnf.solve(&assume) else {
+            continue;
+        };
+        let m = cost.minimal(&mut cnf, &assume, m);
+        return Some(match super::dates_of_two(&x.d, &y.d, &m) {
+            Some((first, second)) => Broken {
+                counterexample: super::assessment_of(&x.d, &m, &first),
+                improved: None,
+                later: Some(super::assessment_of(&y.d, &m, &second)),
+                message,
+            },
+            None => Broken {
+                counterexample: Assessment::new("none"),
+                improved: None,
+                later: None,
+                message: format!(
+                    "the law is not decided: the solver found a model ({message}) that no two dates searched realise"
+                ),
+            },
+        });
+    }
+    None
+}
+
+/// What a term extended by a later date shows, for `x` as of the first
+/// date and `y` as of the later one: the assumptions, and what they mean.
+fn terms_questions(p: &Policy, x: &Copy, y: &Copy) -> Vec<(Vec<Lit>, String)> {
+    let mut questions: Vec<(Vec<Lit>, String)> = vec![(
+        vec![x.c.expired, !y.c.no_level],
+        "the membership expired as of the first date, and a level applies again as of the later one".to_owned(),
+    )];
+    for (l, level) in p.levels.iter().enumerate() {
+        let (Some(held), Some(&r1), Some(&q2), Some(&r2)) = (
+            x.d.held_is(level.id().as_str()),
+            x.c.reverted.get(l),
+            y.c.qualified.get(l),
+            y.c.reverted.get(l),
+        ) else {
+            continue;
+        };
+        questions.push((
+            vec![held, r1, q2, !r2],
+            format!(
+                "`{}`, held, reverted as of the first date but not as of the later one",
+                level.id()
+            ),
+        ));
+    }
+    questions
+}
+
+/// The second copy is as of a later date: each comparison of a recorded
+/// date that holds as of the first date holds as of the second.
+fn later_as_of(cnf: &mut Cnf, first: &Domain, second: &Domain) {
+    for a in first.atoms.iter().filter(|a| a.var != DateVar::AsOf) {
+        if let Some(b) = second.atoms.iter().find(|b| b.var == a.var && b.op == a.op) {
+            cnf.implies(a.lit, b.lit);
+        }
+    }
 }
 
 /// Models of `p` reaching each level (the first for no level), minimal:
@@ -342,4 +477,45 @@ pub(crate) fn level_seeds(p: &Policy) -> Vec<Assessment> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> crate::catalog::Catalog {
+        crate::catalog::Catalog::builtin().unwrap()
+    }
+
+    #[test]
+    fn the_time_law_is_proved_for_every_shipped_policy() {
+        let catalog = catalog();
+        for p in catalog.policies() {
+            if let Some(b) = terms_never_extend(p) {
+                panic!("{p}: {}", b.message);
+            }
+        }
+        // Among them a renewal term and a transitional level to prove it of.
+        assert!(catalog.policies().any(|p| p.renewal().is_some()));
+        assert!(
+            catalog
+                .policies()
+                .any(|p| p.levels().iter().any(|l| l.time_limit().is_some()))
+        );
+    }
+
+    /// Without the order of the two dates the formula has models (a term
+    /// ended on one date and not on the other), which no dates realise: the
+    /// proof rests on that order, and a model never counts as a proof.
+    #[test]
+    fn without_the_order_of_the_dates_the_time_law_is_not_proved() {
+        let catalog = catalog();
+        let p = catalog.policies().find(|p| p.renewal().is_some()).unwrap();
+        let b = terms_query(p, false).expect("a model without the order");
+        assert!(
+            b.message.starts_with("the law is not decided"),
+            "{}",
+            b.message
+        );
+    }
 }

@@ -318,12 +318,25 @@ impl<'p> Analysis<'p> {
     }
 
     fn ask_all(&mut self) {
-        let (v0, v1) = (self.c[0].valid, self.c[1].valid);
-        // Level moves, matched by id.
         let old_levels: Vec<(Option<String>, Lit)> = self.levels(0);
         let new_levels: Vec<(Option<String>, Lit)> = self.levels(1);
-        for (a, la) in &old_levels {
-            for (b, lb) in &new_levels {
+        self.ask_levels(&old_levels, &new_levels);
+        for id in self.benefit_ids() {
+            self.ask_benefit(&id);
+        }
+        self.ask_due(&old_levels, &new_levels);
+        self.ask_refused();
+    }
+
+    /// Level moves, matched by id.
+    fn ask_levels(
+        &mut self,
+        old_levels: &[(Option<String>, Lit)],
+        new_levels: &[(Option<String>, Lit)],
+    ) {
+        let (v0, v1) = (self.c[0].valid, self.c[1].valid);
+        for (a, la) in old_levels {
+            for (b, lb) in new_levels {
                 if a == b {
                     continue;
                 }
@@ -331,9 +344,11 @@ impl<'p> Analysis<'p> {
                 self.ask(Kind::Level(a.clone(), b.clone()), loss, &[v0, v1, *la, *lb]);
             }
         }
-        // Benefits and their terms, matched by id.
-        let ids: Vec<String> = self
-            .old
+    }
+
+    /// The benefit ids of both versions, each once, old first.
+    fn benefit_ids(&self) -> Vec<String> {
+        self.old
             .benefits
             .iter()
             .chain(&self.new.benefits)
@@ -343,33 +358,46 @@ impl<'p> Analysis<'p> {
                     v.push(id);
                 }
                 v
-            });
-        for id in ids {
-            let o = self.benefit(0, &id);
-            let n = self.benefit(1, &id);
-            let t = self.cnf.truth();
-            let (g0, p0) = o.unwrap_or((!t, !t));
-            let (g1, p1) = n.unwrap_or((!t, !t));
-            self.ask(Kind::BenefitLost(id.clone()), true, &[v0, v1, g0, !g1]);
-            self.ask(Kind::BenefitGained(id.clone()), false, &[v0, v1, !g0, g1]);
-            if o.is_some() && n.is_some() {
-                self.ask(Kind::PriorityLost(id.clone()), true, &[v0, v1, p0, g1, !p1]);
-                self.ask(
-                    Kind::PriorityGained(id.clone()),
-                    false,
-                    &[v0, v1, g0, !p0, p1],
-                );
-                let (cut, more) = terms(self.old, self.new, &id);
-                if cut {
-                    self.ask(Kind::TermsCut(id.clone()), true, &[v0, v1, g0, g1]);
-                }
-                if more {
-                    self.ask(Kind::TermsImproved(id.clone()), false, &[v0, v1, g0, g1]);
-                }
-            }
+            })
+    }
+
+    /// One benefit, matched by id: lost or gained, its priority, its terms.
+    fn ask_benefit(&mut self, id: &str) {
+        let (v0, v1) = (self.c[0].valid, self.c[1].valid);
+        let o = self.benefit(0, id);
+        let n = self.benefit(1, id);
+        let t = self.cnf.truth();
+        let (g0, p0) = o.unwrap_or((!t, !t));
+        let (g1, p1) = n.unwrap_or((!t, !t));
+        let id = id.to_owned();
+        self.ask(Kind::BenefitLost(id.clone()), true, &[v0, v1, g0, !g1]);
+        self.ask(Kind::BenefitGained(id.clone()), false, &[v0, v1, !g0, g1]);
+        if o.is_none() || n.is_none() {
+            return;
         }
-        // The same level, due for renewal or not.
-        for (a, la) in &old_levels {
+        self.ask(Kind::PriorityLost(id.clone()), true, &[v0, v1, p0, g1, !p1]);
+        self.ask(
+            Kind::PriorityGained(id.clone()),
+            false,
+            &[v0, v1, g0, !p0, p1],
+        );
+        let (cut, more) = terms(self.old, self.new, &id);
+        if cut {
+            self.ask(Kind::TermsCut(id.clone()), true, &[v0, v1, g0, g1]);
+        }
+        if more {
+            self.ask(Kind::TermsImproved(id), false, &[v0, v1, g0, g1]);
+        }
+    }
+
+    /// The same level, due for renewal or not.
+    fn ask_due(
+        &mut self,
+        old_levels: &[(Option<String>, Lit)],
+        new_levels: &[(Option<String>, Lit)],
+    ) {
+        let (v0, v1) = (self.c[0].valid, self.c[1].valid);
+        for (a, la) in old_levels {
             let Some(id) = a else { continue };
             let Some((_, lb)) = new_levels.iter().find(|(b, _)| b.as_ref() == Some(id)) else {
                 continue;
@@ -386,8 +414,12 @@ impl<'p> Analysis<'p> {
                 &[v0, v1, *la, *lb, d0, !d1],
             );
         }
-        // Assessments refused or newly accepted, by what is refused.
-        // Both circuits list the domain's dimensions in the same order.
+    }
+
+    /// Assessments refused or newly accepted, by what is refused. Both
+    /// circuits list the domain's dimensions in the same order.
+    fn ask_refused(&mut self) {
+        let (v0, v1) = (self.c[0].valid, self.c[1].valid);
         let pairs: Vec<(String, Lit, Lit)> = self.c[0]
             .refused
             .iter()
@@ -501,13 +533,9 @@ impl Shrinker {
     }
 }
 
-/// The dates a model of a domain needs, realised; or, when no dates give
-/// its date comparisons the values it chose, the clause that excludes that
-/// combination.
-pub(crate) fn dates_of(d: &Domain, m: &Model) -> Result<Dates, Vec<Lit>> {
-    let wanted: Vec<(time::Atom, bool)> = d.atoms.iter().map(|a| (*a, m.value(a.lit))).collect();
-    let facts: Vec<usize> = d
-        .facts
+/// The facts a model gives as dates, by index in the domain.
+fn date_facts(d: &Domain, m: &Model) -> Vec<usize> {
+    d.facts
         .iter()
         .enumerate()
         .filter(|(_, f)| {
@@ -516,7 +544,15 @@ pub(crate) fn dates_of(d: &Domain, m: &Model) -> Result<Dates, Vec<Lit>> {
                 .any(|(c, l)| *c == FactClass::Date && m.value(*l))
         })
         .map(|(i, _)| i)
-        .collect();
+        .collect()
+}
+
+/// The dates a model of a domain needs, realised; or, when no dates give
+/// its date comparisons the values it chose, the clause that excludes that
+/// combination.
+pub(crate) fn dates_of(d: &Domain, m: &Model) -> Result<Dates, Vec<Lit>> {
+    let wanted: Vec<(time::Atom, bool)> = d.atoms.iter().map(|a| (*a, m.value(a.lit))).collect();
+    let facts = date_facts(d, m);
     let held = d.held.first().is_some_and(|h| !m.value(h.1));
     time::realise(m.value(d.dated), held, m.value(d.renewed), &facts, &wanted).ok_or_else(|| {
         wanted
@@ -524,6 +560,25 @@ pub(crate) fn dates_of(d: &Domain, m: &Model) -> Result<Dates, Vec<Lit>> {
             .map(|(a, v)| if *v { !a.lit } else { a.lit })
             .collect()
     })
+}
+
+/// The dates a model of one assessment as of two dates needs (`first`
+/// and `second`, its domain [`Domain::dated_again`]), realised, the second
+/// as-of date later; `None` when the dates searched do not realise it.
+#[cfg(feature = "testing")]
+pub(crate) fn dates_of_two(first: &Domain, second: &Domain, m: &Model) -> Option<(Dates, Dates)> {
+    let wanted = |d: &Domain| -> Vec<(time::Atom, bool)> {
+        d.atoms.iter().map(|a| (*a, m.value(a.lit))).collect()
+    };
+    let facts = date_facts(first, m);
+    let held = first.held.first().is_some_and(|h| !m.value(h.1));
+    time::realise_two(
+        held,
+        m.value(first.renewed),
+        &facts,
+        &wanted(first),
+        &wanted(second),
+    )
 }
 
 /// The assessment a model of a domain and its dates stand for.
@@ -669,46 +724,12 @@ impl TestRng {
 /// evaluations; `Err` describes the first disagreement.
 #[cfg(test)]
 pub(crate) fn check_random(old: &Policy, new: &Policy, rng: &mut TestRng) -> Result<(), String> {
-    use crate::date::Date;
     let mut an = Analysis::new(old, new);
-    let mut assume = Vec::new();
-    let pick = |rng: &mut TestRng, lits: &[Lit], assume: &mut Vec<Lit>| {
-        let at = rng.below(lits.len());
-        for (i, l) in lits.iter().enumerate() {
-            assume.push(if i == at { *l } else { !*l });
-        }
-    };
-    for dim in &an.d.items {
-        let lits: Vec<Lit> = dim.classes.iter().map(|c| c.1).collect();
-        pick(rng, &lits, &mut assume);
-    }
-    for dim in &an.d.facts {
-        let lits: Vec<Lit> = dim.classes.iter().map(|c| c.1).collect();
-        pick(rng, &lits, &mut assume);
-    }
-    let held: Vec<Lit> = an.d.held.iter().map(|h| h.1).collect();
-    pick(rng, &held, &mut assume);
+    let mut assume = random_classes(&an.d, rng);
     let dated = rng.below(4) != 0;
     let renewed = rng.below(3) == 0;
     assume.push(if dated { an.d.dated } else { !an.d.dated });
-    let base = Date::new(2026, 1, 31).map_err(|e| e.to_string())?;
-    let day = |rng: &mut TestRng, back: usize| {
-        base.shift_days(-i64::try_from(rng.below(back)).unwrap_or(0))
-    };
-    let a = day(rng, 800).ok_or("date")?;
-    let g = a
-        .shift_days(-i64::try_from(rng.below(1500)).unwrap_or(0))
-        .ok_or("date")?;
-    let r = g
-        .shift_days(i64::try_from(rng.below(400)).unwrap_or(0))
-        .ok_or("date")?
-        .min(a);
-    let fact_dates: Vec<Date> = (0..an.d.facts.len())
-        .map(|_| {
-            a.shift_days(-i64::try_from(rng.below(900)).unwrap_or(0))
-                .unwrap_or(a)
-        })
-        .collect();
+    let drawn = RandomDates::draw(rng, an.d.facts.len())?;
     // Probe the classes chosen to know which dates are present.
     let probe = an
         .cnf
@@ -717,31 +738,8 @@ pub(crate) fn check_random(old: &Policy, new: &Policy, rng: &mut TestRng) -> Res
     let held_any = an.d.held.first().is_some_and(|h| !probe.value(h.1));
     let renewed = renewed && held_any;
     assume.push(if renewed { an.d.renewed } else { !an.d.renewed });
-    let mut dates = Dates {
-        as_of: dated.then_some(a),
-        granted: held_any.then_some(g),
-        renewed: renewed.then_some(r),
-        facts: Vec::new(),
-    };
-    for (i, f) in an.d.facts.iter().enumerate() {
-        if f.classes
-            .iter()
-            .any(|(c, l)| *c == FactClass::Date && probe.value(*l))
-            && let Some(d) = fact_dates.get(i)
-        {
-            dates.facts.push((i, *d));
-        }
-    }
-    for atom in &an.d.atoms {
-        let x = match atom.var {
-            time::DateVar::AsOf => dates.as_of,
-            time::DateVar::Granted => dates.granted,
-            time::DateVar::Renewed => dates.renewed,
-            time::DateVar::Fact(i) => dates.facts.iter().find(|(f, _)| *f == i).map(|(_, d)| *d),
-        };
-        let value = matches!((x, dates.as_of), (Some(x), Some(a)) if atom.op.holds(x, a));
-        assume.push(if value { atom.lit } else { !atom.lit });
-    }
+    let dates = drawn.present(&an.d, &probe, dated, held_any, renewed);
+    assume.extend(atom_values(&an.d, &dates));
     let model = an.cnf.solve(&assume).ok_or_else(|| {
         format!(
             "the encoding has no model for these inputs (dated {dated}, held {held_any}, renewed {renewed})"
@@ -754,6 +752,103 @@ pub(crate) fn check_random(old: &Policy, new: &Policy, rng: &mut TestRng) -> Res
         None => Ok(()),
         Some(problem) => Err(format!("{problem}\n{}", witness.to_yaml())),
     }
+}
+
+/// Assumptions choosing one class at random of every answer, fact and the
+/// level held.
+#[cfg(test)]
+fn random_classes(d: &Domain, rng: &mut TestRng) -> Vec<Lit> {
+    let mut assume = Vec::new();
+    let pick = |rng: &mut TestRng, lits: &[Lit], assume: &mut Vec<Lit>| {
+        let at = rng.below(lits.len());
+        for (i, l) in lits.iter().enumerate() {
+            assume.push(if i == at { *l } else { !*l });
+        }
+    };
+    for dim in &d.items {
+        let lits: Vec<Lit> = dim.classes.iter().map(|c| c.1).collect();
+        pick(rng, &lits, &mut assume);
+    }
+    for dim in &d.facts {
+        let lits: Vec<Lit> = dim.classes.iter().map(|c| c.1).collect();
+        pick(rng, &lits, &mut assume);
+    }
+    let held: Vec<Lit> = d.held.iter().map(|h| h.1).collect();
+    pick(rng, &held, &mut assume);
+    assume
+}
+
+/// Dates drawn at random: as of, granted, renewed, and one per fact.
+#[cfg(test)]
+struct RandomDates {
+    as_of: crate::date::Date,
+    granted: crate::date::Date,
+    renewed: crate::date::Date,
+    facts: Vec<crate::date::Date>,
+}
+
+#[cfg(test)]
+impl RandomDates {
+    fn draw(rng: &mut TestRng, facts: usize) -> Result<Self, String> {
+        use crate::date::Date;
+        let base = Date::new(2026, 1, 31).map_err(|e| e.to_string())?;
+        let back = |rng: &mut TestRng, d: Date, n: usize| {
+            d.shift_days(-i64::try_from(rng.below(n)).unwrap_or(0))
+        };
+        let a = back(rng, base, 800).ok_or("date")?;
+        let g = back(rng, a, 1500).ok_or("date")?;
+        let r = g
+            .shift_days(i64::try_from(rng.below(400)).unwrap_or(0))
+            .ok_or("date")?
+            .min(a);
+        let facts = (0..facts).map(|_| back(rng, a, 900).unwrap_or(a)).collect();
+        Ok(RandomDates {
+            as_of: a,
+            granted: g,
+            renewed: r,
+            facts,
+        })
+    }
+
+    /// The dates a model's classes give a value.
+    fn present(&self, d: &Domain, m: &Model, dated: bool, held: bool, renewed: bool) -> Dates {
+        let mut dates = Dates {
+            as_of: dated.then_some(self.as_of),
+            granted: held.then_some(self.granted),
+            renewed: renewed.then_some(self.renewed),
+            facts: Vec::new(),
+        };
+        for (i, f) in d.facts.iter().enumerate() {
+            if f.classes
+                .iter()
+                .any(|(c, l)| *c == FactClass::Date && m.value(*l))
+                && let Some(x) = self.facts.get(i)
+            {
+                dates.facts.push((i, *x));
+            }
+        }
+        dates
+    }
+}
+
+/// Assumptions giving every date comparison of the domain its value on `dates`.
+#[cfg(test)]
+fn atom_values(d: &Domain, dates: &Dates) -> Vec<Lit> {
+    d.atoms
+        .iter()
+        .map(|atom| {
+            let x = match atom.var {
+                time::DateVar::AsOf => dates.as_of,
+                time::DateVar::Granted => dates.granted,
+                time::DateVar::Renewed => dates.renewed,
+                time::DateVar::Fact(i) => {
+                    dates.facts.iter().find(|(f, _)| *f == i).map(|(_, d)| *d)
+                }
+            };
+            let value = matches!((x, dates.as_of), (Some(x), Some(a)) if atom.op.holds(x, a));
+            if value { atom.lit } else { !atom.lit }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -251,3 +251,36 @@ fn dates_long_ago_are_searched() {
         .replace("years: 200", "years: 210");
     assert!(finds_move(held, &longer, Some("B"), Some("A")));
 }
+
+/// The time law on random policies (transitional levels, renewal, dwell
+/// time, facts derived from dates): the solver proves it for each, and
+/// sampling, which compares the dates themselves, finds nothing against
+/// the proof.
+#[cfg(feature = "testing")]
+#[test]
+fn the_time_law_is_decided_on_random_policies_and_sampling_agrees() {
+    use crate::testing::{Law, check_law};
+    let mut rng = TestRng(0x7e_4b5);
+    let (mut proved, mut timed) = (0, 0);
+    for round in 0..30 {
+        let items = 2 + rng.below(5);
+        let levels = 1 + rng.below(3);
+        let text = random_policy(&mut rng, "1.0.0", items, levels);
+        let Some(p) = load(&text) else {
+            continue;
+        };
+        if let Some(b) = super::laws::terms_never_extend(&p) {
+            panic!("round {round}: {}\npolicy:\n{text}", b.message);
+        }
+        proved += 1;
+        let time_limited = p.levels.iter().any(|l| l.time_limit().is_some());
+        timed += usize::from(p.renewal().is_some() && time_limited);
+        if let Err(v) = check_law(&p, Law::TermsNeverExtend, 64) {
+            panic!("round {round}: {v}\npolicy:\n{text}");
+        }
+    }
+    assert!(
+        proved >= 10 && timed >= 3,
+        "{proved} proved, {timed} with both a renewal and a time limit"
+    );
+}

@@ -219,43 +219,104 @@ pub(crate) fn realise(
             facts: facts.iter().map(|&f| (f, d)).collect(),
         });
     }
-    'dates: for a in candidates() {
-        for (atom, value) in wanted.iter().filter(|(x, _)| x.var == DateVar::AsOf) {
-            if atom.op.holds(a, a) != *value {
-                continue 'dates;
-            }
+    for a in candidates() {
+        if !as_of_fits(wanted, a) {
+            continue;
         }
-        let mut out = Dates {
-            as_of: Some(a),
-            ..Dates::default()
+        if let Some(out) = fit(held, renewed, facts, |var| range(var, wanted, a)) {
+            return Some(Dates {
+                as_of: Some(a),
+                ..out
+            });
+        }
+    }
+    None
+}
+
+/// Whether the comparisons of the as-of date with itself have their values on `a`.
+fn as_of_fits(wanted: &[(Atom, bool)], a: Date) -> bool {
+    wanted
+        .iter()
+        .filter(|(x, _)| x.var == DateVar::AsOf)
+        .all(|(atom, value)| atom.op.holds(a, a) == *value)
+}
+
+/// The dates of the assessment (not the as-of date), each in the range
+/// `range` gives it: the latest date of each range, the grant no later
+/// than the renewal.
+fn fit(
+    held: bool,
+    renewed: bool,
+    facts: &[usize],
+    range: impl Fn(DateVar) -> Option<(Date, Date)>,
+) -> Option<Dates> {
+    let mut out = Dates::default();
+    if held {
+        let (glo, ghi) = range(DateVar::Granted)?;
+        if renewed {
+            let (rlo, rhi) = range(DateVar::Renewed)?;
+            // Renewed on or after the grant.
+            let r = rhi;
+            let g = ghi.min(r);
+            if g < glo || r < rlo {
+                return None;
+            }
+            out.granted = Some(g);
+            out.renewed = Some(r);
+        } else {
+            out.granted = Some(ghi);
+        }
+    }
+    for &f in facts {
+        let (_, hi) = range(DateVar::Fact(f))?;
+        out.facts.push((f, hi));
+    }
+    Some(out)
+}
+
+/// How many pairs of as-of dates [`realise_two`] tries.
+#[cfg(feature = "testing")]
+const PAIRS: usize = 200_000;
+
+/// One assessment's dates that give every atom its value in two models of
+/// it, as of two dates, the second later than the first: `first` and
+/// `second` are the atoms of each. The pairs tried are the as-of dates of
+/// [`candidates`], each with the candidates after it, up to [`PAIRS`]
+/// pairs; `None` when none of those is found (which proves nothing).
+#[cfg(feature = "testing")]
+pub(crate) fn realise_two(
+    held: bool,
+    renewed: bool,
+    facts: &[usize],
+    first: &[(Atom, bool)],
+    second: &[(Atom, bool)],
+) -> Option<(Dates, Dates)> {
+    let firsts = candidates().filter(|a| as_of_fits(first, *a));
+    let pairs = firsts.flat_map(|a1| {
+        candidates()
+            .filter(move |a2| *a2 > a1 && as_of_fits(second, *a2))
+            .map(move |a2| (a1, a2))
+    });
+    for (a1, a2) in pairs.take(PAIRS) {
+        let both = |var| {
+            let (lo1, hi1) = range(var, first, a1)?;
+            let (lo2, hi2) = range(var, second, a2)?;
+            let (lo, hi) = (lo1.max(lo2), hi1.min(hi2));
+            (lo <= hi).then_some((lo, hi))
         };
-        if held {
-            let Some((glo, ghi)) = range(DateVar::Granted, wanted, a) else {
-                continue;
+        if let Some(out) = fit(held, renewed, facts, both) {
+            let later = Dates {
+                as_of: Some(a2),
+                ..out.clone()
             };
-            if renewed {
-                let Some((rlo, rhi)) = range(DateVar::Renewed, wanted, a) else {
-                    continue;
-                };
-                // Renewed on or after the grant.
-                let r = rhi;
-                let g = ghi.min(r);
-                if g < glo || r < rlo {
-                    continue;
-                }
-                out.granted = Some(g);
-                out.renewed = Some(r);
-            } else {
-                out.granted = Some(ghi);
-            }
+            return Some((
+                Dates {
+                    as_of: Some(a1),
+                    ..out
+                },
+                later,
+            ));
         }
-        for &f in facts {
-            let Some((_, hi)) = range(DateVar::Fact(f), wanted, a) else {
-                continue 'dates;
-            };
-            out.facts.push((f, hi));
-        }
-        return Some(out);
     }
     None
 }
@@ -312,5 +373,36 @@ mod tests {
             found.granted.unwrap_or_else(|| d("x")),
         );
         assert!(four.holds(g, a) && !six.holds(g, a));
+    }
+
+    #[cfg(feature = "testing")]
+    #[test]
+    fn two_dates_are_realised_in_order() {
+        let four = Op::PlusReaches(Period {
+            months: 4,
+            ..Period::default()
+        });
+        let at = |value| {
+            [(
+                Atom {
+                    var: DateVar::Granted,
+                    op: four,
+                    lit: Lit(2),
+                },
+                value,
+            )]
+        };
+        // Four months after the grant: not reached on the first date,
+        // reached on the later one.
+        let (first, second) = realise_two(true, false, &[], &at(false), &at(true)).unwrap();
+        let (a1, a2, g) = (
+            first.as_of.unwrap(),
+            second.as_of.unwrap(),
+            first.granted.unwrap(),
+        );
+        assert!(a1 < a2 && second.granted == Some(g));
+        assert!(!four.holds(g, a1) && four.holds(g, a2));
+        // Reached on the first date and not on a later one: no dates do that.
+        assert!(realise_two(true, false, &[], &at(true), &at(false)).is_none());
     }
 }

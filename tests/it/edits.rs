@@ -20,7 +20,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use qbm::{Bump, EMBEDDED, Evaluation, ImpactOptions, ImpactReport, Policy, Source};
+use qbm::{Assessment, Bump, EMBEDDED, Evaluation, ImpactOptions, ImpactReport, Policy, Source};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -266,66 +266,7 @@ fn check(name: &str, f: &Fixture) -> Row {
         .iter()
         .filter(|d| d.source == Source::Exact)
     {
-        let w = match qbm::Loader::new().assessment_str(&d.witness) {
-            Ok(w) => w,
-            Err(e) => {
-                problems.push(format!("witness for {} does not load: {e}", d.change));
-                continue;
-            }
-        };
-        let e0 = old.evaluate(&w).map_err(|e| e.to_string());
-        let e1 = new.evaluate(&w).map_err(|e| e.to_string());
-        let seen = changes(
-            e0.as_ref().map_err(Clone::clone),
-            e1.as_ref().map_err(Clone::clone),
-        );
-        if !shows(&d.change, &seen) {
-            problems.push(format!(
-                "witness for {} does not reproduce it (replay shows {seen:?}):\n{}",
-                d.change, d.witness
-            ));
-        }
-        // Minimal: no answer or fact can be left out with the change still
-        // shown (a smaller witness would exist).
-        for (line, text) in without_each_statement(&d.witness) {
-            let Ok(fewer) = qbm::Loader::new().assessment_str(&text) else {
-                continue;
-            };
-            let f0 = old.evaluate(&fewer).map_err(|e| e.to_string());
-            let f1 = new.evaluate(&fewer).map_err(|e| e.to_string());
-            if shows(
-                &d.change,
-                &changes(
-                    f0.as_ref().map_err(Clone::clone),
-                    f1.as_ref().map_err(Clone::clone),
-                ),
-            ) {
-                problems.push(format!(
-                    "witness for {} is not minimal: it shows without `{}`:\n{}",
-                    d.change,
-                    line.trim(),
-                    d.witness
-                ));
-            }
-        }
-        let lv = |e: &Result<Evaluation, String>| {
-            e.as_ref()
-                .ok()
-                .and_then(|e| e.level.as_ref().map(|l| l.id.to_string()))
-        };
-        let rep = |l: &Option<qbm::LevelSummary>| l.as_ref().map(|l| l.id.to_string());
-        if (e0.is_ok() && lv(&e0) != rep(&d.old_level))
-            || (e1.is_ok() && lv(&e1) != rep(&d.new_level))
-        {
-            problems.push(format!(
-                "witness for {}: the report's levels {:?} -> {:?} are not the replay's {:?} -> {:?}",
-                d.change,
-                rep(&d.old_level),
-                rep(&d.new_level),
-                lv(&e0),
-                lv(&e1)
-            ));
-        }
+        problems.extend(witness_problems(&old, &new, d));
     }
     if !report.is_sufficient() && report.required == expect {
         problems.push(format!("declared {} is not sufficient", report.declared));
@@ -354,6 +295,79 @@ fn check(name: &str, f: &Fixture) -> Row {
         got: report.required,
         problems,
     }
+}
+
+/// The evaluations of `w` under both versions, and the changes they show.
+fn replay(
+    old: &Policy,
+    new: &Policy,
+    w: &Assessment,
+) -> (
+    Result<Evaluation, String>,
+    Result<Evaluation, String>,
+    Vec<String>,
+) {
+    let e0 = old.evaluate(w).map_err(|e| e.to_string());
+    let e1 = new.evaluate(w).map_err(|e| e.to_string());
+    let seen = changes(
+        e0.as_ref().map_err(Clone::clone),
+        e1.as_ref().map_err(Clone::clone),
+    );
+    (e0, e1, seen)
+}
+
+/// What is wrong with the witness of one decision: it does not load, does
+/// not reproduce the change, is not minimal, or the report's levels are not
+/// the replay's.
+fn witness_problems(old: &Policy, new: &Policy, d: &qbm::DecisionChange) -> Vec<String> {
+    let mut problems = Vec::new();
+    let w = match qbm::Loader::new().assessment_str(&d.witness) {
+        Ok(w) => w,
+        Err(e) => {
+            problems.push(format!("witness for {} does not load: {e}", d.change));
+            return problems;
+        }
+    };
+    let (e0, e1, seen) = replay(old, new, &w);
+    if !shows(&d.change, &seen) {
+        problems.push(format!(
+            "witness for {} does not reproduce it (replay shows {seen:?}):\n{}",
+            d.change, d.witness
+        ));
+    }
+    // Minimal: no answer or fact can be left out with the change still
+    // shown (a smaller witness would exist).
+    for (line, text) in without_each_statement(&d.witness) {
+        let Ok(fewer) = qbm::Loader::new().assessment_str(&text) else {
+            continue;
+        };
+        if shows(&d.change, &replay(old, new, &fewer).2) {
+            problems.push(format!(
+                "witness for {} is not minimal: it shows without `{}`:\n{}",
+                d.change,
+                line.trim(),
+                d.witness
+            ));
+        }
+    }
+    let lv = |e: &Result<Evaluation, String>| {
+        e.as_ref()
+            .ok()
+            .and_then(|e| e.level.as_ref().map(|l| l.id.to_string()))
+    };
+    let rep = |l: &Option<qbm::LevelSummary>| l.as_ref().map(|l| l.id.to_string());
+    if (e0.is_ok() && lv(&e0) != rep(&d.old_level)) || (e1.is_ok() && lv(&e1) != rep(&d.new_level))
+    {
+        problems.push(format!(
+            "witness for {}: the report's levels {:?} -> {:?} are not the replay's {:?} -> {:?}",
+            d.change,
+            rep(&d.old_level),
+            rep(&d.new_level),
+            lv(&e0),
+            lv(&e1)
+        ));
+    }
+    problems
 }
 
 #[test]

@@ -31,8 +31,8 @@ use crate::error::{Diagnostic, DiagnosticKind, Diagnostics, Position};
 use crate::hash::Map;
 use crate::limits::Limits;
 
-pub(crate) use index::too_long;
 use index::index;
+pub(crate) use index::too_long;
 use path::{PathHash, path_of};
 pub(crate) use path::{index_path, key_path};
 use rewalk::agree;
