@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -386,11 +385,11 @@ impl ImpactReport {
         }
         ImpactReport {
             old: PolicyRef {
-                name: Arc::clone(&old.name),
+                name: (*old.name).to_owned(),
                 version: old.version().clone(),
             },
             new: PolicyRef {
-                name: Arc::clone(&new.name),
+                name: (*new.name).to_owned(),
                 version: new.version().clone(),
             },
             changes,
@@ -771,7 +770,7 @@ fn structure(old: &Policy, new: &Policy) -> Vec<Change> {
             if o.quantity != n.quantity {
                 what.push("quantity");
                 let less = match (&o.quantity, &n.quantity) {
-                    (Some((a, _)), Some((b, _))) => b < a,
+                    (Some(a), Some(b)) => b.amount < a.amount,
                     (Some(_), None) => true,
                     _ => false,
                 };

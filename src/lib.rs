@@ -129,9 +129,9 @@ pub use catalog::{Catalog, CatalogError, Duplicate};
 pub use date::{Date, DateError, Period};
 pub use error::{Diagnostic, DiagnosticKind, Diagnostics, EvalError, LoadError, Position};
 pub use eval::{
-    AnswerState, ConditionGap, Decision, Detail, Discount, Evaluation, GrantedBenefit,
+    AnswerState, ConditionGap, Decision, Detail, Discount, Evaluation, Evaluator, GrantedBenefit,
     ImprovementPlan, ItemGap, KindScore, LevelOutcome, LevelSummary, PolicyRef, Quantity,
-    RequirementOutcome, StandardGaps, StandardScore, Status, Threads,
+    RequirementOutcome, StandardGaps, StandardScore, Status,
 };
 pub use id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
 pub use impact::{

@@ -458,8 +458,27 @@ pub struct Benefit {
     /// INVARIANT: indices into `Policy::levels`.
     pub(crate) granted_to: Vec<bool>,
     pub(crate) priority_from: Option<(LevelId, u32)>,
-    pub(crate) quantity: Option<(u32, String)>,
-    pub(crate) discount: Option<(String, Option<f64>)>,
+    pub(crate) quantity: Option<Quantity>,
+    pub(crate) discount: Option<Discount>,
+}
+
+/// A number of something.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Quantity {
+    /// How many.
+    pub amount: u32,
+    /// Of what.
+    pub unit: String,
+}
+
+/// A discount.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Discount {
+    /// What the discount is on.
+    pub on: String,
+    /// How much, where the policy says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f64>,
 }
 
 impl Benefit {
@@ -478,6 +497,14 @@ impl Benefit {
     /// Which levels receive it.
     pub fn grant(&self) -> &Grant {
         &self.grant
+    }
+    /// How many, for a benefit that comes in a number.
+    pub fn quantity(&self) -> Option<&Quantity> {
+        self.quantity.as_ref()
+    }
+    /// The discount, for a benefit that is one.
+    pub fn discount(&self) -> Option<&Discount> {
+        self.discount.as_ref()
     }
 }
 
@@ -621,17 +648,6 @@ impl Policy {
         // Serializing plain structs of strings, numbers and lists cannot fail;
         // should it ever, the error text is better than a panic.
         yaml::to_string(&self.raw).unwrap_or_else(|e| format!("# cannot write policy: {e}\n"))
-    }
-
-    /// A copy that shares no text with this one, built from the same data;
-    /// `None` only if the data no longer validates, which cannot happen.
-    pub(crate) fn rebuilt(&self) -> Option<Policy> {
-        let map = SourceMap::detached(&self.origin);
-        let mut copy = Builder::new(&map, &Limits::default())
-            .build(self.raw.clone())
-            .ok()?;
-        copy.origin.clone_from(&self.origin);
-        Some(copy)
     }
 
     /// The policy's name, such as `mmp-qbm`.
@@ -2450,8 +2466,14 @@ impl<'m> Builder<'m> {
             grant,
             granted_to,
             priority_from,
-            quantity: b.quantity.as_ref().map(|q| (q.amount, q.unit.clone())),
-            discount: b.discount.as_ref().map(|d| (d.on.clone(), d.percent)),
+            quantity: b.quantity.as_ref().map(|q| Quantity {
+                amount: q.amount,
+                unit: q.unit.clone(),
+            }),
+            discount: b.discount.as_ref().map(|d| Discount {
+                on: d.on.clone(),
+                percent: d.percent,
+            }),
         })
     }
 }

@@ -418,10 +418,7 @@ pub fn check_law(
             Law::BenefitsByLevel => {
                 // Two paths of the evaluator must agree: the lean
                 // decision and the full evaluation.
-                let lean = match before.as_of() {
-                    Some(d) => policy.decide_on(before, d),
-                    None => policy.decide(before),
-                };
+                let lean = policy.evaluator().decide(before);
                 let finding = match lean {
                         Ok(d) if d.level != e.level || d.benefits != e.benefits => Some(
                             "the lean decision and the full evaluation give different levels or benefits"
@@ -636,8 +633,16 @@ mod tests {
             .with_fact("application_submitted", true)
             .with_fact("direct_youth_mentoring", true)
             .holding("affiliate", day("2024-01-01"), None);
-        let e1 = policy.evaluate_on(&a, day("2024-06-01")).unwrap();
-        let mut e2 = policy.evaluate_on(&a, day("2025-06-01")).unwrap();
+        let e1 = policy
+            .evaluator()
+            .as_of(day("2024-06-01"))
+            .evaluate(&a)
+            .unwrap();
+        let mut e2 = policy
+            .evaluator()
+            .as_of(day("2025-06-01"))
+            .evaluate(&a)
+            .unwrap();
         assert_eq!(terms_finding(&e1, &e2), None);
         if let Some(m) = e2.membership.as_mut() {
             m.expires_on = m.expires_on.and_then(|d| {
