@@ -547,6 +547,7 @@ impl Policy {
     /// An [`Evaluator`] of this policy: evaluates as of each assessment's
     /// own date until [`Evaluator::as_of`] sets one, fully with
     /// [`Evaluator::evaluate`], leanly with [`Evaluator::decide`].
+    #[must_use]
     pub fn evaluator(&self) -> Evaluator<'_> {
         Evaluator {
             policy: self,

@@ -181,10 +181,10 @@ pub enum Law {
     /// Reaching a higher level never loses a benefit that a level below it
     /// grants. Decided over every assessment by a SAT solver.
     BenefitsNested,
-    /// The lean decision ([`Policy::decide`]) and the full evaluation agree
-    /// on level and benefits, and the benefits granted are exactly those
-    /// whose levels include the level reached, with priority from the level
-    /// the policy names. Checked by sampling.
+    /// The lean decision ([`Evaluator::decide`](crate::Evaluator::decide))
+    /// and the full evaluation agree on level and benefits, and the benefits
+    /// granted are exactly those whose levels include the level reached,
+    /// with priority from the level the policy names. Checked by sampling.
     BenefitsByLevel,
     /// Writing the policy back to YAML and loading it again gives the same policy.
     RoundTrip,
