@@ -1119,8 +1119,7 @@ impl<'p> Bound<'p> {
                     requirement: format!(
                         "renew the membership: its term ended on {}",
                         m.expires_on.map_or_else(String::new, |d| d.to_string())
-                    )
-                    .into(),
+                    ),
                     fact: None,
                     actual: None,
                 }],
