@@ -49,18 +49,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => 10_000,
     };
     let policy = Policy::builtin()?;
-    // Programs that answer a growing share of the items met.
+    // Programs of every age, answering none, half, most or all of the items met.
     let assessments: Vec<Assessment> = (0..n)
         .map(|i| {
             let mut a = Assessment::new(format!("program {i}"))
                 .with_fact("application_submitted", true)
                 .with_fact("direct_youth_mentoring", true)
                 .with_fact("formal_program", true)
-                .with_fact("months_operating", i % 36);
+                .with_fact("months_operating", i % 36)
+                .with_fact("matches_completed_minimum_cycle", true)
+                .with_fact("self_assessment", "completed")
+                .with_fact("minimum_match_months", 12)
+                .with_fact("minimum_meetings_per_month", 4)
+                .with_fact("review_held", true)
+                .with_fact("work_plan_completed", true)
+                .with_fact("support_completed", true);
+            let share = [0, 50, 90, 100][(i % 4) as usize];
             for (k, item) in (0..).zip(policy.items()) {
-                if (k + i) % 3 != 0 && item.threshold().is_none() {
-                    a.set_answer(item.id().as_str(), Answer::Met);
+                if (k * 37 + i) % 100 >= share {
+                    continue;
                 }
+                let answer = match item.threshold() {
+                    Some(t) => Answer::Number(t.at_least),
+                    None => Answer::Met,
+                };
+                a.set_answer(item.id().as_str(), answer);
             }
             a
         })
