@@ -64,7 +64,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .with_fact("review_held", true)
                 .with_fact("work_plan_completed", true)
                 .with_fact("support_completed", true);
-            let share = [0, 50, 90, 100][(i % 4) as usize];
+            let share = match i % 4 {
+                0 => 0,
+                1 => 50,
+                2 => 90,
+                _ => 100,
+            };
             for (k, item) in (0..).zip(policy.items()) {
                 if (k * 37 + i) % 100 >= share {
                     continue;
