@@ -90,7 +90,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut by_level = std::collections::BTreeMap::<String, usize>::new();
     for decision in decisions {
-        let level = decision?.level.map_or("none".to_owned(), |l| l.title);
+        let level = decision?
+            .level
+            .map_or("none".to_owned(), |l| l.title().to_owned());
         *by_level.entry(level).or_default() += 1;
     }
     println!("{n} programs on {threads} threads:");

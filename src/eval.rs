@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -24,10 +25,17 @@ use crate::value::Value;
 /// The policy an evaluation used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PolicyRef {
-    /// The policy's name.
-    pub name: String,
+    /// The policy's name: see [`PolicyRef::name`].
+    pub(crate) name: Arc<str>,
     /// Its exact version.
     pub version: semver::Version,
+}
+
+impl PolicyRef {
+    /// The policy's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
 }
 
 /// A benefit granted by the level reached.
@@ -36,8 +44,8 @@ pub struct PolicyRef {
 pub struct GrantedBenefit {
     /// The benefit's id.
     pub id: BenefitId,
-    /// Its title.
-    pub title: String,
+    /// Its title: see [`GrantedBenefit::title`].
+    pub(crate) title: Arc<str>,
     /// Whether the program gets priority for it at its level.
     pub priority: bool,
     /// How many, for benefits that come in a number (four training vouchers).
@@ -46,6 +54,13 @@ pub struct GrantedBenefit {
     /// The discount, for benefits that are one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<Discount>,
+}
+
+impl GrantedBenefit {
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
 }
 
 /// What the program answered for an item, as reports show it.
@@ -823,7 +838,11 @@ impl<'p> Binder<'p> {
                     format!("fact `{id}`: {e}"),
                     Some("write dates as YYYY-MM-DD".to_owned()),
                 )),
-                Ok(d) => self.future(&format!("fact `{id}` is"), d),
+                // The phrase is made only for a date in the future.
+                Ok(d) if self.as_of.is_some_and(|x| d > x) => {
+                    self.future(&format!("fact `{id}` is"), d)
+                }
+                Ok(_) => None,
             },
             (FactType::Choice(values), Value::Text(t)) if values.contains(t) => None,
             (FactType::Choice(values), Value::Text(t)) => Some((
@@ -1049,7 +1068,7 @@ impl<'p> Bound<'p> {
         };
         Decision {
             policy: PolicyRef {
-                name: (*p.name).to_owned(),
+                name: Arc::clone(&p.name),
                 version: p.version.clone(),
             },
             level: reached.and_then(|l| self.summary(l)),
@@ -1137,7 +1156,7 @@ impl<'p> Bound<'p> {
             .collect();
         Evaluation {
             policy: PolicyRef {
-                name: (*p.name).to_owned(),
+                name: Arc::clone(&p.name),
                 version: p.version.clone(),
             },
             program,
@@ -1154,7 +1173,7 @@ impl<'p> Bound<'p> {
     fn summary(&self, level: usize) -> Option<LevelSummary> {
         self.policy.levels.get(level).map(|l| LevelSummary {
             id: l.id().clone(),
-            title: (*l.title).to_owned(),
+            title: Arc::clone(&l.title),
             rank: l.rank(),
         })
     }
@@ -1330,7 +1349,7 @@ impl<'p> Bound<'p> {
             .filter(|b| b.granted_to.get(level).copied().unwrap_or(false))
             .map(|b| GrantedBenefit {
                 id: b.id().clone(),
-                title: (*b.title).to_owned(),
+                title: Arc::clone(&b.title),
                 priority: b
                     .priority_from
                     .as_ref()

@@ -385,11 +385,11 @@ impl ImpactReport {
         }
         ImpactReport {
             old: PolicyRef {
-                name: (*old.name).to_owned(),
+                name: std::sync::Arc::clone(&old.name),
                 version: old.version().clone(),
             },
             new: PolicyRef {
-                name: (*new.name).to_owned(),
+                name: std::sync::Arc::clone(&new.name),
                 version: new.version().clone(),
             },
             changes,

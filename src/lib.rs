@@ -85,7 +85,7 @@
 //! // With options: as of a date, and lean (the level and benefits alone).
 //! let as_of: qbm::Date = "2026-12-01".parse()?;
 //! let decision = policy.evaluator().as_of(as_of).decide(&program)?;
-//! assert_eq!(decision.level.map(|l| l.title).as_deref(), Some("Associate Partner"));
+//! assert_eq!(decision.level.as_ref().map(|l| l.title()), Some("Associate Partner"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -2,6 +2,8 @@
 //! levels that revert, terms that need renewal. The caller gives the date;
 //! nothing here reads a clock.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::date::Date;
@@ -13,10 +15,18 @@ use crate::policy::Policy;
 pub struct LevelSummary {
     /// Its id.
     pub id: LevelId,
-    /// Its title.
-    pub title: String,
+    /// Its title: see [`LevelSummary::title`]. Shared with the policy, so
+    /// that the lean path copies no text.
+    pub(crate) title: Arc<str>,
     /// Its rank: higher is better.
     pub rank: u32,
+}
+
+impl LevelSummary {
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
 }
 
 /// Where a membership stands on the date evaluated.
@@ -178,7 +188,7 @@ pub(crate) fn status(
     let summary = |l: usize| {
         policy.levels.get(l).map(|x| LevelSummary {
             id: x.id().clone(),
-            title: (*x.title).to_owned(),
+            title: Arc::clone(&x.title),
             rank: x.rank(),
         })
     };
