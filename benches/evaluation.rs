@@ -14,11 +14,18 @@
 mod common;
 mod floor;
 
+// The example's batch function: the caller's own threads.
+#[path = "../examples/batch.rs"]
+#[allow(dead_code)]
+mod batch;
+
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use qbm::{Answer, Assessment, Catalog, EMBEDDED, ImpactOptions, ImpactReport, Policy, Threads};
+use std::num::NonZeroUsize;
+
+use qbm::{Answer, Assessment, Catalog, EMBEDDED, ImpactOptions, ImpactReport, Policy};
 
 const SAMPLES: [&str; 5] = [
     "non-member",
@@ -113,7 +120,7 @@ fn evaluating(c: &mut Criterion) {
             b.iter(|| policy.evaluate(black_box(a)).unwrap())
         });
         g.bench_with_input(BenchmarkId::new("lean", name), &a, |b, a| {
-            b.iter(|| policy.decide(black_box(a)).unwrap())
+            b.iter(|| policy.evaluator().decide(black_box(a)).unwrap())
         });
         g.bench_with_input(BenchmarkId::new("hand-written floor", name), &a, |b, a| {
             b.iter(|| floor::evaluate(black_box(a)))
@@ -128,12 +135,14 @@ fn batches(c: &mut Criterion) {
     let mut g = c.benchmark_group("batch of 10000");
     g.throughput(Throughput::Elements(many.len() as u64));
     g.sample_size(10);
-    for (name, threads) in [("1 thread", Threads::One), ("all threads", Threads::All)] {
+    let all = std::thread::available_parallelism().unwrap();
+    for (name, threads) in [("1 thread", NonZeroUsize::MIN), ("all threads", all)] {
         g.bench_function(BenchmarkId::new("full", name), |b| {
-            b.iter(|| policy.evaluate_batch(black_box(&many), threads))
+            b.iter(|| batch::in_threads(black_box(&many), threads, |a| policy.evaluate(a)))
         });
         g.bench_function(BenchmarkId::new("lean", name), |b| {
-            b.iter(|| policy.decide_batch(black_box(&many), threads))
+            let evaluator = policy.evaluator();
+            b.iter(|| batch::in_threads(black_box(&many), threads, |a| evaluator.decide(a)))
         });
     }
     g.finish();
@@ -169,7 +178,7 @@ fn scaling(c: &mut Criterion) {
             b.iter(|| policy.evaluate(black_box(a)).unwrap())
         });
         g.bench_with_input(BenchmarkId::new("lean", n), &a, |b, a| {
-            b.iter(|| policy.decide(black_box(a)).unwrap())
+            b.iter(|| policy.evaluator().decide(black_box(a)).unwrap())
         });
     }
     g.finish();
@@ -240,7 +249,7 @@ fn bounded(c: &mut Criterion) {
                 b.iter(|| serde_json::to_vec(&policy.evaluate(black_box(a)).unwrap()).unwrap())
             });
             g.bench_with_input(BenchmarkId::new("decide", scale), &a, |b, a| {
-                b.iter(|| policy.decide(black_box(a)).unwrap())
+                b.iter(|| policy.evaluator().decide(black_box(a)).unwrap())
             });
         }
         g.finish();

@@ -161,7 +161,7 @@ pub fn evaluate(catalog: &Catalog, data: &[u8]) -> bool {
 /// level, benefits and policy, or fail with the same (short) error, and the
 /// text report shows nothing hidden. Returns whether it evaluated.
 fn agree(policy: &Policy, a: &Assessment) -> bool {
-    match (policy.evaluate(a), policy.decide(a)) {
+    match (policy.evaluate(a), policy.evaluator().decide(a)) {
         (Ok(full), Ok(lean)) => {
             assert_eq!(
                 (&lean.policy, &lean.level, &lean.benefits),

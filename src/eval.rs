@@ -10,46 +10,32 @@ use serde::Serialize;
 use crate::assessment::{Answer, Assessment};
 use crate::bitset::BitSet;
 use crate::date::{Date, Period};
-use crate::error::{Diagnostic, DiagnosticKind as K, EvalError, cut, quote};
+use crate::error::{DiagnosticKind as K, EvalError, Found, cut, quote};
 use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, StandardId};
 use crate::logic::{self, at_least_of};
+pub use crate::membership::LevelSummary;
 use crate::membership::{self, Held, Membership};
-use crate::policy::{FactType, Merge, Policy};
+pub use crate::policy::{Discount, Quantity};
+use crate::policy::{FactType, Item, Merge, Policy};
+pub use crate::requirement::Status;
 use crate::requirement::{FactTest, ItemRule, Req, Requirement};
 use crate::suggest::{did_you_mean, quoted_list};
 use crate::value::Value;
-use crate::yaml::key_path;
-
-/// Whether a requirement holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// It holds.
-    Met,
-    /// It does not hold, and answering the unanswered items would not change that.
-    Unmet,
-    /// It does not hold, but it might once unanswered items or facts are answered.
-    Unanswered,
-}
-
-/// A level as evaluation results name it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LevelSummary {
-    /// Its id.
-    pub id: LevelId,
-    /// Its title.
-    pub title: Arc<str>,
-    /// Its rank: higher is better.
-    pub rank: u32,
-}
 
 /// The policy an evaluation used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PolicyRef {
-    /// The policy's name.
-    pub name: Arc<str>,
+    /// The policy's name: see [`PolicyRef::name`].
+    pub(crate) name: Arc<str>,
     /// Its exact version.
     pub version: semver::Version,
+}
+
+impl PolicyRef {
+    /// The policy's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
 }
 
 /// A benefit granted by the level reached.
@@ -58,8 +44,8 @@ pub struct PolicyRef {
 pub struct GrantedBenefit {
     /// The benefit's id.
     pub id: BenefitId,
-    /// Its title.
-    pub title: Arc<str>,
+    /// Its title: see [`GrantedBenefit::title`].
+    pub(crate) title: Arc<str>,
     /// Whether the program gets priority for it at its level.
     pub priority: bool,
     /// How many, for benefits that come in a number (four training vouchers).
@@ -70,23 +56,11 @@ pub struct GrantedBenefit {
     pub discount: Option<Discount>,
 }
 
-/// A number of something.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Quantity {
-    /// How many.
-    pub amount: u32,
-    /// Of what.
-    pub unit: String,
-}
-
-/// A discount.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Discount {
-    /// What the discount is on.
-    pub on: String,
-    /// How much, where the policy says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub percent: Option<f64>,
+impl GrantedBenefit {
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
 }
 
 /// What the program answered for an item, as reports show it.
@@ -136,7 +110,7 @@ pub enum Detail {
         /// The program's value, if it gave one.
         actual: Option<Value>,
         /// What the requirement expects, as a phrase (`is at least 12`).
-        expected: Arc<str>,
+        expected: String,
     },
     /// Items of a set counted.
     Items {
@@ -195,7 +169,7 @@ impl Detail {
 pub struct RequirementOutcome {
     /// The requirement, as a sentence: as [`Requirement`] displays it, at
     /// most [`Requirement::MAX_SHOWN_CHARS`] characters.
-    pub requirement: Arc<str>,
+    pub requirement: String,
     /// Whether it holds.
     pub status: Status,
     /// The values compared.
@@ -235,7 +209,7 @@ pub struct StandardScore {
     /// The standard.
     pub standard: StandardId,
     /// Its title.
-    pub title: Arc<str>,
+    pub title: String,
     /// Items met.
     pub met: usize,
     /// Items that apply (all but those answered not applicable).
@@ -253,7 +227,7 @@ pub struct StandardScore {
 #[non_exhaustive]
 pub struct ConditionGap {
     /// The requirement, as a sentence (see [`RequirementOutcome::requirement`]).
-    pub requirement: Arc<str>,
+    pub requirement: String,
     /// The fact, where the condition is on one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fact: Option<FactId>,
@@ -269,15 +243,15 @@ pub struct ItemGap {
     /// The item.
     pub item: ItemId,
     /// Its title.
-    pub title: Arc<str>,
+    pub title: String,
     /// The question it asks.
-    pub question: Arc<str>,
+    pub question: String,
     /// Its kind.
     pub kind: KindId,
     /// What the program answered.
     pub answer: AnswerState,
     /// The requirement that needs it, with the count where one applies.
-    pub required_by: Arc<str>,
+    pub required_by: String,
 }
 
 /// The items to improve in one standard.
@@ -287,7 +261,7 @@ pub struct StandardGaps {
     /// The standard.
     pub standard: StandardId,
     /// Its title.
-    pub title: Arc<str>,
+    pub title: String,
     /// The items, in the policy's order.
     pub items: Vec<ItemGap>,
 }
@@ -345,8 +319,8 @@ pub struct Evaluation {
 }
 
 /// The lean result of an evaluation: the level and the benefits, nothing
-/// explained. [`Policy::decide`] gives the same level and benefits as
-/// [`Policy::evaluate`], faster.
+/// explained. [`Evaluator::decide`] gives the same level and benefits as
+/// [`Evaluator::evaluate`], faster.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Decision {
@@ -358,74 +332,123 @@ pub struct Decision {
     pub benefits: Vec<GrantedBenefit>,
 }
 
-/// How many threads a batch evaluation uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Threads {
-    /// The calling thread alone.
-    One,
-    /// One per core the machine offers.
-    All,
-    /// This many (at least one).
-    Exactly(std::num::NonZeroUsize),
+/// A policy ready to evaluate assessments, with the options to evaluate
+/// them by: made by [`Policy::evaluator`], set with [`Evaluator::as_of`],
+/// run with [`Evaluator::evaluate`] (everything explained) or
+/// [`Evaluator::decide`] (the level and benefits alone, for hot paths).
+///
+/// It is `Copy`, `Send` and `Sync`: make one and share it between threads
+/// (the `batch` example spreads assessments over threads this way).
+///
+/// # Example
+///
+/// ```
+/// use qbm::{Assessment, Date, Policy};
+///
+/// let policy = Policy::builtin()?;
+/// let program = Assessment::new("Riverside Mentors")
+///     .with_fact("application_submitted", true)
+///     .with_fact("direct_youth_mentoring", true);
+/// let as_of: Date = "2026-11-22".parse()?;
+/// let evaluator = policy.evaluator().as_of(as_of);
+///
+/// // Everything explained, with the membership on that date.
+/// let full = evaluator.evaluate(&program)?;
+/// assert!(full.membership.is_some());
+/// // The level and benefits alone: the same ones.
+/// let lean = evaluator.decide(&program)?;
+/// assert_eq!(lean.level, full.level);
+/// assert_eq!(lean.benefits, full.benefits);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Evaluator<'p> {
+    policy: &'p Policy,
+    as_of: Option<Date>,
 }
 
-impl Threads {
-    fn count(self) -> usize {
-        match self {
-            Threads::One => 1,
-            Threads::All => {
-                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-            }
-            Threads::Exactly(n) => n.get(),
+impl<'p> Evaluator<'p> {
+    /// Evaluates as of `date`, whatever date the assessment carries: months
+    /// derived from dates, time spent at a level, transitional levels that
+    /// revert, and the renewal term, all counted to `date`. An evaluation
+    /// then says, in [`Evaluation::membership`], which level applies on the
+    /// date, why, and the next date that matters. Without it, an assessment
+    /// is evaluated as of its own `as_of` date, if it has one.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use qbm::{Assessment, Date, MembershipState, Policy};
+    ///
+    /// let policy = Policy::builtin()?;
+    /// let granted: Date = "2026-03-31".parse()?;
+    /// let program = Assessment::new("Riverside Mentors")
+    ///     .with_fact("application_submitted", true)
+    ///     .with_fact("direct_youth_mentoring", true)
+    ///     .holding("affiliate", granted, None);
+    /// let e = policy.evaluator().as_of("2026-11-22".parse()?).evaluate(&program)?;
+    /// let m = e.membership.unwrap();
+    /// assert_eq!(m.state, MembershipState::Active);
+    /// assert_eq!(m.expires_on.map(|d| d.to_string()).as_deref(), Some("2029-03-31"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn as_of(self, date: Date) -> Self {
+        Self {
+            as_of: Some(date),
+            ..self
         }
     }
-}
 
-/// Applies `f` to every assessment on `threads` threads; results in input order.
-fn batch<T: Send>(
-    policy: &Policy,
-    assessments: &[Assessment],
-    threads: Threads,
-    f: impl Fn(&Policy, &Assessment) -> T + Sync,
-) -> Vec<T> {
-    let n = threads.count().min(assessments.len()).max(1);
-    if n == 1 {
-        return assessments.iter().map(|a| f(policy, a)).collect();
+    /// Evaluates an assessment: the level reached, its benefits, every
+    /// requirement explained, a scorecard and the plan for the next level
+    /// (and the membership on the date, when evaluated as of one).
+    ///
+    /// # Errors
+    ///
+    /// [`EvalError::PolicyMismatch`] when the assessment names another policy
+    /// or a version requirement this policy's version does not meet;
+    /// [`EvalError::Invalid`] listing every answer to an unknown item (with
+    /// the nearest known id), answer of the wrong type, unknown fact, fact
+    /// value of the wrong type, or date after the date evaluated as of.
+    pub fn evaluate(&self, assessment: &Assessment) -> Result<Evaluation, EvalError> {
+        let bound = self.bind(assessment, Keep::Explanation)?;
+        Ok(bound.evaluate(assessment.program.clone()))
     }
-    let chunk = assessments.len().div_ceil(n);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = assessments
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    // Results share the policy's text by reference count; two
-                    // cores counting the same text slow each other down, so a
-                    // worker with enough to do rebuilds its own copy first.
-                    let own = (part.len() >= BATCH_COPY_FROM)
-                        .then(|| policy.rebuilt())
-                        .flatten();
-                    let p = own.as_ref().unwrap_or(policy);
-                    part.iter().map(|a| f(p, a)).collect::<Vec<T>>()
-                })
-            })
-            .collect();
-        let mut out = Vec::with_capacity(assessments.len());
-        for h in handles {
-            // A worker only evaluates, which does not panic; should one, its
-            // panic is passed on rather than hidden.
-            match h.join() {
-                Ok(part) => out.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        out
-    })
-}
 
-/// How many assessments a batch worker needs before it rebuilds its own
-/// copy of the policy (which takes about as long as 100 evaluations).
-const BATCH_COPY_FROM: usize = 1000;
+    /// The level and benefits alone, for hot paths: the same level and
+    /// benefits as [`Evaluator::evaluate`], with no explanation, scorecard
+    /// or plan built.
+    ///
+    /// # Errors
+    ///
+    /// As [`Evaluator::evaluate`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let policy = qbm::Policy::builtin()?;
+    /// let a = qbm::Assessment::new("P")
+    ///     .with_fact("application_submitted", true)
+    ///     .with_fact("direct_youth_mentoring", true);
+    /// let d = policy.evaluator().decide(&a)?;
+    /// assert_eq!(d.level.map(|l| l.id.to_string()).as_deref(), Some("affiliate"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide(&self, assessment: &Assessment) -> Result<Decision, EvalError> {
+        Ok(self.bind(assessment, Keep::Decision)?.decide())
+    }
+
+    fn bind(&self, assessment: &'p Assessment, keep: Keep) -> Result<Bound<'p>, EvalError> {
+        self.policy.check_policy(assessment)?;
+        self.policy.bind(
+            assessment,
+            Binding::Strict,
+            self.as_of.or(assessment.as_of),
+            keep,
+        )
+    }
+}
 
 /// One item's answer as evaluation sees it.
 #[derive(Clone, Copy, Debug)]
@@ -509,16 +532,15 @@ struct Bound<'p> {
 }
 
 impl Policy {
-    /// Evaluates an assessment: the level reached, its benefits, every
-    /// requirement explained, a scorecard and the plan for the next level.
+    /// Evaluates an assessment as of its own date, if it has one: the level
+    /// reached, its benefits, every requirement explained, a scorecard and
+    /// the plan for the next level. The same as
+    /// `policy.evaluator().evaluate(assessment)`; [`Policy::evaluator`]
+    /// gives the options (a date to evaluate as of, the lean result).
     ///
     /// # Errors
     ///
-    /// [`EvalError::PolicyMismatch`] when the assessment names another policy
-    /// or a version requirement this policy's version does not meet;
-    /// [`EvalError::Invalid`] listing every answer to an unknown item (with
-    /// the nearest known id), answer of the wrong type, unknown fact or fact
-    /// value of the wrong type.
+    /// As [`Evaluator::evaluate`].
     ///
     /// # Example
     ///
@@ -534,120 +556,18 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn evaluate(&self, assessment: &Assessment) -> Result<Evaluation, EvalError> {
-        self.check_policy(assessment)?;
-        let bound = self.bind(
-            assessment,
-            Binding::Strict,
-            assessment.as_of,
-            Keep::Explanation,
-        )?;
-        Ok(bound.evaluate(assessment.program.clone()))
+        self.evaluator().evaluate(assessment)
     }
 
-    /// Evaluates as of a date, whatever date the assessment carries: months
-    /// derived from dates, time spent at a level, transitional levels that
-    /// revert, and the renewal term, all counted to `as_of`. The result's
-    /// [`Evaluation::membership`] says which level applies on the date, why,
-    /// and the next date that matters.
-    ///
-    /// # Errors
-    ///
-    /// As [`Policy::evaluate`], and for dates in the assessment after `as_of`.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use qbm::{Assessment, Date, MembershipState, Policy};
-    ///
-    /// let policy = Policy::builtin()?;
-    /// let granted: Date = "2026-03-31".parse()?;
-    /// let program = Assessment::new("Riverside Mentors")
-    ///     .with_fact("application_submitted", true)
-    ///     .with_fact("direct_youth_mentoring", true)
-    ///     .holding("affiliate", granted, None);
-    /// let e = policy.evaluate_on(&program, "2026-11-22".parse()?)?;
-    /// let m = e.membership.unwrap();
-    /// assert_eq!(m.state, MembershipState::Active);
-    /// assert_eq!(m.expires_on.map(|d| d.to_string()).as_deref(), Some("2029-03-31"));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn evaluate_on(
-        &self,
-        assessment: &Assessment,
-        as_of: Date,
-    ) -> Result<Evaluation, EvalError> {
-        self.check_policy(assessment)?;
-        let bound = self.bind(assessment, Binding::Strict, Some(as_of), Keep::Explanation)?;
-        Ok(bound.evaluate(assessment.program.clone()))
-    }
-
-    /// The level and benefits alone, for hot paths: the same level and
-    /// benefits as [`Policy::evaluate`], with no explanation, scorecard or plan.
-    ///
-    /// # Errors
-    ///
-    /// As [`Policy::evaluate`].
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// let policy = qbm::Policy::builtin()?;
-    /// let a = qbm::Assessment::new("P").with_fact("application_submitted", true).with_fact("direct_youth_mentoring", true);
-    /// let d = policy.decide(&a)?;
-    /// assert_eq!(d.level.map(|l| l.id.to_string()).as_deref(), Some("affiliate"));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn decide(&self, assessment: &Assessment) -> Result<Decision, EvalError> {
-        self.check_policy(assessment)?;
-        Ok(self
-            .bind(
-                assessment,
-                Binding::Strict,
-                assessment.as_of,
-                Keep::Decision,
-            )?
-            .decide())
-    }
-
-    /// [`Policy::decide`] as of a date, as [`Policy::evaluate_on`].
-    ///
-    /// # Errors
-    ///
-    /// As [`Policy::evaluate_on`].
-    pub fn decide_on(&self, assessment: &Assessment, as_of: Date) -> Result<Decision, EvalError> {
-        self.check_policy(assessment)?;
-        Ok(self
-            .bind(assessment, Binding::Strict, Some(as_of), Keep::Decision)?
-            .decide())
-    }
-
-    /// Evaluates many assessments, on several threads when asked; the results
-    /// are in the order of the input.
-    ///
-    /// ```
-    /// use qbm::{Assessment, Policy, Threads};
-    ///
-    /// let policy = Policy::builtin()?;
-    /// let many = vec![Assessment::new("A"), Assessment::new("B")];
-    /// let results = policy.evaluate_batch(&many, Threads::All);
-    /// assert_eq!(results[1].as_ref().map(|e| e.program.as_str()).ok(), Some("B"));
-    /// # Ok::<(), qbm::LoadError>(())
-    /// ```
-    pub fn evaluate_batch(
-        &self,
-        assessments: &[Assessment],
-        threads: Threads,
-    ) -> Vec<Result<Evaluation, EvalError>> {
-        batch(self, assessments, threads, |p, a| p.evaluate(a))
-    }
-
-    /// [`Policy::decide`] for many assessments, as [`Policy::evaluate_batch`].
-    pub fn decide_batch(
-        &self,
-        assessments: &[Assessment],
-        threads: Threads,
-    ) -> Vec<Result<Decision, EvalError>> {
-        batch(self, assessments, threads, |p, a| p.decide(a))
+    /// An [`Evaluator`] of this policy: evaluates as of each assessment's
+    /// own date until [`Evaluator::as_of`] sets one, fully with
+    /// [`Evaluator::evaluate`], leanly with [`Evaluator::decide`].
+    #[must_use]
+    pub fn evaluator(&self) -> Evaluator<'_> {
+        Evaluator {
+            policy: self,
+            as_of: None,
+        }
     }
 
     /// Evaluates the part of an assessment this policy can use: answers and
@@ -709,6 +629,8 @@ impl Policy {
         Ok(())
     }
 
+    /// Binds an assessment to the policy: the level held, the facts, the
+    /// answers, and the facts derived from dates, each checked.
     fn bind<'p>(
         &'p self,
         a: &'p Assessment,
@@ -724,144 +646,155 @@ impl Policy {
         if binding == Binding::Lenient {
             errors.suggest_none();
         }
-        let future = |path: &str, what: &str, d: Date| -> Option<Diagnostic> {
-            let as_of = as_of?;
-            (d > as_of).then(|| {
-                a.source.diag(
-                    K::InvalidValue,
-                    path,
-                    format!("{what} {d}, after the date evaluated as of ({as_of})"),
-                    Some("a date in an assessment cannot be in its future; check it, or evaluate as of a later date".into()),
-                )
-            })
+        let mut binder = Binder {
+            policy: self,
+            a,
+            as_of,
+            errors,
         };
-        let held = match &a.membership {
-            None => None,
-            Some(m) => match self.level_position(m.level.as_str()) {
-                None => {
-                    let hint = crate::suggest::did_you_mean_or_list(
-                        m.level.as_str(),
-                        "levels",
-                        self.levels.iter().map(|l| l.id().as_str()),
-                    );
-                    errors.push(a.source.diag(
-                        K::UnknownReference,
-                        "assessment.membership.level",
-                        format!("unknown level {}", quote(m.level.as_str())),
-                        hint,
-                    ));
-                    None
-                }
-                Some(level) => {
-                    errors.extend(future(
-                        "assessment.membership.granted_on",
-                        "granted on",
-                        m.granted_on,
-                    ));
-                    if let Some(r) = m.renewed_on {
-                        errors.extend(future("assessment.membership.renewed_on", "renewed on", r));
-                        if r < m.granted_on {
-                            errors.push(a.source.diag(
-                                K::InvalidValue,
-                                "assessment.membership.renewed_on",
-                                format!(
-                                    "renewed on {r}, before the level was granted on {}",
-                                    m.granted_on
-                                ),
-                                None,
-                            ));
-                        }
-                    }
-                    Some(Held {
-                        level,
-                        granted: m.granted_on,
-                        renewed: m.renewed_on,
-                    })
-                }
-            },
-        };
-        let mut facts: Vec<Option<Cow<'p, Value>>> = vec![None; self.facts.len()];
-        // Both maps iterate in id order, so each binds in one merge.
-        let mut facts_sorted = Merge::new(&self.fact_order);
-        let mut items_sorted = Merge::new(&self.item_order);
-        for (id, value) in &a.facts {
-            // The path is made only for an error: binding is the hot path.
-            let path = || key_path("facts", id.as_str());
-            let Some(fi) = facts_sorted.find(id.as_str()) else {
-                let hint = errors
-                    .may_suggest()
-                    .then(|| did_you_mean(id.as_str(), self.facts.iter().map(|f| f.id().as_str())));
-                let hint = hint.flatten();
-                errors.push(a.source.diag(
+        let held = binder.held();
+        let mut facts = binder.facts();
+        let (items, bits) = binder.answers(&facts, keep);
+        if let Some(as_of) = as_of {
+            self.derive_months(&mut facts, as_of);
+        }
+        if binder.errors.is_empty() || binding == Binding::Lenient {
+            let mut bound = Bound::new(self, items, facts, bits);
+            bound.as_of = as_of;
+            bound.held = held;
+            Ok(bound)
+        } else {
+            Err(EvalError::Invalid(binder.errors.finish()))
+        }
+    }
+
+    /// Facts derived from dates (months since a date), where not given.
+    fn derive_months(&self, facts: &mut [Option<Cow<'_, Value>>], as_of: Date) {
+        for (fi, fact) in self.facts.iter().enumerate() {
+            let Some(src) = fact.months_since else {
+                continue;
+            };
+            let since = match facts.get(src).and_then(Option::as_deref) {
+                Some(Value::Text(t)) => t.parse::<Date>().ok(),
+                _ => None,
+            };
+            if let (Some(slot @ None), Some(since)) = (facts.get_mut(fi), since) {
+                #[allow(clippy::cast_precision_loss)]
+                let months = since.months_until(as_of) as f64;
+                *slot = Some(Cow::Owned(Value::Number(months)));
+            }
+        }
+    }
+}
+
+/// A problem with one fact or answer: its kind, message and hint.
+type Problem = (K, String, Option<String>);
+
+/// The path of an assessment's fact or answer, such as `answers.B.1.1`: made
+/// only for an error, as binding is the hot path.
+fn entry_path(section: &str, id: &str) -> String {
+    format!("{section}.{id}")
+}
+
+/// An assessment being bound to a policy, with the problems found so far.
+struct Binder<'p> {
+    policy: &'p Policy,
+    a: &'p Assessment,
+    as_of: Option<Date>,
+    errors: Found,
+}
+
+impl<'p> Binder<'p> {
+    /// The problem with date `d` of an assessment evaluated as of an earlier
+    /// date, if it is one.
+    fn future(&self, what: &str, d: Date) -> Option<Problem> {
+        let as_of = self.as_of?;
+        (d > as_of).then(|| {
+            (
+                K::InvalidValue,
+                format!("{what} {d}, after the date evaluated as of ({as_of})"),
+                Some("a date in an assessment cannot be in its future; check it, or evaluate as of a later date".into()),
+            )
+        })
+    }
+
+    fn push(&mut self, path: impl Into<String>, (kind, message, hint): Problem) {
+        let d = self.a.source.diag(kind, path, message, hint);
+        self.errors.push(d);
+    }
+
+    /// The level the assessment says the program holds, checked.
+    fn held(&mut self) -> Option<Held> {
+        let m = self.a.membership.as_ref()?;
+        let Some(level) = self.policy.level_position(m.level.as_str()) else {
+            let hint = crate::suggest::did_you_mean_or_list(
+                m.level.as_str(),
+                "levels",
+                self.policy.levels.iter().map(|l| l.id().as_str()),
+            );
+            self.push(
+                "assessment.membership.level",
+                (
                     K::UnknownReference,
-                    path(),
-                    format!("unknown fact {}", quote(id.as_str())),
+                    format!("unknown level {}", quote(m.level.as_str())),
                     hint,
-                ));
+                ),
+            );
+            return None;
+        };
+        if let Some(p) = self.future("granted on", m.granted_on) {
+            self.push("assessment.membership.granted_on", p);
+        }
+        if let Some(r) = m.renewed_on {
+            if let Some(p) = self.future("renewed on", r) {
+                self.push("assessment.membership.renewed_on", p);
+            }
+            if r < m.granted_on {
+                self.push(
+                    "assessment.membership.renewed_on",
+                    (
+                        K::InvalidValue,
+                        format!(
+                            "renewed on {r}, before the level was granted on {}",
+                            m.granted_on
+                        ),
+                        None,
+                    ),
+                );
+            }
+        }
+        Some(Held {
+            level,
+            granted: m.granted_on,
+            renewed: m.renewed_on,
+        })
+    }
+
+    /// The facts given, by the policy's index, each checked against its type.
+    fn facts(&mut self) -> Vec<Option<Cow<'p, Value>>> {
+        let p = self.policy;
+        let mut facts: Vec<Option<Cow<'p, Value>>> = vec![None; p.facts.len()];
+        // Both maps iterate in id order, so the facts bind in one merge.
+        let mut sorted = Merge::new(&p.fact_order);
+        for (id, value) in &self.a.facts {
+            let Some(fi) = sorted.find(id.as_str()) else {
+                let hint = self
+                    .errors
+                    .may_suggest()
+                    .then(|| did_you_mean(id.as_str(), p.facts.iter().map(|f| f.id().as_str())));
+                let problem = (
+                    K::UnknownReference,
+                    format!("unknown fact {}", quote(id.as_str())),
+                    hint.flatten(),
+                );
+                self.push(entry_path("facts", id.as_str()), problem);
                 continue;
             };
-            let Some(fact) = self.facts.get(fi) else {
+            let Some(fact) = p.facts.get(fi) else {
                 continue;
             };
-            let problem = match (&fact.ty, value) {
-                (FactType::Boolean, Value::Bool(_)) => None,
-                (FactType::Number { min, max, unit }, Value::Number(n)) => {
-                    let unit = unit.as_deref().unwrap_or_default();
-                    if !n.is_finite() {
-                        Some((
-                            K::InvalidValue,
-                            format!("fact `{id}` is not a finite number"),
-                            None,
-                        ))
-                    } else if min.is_some_and(|m| *n < m) || max.is_some_and(|m| *n > m) {
-                        let range = format!(
-                            "{} to {} {unit}",
-                            min.map_or("any".into(), |m| m.to_string()),
-                            max.map_or("any".into(), |m| m.to_string())
-                        );
-                        Some((
-                            K::InvalidValue,
-                            format!("fact `{id}` is {n}, outside {}", range.trim_end()),
-                            None,
-                        ))
-                    } else {
-                        None
-                    }
-                }
-                (FactType::Date, Value::Text(t)) => match t.parse::<Date>() {
-                    Err(e) => Some((
-                        K::AnswerType,
-                        format!("fact `{id}`: {e}"),
-                        Some("write dates as YYYY-MM-DD".to_owned()),
-                    )),
-                    Ok(d) if as_of.is_some_and(|x| d > x) => {
-                        future(&path(), &format!("fact `{id}` is"), d)
-                            .map(|d| (d.kind, d.message, d.hint))
-                    }
-                    Ok(_) => None,
-                },
-                (FactType::Choice(values), Value::Text(t)) if values.contains(t) => None,
-                (FactType::Choice(values), Value::Text(t)) => Some((
-                    K::AnswerType,
-                    format!("{} is not a value of fact `{id}`", quote(t)),
-                    errors
-                        .may_suggest()
-                        .then(|| did_you_mean(t, values.iter().map(String::as_str)))
-                        .flatten()
-                        .or_else(|| Some(format!("the values are {}", quoted_list(values)))),
-                )),
-                (ty, v) => {
-                    let hint = match (ty, v) {
-                        (FactType::Number { .. }, Value::Text(t)) => {
-                            crate::value::too_large_hint(t)
-                        }
-                        _ => None,
-                    };
-                    Some((K::AnswerType, ty.mismatch(id.as_str(), v), hint))
-                }
-            };
-            match problem {
-                Some((kind, msg, hint)) => errors.push(a.source.diag(kind, path(), msg, hint)),
+            match self.fact_problem(&fact.ty, id, value) {
+                Some(problem) => self.push(entry_path("facts", id.as_str()), problem),
                 None => {
                     if let Some(slot) = facts.get_mut(fi) {
                         *slot = Some(Cow::Borrowed(value));
@@ -869,59 +802,103 @@ impl Policy {
                 }
             }
         }
+        facts
+    }
+
+    /// What is wrong with `value` for a fact of type `ty`, if anything.
+    fn fact_problem(&mut self, ty: &FactType, id: &FactId, value: &Value) -> Option<Problem> {
+        match (ty, value) {
+            (FactType::Boolean, Value::Bool(_)) => None,
+            (FactType::Number { min, max, unit }, Value::Number(n)) => {
+                let unit = unit.as_deref().unwrap_or_default();
+                if !n.is_finite() {
+                    Some((
+                        K::InvalidValue,
+                        format!("fact `{id}` is not a finite number"),
+                        None,
+                    ))
+                } else if min.is_some_and(|m| *n < m) || max.is_some_and(|m| *n > m) {
+                    let range = format!(
+                        "{} to {} {unit}",
+                        min.map_or("any".into(), |m| m.to_string()),
+                        max.map_or("any".into(), |m| m.to_string())
+                    );
+                    Some((
+                        K::InvalidValue,
+                        format!("fact `{id}` is {n}, outside {}", range.trim_end()),
+                        None,
+                    ))
+                } else {
+                    None
+                }
+            }
+            (FactType::Date, Value::Text(t)) => match t.parse::<Date>() {
+                Err(e) => Some((
+                    K::AnswerType,
+                    format!("fact `{id}`: {e}"),
+                    Some("write dates as YYYY-MM-DD".to_owned()),
+                )),
+                // The phrase is made only for a date in the future.
+                Ok(d) if self.as_of.is_some_and(|x| d > x) => {
+                    self.future(&format!("fact `{id}` is"), d)
+                }
+                Ok(_) => None,
+            },
+            (FactType::Choice(values), Value::Text(t)) if values.contains(t) => None,
+            (FactType::Choice(values), Value::Text(t)) => Some((
+                K::AnswerType,
+                format!("{} is not a value of fact `{id}`", quote(t)),
+                self.errors
+                    .may_suggest()
+                    .then(|| did_you_mean(t, values.iter().map(String::as_str)))
+                    .flatten()
+                    .or_else(|| Some(format!("the values are {}", quoted_list(values)))),
+            )),
+            (ty, v) => {
+                let hint = match (ty, v) {
+                    (FactType::Number { .. }, Value::Text(t)) => crate::value::too_large_hint(t),
+                    _ => None,
+                };
+                Some((K::AnswerType, ty.mismatch(id.as_str(), v), hint))
+            }
+        }
+    }
+
+    /// The answers, by the policy's index, each checked against its item:
+    /// every item's state where `keep` asks for an explanation, and the
+    /// bits a decision needs.
+    fn answers(
+        &mut self,
+        facts: &[Option<Cow<'p, Value>>],
+        keep: Keep,
+    ) -> (Vec<ItemState>, ItemBits) {
+        let p = self.policy;
         let mut items = match keep {
-            Keep::Explanation => vec![ItemState::BLANK; self.items.len()],
+            Keep::Explanation => vec![ItemState::BLANK; p.items.len()],
             Keep::Decision => Vec::new(),
         };
-        let mut bits = ItemBits::new(self.items.len());
-        for (id, answer) in &a.answers {
-            let path = || key_path("answers", id.as_str());
-            let Some(ii) = items_sorted.find(id.as_str()) else {
-                let hint = errors
+        let mut bits = ItemBits::new(p.items.len());
+        // Both maps iterate in id order, so the answers bind in one merge.
+        let mut sorted = Merge::new(&p.item_order);
+        for (id, answer) in &self.a.answers {
+            let Some(ii) = sorted.find(id.as_str()) else {
+                let hint = self
+                    .errors
                     .may_suggest()
-                    .then(|| did_you_mean(id.as_str(), self.items.iter().map(|i| i.id().as_str())));
-                let hint = hint.flatten();
-                errors.push(a.source.diag(
+                    .then(|| did_you_mean(id.as_str(), p.items.iter().map(|i| i.id().as_str())));
+                let problem = (
                     K::UnknownReference,
-                    path(),
                     format!("unknown item {}", quote(id.as_str())),
-                    hint,
-                ));
+                    hint.flatten(),
+                );
+                self.push(entry_path("answers", id.as_str()), problem);
                 continue;
             };
-            let Some(item) = self.items.get(ii) else {
+            let Some(item) = p.items.get(ii) else {
                 continue;
             };
-            let problem = match (answer, item.threshold()) {
-                (Answer::Number(n), _) if !n.is_finite() => Some((
-                    K::InvalidValue,
-                    format!("the answer to `{id}` is not a finite number"),
-                    None,
-                )),
-                (Answer::Number(_), None) => Some((
-                    K::AnswerType,
-                    format!(
-                        "item `{id}` is answered met, not_met, in_progress or not_applicable, not with a number"
-                    ),
-                    None,
-                )),
-                (Answer::Met, Some(t)) => Some((
-                    K::AnswerType,
-                    format!(
-                        "item `{id}` is answered with a number of {}, not `met`",
-                        t.unit
-                    ),
-                    Some(format!("give the number; {} or more meets it", t.at_least)),
-                )),
-                (Answer::NotApplicable, _) if !item.allows_not_applicable() => Some((
-                    K::NotApplicable,
-                    format!("item `{id}` may not be answered not applicable"),
-                    Some("answer met, not_met or in_progress".into()),
-                )),
-                _ => None,
-            };
-            if let Some((kind, msg, hint)) = problem {
-                errors.push(a.source.diag(kind, path(), msg, hint));
+            if let Some(problem) = answer_problem(item, id, answer) {
+                self.push(entry_path("answers", id.as_str()), problem);
                 continue;
             }
             let threshold = item.threshold().map(|t| {
@@ -948,31 +925,39 @@ impl Policy {
                 *slot = state;
             }
         }
-        // Facts derived from dates, where not given.
-        if let Some(as_of) = as_of {
-            for (fi, fact) in self.facts.iter().enumerate() {
-                let Some(src) = fact.months_since else {
-                    continue;
-                };
-                let since = match facts.get(src).and_then(Option::as_deref) {
-                    Some(Value::Text(t)) => t.parse::<Date>().ok(),
-                    _ => None,
-                };
-                if let (Some(slot @ None), Some(since)) = (facts.get_mut(fi), since) {
-                    #[allow(clippy::cast_precision_loss)]
-                    let months = since.months_until(as_of) as f64;
-                    *slot = Some(Cow::Owned(Value::Number(months)));
-                }
-            }
-        }
-        if errors.is_empty() || binding == Binding::Lenient {
-            let mut bound = Bound::new(self, items, facts, bits);
-            bound.as_of = as_of;
-            bound.held = held;
-            Ok(bound)
-        } else {
-            Err(EvalError::Invalid(errors.finish()))
-        }
+        (items, bits)
+    }
+}
+
+/// What is wrong with `answer` for `item`, if anything.
+fn answer_problem(item: &Item, id: &ItemId, answer: &Answer) -> Option<Problem> {
+    match (answer, item.threshold()) {
+        (Answer::Number(n), _) if !n.is_finite() => Some((
+            K::InvalidValue,
+            format!("the answer to `{id}` is not a finite number"),
+            None,
+        )),
+        (Answer::Number(_), None) => Some((
+            K::AnswerType,
+            format!(
+                "item `{id}` is answered met, not_met, in_progress or not_applicable, not with a number"
+            ),
+            None,
+        )),
+        (Answer::Met, Some(t)) => Some((
+            K::AnswerType,
+            format!(
+                "item `{id}` is answered with a number of {}, not `met`",
+                t.unit
+            ),
+            Some(format!("give the number; {} or more meets it", t.at_least)),
+        )),
+        (Answer::NotApplicable, _) if !item.allows_not_applicable() => Some((
+            K::NotApplicable,
+            format!("item `{id}` may not be answered not applicable"),
+            Some("answer met, not_met or in_progress".into()),
+        )),
+        _ => None,
     }
 }
 
@@ -1083,7 +1068,7 @@ impl<'p> Bound<'p> {
         };
         Decision {
             policy: PolicyRef {
-                name: p.name.clone(),
+                name: Arc::clone(&p.name),
                 version: p.version.clone(),
             },
             level: reached.and_then(|l| self.summary(l)),
@@ -1153,8 +1138,7 @@ impl<'p> Bound<'p> {
                     requirement: format!(
                         "renew the membership: its term ended on {}",
                         m.expires_on.map_or_else(String::new, |d| d.to_string())
-                    )
-                    .into(),
+                    ),
                     fact: None,
                     actual: None,
                 }],
@@ -1172,7 +1156,7 @@ impl<'p> Bound<'p> {
             .collect();
         Evaluation {
             policy: PolicyRef {
-                name: p.name.clone(),
+                name: Arc::clone(&p.name),
                 version: p.version.clone(),
             },
             program,
@@ -1229,7 +1213,7 @@ impl<'p> Bound<'p> {
         r: &Requirement,
         memo: &mut [Option<LevelOutcome>],
     ) -> RequirementOutcome {
-        let text = Arc::clone(&r.shown);
+        let text = (*r.shown).to_owned();
         let (status, detail, children) = match &r.kind {
             Req::All(list) | Req::AtLeast(_, list) => {
                 let needed = match &r.kind {
@@ -1253,25 +1237,11 @@ impl<'p> Bound<'p> {
                 fact,
                 test,
                 expected,
-            } => {
-                let status = self.fact_status(*fact, test);
-                let actual = self.facts.get(*fact).and_then(Option::as_deref).cloned();
-                let id = self
-                    .policy
-                    .facts
-                    .get(*fact)
-                    .map(|f| f.id().clone())
-                    .unwrap_or_else(|| FactId::new(""));
-                (
-                    status,
-                    Detail::Fact {
-                        fact: id,
-                        actual,
-                        expected: Arc::clone(expected),
-                    },
-                    Vec::new(),
-                )
-            }
+            } => (
+                self.fact_status(*fact, test),
+                self.fact_detail(*fact, expected),
+                Vec::new(),
+            ),
             Req::Met(i) => self.items_outcome(Selection::One(*i), ItemRule::All),
             Req::Items { bits, rule, .. } => self.items_outcome(Selection::Bits(bits), *rule),
             Req::Level(l) => {
@@ -1281,23 +1251,13 @@ impl<'p> Bound<'p> {
                     .get(*l)
                     .and_then(|d| d.as_ref().map(|d| d.status))
                     .unwrap_or(Status::Unmet);
-                let id = self
-                    .policy
-                    .levels
-                    .get(*l)
-                    .map(|x| x.id().clone())
-                    .unwrap_or_else(|| LevelId::new(""));
-                (status, Detail::Level { level: id }, Vec::new())
+                let level = self.level_id(*l);
+                (status, Detail::Level { level }, Vec::new())
             }
             Req::Held { level, period } => {
                 let (status, from) = self.held_status(*level, *period);
-                let id = self
-                    .policy
-                    .levels
-                    .get(*level)
-                    .map(|x| x.id().clone())
-                    .unwrap_or_else(|| LevelId::new(""));
-                (status, Detail::Held { level: id, from }, Vec::new())
+                let level = self.level_id(*level);
+                (status, Detail::Held { level, from }, Vec::new())
             }
         };
         RequirementOutcome {
@@ -1306,6 +1266,29 @@ impl<'p> Bound<'p> {
             detail,
             children,
         }
+    }
+
+    /// What a fact requirement found: the program's value and the test's phrase.
+    fn fact_detail(&self, fact: usize, expected: &str) -> Detail {
+        Detail::Fact {
+            fact: self
+                .policy
+                .facts
+                .get(fact)
+                .map(|f| f.id().clone())
+                .unwrap_or_else(|| FactId::new("")),
+            actual: self.facts.get(fact).and_then(Option::as_deref).cloned(),
+            expected: expected.to_owned(),
+        }
+    }
+
+    /// The id of level `l`.
+    fn level_id(&self, l: usize) -> LevelId {
+        self.policy
+            .levels
+            .get(l)
+            .map(|x| x.id().clone())
+            .unwrap_or_else(|| LevelId::new(""))
     }
 
     /// The outcome of a rule over a set of items: counts by word operations
@@ -1371,14 +1354,8 @@ impl<'p> Bound<'p> {
                     .priority_from
                     .as_ref()
                     .is_some_and(|(_, from)| rank >= *from),
-                quantity: b.quantity.as_ref().map(|(amount, unit)| Quantity {
-                    amount: *amount,
-                    unit: unit.clone(),
-                }),
-                discount: b.discount.as_ref().map(|(on, percent)| Discount {
-                    on: on.clone(),
-                    percent: *percent,
-                }),
+                quantity: b.quantity.clone(),
+                discount: b.discount.clone(),
             })
             .collect()
     }
@@ -1419,7 +1396,7 @@ impl<'p> Bound<'p> {
                     .collect();
                 StandardScore {
                     standard: s.id().clone(),
-                    title: Arc::clone(&s.title),
+                    title: (*s.title).to_owned(),
                     met,
                     applicable,
                     not_applicable: states.len() - applicable,
@@ -1456,6 +1433,25 @@ impl<'p> Bound<'p> {
 
     /// What level `target` still needs: the conditions, and the items to
     /// improve, each once. `levels` holds every level's outcome by index.
+    fn plan(&self, target: usize, levels: &[LevelOutcome]) -> Option<ImprovementPlan> {
+        let outcome = levels.get(target)?;
+        let mut wanted = Wanted {
+            conditions: Vec::new(),
+            taken: self.bits.met.clone(),
+            reasons: Vec::new(),
+            reason_of: Vec::new(),
+        };
+        self.want(target, levels, &mut wanted)?;
+        let (standards, more_items) = self.gaps(&wanted);
+        Some(ImprovementPlan {
+            target: outcome.level.clone(),
+            conditions: wanted.conditions,
+            standards,
+            more_items,
+        })
+    }
+
+    /// Collects into `wanted` what level `target` still needs.
     ///
     /// One walk over the requirements and their outcomes side by side, with
     /// a stack instead of recursion; a level another names is walked once.
@@ -1463,19 +1459,14 @@ impl<'p> Bound<'p> {
     /// of items already met or wanted keeps each item to one entry, so the
     /// work is a few word operations per requirement and one entry per item,
     /// never a list of every requirement's items sorted.
-    fn plan(&self, target: usize, levels: &[LevelOutcome]) -> Option<ImprovementPlan> {
+    fn want(&self, target: usize, levels: &[LevelOutcome], wanted: &mut Wanted) -> Option<()> {
         let p = self.policy;
         let outcome = levels.get(target)?;
         let requires = &p.levels.get(target)?.requires;
-        let mut conditions = Vec::new();
         let mut visited = vec![false; p.levels.len()];
         if let Some(v) = visited.get_mut(target) {
             *v = true;
         }
-        // Items met or wanted; and for each item wanted, its reason.
-        let mut taken = self.bits.met.clone();
-        let mut reasons: Vec<Arc<str>> = Vec::new();
-        let mut reason_of: Vec<usize> = Vec::new();
         let mut stack: Vec<(&Requirement, &RequirementOutcome)> =
             requires.iter().zip(&outcome.requirements).rev().collect();
         while let Some((r, o)) = stack.pop() {
@@ -1484,7 +1475,7 @@ impl<'p> Bound<'p> {
             }
             // A condition the program must change, as opposed to items to improve.
             let gap = |fact, actual| ConditionGap {
-                requirement: Arc::clone(&o.requirement),
+                requirement: o.requirement.clone(),
                 fact,
                 actual,
             };
@@ -1494,11 +1485,13 @@ impl<'p> Bound<'p> {
                     continue;
                 }
                 (_, Detail::Fact { fact, actual, .. }) => {
-                    conditions.push(gap(Some(fact.clone()), actual.clone()));
+                    wanted
+                        .conditions
+                        .push(gap(Some(fact.clone()), actual.clone()));
                     continue;
                 }
                 (Req::Level(l), _) => {
-                    conditions.push(gap(None, None));
+                    wanted.conditions.push(gap(None, None));
                     if let Some(v @ false) = visited.get_mut(*l) {
                         *v = true;
                         if let (Some(lv), Some(lo)) = (p.levels.get(*l), levels.get(*l)) {
@@ -1511,37 +1504,50 @@ impl<'p> Bound<'p> {
                 (Req::Met(i), Detail::Items { .. }) => Selection::One(*i),
                 // `not`, `held`: conditions.
                 _ => {
-                    conditions.push(gap(None, None));
+                    wanted.conditions.push(gap(None, None));
                     continue;
                 }
             };
-            let new: Vec<usize> = set.and_not(&self.bits.applies, &taken).collect();
-            if new.is_empty() {
-                continue;
-            }
-            if let Detail::Items { met, needed, .. } = &o.detail {
-                reasons.push(format!("{} ({met} of {needed} met)", o.requirement).into());
-            }
-            if reason_of.is_empty() {
-                reason_of = vec![0; p.items.len()];
-            }
-            let reason = reasons.len().saturating_sub(1);
-            for i in new {
-                taken.insert(i);
-                if let Some(slot) = reason_of.get_mut(i) {
-                    *slot = reason;
-                }
+            self.want_items(set, o, wanted);
+        }
+        Some(())
+    }
+
+    /// Marks the items of `set` that apply and are neither met nor wanted
+    /// yet as wanted by outcome `o`.
+    fn want_items(&self, set: Selection<'_>, o: &RequirementOutcome, wanted: &mut Wanted) {
+        let new: Vec<usize> = set.and_not(&self.bits.applies, &wanted.taken).collect();
+        if new.is_empty() {
+            return;
+        }
+        if let Detail::Items { met, needed, .. } = &o.detail {
+            wanted
+                .reasons
+                .push(format!("{} ({met} of {needed} met)", o.requirement));
+        }
+        if wanted.reason_of.is_empty() {
+            wanted.reason_of = vec![0; self.policy.items.len()];
+        }
+        let reason = wanted.reasons.len().saturating_sub(1);
+        for i in new {
+            wanted.taken.insert(i);
+            if let Some(slot) = wanted.reason_of.get_mut(i) {
+                *slot = reason;
             }
         }
-        // The items wanted, standard by standard in the policy's order, up
-        // to the plan's limit.
+    }
+
+    /// The items wanted, standard by standard in the policy's order, up to
+    /// the plan's limit, and how many more there are.
+    fn gaps(&self, wanted: &Wanted) -> (Vec<StandardGaps>, usize) {
+        let p = self.policy;
         let mut listed = 0;
         let mut more_items = 0;
         let mut standards = Vec::new();
         for s in &p.standards {
             let mut items = Vec::new();
             for i in s.items.clone() {
-                if !taken.contains(i) || self.bits.met.contains(i) {
+                if !wanted.taken.contains(i) || self.bits.met.contains(i) {
                     continue;
                 }
                 if listed >= ImprovementPlan::MAX_ITEMS {
@@ -1550,35 +1556,42 @@ impl<'p> Bound<'p> {
                 }
                 let (Some(item), Some(required_by)) = (
                     p.items.get(i),
-                    reason_of.get(i).and_then(|&r| reasons.get(r)),
+                    wanted.reason_of.get(i).and_then(|&r| wanted.reasons.get(r)),
                 ) else {
                     continue;
                 };
                 listed += 1;
                 items.push(ItemGap {
                     item: item.id().clone(),
-                    title: Arc::clone(&item.title),
-                    question: Arc::clone(&item.question),
+                    title: (*item.title).to_owned(),
+                    question: (*item.question).to_owned(),
                     kind: item.kind().clone(),
                     answer: self.answer_state(i),
-                    required_by: Arc::clone(required_by),
+                    required_by: required_by.clone(),
                 });
             }
             if !items.is_empty() {
                 standards.push(StandardGaps {
                     standard: s.id().clone(),
-                    title: Arc::clone(&s.title),
+                    title: (*s.title).to_owned(),
                     items,
                 });
             }
         }
-        Some(ImprovementPlan {
-            target: outcome.level.clone(),
-            conditions,
-            standards,
-            more_items,
-        })
+        (standards, more_items)
     }
+}
+
+/// What a plan wants, as its walk finds it.
+struct Wanted {
+    /// Conditions outside the questionnaire.
+    conditions: Vec<ConditionGap>,
+    /// Items met or wanted.
+    taken: BitSet,
+    /// Why items are wanted: one reason per requirement that wants some.
+    reasons: Vec<String>,
+    /// For each item wanted, its reason in `reasons` (empty until one is).
+    reason_of: Vec<usize>,
 }
 
 /// The items a requirement counts: a set, or the one item of `met`.

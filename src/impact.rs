@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -307,11 +306,11 @@ impl ImpactReport {
         }
         ImpactReport {
             old: PolicyRef {
-                name: Arc::clone(&old.name),
+                name: std::sync::Arc::clone(&old.name),
                 version: old.version().clone(),
             },
             new: PolicyRef {
-                name: Arc::clone(&new.name),
+                name: std::sync::Arc::clone(&new.name),
                 version: new.version().clone(),
             },
             changes,
@@ -842,7 +841,7 @@ fn benefit_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
             if o.quantity != n.quantity {
                 what.push("quantity");
                 let less = match (&o.quantity, &n.quantity) {
-                    (Some((a, _)), Some((b, _))) => b < a,
+                    (Some(a), Some(b)) => b.amount < a.amount,
                     (Some(_), None) => true,
                     _ => false,
                 };

@@ -39,12 +39,13 @@
 //!   assessment says which versions it answered. [`ImpactReport`] compares
 //!   two versions: what changed, which programs gain or lose (with minimal
 //!   witnesses), and the semver bump that calls for.
-//! - **Time**: evaluated as of a date ([`Policy::evaluate_on`], or the
+//! - **Time**: evaluated as of a date ([`Evaluator::as_of`], or the
 //!   assessment's own date), the [`Membership`] says which level applies on
 //!   that day: transitional levels revert, terms need renewal, months in
 //!   operation derive from a start date. The caller gives the date.
-//! - **Speed**: [`Policy::decide`] gives the level and benefits alone;
-//!   [`Policy::evaluate_batch`] spreads work over threads.
+//! - **Speed**: [`Evaluator::decide`] gives the level and benefits alone, as
+//!   a [`Decision`]; an [`Evaluator`] is `Copy + Send + Sync`, so a batch
+//!   spreads over the caller's own threads (the `batch` example).
 //! - **For authors**: [`PolicySuite`] runs policy tests written in YAML
 //!   beside a policy; the `testing` feature exports proptest strategies and
 //!   law checks (`qbm::testing`); the `schema` feature, JSON Schemas of the
@@ -80,6 +81,11 @@
 //! let plan = result.plan.as_ref().expect("Partner is above");
 //! assert_eq!(plan.target.id.as_str(), "partner");
 //! assert!(plan.standards.iter().any(|s| s.items.iter().any(|g| g.item.as_str() == "B.3.1")));
+//!
+//! // With options: as of a date, and lean (the level and benefits alone).
+//! let as_of: qbm::Date = "2026-12-01".parse()?;
+//! let decision = policy.evaluator().as_of(as_of).decide(&program)?;
+//! assert_eq!(decision.level.as_ref().map(|l| l.title()), Some("Associate Partner"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -168,9 +174,9 @@ pub use catalog::{Catalog, CatalogError, Duplicate};
 pub use date::{Date, DateError, Period};
 pub use error::{Diagnostic, DiagnosticKind, Diagnostics, EvalError, LoadError, Position};
 pub use eval::{
-    AnswerState, ConditionGap, Decision, Detail, Discount, Evaluation, GrantedBenefit,
+    AnswerState, ConditionGap, Decision, Detail, Discount, Evaluation, Evaluator, GrantedBenefit,
     ImprovementPlan, ItemGap, KindScore, LevelOutcome, LevelSummary, PolicyRef, Quantity,
-    RequirementOutcome, StandardGaps, StandardScore, Status, Threads,
+    RequirementOutcome, StandardGaps, StandardScore, Status,
 };
 pub use id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
 pub use impact::{

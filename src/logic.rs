@@ -29,8 +29,7 @@
 //! change analysis applies the same functions to literals of a SAT formula,
 //! so the two cannot drift apart.
 
-use crate::eval::Status;
-use crate::requirement::ItemRule;
+use crate::requirement::{ItemRule, Status};
 
 /// Boolean operations over some representation of bits: plain `bool`s, or
 /// the literals of a formula being built.

@@ -2,11 +2,32 @@
 //! levels that revert, terms that need renewal. The caller gives the date;
 //! nothing here reads a clock.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::eval::LevelSummary;
+use crate::id::LevelId;
 use crate::policy::Policy;
+
+/// A level as evaluation results name it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LevelSummary {
+    /// Its id.
+    pub id: LevelId,
+    /// Its title: see [`LevelSummary::title`]. Shared with the policy, so
+    /// that the lean path copies no text.
+    pub(crate) title: Arc<str>,
+    /// Its rank: higher is better.
+    pub rank: u32,
+}
+
+impl LevelSummary {
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+}
 
 /// Where a membership stands on the date evaluated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -167,13 +188,13 @@ pub(crate) fn status(
     let summary = |l: usize| {
         policy.levels.get(l).map(|x| LevelSummary {
             id: x.id().clone(),
-            title: std::sync::Arc::clone(&x.title),
+            title: Arc::clone(&x.title),
             rank: x.rank(),
         })
     };
     let title = |l: Option<usize>| {
-        l.and_then(summary)
-            .map_or("no level".to_owned(), |s| s.title.to_string())
+        l.and_then(|l| policy.levels.get(l))
+            .map_or("no level", |x| &*x.title)
     };
     let mut upcoming: Vec<NextDate> = Vec::new();
     if let (Some(r), false) = (t.reverts_on, t.reverted) {

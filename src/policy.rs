@@ -444,8 +444,27 @@ pub struct Benefit {
     /// INVARIANT: indices into `Policy::levels`.
     pub(crate) granted_to: Vec<bool>,
     pub(crate) priority_from: Option<(LevelId, u32)>,
-    pub(crate) quantity: Option<(u32, String)>,
-    pub(crate) discount: Option<(String, Option<f64>)>,
+    pub(crate) quantity: Option<Quantity>,
+    pub(crate) discount: Option<Discount>,
+}
+
+/// A number of something.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Quantity {
+    /// How many.
+    pub amount: u32,
+    /// Of what.
+    pub unit: String,
+}
+
+/// A discount.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Discount {
+    /// What the discount is on.
+    pub on: String,
+    /// How much, where the policy says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent: Option<f64>,
 }
 
 impl Benefit {
@@ -464,6 +483,14 @@ impl Benefit {
     /// Which levels receive it.
     pub fn grant(&self) -> &Grant {
         &self.grant
+    }
+    /// How many, for a benefit that comes in a number.
+    pub fn quantity(&self) -> Option<&Quantity> {
+        self.quantity.as_ref()
+    }
+    /// The discount, for a benefit that is one.
+    pub fn discount(&self) -> Option<&Discount> {
+        self.discount.as_ref()
     }
 }
 

@@ -2,11 +2,13 @@
 
 use std::fmt;
 
-use crate::eval::{AnswerState, Evaluation, Status};
+use crate::eval::{
+    AnswerState, Evaluation, GrantedBenefit, ImprovementPlan, LevelSummary, StandardScore, Status,
+};
 use crate::membership::{Membership, MembershipState};
 
 fn write_membership(f: &mut fmt::Formatter<'_>, m: &Membership) -> fmt::Result {
-    let title = |l: &Option<crate::eval::LevelSummary>| {
+    let title = |l: &Option<LevelSummary>| {
         l.as_ref()
             .map_or("no level".to_owned(), |l| l.title.to_string())
     };
@@ -103,40 +105,9 @@ impl fmt::Display for Evaluation {
             write_membership(f, m)?;
         }
         writeln!(f)?;
-        writeln!(f, "Benefits:")?;
-        if self.benefits.is_empty() {
-            writeln!(f, "  none")?;
-        }
-        for b in &self.benefits {
-            write!(f, "  - {}", b.title)?;
-            if let Some(q) = &b.quantity {
-                write!(f, " ({} {})", q.amount, q.unit)?;
-            }
-            if let Some(d) = &b.discount
-                && let Some(p) = d.percent
-            {
-                write!(f, " ({p}% off {})", d.on)?;
-            }
-            if b.priority {
-                write!(f, " [priority]")?;
-            }
-            writeln!(f)?;
-        }
+        write_benefits(f, &self.benefits)?;
         writeln!(f)?;
-        writeln!(f, "Scorecard (items met / items that apply):")?;
-        for s in &self.scorecard {
-            write!(f, "  {:<34} {:>2}/{:<2}", s.title, s.met, s.applicable)?;
-            let kinds: Vec<String> = s
-                .by_kind
-                .iter()
-                .map(|k| format!("{} {}/{}", k.kind, k.met, k.applicable))
-                .collect();
-            write!(f, "  ({})", kinds.join(", "))?;
-            if s.unanswered > 0 {
-                write!(f, "  {} unanswered", s.unanswered)?;
-            }
-            writeln!(f)?;
-        }
+        write_scorecard(f, &self.scorecard)?;
         writeln!(f)?;
         match &self.plan {
             None => match self.membership.as_ref().filter(|m| m.reverted) {
@@ -150,34 +121,7 @@ impl fmt::Display for Evaluation {
                     "Improvement plan: none needed, this is the highest level."
                 )?,
             },
-            Some(plan) => {
-                writeln!(f, "Improvement plan for {}:", plan.target.title)?;
-                for c in &plan.conditions {
-                    write!(f, "  - {}", c.requirement)?;
-                    match &c.actual {
-                        Some(v) => writeln!(f, " (now: {v})")?,
-                        None if c.fact.is_some() => writeln!(f, " (not given)")?,
-                        None => writeln!(f)?,
-                    }
-                }
-                for s in &plan.standards {
-                    writeln!(f, "  {}:", s.title)?;
-                    for g in &s.items {
-                        writeln!(f, "    - {} {} [{}]", g.item, g.title, g.answer)?;
-                    }
-                }
-                if plan.more_items > 0 {
-                    let noun = if plan.more_items == 1 {
-                        "item"
-                    } else {
-                        "items"
-                    };
-                    writeln!(f, "  and {} more {noun}", plan.more_items)?;
-                }
-                if plan.conditions.is_empty() && plan.standards.is_empty() {
-                    writeln!(f, "  nothing is missing")?;
-                }
-            }
+            Some(plan) => write_plan(f, plan)?,
         }
         if !self.unanswered.is_empty() {
             writeln!(f)?;
@@ -187,4 +131,75 @@ impl fmt::Display for Evaluation {
         }
         Ok(())
     }
+}
+
+fn write_benefits(f: &mut fmt::Formatter<'_>, benefits: &[GrantedBenefit]) -> fmt::Result {
+    writeln!(f, "Benefits:")?;
+    if benefits.is_empty() {
+        writeln!(f, "  none")?;
+    }
+    for b in benefits {
+        write!(f, "  - {}", b.title)?;
+        if let Some(q) = &b.quantity {
+            write!(f, " ({} {})", q.amount, q.unit)?;
+        }
+        if let Some(d) = &b.discount
+            && let Some(p) = d.percent
+        {
+            write!(f, " ({p}% off {})", d.on)?;
+        }
+        if b.priority {
+            write!(f, " [priority]")?;
+        }
+        writeln!(f)?;
+    }
+    Ok(())
+}
+
+fn write_scorecard(f: &mut fmt::Formatter<'_>, scorecard: &[StandardScore]) -> fmt::Result {
+    writeln!(f, "Scorecard (items met / items that apply):")?;
+    for s in scorecard {
+        write!(f, "  {:<34} {:>2}/{:<2}", s.title, s.met, s.applicable)?;
+        let kinds: Vec<String> = s
+            .by_kind
+            .iter()
+            .map(|k| format!("{} {}/{}", k.kind, k.met, k.applicable))
+            .collect();
+        write!(f, "  ({})", kinds.join(", "))?;
+        if s.unanswered > 0 {
+            write!(f, "  {} unanswered", s.unanswered)?;
+        }
+        writeln!(f)?;
+    }
+    Ok(())
+}
+
+fn write_plan(f: &mut fmt::Formatter<'_>, plan: &ImprovementPlan) -> fmt::Result {
+    writeln!(f, "Improvement plan for {}:", plan.target.title)?;
+    for c in &plan.conditions {
+        write!(f, "  - {}", c.requirement)?;
+        match &c.actual {
+            Some(v) => writeln!(f, " (now: {v})")?,
+            None if c.fact.is_some() => writeln!(f, " (not given)")?,
+            None => writeln!(f)?,
+        }
+    }
+    for s in &plan.standards {
+        writeln!(f, "  {}:", s.title)?;
+        for g in &s.items {
+            writeln!(f, "    - {} {} [{}]", g.item, g.title, g.answer)?;
+        }
+    }
+    if plan.more_items > 0 {
+        let noun = if plan.more_items == 1 {
+            "item"
+        } else {
+            "items"
+        };
+        writeln!(f, "  and {} more {noun}", plan.more_items)?;
+    }
+    if plan.conditions.is_empty() && plan.standards.is_empty() {
+        writeln!(f, "  nothing is missing")?;
+    }
+    Ok(())
 }

@@ -3,8 +3,22 @@
 use std::fmt;
 use std::sync::Arc;
 
+use serde::Serialize;
+
 use crate::bitset::BitSet;
 use crate::value::Value;
+
+/// Whether a requirement holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// It holds.
+    Met,
+    /// It does not hold, and answering the unanswered items would not change that.
+    Unmet,
+    /// It does not hold, but it might once unanswered items or facts are answered.
+    Unanswered,
+}
 
 /// One requirement of a level, as checked at load time.
 ///

@@ -181,10 +181,10 @@ pub enum Law {
     /// Reaching a higher level never loses a benefit that a level below it
     /// grants. Decided over every assessment by a SAT solver.
     BenefitsNested,
-    /// The lean decision ([`Policy::decide`]) and the full evaluation agree
-    /// on level and benefits, and the benefits granted are exactly those
-    /// whose levels include the level reached, with priority from the level
-    /// the policy names. Checked by sampling.
+    /// The lean decision ([`Evaluator::decide`](crate::Evaluator::decide))
+    /// and the full evaluation agree on level and benefits, and the benefits
+    /// granted are exactly those whose levels include the level reached,
+    /// with priority from the level the policy names. Checked by sampling.
     BenefitsByLevel,
     /// Writing the policy back to YAML and loading it again gives the same policy.
     RoundTrip,
@@ -474,10 +474,7 @@ fn check_case(
         Law::BenefitsByLevel => {
             // Two paths of the evaluator must agree: the lean
             // decision and the full evaluation.
-            let lean = match before.as_of() {
-                Some(d) => policy.decide_on(before, d),
-                None => policy.decide(before),
-            };
+            let lean = policy.evaluator().decide(before);
             let finding = match lean {
                 Ok(d) if d.level != e.level || d.benefits != e.benefits => Some(
                     "the lean decision and the full evaluation give different levels or benefits"
@@ -684,8 +681,8 @@ mod tests {
             .with_fact("application_submitted", true)
             .with_fact("direct_youth_mentoring", true)
             .holding("affiliate", day(granted), None);
-        let e1 = policy.evaluate_on(&a, day(first)).unwrap();
-        let e2 = policy.evaluate_on(&a, day(later)).unwrap();
+        let e1 = policy.evaluator().as_of(day(first)).evaluate(&a).unwrap();
+        let e2 = policy.evaluator().as_of(day(later)).evaluate(&a).unwrap();
         (e1, e2)
     }
 

@@ -675,20 +675,20 @@ fn terms(old: &Policy, new: &Policy, id: &str) -> (bool, bool) {
     };
     let (q0, q1) = (&o.quantity, &n.quantity);
     weigh(
-        matches!((q0, q1), (Some((_, a)), Some((_, b))) if a == b),
+        matches!((q0, q1), (Some(a), Some(b)) if a.unit == b.unit),
         q0.as_ref()
             .zip(q1.as_ref())
-            .map(|((a, _), (b, _))| (Some(f64::from(*a)), Some(f64::from(*b)))),
+            .map(|(a, b)| (Some(f64::from(a.amount)), Some(f64::from(b.amount)))),
         q0.is_some(),
         q1.is_some(),
         true,
     );
     let (d0, d1) = (&o.discount, &n.discount);
     weigh(
-        matches!((d0, d1), (Some((a, _)), Some((b, _))) if a == b),
+        matches!((d0, d1), (Some(a), Some(b)) if a.on == b.on),
         d0.as_ref()
             .zip(d1.as_ref())
-            .map(|((_, a), (_, b))| (*a, *b)),
+            .map(|(a, b)| (a.percent, b.percent)),
         d0.is_some(),
         d1.is_some(),
         false,

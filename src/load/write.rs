@@ -1,9 +1,10 @@
 //! Writing a policy back: the raw layer made from the model's own data, for
 //! [`Policy::to_yaml`](crate::Policy::to_yaml) to serialize.
 
-use super::builder::Builder;
-use crate::limits::Limits;
-use crate::policy::{Benefit, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Standard};
+use crate::policy::{
+    Benefit, Discount, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Quantity,
+    Standard,
+};
 use crate::raw::{
     RawBenefit, RawDerive, RawDiscount, RawFact, RawFactType, RawHeader, RawHeld, RawItem,
     RawItemCount, RawKind, RawLevel, RawMembership, RawNaPolicy, RawNumberSpec, RawPolicy,
@@ -11,7 +12,7 @@ use crate::raw::{
 };
 use crate::requirement::{FactTest, ItemRule, Req, Requirement, Selection};
 use crate::value::Value;
-use crate::yaml::{self, SourceMap};
+use crate::yaml;
 
 impl Policy {
     /// Writes the policy back as YAML that loads to the same policy.
@@ -21,17 +22,6 @@ impl Policy {
         // Serializing plain structs of strings, numbers and lists cannot fail;
         // should it ever, the error text is better than a panic.
         yaml::to_string(&raw_of(self)).unwrap_or_else(|e| format!("# cannot write policy: {e}\n"))
-    }
-
-    /// A copy that shares no text with this one, built from the same data;
-    /// `None` only if the data no longer validates, which cannot happen.
-    pub(crate) fn rebuilt(&self) -> Option<Policy> {
-        let map = SourceMap::detached(&self.origin);
-        let mut copy = Builder::new(&map, &Limits::default())
-            .build(raw_of(self))
-            .ok()?;
-        copy.origin.clone_from(&self.origin);
-        Some(copy)
     }
 }
 
@@ -256,14 +246,20 @@ fn benefit(b: &Benefit) -> RawBenefit {
         min_level,
         levels,
         priority_from: b.priority_from.as_ref().map(|(l, _)| l.to_string()),
-        quantity: b.quantity.as_ref().map(|(amount, unit)| RawQuantity {
-            amount: *amount,
-            unit: unit.clone(),
-        }),
-        discount: b.discount.as_ref().map(|(on, percent)| RawDiscount {
-            on: on.clone(),
-            percent: *percent,
-        }),
+        quantity: b
+            .quantity
+            .as_ref()
+            .map(|Quantity { amount, unit }| RawQuantity {
+                amount: *amount,
+                unit: unit.clone(),
+            }),
+        discount: b
+            .discount
+            .as_ref()
+            .map(|Discount { on, percent }| RawDiscount {
+                on: on.clone(),
+                percent: *percent,
+            }),
     }
 }
 

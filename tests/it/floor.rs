@@ -13,8 +13,15 @@
 #[path = "../../benches/floor.rs"]
 mod floor;
 
+// The example's own batch function, run here on any number of threads.
+#[path = "../../examples/batch.rs"]
+#[allow(dead_code)]
+mod batch;
+
 use proptest::prelude::*;
-use qbm::{Assessment, Detail, Policy, Threads};
+use std::num::NonZeroUsize;
+
+use qbm::{Assessment, Detail, Policy};
 
 /// Both embedded versions, loaded once for all cases.
 fn versions() -> &'static [Policy] {
@@ -75,7 +82,7 @@ proptest! {
     ) {
         let p = &versions()[version];
         let e = p.evaluate(&a).unwrap();
-        let d = p.decide(&a).unwrap();
+        let d = p.evaluator().decide(&a).unwrap();
         prop_assert_eq!(&d.level, &e.level);
         prop_assert_eq!(&d.benefits, &e.benefits);
         prop_assert_eq!(&d.policy, &e.policy);
@@ -108,14 +115,11 @@ fn batches_keep_input_order_on_any_number_of_threads() {
             Assessment::new("bad").with_answer("B.9.9", qbm::Answer::Met),
         ))
         .collect();
-    for threads in [
-        Threads::One,
-        Threads::All,
-        Threads::Exactly(3.try_into().unwrap()),
-        Threads::Exactly(64.try_into().unwrap()),
-    ] {
-        let full = p.evaluate_batch(&many, threads);
-        let lean = p.decide_batch(&many, threads);
+    let all = std::thread::available_parallelism().unwrap();
+    for threads in [1, all.get(), 3, 64] {
+        let threads = NonZeroUsize::new(threads).unwrap();
+        let full = batch::in_threads(&many, threads, |a| p.evaluate(a));
+        let lean = batch::in_threads(&many, threads, |a| p.evaluator().decide(a));
         assert_eq!(full.len(), many.len());
         for (i, (f, l)) in full.iter().zip(&lean).enumerate().take(37) {
             assert_eq!(f.as_ref().unwrap().program, format!("P{i}"));
@@ -123,5 +127,5 @@ fn batches_keep_input_order_on_any_number_of_threads() {
         }
         assert!(full[37].is_err() && lean[37].is_err(), "{threads:?}");
     }
-    assert!(p.evaluate_batch(&[], Threads::All).is_empty());
+    assert!(batch::in_threads(&[], all, |a| p.evaluate(a)).is_empty());
 }

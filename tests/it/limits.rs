@@ -645,7 +645,12 @@ fn level_references_are_decided_once_each() {
         Some(top.clone())
     );
     assert_eq!(
-        policy.decide(&a).unwrap().level.map(|l| l.id.to_string()),
+        policy
+            .evaluator()
+            .decide(&a)
+            .unwrap()
+            .level
+            .map(|l| l.id.to_string()),
         Some(top)
     );
 }

@@ -26,6 +26,7 @@ static GLOBAL: support::alloc::Counting = support::alloc::Counting;
 
 #[cfg(feature = "testing")]
 mod any_policy;
+mod auto_traits;
 mod bounded;
 mod catalog;
 mod edits;

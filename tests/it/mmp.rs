@@ -363,7 +363,7 @@ fn policy_and_version_are_checked() {
     ));
     let e = eval(&p, &ok);
     assert_eq!(
-        (&*e.policy.name, e.policy.version.to_string()),
+        (e.policy.name(), e.policy.version.to_string()),
         ("mmp-qbm", "2.0.0".to_owned())
     );
 }

@@ -34,7 +34,10 @@ fn associate(granted: &str) -> Assessment {
 }
 
 fn on(p: &Policy, a: &Assessment, date: &str) -> Evaluation {
-    p.evaluate_on(a, d(date)).unwrap_or_else(|e| panic!("{e}"))
+    p.evaluator()
+        .as_of(d(date))
+        .evaluate(a)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn level(e: &Evaluation) -> Option<&str> {
@@ -249,13 +252,21 @@ fn months_in_operation_derive_from_the_start_date() {
 fn dates_after_the_as_of_date_are_errors() {
     let p = mmp();
     let a = associate("2026-03-15");
-    let err = p.evaluate_on(&a, d("2026-03-14")).unwrap_err();
+    let err = p
+        .evaluator()
+        .as_of(d("2026-03-14"))
+        .evaluate(&a)
+        .unwrap_err();
     assert_eq!(
         err.diagnostics()[0].message,
         "granted on 2026-03-15, after the date evaluated as of (2026-03-14)"
     );
     let a = associate("2026-01-01").with_fact("started_on", "2027-01-01");
-    let err = p.evaluate_on(&a, d("2026-06-01")).unwrap_err();
+    let err = p
+        .evaluator()
+        .as_of(d("2026-06-01"))
+        .evaluate(&a)
+        .unwrap_err();
     assert!(
         err.to_string()
             .contains("fact `started_on` is 2027-01-01, after"),
@@ -269,11 +280,13 @@ fn the_assessments_own_date_is_used_and_can_be_overridden() {
     let a = associate("2026-03-15").dated(d("2026-07-14"));
     assert_eq!(level(&p.evaluate(&a).unwrap()), Some("associate_partner"));
     assert_eq!(
-        level(&p.evaluate_on(&a, d("2026-07-15")).unwrap()),
+        level(&p.evaluator().as_of(d("2026-07-15")).evaluate(&a).unwrap()),
         Some("affiliate")
     );
     assert_eq!(
-        p.decide_on(&a, d("2026-07-15"))
+        p.evaluator()
+            .as_of(d("2026-07-15"))
+            .decide(&a)
             .unwrap()
             .level
             .map(|l| l.rank),
@@ -345,8 +358,8 @@ mod laws {
                 .with_fact("started_on", "2018-01-01")
                 .with_fact("self_assessment", self_assessment)
                 .holding(held, granted, renewed);
-            let m1 = p.evaluate_on(&a, d1).unwrap().membership.unwrap();
-            let m2 = p.evaluate_on(&a, d2).unwrap().membership.unwrap();
+            let m1 = p.evaluator().as_of(d1).evaluate(&a).unwrap().membership.unwrap();
+            let m2 = p.evaluator().as_of(d2).evaluate(&a).unwrap().membership.unwrap();
             if let (Some(e1), Some(e2)) = (m1.expires_on, m2.expires_on) {
                 prop_assert!(e2 <= e1, "expiry moved from {e1} to {e2}");
             }

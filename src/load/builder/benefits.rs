@@ -5,7 +5,7 @@ use super::levels::LevelIndex;
 use super::{Builder, K};
 use crate::error::quote;
 use crate::id::{BenefitId, LevelId};
-use crate::policy::{Benefit, Grant, Level};
+use crate::policy::{Benefit, Discount, Grant, Level, Quantity};
 use crate::raw::RawBenefit;
 use crate::yaml::{index_path, key_path};
 
@@ -66,8 +66,14 @@ fn benefit(
         grant,
         granted_to,
         priority_from,
-        quantity: x.quantity.as_ref().map(|q| (q.amount, q.unit.clone())),
-        discount: x.discount.as_ref().map(|d| (d.on.clone(), d.percent)),
+        quantity: x.quantity.as_ref().map(|q| Quantity {
+            amount: q.amount,
+            unit: q.unit.clone(),
+        }),
+        discount: x.discount.as_ref().map(|d| Discount {
+            on: d.on.clone(),
+            percent: d.percent,
+        }),
     })
 }
 

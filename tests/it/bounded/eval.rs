@@ -349,7 +349,7 @@ fn the_deepest_inputs_evaluate_on_a_small_stack() {
             let policy = qbm::Loader::new().policy_str(&text).unwrap();
             let a = Assessment::new("P").with_fact("f", true);
             let e = policy.evaluate(&a).unwrap();
-            let d = policy.decide(&a).unwrap();
+            let d = policy.evaluator().decide(&a).unwrap();
             assert_eq!(d.level, e.level);
             let json = serde_json::to_string(&e).unwrap();
             let report = e.to_string();
