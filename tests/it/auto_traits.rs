@@ -70,6 +70,7 @@ fn root() -> Vec<&'static str> {
         qbm::LevelOutcome,
         qbm::LevelSummary,
         qbm::Limits,
+        qbm::Loader,
         qbm::LoadError,
         qbm::Membership,
         qbm::MembershipState,
