@@ -139,59 +139,42 @@
 // docs.rs builds on nightly with `--cfg docsrs`: mark feature-gated items.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod assessment;
+// The layers, in the order they build on each other (a test in
+// `tests/it/layers.rs` keeps every import pointing down this list).
 mod base;
-mod bitset;
-mod catalog;
-mod date;
-mod error;
-mod eval;
-mod exact;
-mod hash;
-mod id;
-mod impact;
-mod limits;
+mod model;
 mod load;
-mod logic;
-mod membership;
-mod policy;
-mod raw;
-mod render;
-mod requirement;
-#[cfg(feature = "schema")]
-pub mod schema;
-mod space;
-mod suggest;
-mod suite;
-#[cfg(feature = "testing")]
-pub mod testing;
-mod value;
-// `crate::yaml` for the files that name it so.
-use load::yaml;
+mod report;
+mod eval;
+mod tools;
 
-pub use assessment::{Answer, Assessment, HeldMembership};
-pub use catalog::{Catalog, CatalogError, Duplicate};
-pub use date::{Date, DateError, Period};
-pub use error::{Diagnostic, DiagnosticKind, Diagnostics, EvalError, LoadError, Position};
+pub use base::date::{Date, DateError, Period};
+pub use base::error::{Diagnostic, DiagnosticKind, Diagnostics, EvalError, LoadError, Position};
+pub use base::id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
+pub use base::limits::Limits;
+pub use base::value::Value;
 pub use eval::{
     AnswerState, ConditionGap, Decision, Detail, Discount, Evaluation, Evaluator, GrantedBenefit,
     ImprovementPlan, ItemGap, KindScore, LevelOutcome, LevelSummary, PolicyRef, Quantity,
     RequirementOutcome, StandardGaps, StandardScore, Status,
 };
-pub use id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
-pub use impact::{
-    Bump, Change, ChangeKind, DecisionChange, ImpactOptions, ImpactReport, Source, Subject,
-};
-pub use limits::Limits;
 pub use load::loader::{EMBEDDED, Embedded, Loader};
-pub use membership::{Membership, MembershipState, NextDate};
-pub use policy::{
+pub use model::assessment::{Answer, Assessment, HeldMembership};
+pub use model::policy::{
     Benefit, Better, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Renewal, Standard,
     Threshold, TimeLimit,
 };
-pub use requirement::Requirement;
-pub use suite::{CaseResult, PolicySuite, SuiteResult};
-pub use value::Value;
+pub use model::requirement::Requirement;
+pub use report::membership::{Membership, MembershipState, NextDate};
+#[cfg(feature = "schema")]
+pub use tools::schema;
+#[cfg(feature = "testing")]
+pub use tools::testing;
+pub use tools::catalog::{Catalog, CatalogError, Duplicate};
+pub use tools::impact::{
+    Bump, Change, ChangeKind, DecisionChange, ImpactOptions, ImpactReport, Source, Subject,
+};
+pub use tools::suite::{CaseResult, PolicySuite, SuiteResult};
 
 /// Not part of the API: hooks for the crate's own benches, which may
 /// change in any release.
@@ -200,7 +183,7 @@ pub mod __private {
     /// The exact analysis of `old` against `new` as a DIMACS formula, with
     /// the assumptions of each question it asks.
     pub fn analysis_dimacs(old: &crate::Policy, new: &crate::Policy) -> (String, Vec<Vec<i32>>) {
-        crate::exact::questions_dimacs(old, new)
+        crate::tools::exact::questions_dimacs(old, new)
     }
 }
 

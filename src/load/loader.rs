@@ -4,12 +4,12 @@
 use std::path::Path;
 use std::str::FromStr;
 
-use crate::assessment::Assessment;
-use crate::catalog::{Catalog, CatalogError};
-use crate::error::LoadError;
-use crate::limits::{Limits, read_text, text_of};
-use crate::policy::Policy;
-use crate::suite::PolicySuite;
+use crate::model::assessment::Assessment;
+use crate::tools::catalog::{Catalog, CatalogError};
+use crate::base::error::LoadError;
+use crate::base::limits::{Limits, read_text, text_of};
+use crate::model::policy::Policy;
+use crate::tools::suite::PolicySuite;
 
 /// What text and bytes are called in errors when the loader is given no name.
 pub(crate) const UNNAMED: &str = "<input>";

@@ -3,5 +3,6 @@
 
 pub(crate) mod builder;
 pub(crate) mod loader;
+pub(crate) mod raw;
 pub(crate) mod write;
 pub(crate) mod yaml;

@@ -1,18 +1,18 @@
 //! Writing a policy back: the raw layer made from the model's own data, for
 //! [`Policy::to_yaml`](crate::Policy::to_yaml) to serialize.
 
-use crate::policy::{
+use crate::model::policy::{
     Benefit, Discount, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Quantity,
     Standard,
 };
-use crate::raw::{
+use crate::load::raw::{
     RawBenefit, RawDerive, RawDiscount, RawFact, RawFactType, RawHeader, RawHeld, RawItem,
     RawItemCount, RawKind, RawLevel, RawMembership, RawNaPolicy, RawNumberSpec, RawPolicy,
     RawQuantity, RawRenewal, RawRequirement, RawSelector, RawSet, RawStandard, RawTimeLimit,
 };
-use crate::requirement::{FactTest, ItemRule, Req, Requirement, Selection};
-use crate::value::Value;
-use crate::yaml;
+use crate::model::requirement::{FactTest, ItemRule, Req, Requirement, Selection};
+use crate::base::value::Value;
+use crate::load::yaml;
 
 impl Policy {
     /// Writes the policy back as YAML that loads to the same policy.
@@ -267,9 +267,9 @@ fn benefit(b: &Benefit) -> RawBenefit {
 mod tests {
     use std::path::Path;
 
-    use crate::limits::Limits;
-    use crate::raw::RawPolicy;
-    use crate::yaml;
+    use crate::base::limits::Limits;
+    use crate::load::raw::RawPolicy;
+    use crate::load::yaml;
 
     /// Every file under `dir`, depth first.
     fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -37,6 +37,7 @@ mod impact;
 mod invalid;
 #[cfg(feature = "testing")]
 mod laws;
+mod layers;
 mod limits;
 mod mmp;
 mod other_scheme;

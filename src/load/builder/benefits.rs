@@ -3,11 +3,11 @@
 
 use super::levels::LevelIndex;
 use super::{Builder, K};
-use crate::error::quote;
-use crate::id::{BenefitId, LevelId};
-use crate::policy::{Benefit, Discount, Grant, Level, Quantity};
-use crate::raw::RawBenefit;
-use crate::yaml::{index_path, key_path};
+use crate::base::error::quote;
+use crate::base::id::{BenefitId, LevelId};
+use crate::model::policy::{Benefit, Discount, Grant, Level, Quantity};
+use crate::load::raw::RawBenefit;
+use crate::load::yaml::{index_path, key_path};
 
 /// Checks the benefits' ids and makes the benefits; a benefit with a
 /// problem is reported and left out.

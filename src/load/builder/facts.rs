@@ -3,12 +3,12 @@
 //! from date facts linked to them.
 
 use super::{Builder, K};
-use crate::error::quote;
-use crate::hash::Map;
-use crate::id::FactId;
-use crate::policy::{Better, Fact, FactType};
-use crate::raw::{RawFact, RawFactType};
-use crate::yaml::{index_path, key_path};
+use crate::base::error::quote;
+use crate::base::hash::Map;
+use crate::base::id::FactId;
+use crate::model::policy::{Better, Fact, FactType};
+use crate::load::raw::{RawFact, RawFactType};
+use crate::load::yaml::{index_path, key_path};
 
 /// The facts, and their positions by id.
 pub(super) struct FactIndex {

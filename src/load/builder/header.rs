@@ -2,8 +2,8 @@
 //! that is shown on one line (titles, units, choices, the policy's name).
 
 use super::{Builder, K};
-use crate::raw::RawPolicy;
-use crate::yaml::{index_path, key_path};
+use crate::load::raw::RawPolicy;
+use crate::load::yaml::{index_path, key_path};
 
 /// Whether the policy is within `Limits::max_items` and
 /// `Limits::max_levels`; reports it when not, and nothing else is checked.

@@ -4,13 +4,13 @@
 use super::facts::FactIndex;
 use super::kinds::KindIndex;
 use super::{Builder, K};
-use crate::error::quote;
-use crate::hash::Map;
-use crate::id::{FactId, ItemId, KindId, StandardId};
-use crate::policy::{FactType, Item, Standard, Threshold};
-use crate::raw::{RawItem, RawNumberSpec, RawStandard};
-use crate::value::Value;
-use crate::yaml::{index_path, key_path};
+use crate::base::error::quote;
+use crate::base::hash::Map;
+use crate::base::id::{FactId, ItemId, KindId, StandardId};
+use crate::model::policy::{FactType, Item, Standard, Threshold};
+use crate::load::raw::{RawItem, RawNumberSpec, RawStandard};
+use crate::base::value::Value;
+use crate::load::yaml::{index_path, key_path};
 
 /// The standards and items, and their positions by id.
 pub(super) struct ItemIndex {

@@ -1,11 +1,11 @@
 //! The kinds of item: their ids indexed, each made a [`Kind`].
 
 use super::Builder;
-use crate::hash::Map;
-use crate::id::KindId;
-use crate::policy::Kind;
-use crate::raw::{RawKind, RawNaPolicy};
-use crate::yaml::index_path;
+use crate::base::hash::Map;
+use crate::base::id::KindId;
+use crate::model::policy::Kind;
+use crate::load::raw::{RawKind, RawNaPolicy};
+use crate::load::yaml::index_path;
 
 /// The kinds, and their positions by id.
 pub(super) struct KindIndex {

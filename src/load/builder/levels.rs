@@ -3,13 +3,13 @@
 //! cycles between levels, and the order evaluation decides them in.
 
 use super::{Builder, K};
-use crate::error::quote;
-use crate::hash::Map;
-use crate::id::LevelId;
-use crate::policy::{Level, TimeLimit};
-use crate::raw::{RawLevel, RawTimeLimit};
-use crate::suggest::quoted_join;
-use crate::yaml::{index_path, key_path};
+use crate::base::error::quote;
+use crate::base::hash::Map;
+use crate::base::id::LevelId;
+use crate::model::policy::{Level, TimeLimit};
+use crate::load::raw::{RawLevel, RawTimeLimit};
+use crate::base::suggest::quoted_join;
+use crate::load::yaml::{index_path, key_path};
 
 /// The levels in rank order: each level's position in that order by id,
 /// and the list index of the level at each position.

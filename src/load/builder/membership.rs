@@ -2,8 +2,8 @@
 //! shorter than the term.
 
 use super::{Builder, K};
-use crate::policy::{Renewal, Terms};
-use crate::raw::RawMembership;
+use crate::model::policy::{Renewal, Terms};
+use crate::load::raw::RawMembership;
 
 /// The renewal term, if the policy gives one; `None` after reporting a
 /// term of no time or a window not shorter than the term.
@@ -19,7 +19,7 @@ pub(super) fn renewal(b: &mut Builder<'_>, raw: Option<&RawMembership>) -> Optio
         return None;
     }
     let window = r.window.unwrap_or_default();
-    if let Some(start) = crate::date::window_reaches_start(window, r.every) {
+    if let Some(start) = crate::base::date::window_reaches_start(window, r.every) {
         b.err(
             K::Unsatisfiable,
             "membership.renewal.window",

@@ -21,23 +21,23 @@ mod tests;
 
 use std::sync::Arc;
 
-use crate::bitset::BitSet;
-use crate::error::{
+use crate::base::bitset::BitSet;
+use crate::base::error::{
     DiagnosticKind as K, Diagnostics, LineFlaw, line_flaw, quote, quote_code_points, shows_nothing,
     shows_nothing_message,
 };
-use crate::hash::Map;
-use crate::limits::Limits;
-use crate::policy::Policy;
-use crate::raw::RawPolicy;
-use crate::suggest::did_you_mean_or_list;
-use crate::yaml::{SourceMap, key_path};
+use crate::base::hash::Map;
+use crate::base::limits::Limits;
+use crate::model::policy::Policy;
+use crate::load::raw::RawPolicy;
+use crate::base::suggest::did_you_mean_or_list;
+use crate::load::yaml::{SourceMap, key_path};
 
 /// Builds a [`Policy`] from the raw layer, collecting every problem.
 pub(crate) struct Builder<'m> {
     map: &'m SourceMap,
     limits: &'m Limits,
-    errors: crate::error::Found,
+    errors: crate::base::error::Found,
     /// How deep the requirement being built is nested.
     depth: usize,
     /// Every distinct selection of items made by a requirement, with its
@@ -50,7 +50,7 @@ impl<'m> Builder<'m> {
         Self {
             map,
             limits,
-            errors: crate::error::Found::new(limits.max_diagnostics, limits.max_suggestions, true),
+            errors: crate::base::error::Found::new(limits.max_diagnostics, limits.max_suggestions, true),
             depth: 0,
             selections: Map::default(),
         }
@@ -198,7 +198,7 @@ impl<'m> Builder<'m> {
             None if self.errors.may_suggest() => {
                 did_you_mean_or_list(name, &plural, known.keys().map(String::as_str))
             }
-            None => crate::suggest::list_if_few(&plural, known.keys().map(String::as_str)),
+            None => crate::base::suggest::list_if_few(&plural, known.keys().map(String::as_str)),
         };
         self.err(
             K::UnknownReference,

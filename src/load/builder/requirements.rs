@@ -13,13 +13,13 @@ use super::kinds::KindIndex;
 use super::levels::{self, LevelIndex};
 use super::sets::{self, SetIndex};
 use super::{Builder, K};
-use crate::error::quote;
-use crate::id::LevelId;
-use crate::policy::Level;
-use crate::raw::{RawHeld, RawItemCount, RawLevel, RawRequirement, RawSelector};
-use crate::requirement::{ItemRule, Req, Requirement};
-use crate::value::Value;
-use crate::yaml::{index_path, key_path};
+use crate::base::error::quote;
+use crate::base::id::LevelId;
+use crate::model::policy::Level;
+use crate::load::raw::{RawHeld, RawItemCount, RawLevel, RawRequirement, RawSelector};
+use crate::model::requirement::{ItemRule, Req, Requirement};
+use crate::base::value::Value;
+use crate::load::yaml::{index_path, key_path};
 
 mod facts;
 
@@ -182,7 +182,7 @@ fn requirement_at(
     let label = r.label.clone();
     let text: Arc<str> = describe(&kind, shape, scope).into();
     // Unlabelled and short, the requirement is shown as its text: one copy.
-    let shown = crate::requirement::shown(label.as_deref(), &text);
+    let shown = crate::model::requirement::shown(label.as_deref(), &text);
     let shown = if *shown == *text {
         Arc::clone(&text)
     } else {

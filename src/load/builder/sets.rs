@@ -6,13 +6,13 @@
 use super::items::ItemIndex;
 use super::kinds::KindIndex;
 use super::{Builder, K};
-use crate::hash::Map;
-use crate::id::{ItemId, KindId, SetId, StandardId};
-use crate::policy::ItemSet;
-use crate::raw::{RawSelector, RawSet};
-use crate::requirement::Selection;
-use crate::suggest::quoted_join;
-use crate::yaml::{index_path, key_path};
+use crate::base::hash::Map;
+use crate::base::id::{ItemId, KindId, SetId, StandardId};
+use crate::model::policy::ItemSet;
+use crate::load::raw::{RawSelector, RawSet};
+use crate::model::requirement::Selection;
+use crate::base::suggest::quoted_join;
+use crate::load::yaml::{index_path, key_path};
 
 /// The sets, their positions by id, and each resolved to its items
 /// (`None` for a set that failed, reported once).

@@ -1,7 +1,7 @@
 //! Whole policies through every phase: rules that can never hold, texts
 //! that show nothing, ids in two Unicode normal forms.
 
-use crate::error::{quote, quote_code_points};
+use crate::base::error::{quote, quote_code_points};
 
 /// A small policy: facts `months` (a number from 0 to 10), `started`
 /// (a date), `months_since` (derived from it, at most 10 when given),

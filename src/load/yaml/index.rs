@@ -9,9 +9,9 @@ use yaml_rust2::parser::{Event, Parser};
 use super::path::{PathHash, held, index_path, key_path, key_text};
 use super::serde_msg::cut_quoted;
 use super::{NO_PARENT, Node, NodeKind, Seg, SourceMap, Tree, small};
-use crate::error::{Diagnostic, DiagnosticKind, Diagnostics, Position, quote};
-use crate::hash::Map;
-use crate::limits::Limits;
+use crate::base::error::{Diagnostic, DiagnosticKind, Diagnostics, Position, quote};
+use crate::base::hash::Map;
+use crate::base::limits::Limits;
 
 /// An open mapping or list, as the index walks into it.
 enum Frame {
@@ -186,7 +186,7 @@ impl Indexer<'_> {
                 .contains("tab")
                 .then(|| "indent with spaces; YAML forbids tabs in indentation".into()),
         });
-        crate::error::capped(self.errors, self.more, self.origin)
+        crate::base::error::capped(self.errors, self.more, self.origin)
     }
 
     /// A size limit passed at `pos`, under the innermost open node.
@@ -399,7 +399,7 @@ impl Indexer<'_> {
                 caps: (self.limits.max_diagnostics, self.limits.max_suggestions),
             })
         } else {
-            Err(crate::error::capped(self.errors, self.more, self.origin))
+            Err(crate::base::error::capped(self.errors, self.more, self.origin))
         }
     }
 }
@@ -430,7 +430,7 @@ fn key_due(stack: &[Frame]) -> bool {
 
 /// The hash of a key's text alone, by which a mapping finds a key given
 /// twice.
-fn key_hash(state: &crate::hash::State, text: &str) -> u64 {
+fn key_hash(state: &crate::base::hash::State, text: &str) -> u64 {
     let mut h = PathHash::new(state);
     h.feed(text.as_bytes());
     h.finish()

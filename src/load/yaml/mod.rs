@@ -27,9 +27,9 @@ mod tests;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{Diagnostic, DiagnosticKind, Diagnostics, Position};
-use crate::hash::Map;
-use crate::limits::Limits;
+use crate::base::error::{Diagnostic, DiagnosticKind, Diagnostics, Position};
+use crate::base::hash::Map;
+use crate::base::limits::Limits;
 
 use index::index;
 pub(crate) use index::too_long;
@@ -70,7 +70,7 @@ struct Tree {
     /// The first node at each path, by the path's hash ([`PathHash`]).
     by_path: Map<u64, u32>,
     /// The keys of the path hashes.
-    state: crate::hash::State,
+    state: crate::base::hash::State,
 }
 
 impl Tree {
@@ -134,8 +134,8 @@ impl SourceMap {
 
     /// A collector of the problems found in the document, within its
     /// limits on diagnostics and suggestions.
-    pub(crate) fn found(&self, by_position: bool) -> crate::error::Found {
-        crate::error::Found::new(self.caps.0, self.caps.1, by_position)
+    pub(crate) fn found(&self, by_position: bool) -> crate::base::error::Found {
+        crate::base::error::Found::new(self.caps.0, self.caps.1, by_position)
     }
 
     /// The map of the node at `base` alone, for a value read from part of a
@@ -212,7 +212,7 @@ pub(crate) fn parse<T: DeserializeOwned>(
     limits: &Limits,
 ) -> Result<(T, SourceMap), Diagnostics> {
     let detached = SourceMap::detached(origin);
-    if let Some(d) = crate::limits::over_size(text.len() as u64, "document", origin, limits) {
+    if let Some(d) = crate::base::limits::over_size(text.len() as u64, "document", origin, limits) {
         return Err(Diagnostics(vec![d]));
     }
     // A byte-order mark is accepted and dropped.

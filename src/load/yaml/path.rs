@@ -17,7 +17,7 @@ pub(super) struct PathHash {
 }
 
 impl PathHash {
-    pub(super) fn new(state: &crate::hash::State) -> Self {
+    pub(super) fn new(state: &crate::base::hash::State) -> Self {
         use std::hash::BuildHasher;
         Self {
             hasher: state.build_hasher(),

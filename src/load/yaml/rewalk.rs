@@ -11,8 +11,8 @@ use super::index::too_long;
 use super::path::{key_text, path_of, push_index, push_key};
 use super::serde_msg::serde_diagnostic;
 use super::{NO_PARENT, Node, NodeKind, Seg, SourceMap, small};
-use crate::error::{Diagnostic, DiagnosticKind, Diagnostics, Position, quote};
-use crate::limits::Limits;
+use crate::base::error::{Diagnostic, DiagnosticKind, Diagnostics, Position, quote};
+use crate::base::limits::Limits;
 
 /// Checks that the values were read from the document the index walked.
 ///

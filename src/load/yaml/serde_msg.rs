@@ -2,8 +2,8 @@
 //! column and path, in the YAML author's words, with values cut short.
 
 use super::{SourceMap, small};
-use crate::error::{Diagnostic, DiagnosticKind, Position, Shown, quote};
-use crate::suggest;
+use crate::base::error::{Diagnostic, DiagnosticKind, Position, Shown, quote};
+use crate::base::suggest;
 
 /// Turns a `serde_yaml` error into a diagnostic with path, position and hint.
 ///
@@ -93,11 +93,11 @@ fn at_offset(message: &str, map: &SourceMap, document: &str) -> Option<Diagnosti
 /// Cuts every quoted value in a message (`"..."` or `` `...` ``) to a fixed
 /// length, and the whole message to a few such lengths, so that a message
 /// never echoes unbounded input; hidden characters are escaped as in
-/// [`crate::error::cut`], so that it stays on one line. Inside `"` quotes a
+/// [`crate::base::error::cut`], so that it stays on one line. Inside `"` quotes a
 /// backslash escapes the next character, as in the `Debug` form serde uses
 /// for strings.
 pub(super) fn cut_quoted(message: &str) -> String {
-    const LIMIT: usize = crate::error::QUOTE_LIMIT;
+    const LIMIT: usize = crate::base::error::QUOTE_LIMIT;
     let mut out = String::with_capacity(message.len().min(512));
     let mut quote_char = None;
     let mut escaped = false;

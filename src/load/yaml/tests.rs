@@ -6,7 +6,7 @@ use serde::de::IgnoredAny;
 use super::index::{YAML11_BREAKS, index};
 use super::serde_msg::{cut_quoted, explain};
 use super::*;
-use crate::limits::Limits;
+use crate::base::limits::Limits;
 
 #[test]
 fn line_breaks_only_yaml_1_1_knows_are_line_breaks() {
@@ -169,7 +169,7 @@ fn the_walk_follows_the_index_node_by_node() {
 
 #[test]
 fn a_path_hashes_alike_whole_and_in_pieces() {
-    let state = crate::hash::State::default();
+    let state = crate::base::hash::State::default();
     let whole = |path: &str| {
         let mut h = PathHash::new(&state);
         h.feed(path.as_bytes());
@@ -353,7 +353,7 @@ fn explains_unknown_fields() {
 
 #[test]
 fn each_quote_run_is_cut_by_its_own_count() {
-    const L: usize = crate::error::QUOTE_LIMIT;
+    const L: usize = crate::base::error::QUOTE_LIMIT;
     let x = |n: usize| "x".repeat(n);
     let cases = [
         // A run at the limit stays whole; one character more is cut, and
@@ -416,7 +416,7 @@ proptest::proptest! {
     #[test]
     fn cut_messages_keep_their_bounds(message in crate::base::text::tests::hostile_text()) {
         let cut = cut_quoted(&message);
-        crate::base::text::tests::check_shown(&message, &cut, 6 * crate::error::QUOTE_LIMIT)?;
+        crate::base::text::tests::check_shown(&message, &cut, 6 * crate::base::error::QUOTE_LIMIT)?;
     }
 }
 
@@ -436,7 +436,7 @@ fn quoted_values_and_messages_are_cut() {
     // Unbalanced quotes cannot let a message run on.
     let cut = cut_quoted(&format!("oops ` {long} ` {long}"));
     assert!(
-        cut.chars().count() <= 6 * crate::error::QUOTE_LIMIT + 1,
+        cut.chars().count() <= 6 * crate::base::error::QUOTE_LIMIT + 1,
         "{cut}"
     );
     assert_eq!(cut_quoted("plain `short` text"), "plain `short` text");

@@ -87,11 +87,11 @@ impl Default for Limits {
 fn whole_input(
     kind: crate::DiagnosticKind,
     origin: &str,
-    position: Option<crate::error::Position>,
+    position: Option<crate::base::error::Position>,
     message: String,
     hint: &str,
-) -> crate::error::Diagnostic {
-    crate::error::Diagnostic {
+) -> crate::base::error::Diagnostic {
+    crate::base::error::Diagnostic {
         kind,
         origin: origin.to_owned(),
         position,
@@ -108,7 +108,7 @@ pub(crate) fn over_size(
     noun: &str,
     origin: &str,
     limits: &Limits,
-) -> Option<crate::error::Diagnostic> {
+) -> Option<crate::base::error::Diagnostic> {
     (size > limits.max_input_bytes as u64).then(|| {
         whole_input(
             crate::DiagnosticKind::Limit,
@@ -131,7 +131,7 @@ fn check_size(
     limits: &Limits,
 ) -> Result<(), crate::LoadError> {
     match over_size(size, noun, origin, limits) {
-        Some(d) => Err(crate::LoadError::Invalid(crate::error::Diagnostics(vec![
+        Some(d) => Err(crate::LoadError::Invalid(crate::base::error::Diagnostics(vec![
             d,
         ]))),
         None => Ok(()),
@@ -148,10 +148,10 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize, noun: &str, origin: &str) -> crate
         .unwrap_or_default();
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    crate::LoadError::Invalid(crate::error::Diagnostics(vec![whole_input(
+    crate::LoadError::Invalid(crate::base::error::Diagnostics(vec![whole_input(
         crate::DiagnosticKind::Syntax,
         origin,
-        Some(crate::error::Position { line, column }),
+        Some(crate::base::error::Position { line, column }),
         format!("the {noun} is not UTF-8 text"),
         "save it as UTF-8",
     )]))
@@ -239,7 +239,7 @@ pub(crate) fn read_text(
         .read_to_end(&mut bytes)
         .map_err(read)?;
     if bytes.len() > max {
-        return Err(crate::LoadError::Invalid(crate::error::Diagnostics(vec![
+        return Err(crate::LoadError::Invalid(crate::base::error::Diagnostics(vec![
             whole_input(
                 crate::DiagnosticKind::Limit,
                 origin,

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::bitset::BitSet;
-use crate::value::Value;
+use crate::base::bitset::BitSet;
+use crate::base::value::Value;
 
 /// Whether a requirement holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -139,7 +139,7 @@ pub(crate) enum Req {
     /// The program has held the level (or one above it) for at least the period.
     Held {
         level: usize,
-        period: crate::date::Period,
+        period: crate::base::date::Period,
     },
 }
 
@@ -147,10 +147,10 @@ pub(crate) enum Req {
 /// criterion given.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Selection {
-    pub(crate) standard: Option<crate::id::StandardId>,
-    pub(crate) kind: Option<crate::id::KindId>,
-    pub(crate) set: Option<crate::id::SetId>,
-    pub(crate) items: Option<Vec<crate::id::ItemId>>,
+    pub(crate) standard: Option<crate::base::id::StandardId>,
+    pub(crate) kind: Option<crate::base::id::KindId>,
+    pub(crate) set: Option<crate::base::id::SetId>,
+    pub(crate) items: Option<Vec<crate::base::id::ItemId>>,
 }
 
 #[derive(Clone, Debug)]

@@ -12,10 +12,10 @@ pub(crate) mod encode;
 pub(crate) mod laws;
 pub(crate) mod time;
 
-use crate::assessment::{Answer, Assessment};
+use crate::model::assessment::{Answer, Assessment};
 use crate::eval::Evaluation;
-use crate::policy::Policy;
-use crate::value::Value;
+use crate::model::policy::Policy;
+use crate::base::value::Value;
 
 use cnf::{Cnf, Lit, Model};
 use encode::{Circuit, Domain, FactClass, ItemClass};
@@ -297,7 +297,7 @@ impl<'p> Analysis<'p> {
             let due = e
                 .membership
                 .as_ref()
-                .is_some_and(|x| x.state == crate::membership::MembershipState::DueForRenewal);
+                .is_some_and(|x| x.state == crate::report::membership::MembershipState::DueForRenewal);
             if due != m.value(c.due) {
                 return Some(format!(
                     "the {name} version disagrees on the renewal window"
@@ -781,16 +781,16 @@ fn random_classes(d: &Domain, rng: &mut TestRng) -> Vec<Lit> {
 /// Dates drawn at random: as of, granted, renewed, and one per fact.
 #[cfg(test)]
 struct RandomDates {
-    as_of: crate::date::Date,
-    granted: crate::date::Date,
-    renewed: crate::date::Date,
-    facts: Vec<crate::date::Date>,
+    as_of: crate::base::date::Date,
+    granted: crate::base::date::Date,
+    renewed: crate::base::date::Date,
+    facts: Vec<crate::base::date::Date>,
 }
 
 #[cfg(test)]
 impl RandomDates {
     fn draw(rng: &mut TestRng, facts: usize) -> Result<Self, String> {
-        use crate::date::Date;
+        use crate::base::date::Date;
         let base = Date::new(2026, 1, 31).map_err(|e| e.to_string())?;
         let back = |rng: &mut TestRng, d: Date, n: usize| {
             d.shift_days(-i64::try_from(rng.below(n)).unwrap_or(0))

@@ -1,6 +1,6 @@
 //! "Did you mean" suggestions for unknown names.
 
-use crate::error::{capped_join, quote};
+use crate::base::error::{capped_join, quote};
 
 /// Edit distance between two strings, compared case-insensitively, where
 /// swapping two neighbouring characters counts as one edit (the commonest typo).

@@ -4,7 +4,7 @@
 //! decision of each read from the formula and from the real evaluation.
 
 use super::{TestRng, analyse, check_random};
-use crate::policy::Policy;
+use crate::model::policy::Policy;
 
 /// A random policy as YAML: `levels` levels, `items` items.
 fn random_policy(rng: &mut TestRng, name_version: &str, items: usize, levels: usize) -> String {
@@ -259,7 +259,7 @@ fn dates_long_ago_are_searched() {
 #[cfg(feature = "testing")]
 #[test]
 fn the_time_law_is_decided_on_random_policies_and_sampling_agrees() {
-    use crate::testing::{Law, check_law};
+    use crate::tools::testing::{Law, check_law};
     let mut rng = TestRng(0x7e_4b5);
     let (mut proved, mut timed) = (0, 0);
     for round in 0..30 {

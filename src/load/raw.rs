@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::{Date, Period};
-use crate::value::Value;
+use crate::base::date::{Date, Period};
+use crate::base::value::Value;
 
 /// The level a program holds, and since when.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -206,7 +206,7 @@ pub(crate) struct RawFact {
     /// punishes improvement: `more` or `less` (number), `true` or `false`
     /// (boolean), `later` or `earlier` in the list of `values` (choice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub better: Option<crate::policy::Better>,
+    pub better: Option<crate::model::policy::Better>,
 }
 
 /// A standard: a titled section of items.

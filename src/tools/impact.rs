@@ -7,12 +7,12 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::assessment::Assessment;
+use crate::model::assessment::Assessment;
 use crate::eval::{Evaluation, LevelSummary, PolicyRef};
-use crate::exact::Kind;
-use crate::id::BenefitId;
-use crate::policy::{FactType, Policy};
-use crate::space::Space;
+use crate::tools::exact::Kind;
+use crate::base::id::BenefitId;
+use crate::model::policy::{FactType, Policy};
+use crate::tools::space::Space;
 
 /// A semver bump, ordered from none to major.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -277,7 +277,7 @@ impl ImpactReport {
         options: &ImpactOptions,
     ) -> Self {
         let mut changes = structure(old, new);
-        let mut exact = crate::exact::analyse(old, new);
+        let mut exact = crate::tools::exact::analyse(old, new);
         let mut disagreements = std::mem::take(&mut exact.disagreements);
         disagreements.extend(unproved(&exact));
         let mut decisions = Vec::new();
@@ -333,26 +333,26 @@ impl ImpactReport {
 }
 
 /// Why the exact analysis proves nothing, or less than all, if it does not.
-fn unproved(exact: &crate::exact::Outcome) -> Vec<String> {
+fn unproved(exact: &crate::tools::exact::Outcome) -> Vec<String> {
     let mut disagreements = Vec::new();
     if exact.too_large {
         disagreements.push(format!(
             "the two versions are too large to analyse exactly (their formula passed {} literals: requirements times the items they select): nothing is proved",
-            crate::exact::cnf::Cnf::BUDGET
+            crate::tools::exact::cnf::Cnf::BUDGET
         ));
     }
     if exact.given_up > 0 {
         disagreements.push(format!(
             "{} questions were given up after excluding {} combinations of dates each: their answer is not a proof",
             exact.given_up,
-            crate::exact::EXCLUSIONS
+            crate::tools::exact::EXCLUSIONS
         ));
     }
     disagreements
 }
 
 /// A change the exact analysis found, as the report shows it.
-fn exact_decision(f: &crate::exact::Found) -> DecisionChange {
+fn exact_decision(f: &crate::tools::exact::Found) -> DecisionChange {
     let title = |e: &Option<Evaluation>| e.as_ref().and_then(|e| e.level.clone());
     let ids = |e: &Option<Evaluation>| e.as_ref().map(benefit_ids).unwrap_or_default();
     let (b, n) = (ids(&f.old), ids(&f.new));
@@ -413,7 +413,7 @@ fn missed_by_analysis(
             if !found.contains(&&kind) && disagreements.len() < 10 {
                 disagreements.push(format!(
                     "the assessment of `{}` shows {}, which the analysis did not find; this is a bug in the analysis:\n{}",
-                    crate::error::escaped(a.program()),
+                    crate::base::error::escaped(a.program()),
                     kind.describe(),
                     a.to_yaml()
                 ));
@@ -479,7 +479,7 @@ fn kinds_between(before: &Evaluation, after: &Evaluation) -> Vec<Kind> {
     let due = |e: &Evaluation| {
         e.membership
             .as_ref()
-            .is_some_and(|m| m.state == crate::membership::MembershipState::DueForRenewal)
+            .is_some_and(|m| m.state == crate::report::membership::MembershipState::DueForRenewal)
     };
     if let (Some(l), true) = (id(before), id(before) == id(after)) {
         match (due(before), due(after)) {
@@ -502,7 +502,7 @@ fn decide(old: &Policy, new: &Policy, a: &Assessment) -> Option<DecisionChange> 
     }
     let (b, n) = (benefit_ids(&before), benefit_ids(&after));
     let loss = kinds.iter().any(|k| match k {
-        Kind::Level(x, y) => crate::exact::level_loss(old, new, x.as_deref(), y.as_deref()),
+        Kind::Level(x, y) => crate::tools::exact::level_loss(old, new, x.as_deref(), y.as_deref()),
         Kind::BenefitLost(_) | Kind::PriorityLost(_) | Kind::DueSooner(_) => true,
         _ => false,
     });
@@ -632,7 +632,7 @@ fn kind_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
         out,
         Subject::Kind,
-        (old.kinds(), new.kinds(), |k: &crate::policy::Kind| {
+        (old.kinds(), new.kinds(), |k: &crate::model::policy::Kind| {
             k.id().as_str()
         }),
         |_| ("new kind".into(), Bump::Minor),
@@ -653,7 +653,7 @@ fn fact_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
         out,
         Subject::Fact,
-        (old.facts(), new.facts(), |f: &crate::policy::Fact| {
+        (old.facts(), new.facts(), |f: &crate::model::policy::Fact| {
             f.id().as_str()
         }),
         |_| ("new fact".into(), Bump::Minor),
@@ -687,7 +687,7 @@ fn standard_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
         (
             old.standards(),
             new.standards(),
-            |s: &crate::policy::Standard| s.id().as_str(),
+            |s: &crate::model::policy::Standard| s.id().as_str(),
         ),
         |s| (format!("new standard: {}", s.title()), Bump::Minor),
         |s| (format!("standard removed: {}", s.title()), Bump::Major),
@@ -703,7 +703,7 @@ fn item_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
         out,
         Subject::Item,
-        (old.items(), new.items(), |i: &crate::policy::Item| {
+        (old.items(), new.items(), |i: &crate::model::policy::Item| {
             i.id().as_str()
         }),
         |i| (format!("new {}: {}", i.kind(), i.title()), Bump::Minor),
@@ -750,7 +750,7 @@ fn set_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
         out,
         Subject::Set,
-        (old.sets(), new.sets(), |s: &crate::policy::ItemSet| {
+        (old.sets(), new.sets(), |s: &crate::model::policy::ItemSet| {
             s.id().as_str()
         }),
         |_| ("new set".into(), Bump::Minor),
@@ -778,16 +778,16 @@ fn level_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
         out,
         Subject::Level,
-        (old.levels(), new.levels(), |l: &crate::policy::Level| {
+        (old.levels(), new.levels(), |l: &crate::model::policy::Level| {
             l.id().as_str()
         }),
         |l| (format!("new level: {}", l.title()), Bump::Minor),
         |l| (format!("level removed: {}", l.title()), Bump::Major),
         |o, n| {
-            let text = |l: &crate::policy::Level| -> Vec<String> {
+            let text = |l: &crate::model::policy::Level| -> Vec<String> {
                 l.requirements()
                     .iter()
-                    .map(crate::requirement::Requirement::deep_text)
+                    .map(crate::model::requirement::Requirement::deep_text)
                     .collect()
             };
             let mut what = Vec::new();
@@ -828,7 +828,7 @@ fn benefit_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
         (
             old.benefits(),
             new.benefits(),
-            |b: &crate::policy::Benefit| b.id().as_str(),
+            |b: &crate::model::policy::Benefit| b.id().as_str(),
         ),
         |b| (format!("new benefit: {}", b.title()), Bump::Minor),
         |b| (format!("benefit removed: {}", b.title()), Bump::Major),
@@ -891,7 +891,7 @@ fn diff<T>(
         detail,
         effect,
     };
-    let by_id = |list: &'_ [T]| -> crate::hash::Map<String, usize> {
+    let by_id = |list: &'_ [T]| -> crate::base::hash::Map<String, usize> {
         list.iter()
             .enumerate()
             .map(|(i, x)| (id(x).to_owned(), i))
@@ -911,10 +911,10 @@ fn diff<T>(
 
 /// Whether period `a` ends before period `b` from some start date (month
 /// lengths vary, so a few starts are tried, month ends and a leap day among them).
-fn shorter(a: crate::date::Period, b: crate::date::Period) -> bool {
+fn shorter(a: crate::base::date::Period, b: crate::base::date::Period) -> bool {
     ["2023-01-31", "2024-02-29", "2024-06-15", "2025-12-31"]
         .iter()
-        .filter_map(|s| s.parse::<crate::date::Date>().ok())
+        .filter_map(|s| s.parse::<crate::base::date::Date>().ok())
         .any(|start| matches!((start.add(a), start.add(b)), (Some(x), Some(y)) if x < y))
 }
 
@@ -1040,7 +1040,7 @@ fn write_decision(f: &mut fmt::Formatter<'_>, d: &DecisionChange) -> fmt::Result
         "  [{arrow}] {} ({source}): {} -> {}",
         // A stored assessment's name: a line break in it must not
         // start a line of the report.
-        crate::error::escaped(&d.program),
+        crate::base::error::escaped(&d.program),
         title(&d.old_level),
         title(&d.new_level)
     )?;

@@ -3,8 +3,8 @@
 
 use batsat::{SolverInterface, lbool};
 
-use crate::logic::Bits;
-use crate::requirement::ItemRule;
+use crate::model::logic::Bits;
+use crate::model::requirement::ItemRule;
 
 /// A literal: a variable (from 1) or its negation, as in DIMACS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,7 +31,7 @@ pub(crate) struct Cnf {
     /// Conjunction gates made, by their sorted inputs: the same gate is
     /// made once (an item's "met or not applicable" serves every
     /// requirement that selects it).
-    gates: crate::hash::Map<Vec<Lit>, Lit>,
+    gates: crate::base::hash::Map<Vec<Lit>, Lit>,
     /// Literals in the clauses so far, against [`Cnf::BUDGET`].
     literals: usize,
 }
@@ -66,7 +66,7 @@ impl Cnf {
             truth: Lit(1),
             kept: keep.then(Vec::new),
             broken: false,
-            gates: crate::hash::Map::default(),
+            gates: crate::base::hash::Map::default(),
             literals: 0,
         };
         cnf.truth = cnf.var();
@@ -361,7 +361,7 @@ impl Bits for Cnf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::logic::Plain;
+    use crate::model::logic::Plain;
 
     /// Every cardinality gate agrees with counting, over every assignment
     /// of up to 6 inputs.

@@ -4,16 +4,16 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::Date;
-use crate::error::{
+use crate::base::date::Date;
+use crate::base::error::{
     DiagnosticKind as K, Found, LoadError, quote, shows_nothing, shows_nothing_message,
 };
-use crate::id::{FactId, ItemId, LevelId};
-use crate::limits::Limits;
-use crate::raw::{RawAssessment, RawAssessmentHeader, RawHeldMembership};
-use crate::suggest::did_you_mean;
-use crate::value::Value;
-use crate::yaml::{self, SourceMap, key_path};
+use crate::base::id::{FactId, ItemId, LevelId};
+use crate::base::limits::Limits;
+use crate::load::raw::{RawAssessment, RawAssessmentHeader, RawHeldMembership};
+use crate::base::suggest::did_you_mean;
+use crate::base::value::Value;
+use crate::load::yaml::{self, SourceMap, key_path};
 
 /// A program's answer to one item.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -362,7 +362,7 @@ fn read_answers(
         let answer = match value {
             Value::Number(n) => Some(Answer::Number(*n)),
             Value::Text(word) => Answer::from_word(word).or_else(|| {
-                let hint = crate::value::too_large_hint(word)
+                let hint = crate::base::value::too_large_hint(word)
                     .or_else(|| did_you_mean(word, Answer::WORDS))
                     .or_else(|| {
                         Some("answer met, not_met, in_progress, not_applicable or a number".into())
@@ -479,7 +479,7 @@ fn longest_text(raw: &RawAssessment, max: usize) -> Option<(String, usize)> {
 mod tests {
     use super::*;
     use crate::Loader;
-    use crate::id::LevelId;
+    use crate::base::id::LevelId;
 
     /// The sample assessments shipped in `examples/assessments/`.
     fn samples() -> Vec<(String, Assessment)> {

@@ -123,7 +123,7 @@ pub(crate) fn too_large_hint(text: &str) -> Option<String> {
     huge.then(|| {
         format!(
             "{} is too large for a number; numbers are finite",
-            crate::error::quote(text)
+            crate::base::error::quote(text)
         )
     })
 }

@@ -6,14 +6,14 @@ use std::path::Path;
 
 use semver::{Version, VersionReq};
 
-use crate::assessment::Assessment;
-use crate::error::{
+use crate::model::assessment::Assessment;
+use crate::base::error::{
     Diagnostic, DiagnosticKind, EvalError, LoadError, capped_join, cut, escaped, quote,
 };
 use crate::eval::Evaluation;
 use crate::load::loader::{EMBEDDED, Embedded};
-use crate::policy::Policy;
-use crate::suggest::{did_you_mean_or_list, quoted_list};
+use crate::model::policy::Policy;
+use crate::base::suggest::{did_you_mean_or_list, quoted_list};
 
 /// Policies by name and version.
 ///

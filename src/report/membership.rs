@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::date::Date;
-use crate::id::LevelId;
-use crate::policy::Policy;
+use crate::base::date::Date;
+use crate::base::id::LevelId;
+use crate::model::policy::Policy;
 
 /// A level as evaluation results name it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -20,12 +20,12 @@ use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 
-use crate::assessment::Assessment;
-use crate::date::{Date, Period};
+use crate::model::assessment::Assessment;
+use crate::base::date::{Date, Period};
 use crate::eval::Evaluation;
-use crate::membership::MembershipState;
-use crate::policy::{Grant, Policy};
-use crate::space::{Space, goodness};
+use crate::report::membership::MembershipState;
+use crate::model::policy::{Grant, Policy};
+use crate::tools::space::{Space, goodness};
 
 /// One point of a policy's answer space: an option index per item, then per fact.
 fn choices(space: &Space) -> BoxedStrategy<Vec<usize>> {
@@ -69,7 +69,7 @@ pub fn assessments(policy: &Policy) -> BoxedStrategy<Assessment> {
     // three answers or facts, so that cases sit at, just above and just
     // below every level's requirements. A fifth are drawn uniformly, for
     // what lies between.
-    let mut seeds = crate::exact::laws::level_seeds(policy);
+    let mut seeds = crate::tools::exact::laws::level_seeds(policy);
     // And the program that meets the most, which variations rarely move
     // off the top level.
     // It is drawn as often as two levels' seeds, so that the top level
@@ -637,10 +637,10 @@ pub fn check_laws(policy: &Policy, config: impl Into<LawConfig>) -> Result<(), B
 /// counterexample found.
 fn decided_by_solver(policy: &Policy, law: Law) -> Option<Result<(), Box<LawViolation>>> {
     let broken = match law {
-        Law::Monotone => crate::exact::laws::monotone(policy),
-        Law::LevelsNested => crate::exact::laws::levels_nested(policy),
-        Law::BenefitsNested => crate::exact::laws::benefits_nested(policy),
-        Law::TermsNeverExtend => crate::exact::laws::terms_never_extend(policy),
+        Law::Monotone => crate::tools::exact::laws::monotone(policy),
+        Law::LevelsNested => crate::tools::exact::laws::levels_nested(policy),
+        Law::BenefitsNested => crate::tools::exact::laws::benefits_nested(policy),
+        Law::TermsNeverExtend => crate::tools::exact::laws::terms_never_extend(policy),
         _ => return None,
     };
     Some(match broken {

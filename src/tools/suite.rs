@@ -25,16 +25,16 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::assessment::Assessment;
-use crate::date::Date;
-use crate::error::{Diagnostic, DiagnosticKind, Diagnostics, LoadError, quote};
+use crate::model::assessment::Assessment;
+use crate::base::date::Date;
+use crate::base::error::{Diagnostic, DiagnosticKind, Diagnostics, LoadError, quote};
 use crate::eval::Evaluation;
-use crate::limits::Limits;
-use crate::membership::MembershipState;
-use crate::policy::Policy;
-use crate::raw::{RawAssessment, RawAssessmentHeader};
-use crate::value::Value;
-use crate::yaml::{self, SourceMap, index_path, key_path};
+use crate::base::limits::Limits;
+use crate::report::membership::MembershipState;
+use crate::model::policy::Policy;
+use crate::load::raw::{RawAssessment, RawAssessmentHeader};
+use crate::base::value::Value;
+use crate::load::yaml::{self, SourceMap, index_path, key_path};
 
 /// A suite of policy tests: cases and what their evaluations must give.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -162,7 +162,7 @@ impl fmt::Display for SuiteResult {
                 f,
                 "  {} {}",
                 if c.passed() { "ok  " } else { "FAIL" },
-                crate::error::escaped(&c.name)
+                crate::base::error::escaped(&c.name)
             )?;
             if c.passed() {
                 continue;

@@ -9,8 +9,8 @@
 //! assert!(schema.contains("\"title\": \"qbm policy\""));
 //! ```
 
-use crate::raw::{RawAssessment, RawPolicy};
-use crate::suite::RawSuite;
+use crate::load::raw::{RawAssessment, RawPolicy};
+use crate::tools::suite::RawSuite;
 
 fn render<T: schemars::JsonSchema>(title: &str) -> String {
     let mut schema = schemars::schema_for!(T);

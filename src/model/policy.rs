@@ -5,14 +5,14 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::error::{LoadError, quote};
-use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
-use crate::limits::Limits;
+use crate::base::error::{LoadError, quote};
+use crate::base::id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
+use crate::base::limits::Limits;
 use crate::load::builder::Builder;
-use crate::raw::RawPolicy;
-use crate::requirement::Requirement;
-use crate::value::Value;
-use crate::yaml;
+use crate::load::raw::RawPolicy;
+use crate::model::requirement::Requirement;
+use crate::base::value::Value;
+use crate::load::yaml;
 
 /// A validated membership policy: levels, standards, items, facts and benefits.
 ///
@@ -333,7 +333,7 @@ pub struct ItemSet {
     pub(crate) title: String,
     pub(crate) description: Option<String>,
     /// The selection as the policy writes it.
-    pub(crate) selection: crate::requirement::Selection,
+    pub(crate) selection: crate::model::requirement::Selection,
     pub(crate) items: Vec<usize>,
 }
 
@@ -371,7 +371,7 @@ pub struct Level {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TimeLimit {
     /// How long after it is granted the level lasts, unless the program moves up.
-    pub after: crate::date::Period,
+    pub after: crate::base::date::Period,
     /// The level it reverts to; `None` for no level.
     pub reverts_to: Option<LevelId>,
     pub(crate) reverts_to_index: Option<usize>,
@@ -381,9 +381,9 @@ pub struct TimeLimit {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Renewal {
     /// The term: a level expires this long after it was granted or last renewed.
-    pub every: crate::date::Period,
+    pub every: crate::base::date::Period,
     /// How long before expiry a program is due for renewal.
-    pub window: crate::date::Period,
+    pub window: crate::base::date::Period,
 }
 
 impl Level {

@@ -29,7 +29,7 @@
 //! change analysis applies the same functions to literals of a SAT formula,
 //! so the two cannot drift apart.
 
-use crate::requirement::{ItemRule, Status};
+use crate::model::requirement::{ItemRule, Status};
 
 /// Boolean operations over some representation of bits: plain `bool`s, or
 /// the literals of a formula being built.

@@ -7,20 +7,20 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::assessment::{Answer, Assessment};
-use crate::bitset::BitSet;
-use crate::date::{Date, Period};
-use crate::error::{DiagnosticKind as K, EvalError, Found, cut, quote};
-use crate::id::{BenefitId, FactId, ItemId, KindId, LevelId, StandardId};
-use crate::logic::{self, at_least_of};
-pub use crate::membership::LevelSummary;
-use crate::membership::{self, Held, Membership};
-pub use crate::policy::{Discount, Quantity};
-use crate::policy::{FactType, Item, Merge, Policy};
-pub use crate::requirement::Status;
-use crate::requirement::{FactTest, ItemRule, Req, Requirement};
-use crate::suggest::{did_you_mean, quoted_list};
-use crate::value::Value;
+use crate::model::assessment::{Answer, Assessment};
+use crate::base::bitset::BitSet;
+use crate::base::date::{Date, Period};
+use crate::base::error::{DiagnosticKind as K, EvalError, Found, cut, quote};
+use crate::base::id::{BenefitId, FactId, ItemId, KindId, LevelId, StandardId};
+use crate::model::logic::{self, at_least_of};
+pub use crate::report::membership::LevelSummary;
+use crate::report::membership::{self, Held, Membership};
+pub use crate::model::policy::{Discount, Quantity};
+use crate::model::policy::{FactType, Item, Merge, Policy};
+pub use crate::model::requirement::Status;
+use crate::model::requirement::{FactTest, ItemRule, Req, Requirement};
+use crate::base::suggest::{did_you_mean, quoted_list};
+use crate::base::value::Value;
 
 /// The policy an evaluation used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -727,7 +727,7 @@ impl<'p> Binder<'p> {
     fn held(&mut self) -> Option<Held> {
         let m = self.a.membership.as_ref()?;
         let Some(level) = self.policy.level_position(m.level.as_str()) else {
-            let hint = crate::suggest::did_you_mean_or_list(
+            let hint = crate::base::suggest::did_you_mean_or_list(
                 m.level.as_str(),
                 "levels",
                 self.policy.levels.iter().map(|l| l.id().as_str()),
@@ -856,7 +856,7 @@ impl<'p> Binder<'p> {
             )),
             (ty, v) => {
                 let hint = match (ty, v) {
-                    (FactType::Number { .. }, Value::Text(t)) => crate::value::too_large_hint(t),
+                    (FactType::Number { .. }, Value::Text(t)) => crate::base::value::too_large_hint(t),
                     _ => None,
                 };
                 Some((K::AnswerType, ty.mismatch(id.as_str(), v), hint))

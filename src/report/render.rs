@@ -5,7 +5,7 @@ use std::fmt;
 use crate::eval::{
     AnswerState, Evaluation, GrantedBenefit, ImprovementPlan, LevelSummary, StandardScore, Status,
 };
-use crate::membership::{Membership, MembershipState};
+use crate::report::membership::{Membership, MembershipState};
 
 fn write_membership(f: &mut fmt::Formatter<'_>, m: &Membership) -> fmt::Result {
     let title = |l: &Option<LevelSummary>| {
@@ -93,7 +93,7 @@ impl fmt::Display for Evaluation {
             "{} — evaluated against {} {}",
             // The program's name is the assessment's: a line break in it
             // must not start a line of the report.
-            crate::error::escaped(&self.program),
+            crate::base::error::escaped(&self.program),
             self.policy.name,
             self.policy.version
         )?;

@@ -1,9 +1,9 @@
 //! Laws of a policy decided by the solver over every assessment: a model
 //! is a minimal counterexample, unsatisfiable is a proof that the law holds.
 
-use crate::assessment::Assessment;
-use crate::policy::Better;
-use crate::policy::Policy;
+use crate::model::assessment::Assessment;
+use crate::model::policy::Better;
+use crate::model::policy::Policy;
 
 use super::Shrinker;
 use super::cnf::{Cnf, Lit, Model};
@@ -73,7 +73,7 @@ fn fact_rank(p: &Policy, id: &str, c: &FactClass) -> Option<f64> {
         (Better::True, FactClass::Bool(b)) => Some(f64::from(u8::from(*b))),
         (Better::False, FactClass::Bool(b)) => Some(f64::from(u8::from(!*b))),
         (Better::Later | Better::Earlier, FactClass::Text(t)) => {
-            let crate::policy::FactType::Choice(values) = &f.ty else {
+            let crate::model::policy::FactType::Choice(values) = &f.ty else {
                 return None;
             };
             #[allow(clippy::cast_precision_loss)]
@@ -483,8 +483,8 @@ pub(crate) fn level_seeds(p: &Policy) -> Vec<Assessment> {
 mod tests {
     use super::*;
 
-    fn catalog() -> crate::catalog::Catalog {
-        crate::catalog::Catalog::builtin().unwrap()
+    fn catalog() -> crate::tools::catalog::Catalog {
+        crate::tools::catalog::Catalog::builtin().unwrap()
     }
 
     #[test]

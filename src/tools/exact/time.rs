@@ -7,9 +7,9 @@
 //! realised by real dates ([`realise`]) before a witness is reported, and
 //! a combination no dates realise is excluded and the question asked again.
 
-use crate::date::{Date, Period};
-use crate::exact::cnf::Lit;
-use crate::exact::encode::within;
+use crate::base::date::{Date, Period};
+use crate::tools::exact::cnf::Lit;
+use crate::tools::exact::encode::within;
 
 /// A date of the assessment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,8 +122,8 @@ thread_local! {
     /// combinations of dates searches the same as-of dates again, and each
     /// search is a bisection of date arithmetic. A pure function's memo,
     /// emptied when it holds [`MEMO`] entries.
-    static THRESHOLDS: std::cell::RefCell<crate::hash::Map<(Op, Date), Option<Date>>> =
-        std::cell::RefCell::new(crate::hash::Map::default());
+    static THRESHOLDS: std::cell::RefCell<crate::base::hash::Map<(Op, Date), Option<Date>>> =
+        std::cell::RefCell::new(crate::base::hash::Map::default());
 }
 
 /// How many thresholds a thread keeps (about 40 bytes each).

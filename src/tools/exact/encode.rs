@@ -13,13 +13,13 @@
 //! realised by real dates before it is reported. The requirements of each
 //! policy are then the rules of [`crate::logic`] applied to literals.
 
-use crate::date::Period;
-use crate::exact::cnf::{Cnf, Lit};
-use crate::exact::time::{Atom, DateVar, Op};
-use crate::logic::{self, Bits, Tri};
-use crate::policy::{FactType, Policy};
-use crate::requirement::{FactTest, Req, Requirement};
-use crate::value::Value;
+use crate::base::date::Period;
+use crate::tools::exact::cnf::{Cnf, Lit};
+use crate::tools::exact::time::{Atom, DateVar, Op};
+use crate::model::logic::{self, Bits, Tri};
+use crate::model::policy::{FactType, Policy};
+use crate::model::requirement::{FactTest, Req, Requirement};
+use crate::base::value::Value;
 
 /// What an item may be answered, as one class of the analysis.
 #[derive(Clone, Debug, PartialEq)]
@@ -91,8 +91,8 @@ pub(crate) struct Domain {
     pub dated: Lit,
     /// The date comparisons used so far.
     pub atoms: Vec<Atom>,
-    item_index: crate::hash::Map<String, usize>,
-    fact_index: crate::hash::Map<String, usize>,
+    item_index: crate::base::hash::Map<String, usize>,
+    fact_index: crate::base::hash::Map<String, usize>,
 }
 
 /// One policy's decision over the domain.
@@ -289,7 +289,7 @@ impl Domain {
         cnf.implies(lit, self.dated);
         cnf.implies(lit, present);
         if var == DateVar::AsOf
-            && let Some(value) = crate::exact::time::constant_on_as_of(op)
+            && let Some(value) = crate::tools::exact::time::constant_on_as_of(op)
         {
             let fixed = if value { self.dated } else { !cnf.truth() };
             cnf.clause(&[!lit, fixed]);
@@ -482,7 +482,7 @@ fn item_dims(
     item_cuts: &[(String, Vec<f64>)],
 ) -> Vec<ItemDim> {
     let mut item_ids: Vec<String> = Vec::new();
-    let mut seen: crate::hash::Map<&str, ()> = crate::hash::Map::default();
+    let mut seen: crate::base::hash::Map<&str, ()> = crate::base::hash::Map::default();
     for p in policies {
         for it in &p.items {
             if seen.insert(it.id().as_str(), ()).is_none() {

@@ -103,7 +103,7 @@ impl FromStr for Date {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let fail = |reason: &str| DateError {
-            input: crate::error::quote(s),
+            input: crate::base::error::quote(s),
             reason: reason.to_owned(),
         };
         // Exactly YYYY-MM-DD: jiff reads more forms than a policy should accept.
