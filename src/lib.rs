@@ -142,10 +142,10 @@
 // The layers, in the order they build on each other (a test in
 // `tests/it/layers.rs` keeps every import pointing down this list).
 mod base;
-mod model;
-mod load;
-mod report;
 mod eval;
+mod load;
+mod model;
+mod report;
 mod tools;
 
 pub use base::date::{Date, DateError, Period};
@@ -153,28 +153,28 @@ pub use base::error::{Diagnostic, DiagnosticKind, Diagnostics, EvalError, LoadEr
 pub use base::id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
 pub use base::limits::Limits;
 pub use base::value::Value;
-pub use eval::{
-    AnswerState, ConditionGap, Decision, Detail, Discount, Evaluation, Evaluator, GrantedBenefit,
-    ImprovementPlan, ItemGap, KindScore, LevelOutcome, LevelSummary, PolicyRef, Quantity,
-    RequirementOutcome, StandardGaps, StandardScore, Status,
-};
+pub use eval::Evaluator;
 pub use load::loader::{EMBEDDED, Embedded, Loader};
 pub use model::assessment::{Answer, Assessment, HeldMembership};
 pub use model::policy::{
-    Benefit, Better, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Renewal, Standard,
-    Threshold, TimeLimit,
+    Benefit, Better, Discount, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Quantity,
+    Renewal, Standard, Threshold, TimeLimit,
 };
-pub use model::requirement::Requirement;
-pub use report::membership::{Membership, MembershipState, NextDate};
-#[cfg(feature = "schema")]
-pub use tools::schema;
-#[cfg(feature = "testing")]
-pub use tools::testing;
+pub use model::requirement::{Requirement, Status};
+pub use report::evaluation::{
+    AnswerState, ConditionGap, Decision, Detail, Evaluation, GrantedBenefit, ImprovementPlan,
+    ItemGap, KindScore, LevelOutcome, PolicyRef, RequirementOutcome, StandardGaps, StandardScore,
+};
+pub use report::membership::{LevelSummary, Membership, MembershipState, NextDate};
 pub use tools::catalog::{Catalog, CatalogError, Duplicate};
 pub use tools::impact::{
     Bump, Change, ChangeKind, DecisionChange, ImpactOptions, ImpactReport, Source, Subject,
 };
+#[cfg(feature = "schema")]
+pub use tools::schema;
 pub use tools::suite::{CaseResult, PolicySuite, SuiteResult};
+#[cfg(feature = "testing")]
+pub use tools::testing;
 
 /// Not part of the API: hooks for the crate's own benches, which may
 /// change in any release.

@@ -131,9 +131,9 @@ fn check_size(
     limits: &Limits,
 ) -> Result<(), crate::LoadError> {
     match over_size(size, noun, origin, limits) {
-        Some(d) => Err(crate::LoadError::Invalid(crate::base::error::Diagnostics(vec![
-            d,
-        ]))),
+        Some(d) => Err(crate::LoadError::Invalid(crate::base::error::Diagnostics(
+            vec![d],
+        ))),
         None => Ok(()),
     }
 }
@@ -239,15 +239,15 @@ pub(crate) fn read_text(
         .read_to_end(&mut bytes)
         .map_err(read)?;
     if bytes.len() > max {
-        return Err(crate::LoadError::Invalid(crate::base::error::Diagnostics(vec![
-            whole_input(
+        return Err(crate::LoadError::Invalid(crate::base::error::Diagnostics(
+            vec![whole_input(
                 crate::DiagnosticKind::Limit,
                 origin,
                 None,
                 format!("the file is over the limit of {max} bytes (reading stopped there)"),
                 "split it, or raise `Limits::max_input_bytes`",
-            ),
-        ])));
+            )],
+        )));
     }
     String::from_utf8(bytes)
         .map_err(|e| not_utf8(e.as_bytes(), e.utf8_error().valid_up_to(), "file", origin))

@@ -8,6 +8,7 @@ pub(crate) mod error;
 pub(crate) mod hash;
 pub(crate) mod id;
 pub(crate) mod limits;
+pub(crate) mod source;
 pub(crate) mod suggest;
 pub(crate) mod text;
 pub(crate) mod value;

@@ -1,336 +1,25 @@
 //! Evaluation: an assessment bound to a policy, turned into a level, its
 //! benefits, an explanation and an improvement plan.
 
+mod membership;
+
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::sync::Arc;
 
-use serde::Serialize;
-
-use crate::model::assessment::{Answer, Assessment};
 use crate::base::bitset::BitSet;
 use crate::base::date::{Date, Period};
 use crate::base::error::{DiagnosticKind as K, EvalError, Found, cut, quote};
-use crate::base::id::{BenefitId, FactId, ItemId, KindId, LevelId, StandardId};
-use crate::model::logic::{self, at_least_of};
-pub use crate::report::membership::LevelSummary;
-use crate::report::membership::{self, Held, Membership};
-pub use crate::model::policy::{Discount, Quantity};
-use crate::model::policy::{FactType, Item, Merge, Policy};
-pub use crate::model::requirement::Status;
-use crate::model::requirement::{FactTest, ItemRule, Req, Requirement};
+use crate::base::id::{FactId, ItemId, LevelId};
 use crate::base::suggest::{did_you_mean, quoted_list};
 use crate::base::value::Value;
-
-/// The policy an evaluation used.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PolicyRef {
-    /// The policy's name: see [`PolicyRef::name`].
-    pub(crate) name: Arc<str>,
-    /// Its exact version.
-    pub version: semver::Version,
-}
-
-impl PolicyRef {
-    /// The policy's name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-/// A benefit granted by the level reached.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct GrantedBenefit {
-    /// The benefit's id.
-    pub id: BenefitId,
-    /// Its title: see [`GrantedBenefit::title`].
-    pub(crate) title: Arc<str>,
-    /// Whether the program gets priority for it at its level.
-    pub priority: bool,
-    /// How many, for benefits that come in a number (four training vouchers).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<Quantity>,
-    /// The discount, for benefits that are one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount: Option<Discount>,
-}
-
-impl GrantedBenefit {
-    /// Its title.
-    pub fn title(&self) -> &str {
-        &self.title
-    }
-}
-
-/// What the program answered for an item, as reports show it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum AnswerState {
-    /// No answer: counts as not met.
-    Unanswered,
-    /// Met.
-    Met,
-    /// Not met.
-    NotMet,
-    /// In progress: counts as not met.
-    InProgress,
-    /// Not applicable: left out of counts.
-    NotApplicable,
-    /// A number, compared with the item's threshold.
-    Number {
-        /// The answer.
-        value: f64,
-        /// The threshold that applied (fixed or declared by the program).
-        at_least: f64,
-        /// The unit.
-        unit: String,
-    },
-}
-
-/// What was found for one requirement.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Detail {
-    /// A group of requirements (`all`, `any`, `at_least` of).
-    Group {
-        /// How many must hold.
-        needed: usize,
-        /// How many hold.
-        holding: usize,
-    },
-    /// The negation of the one child.
-    Not,
-    /// A program fact compared with an expectation.
-    Fact {
-        /// The fact.
-        fact: FactId,
-        /// The program's value, if it gave one.
-        actual: Option<Value>,
-        /// What the requirement expects, as a phrase (`is at least 12`).
-        expected: String,
-    },
-    /// Items of a set counted.
-    Items {
-        /// How many are met.
-        met: usize,
-        /// How many apply (not-applicable answers left out).
-        applicable: usize,
-        /// How many must be met.
-        needed: usize,
-        /// The applicable items not met, unanswered ones included, in the
-        /// policy's order: the first [`Detail::MAX_LISTED_ITEMS`] of them
-        /// (fewer, or none, once the evaluation's outcomes have listed
-        /// [`Detail::MAX_LISTED_IN_ALL`]).
-        missing: Vec<ItemId>,
-        /// How many more items are missing than `missing` lists (in all,
-        /// `applicable - met` are).
-        more_missing: usize,
-        /// The items with no answer, in the policy's order: the first
-        /// [`Detail::MAX_LISTED_ITEMS`] of them (as `missing`).
-        unanswered: Vec<ItemId>,
-        /// How many more items are unanswered than `unanswered` lists.
-        more_unanswered: usize,
-    },
-    /// Another level held.
-    Level {
-        /// The level.
-        level: LevelId,
-    },
-    /// Time spent at a level.
-    Held {
-        /// The level that must have been held.
-        level: LevelId,
-        /// From when it has been held long enough, where known.
-        from: Option<Date>,
-    },
-}
-
-impl Detail {
-    /// The most items [`Detail::Items`] lists as missing, and as unanswered:
-    /// past this, it counts the rest (`more_missing`, `more_unanswered`), so
-    /// that an explanation's size does not grow with requirements times
-    /// items. The counts (`met`, `applicable`, `needed`) are always exact.
-    pub const MAX_LISTED_ITEMS: usize = 100;
-    /// The most items all the [`Detail::Items`] of one evaluation list, in
-    /// the order levels are evaluated (by rank, unless a level names one
-    /// above it) and each level's order of requirements: past this, later
-    /// outcomes list none and count them all, so that a policy of many small
-    /// requirements over the same items cannot make an evaluation list
-    /// [`Detail::MAX_LISTED_ITEMS`] ids for each of them.
-    pub const MAX_LISTED_IN_ALL: usize = 10_000;
-}
-
-/// One requirement with its status and the values compared.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct RequirementOutcome {
-    /// The requirement, as a sentence: as [`Requirement`] displays it, at
-    /// most [`Requirement::MAX_SHOWN_CHARS`] characters.
-    pub requirement: String,
-    /// Whether it holds.
-    pub status: Status,
-    /// The values compared.
-    pub detail: Detail,
-    /// The outcomes of nested requirements.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub children: Vec<RequirementOutcome>,
-}
-
-/// One level with each of its requirements.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct LevelOutcome {
-    /// The level.
-    pub level: LevelSummary,
-    /// Whether all its requirements hold.
-    pub status: Status,
-    /// Each requirement.
-    pub requirements: Vec<RequirementOutcome>,
-}
-
-/// Items met per kind within a standard.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct KindScore {
-    /// The kind.
-    pub kind: KindId,
-    /// Items of the kind met.
-    pub met: usize,
-    /// Items of the kind that apply.
-    pub applicable: usize,
-}
-
-/// Items met in one standard.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct StandardScore {
-    /// The standard.
-    pub standard: StandardId,
-    /// Its title.
-    pub title: String,
-    /// Items met.
-    pub met: usize,
-    /// Items that apply (all but those answered not applicable).
-    pub applicable: usize,
-    /// Items answered not applicable.
-    pub not_applicable: usize,
-    /// Items with no answer.
-    pub unanswered: usize,
-    /// The same counts per kind, in the policy's order of kinds.
-    pub by_kind: Vec<KindScore>,
-}
-
-/// A program fact or other condition the next level needs.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ConditionGap {
-    /// The requirement, as a sentence (see [`RequirementOutcome::requirement`]).
-    pub requirement: String,
-    /// The fact, where the condition is on one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fact: Option<FactId>,
-    /// The program's value, where it gave one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub actual: Option<Value>,
-}
-
-/// An item to improve for the next level.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ItemGap {
-    /// The item.
-    pub item: ItemId,
-    /// Its title.
-    pub title: String,
-    /// The question it asks.
-    pub question: String,
-    /// Its kind.
-    pub kind: KindId,
-    /// What the program answered.
-    pub answer: AnswerState,
-    /// The requirement that needs it, with the count where one applies.
-    pub required_by: String,
-}
-
-/// The items to improve in one standard.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct StandardGaps {
-    /// The standard.
-    pub standard: StandardId,
-    /// Its title.
-    pub title: String,
-    /// The items, in the policy's order.
-    pub items: Vec<ItemGap>,
-}
-
-/// What is missing for the next level, grouped by standard.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ImprovementPlan {
-    /// The level the plan leads to.
-    pub target: LevelSummary,
-    /// Conditions outside the questionnaire (facts, other levels).
-    pub conditions: Vec<ConditionGap>,
-    /// Items to improve, standard by standard: every item the level needs
-    /// improved, each once, up to [`ImprovementPlan::MAX_ITEMS`].
-    pub standards: Vec<StandardGaps>,
-    /// How many more items need improving than `standards` lists (0 unless
-    /// there are more than [`ImprovementPlan::MAX_ITEMS`]).
-    pub more_items: usize,
-}
-
-impl ImprovementPlan {
-    /// The most items a plan lists; past this, it counts the rest
-    /// ([`ImprovementPlan::more_items`]), and the report says "and N more
-    /// items". MMP's largest plan lists 49.
-    pub const MAX_ITEMS: usize = 500;
-}
-
-/// The result of evaluating an assessment: the level, the benefits, and why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct Evaluation {
-    /// The policy and exact version used.
-    pub policy: PolicyRef,
-    /// The program evaluated.
-    pub program: String,
-    /// The highest level whose requirements hold; `None` for a non-member.
-    pub level: Option<LevelSummary>,
-    /// The benefits that level earns.
-    pub benefits: Vec<GrantedBenefit>,
-    /// Every level, lowest first, with each requirement.
-    pub levels: Vec<LevelOutcome>,
-    /// Items met per standard.
-    pub scorecard: Vec<StandardScore>,
-    /// What is missing for the next level up: the level above the one that
-    /// applies or, when a transitional level's time ran out, the level above
-    /// that one (moving up is the way back). `None` when there is no such
-    /// level.
-    pub plan: Option<ImprovementPlan>,
-    /// Items with no answer, counted as not met.
-    pub unanswered: Vec<ItemId>,
-    /// When evaluated as of a date: the level that applies on it, its term,
-    /// and the next date that matters. `level` and `benefits` follow it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub membership: Option<Membership>,
-}
-
-/// The lean result of an evaluation: the level and the benefits, nothing
-/// explained. [`Evaluator::decide`] gives the same level and benefits as
-/// [`Evaluator::evaluate`], faster.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct Decision {
-    /// The policy and exact version used.
-    pub policy: PolicyRef,
-    /// The highest level whose requirements hold; `None` for a non-member.
-    pub level: Option<LevelSummary>,
-    /// The benefits that level earns.
-    pub benefits: Vec<GrantedBenefit>,
-}
+use crate::model::assessment::{Answer, Assessment};
+use crate::model::logic::{self, at_least_of};
+use crate::model::policy::{FactType, Item, Merge, Policy};
+use crate::model::requirement::{FactTest, ItemRule, Req, Requirement, Status};
+use crate::report::evaluation::*;
+use crate::report::membership::{LevelSummary, MembershipState};
+use membership::Held;
 
 /// A policy ready to evaluate assessments, with the options to evaluate
 /// them by: made by [`Policy::evaluator`], set with [`Evaluator::as_of`],
@@ -856,7 +545,9 @@ impl<'p> Binder<'p> {
             )),
             (ty, v) => {
                 let hint = match (ty, v) {
-                    (FactType::Number { .. }, Value::Text(t)) => crate::base::value::too_large_hint(t),
+                    (FactType::Number { .. }, Value::Text(t)) => {
+                        crate::base::value::too_large_hint(t)
+                    }
                     _ => None,
                 };
                 Some((K::AnswerType, ty.mismatch(id.as_str(), v), hint))
@@ -1129,7 +820,7 @@ impl<'p> Bound<'p> {
         let target = below_target.map_or(0, |i| i + 1);
         let expired = membership
             .as_ref()
-            .filter(|m| m.state == membership::MembershipState::Expired);
+            .filter(|m| m.state == MembershipState::Expired);
         let plan = match (expired, qualified.and_then(|q| levels.get(q))) {
             // An expired membership needs renewing before anything else.
             (Some(m), Some(q)) => Some(ImprovementPlan {

@@ -4,12 +4,13 @@
 use std::path::Path;
 use std::str::FromStr;
 
-use crate::model::assessment::Assessment;
-use crate::tools::catalog::{Catalog, CatalogError};
 use crate::base::error::LoadError;
 use crate::base::limits::{Limits, read_text, text_of};
+use crate::load::builder::Builder;
+use crate::load::raw::RawPolicy;
+use crate::load::yaml;
+use crate::model::assessment::Assessment;
 use crate::model::policy::Policy;
-use crate::tools::suite::PolicySuite;
 
 /// What text and bytes are called in errors when the loader is given no name.
 pub(crate) const UNNAMED: &str = "<input>";
@@ -47,8 +48,8 @@ pub(crate) const UNNAMED: &str = "<input>";
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Loader {
-    origin: Option<String>,
-    limits: Limits,
+    pub(crate) origin: Option<String>,
+    pub(crate) limits: Limits,
 }
 
 impl Loader {
@@ -77,12 +78,12 @@ impl Loader {
     }
 
     /// The name for text and bytes.
-    fn text_origin(&self) -> &str {
+    pub(crate) fn text_origin(&self) -> &str {
         self.origin.as_deref().unwrap_or(UNNAMED)
     }
 
     /// The name for the file at `path`.
-    fn path_origin(&self, path: &Path) -> String {
+    pub(crate) fn path_origin(&self, path: &Path) -> String {
         self.origin
             .clone()
             .unwrap_or_else(|| path.display().to_string())
@@ -220,72 +221,6 @@ impl Loader {
         let text = read_text(path, &origin, &self.limits)?;
         Assessment::from_yaml(&text, &origin, &self.limits)
     }
-
-    /// Loads every `.yaml` and `.yml` file directly inside `dir` as a policy,
-    /// except policy test suites (`*.tests.yaml`), each within the loader's
-    /// limits and named by its path.
-    ///
-    /// # Errors
-    ///
-    /// [`CatalogError::Read`] if the directory cannot be listed;
-    /// [`CatalogError::Load`] listing every file that failed, each with all
-    /// its problems (a file past a limit is one of them), and every name
-    /// and version defined twice.
-    pub fn catalog_dir(&self, dir: impl AsRef<Path>) -> Result<Catalog, CatalogError> {
-        let each = Loader {
-            origin: None,
-            limits: self.limits.clone(),
-        };
-        Catalog::load_dir(dir.as_ref(), |path| each.policy_path(path))
-    }
-
-    /// Loads a policy test suite from YAML text; the assessment files its
-    /// cases name are read relative to the working directory, within the
-    /// same limits, each named by its path.
-    ///
-    /// # Errors
-    ///
-    /// As [`Loader::suite_path`], but for reading the suite itself.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// let suite = qbm::Loader::new().suite_str(
-    ///     "policy: mmp-qbm\ncases:\n  - name: an empty program is no member\n    expect: {level: none}\n",
-    /// )?;
-    /// assert!(suite.run(&qbm::Policy::builtin()?).passed());
-    /// # Ok::<(), qbm::LoadError>(())
-    /// ```
-    pub fn suite_str(&self, text: &str) -> Result<PolicySuite, LoadError> {
-        self.suite(text, self.text_origin(), Path::new(""))
-    }
-
-    /// Loads a policy test suite file; its assessment files are read
-    /// relative to the suite's folder, within the same limits, each named
-    /// by its path.
-    ///
-    /// # Errors
-    ///
-    /// [`LoadError`] for a suite that is not valid YAML of this form, a case
-    /// with a blank name, or an assessment file or inline assessment that
-    /// does not load.
-    pub fn suite_path(&self, path: impl AsRef<Path>) -> Result<PolicySuite, LoadError> {
-        let path = path.as_ref();
-        let origin = self.path_origin(path);
-        let text = read_text(path, &origin, &self.limits)?;
-        self.suite(&text, &origin, path.parent().unwrap_or(Path::new("")))
-    }
-
-    /// A suite from its text, its assessment files read from `folder`.
-    fn suite(&self, text: &str, origin: &str, folder: &Path) -> Result<PolicySuite, LoadError> {
-        let each = Loader {
-            origin: None,
-            limits: self.limits.clone(),
-        };
-        PolicySuite::from_yaml(text, origin, &self.limits, &|file| {
-            each.assessment_path(folder.join(file))
-        })
-    }
 }
 
 impl FromStr for Policy {
@@ -367,6 +302,43 @@ impl Embedded {
         Loader::new()
             .origin(format!("{} {} (embedded)", self.name, self.version()))
             .policy_str(self.yaml)
+    }
+}
+
+impl Policy {
+    /// Loads and validates a policy from YAML text named `origin` in errors,
+    /// within `limits`: the one loader behind [`Loader`](crate::Loader)'s
+    /// policy methods and `str::parse`.
+    pub(crate) fn from_yaml(text: &str, origin: &str, limits: &Limits) -> Result<Self, LoadError> {
+        let (raw, map) =
+            yaml::parse::<RawPolicy>(text, origin, limits).map_err(LoadError::Invalid)?;
+        let mut policy = Builder::new(&map, limits)
+            .build(raw)
+            .map_err(LoadError::Invalid)?;
+        policy.origin = origin.to_owned();
+        Ok(policy)
+    }
+
+    /// The newest MMP Quality-Based Membership policy embedded in the crate.
+    ///
+    /// [`Catalog::builtin`](crate::Catalog::builtin) holds every embedded
+    /// version, for assessments answered against an older one.
+    ///
+    /// # Errors
+    ///
+    /// None in practice: the embedded text is validated by the crate's tests.
+    /// The `Result` stays so that no code path can panic.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let policy = qbm::Policy::builtin()?;
+    /// let levels: Vec<&str> = policy.levels().iter().map(|l| l.id().as_str()).collect();
+    /// assert_eq!(levels, ["affiliate", "associate_partner", "partner"]);
+    /// # Ok::<(), qbm::LoadError>(())
+    /// ```
+    pub fn builtin() -> Result<Self, LoadError> {
+        NEWEST.load()
     }
 }
 

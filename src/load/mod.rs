@@ -1,6 +1,7 @@
 //! Loading: the only layer that knows the YAML formats. The builder checks
 //! the raw layer and makes the validated model from it.
 
+pub(crate) mod assessment;
 pub(crate) mod builder;
 pub(crate) mod loader;
 pub(crate) mod raw;

@@ -1,18 +1,18 @@
 //! Writing a policy back: the raw layer made from the model's own data, for
 //! [`Policy::to_yaml`](crate::Policy::to_yaml) to serialize.
 
-use crate::model::policy::{
-    Benefit, Discount, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Quantity,
-    Standard,
-};
+use crate::base::value::Value;
 use crate::load::raw::{
     RawBenefit, RawDerive, RawDiscount, RawFact, RawFactType, RawHeader, RawHeld, RawItem,
     RawItemCount, RawKind, RawLevel, RawMembership, RawNaPolicy, RawNumberSpec, RawPolicy,
     RawQuantity, RawRenewal, RawRequirement, RawSelector, RawSet, RawStandard, RawTimeLimit,
 };
-use crate::model::requirement::{FactTest, ItemRule, Req, Requirement, Selection};
-use crate::base::value::Value;
 use crate::load::yaml;
+use crate::model::policy::{
+    Benefit, Discount, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Quantity,
+    Standard,
+};
+use crate::model::requirement::{FactTest, ItemRule, Req, Requirement, Selection};
 
 impl Policy {
     /// Writes the policy back as YAML that loads to the same policy.

@@ -5,14 +5,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::base::error::{LoadError, quote};
+use crate::base::error::quote;
 use crate::base::id::{BenefitId, FactId, ItemId, KindId, LevelId, SetId, StandardId};
-use crate::base::limits::Limits;
-use crate::load::builder::Builder;
-use crate::load::raw::RawPolicy;
-use crate::model::requirement::Requirement;
 use crate::base::value::Value;
-use crate::load::yaml;
+use crate::model::requirement::Requirement;
 
 /// A validated membership policy: levels, standards, items, facts and benefits.
 ///
@@ -495,41 +491,6 @@ impl Benefit {
 }
 
 impl Policy {
-    /// Loads and validates a policy from YAML text named `origin` in errors,
-    /// within `limits`: the one loader behind [`Loader`](crate::Loader)'s
-    /// policy methods and `str::parse`.
-    pub(crate) fn from_yaml(text: &str, origin: &str, limits: &Limits) -> Result<Self, LoadError> {
-        let (raw, map) =
-            yaml::parse::<RawPolicy>(text, origin, limits).map_err(LoadError::Invalid)?;
-        let mut policy = Builder::new(&map, limits)
-            .build(raw)
-            .map_err(LoadError::Invalid)?;
-        policy.origin = origin.to_owned();
-        Ok(policy)
-    }
-
-    /// The newest MMP Quality-Based Membership policy embedded in the crate.
-    ///
-    /// [`Catalog::builtin`](crate::Catalog::builtin) holds every embedded
-    /// version, for assessments answered against an older one.
-    ///
-    /// # Errors
-    ///
-    /// None in practice: the embedded text is validated by the crate's tests.
-    /// The `Result` stays so that no code path can panic.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// let policy = qbm::Policy::builtin()?;
-    /// let levels: Vec<&str> = policy.levels().iter().map(|l| l.id().as_str()).collect();
-    /// assert_eq!(levels, ["affiliate", "associate_partner", "partner"]);
-    /// # Ok::<(), qbm::LoadError>(())
-    /// ```
-    pub fn builtin() -> Result<Self, LoadError> {
-        crate::load::loader::NEWEST.load()
-    }
-
     /// The policy's name, such as `mmp-qbm`.
     pub fn name(&self) -> &str {
         &self.name

@@ -2,10 +2,11 @@
 
 use std::fmt;
 
-use crate::eval::{
-    AnswerState, Evaluation, GrantedBenefit, ImprovementPlan, LevelSummary, StandardScore, Status,
+use crate::model::requirement::Status;
+use crate::report::evaluation::{
+    AnswerState, Evaluation, GrantedBenefit, ImprovementPlan, StandardScore,
 };
-use crate::report::membership::{Membership, MembershipState};
+use crate::report::membership::{LevelSummary, Membership, MembershipState};
 
 fn write_membership(f: &mut fmt::Formatter<'_>, m: &Membership) -> fmt::Result {
     let title = |l: &Option<LevelSummary>| {

@@ -6,14 +6,15 @@ use std::path::Path;
 
 use semver::{Version, VersionReq};
 
-use crate::model::assessment::Assessment;
 use crate::base::error::{
     Diagnostic, DiagnosticKind, EvalError, LoadError, capped_join, cut, escaped, quote,
 };
-use crate::eval::Evaluation;
-use crate::load::loader::{EMBEDDED, Embedded};
-use crate::model::policy::Policy;
 use crate::base::suggest::{did_you_mean_or_list, quoted_list};
+use crate::load::loader::Loader;
+use crate::load::loader::{EMBEDDED, Embedded};
+use crate::model::assessment::Assessment;
+use crate::model::policy::Policy;
+use crate::report::evaluation::Evaluation;
 
 /// Policies by name and version.
 ///
@@ -405,5 +406,26 @@ impl fmt::Display for Catalog {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names: Vec<String> = self.policies.iter().map(ToString::to_string).collect();
         f.write_str(&names.join(", "))
+    }
+}
+
+/// Loading it (the rest of the [`Loader`] is in `load`).
+impl Loader {
+    /// Loads every `.yaml` and `.yml` file directly inside `dir` as a policy,
+    /// except policy test suites (`*.tests.yaml`), each within the loader's
+    /// limits and named by its path.
+    ///
+    /// # Errors
+    ///
+    /// [`CatalogError::Read`] if the directory cannot be listed;
+    /// [`CatalogError::Load`] listing every file that failed, each with all
+    /// its problems (a file past a limit is one of them), and every name
+    /// and version defined twice.
+    pub fn catalog_dir(&self, dir: impl AsRef<Path>) -> Result<Catalog, CatalogError> {
+        let each = Loader {
+            origin: None,
+            limits: self.limits.clone(),
+        };
+        Catalog::load_dir(dir.as_ref(), |path| each.policy_path(path))
     }
 }

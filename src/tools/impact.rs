@@ -7,11 +7,12 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::assessment::Assessment;
-use crate::eval::{Evaluation, LevelSummary, PolicyRef};
-use crate::tools::exact::Kind;
 use crate::base::id::BenefitId;
+use crate::model::assessment::Assessment;
 use crate::model::policy::{FactType, Policy};
+use crate::report::evaluation::{Evaluation, PolicyRef};
+use crate::report::membership::LevelSummary;
+use crate::tools::exact::Kind;
 use crate::tools::space::Space;
 
 /// A semver bump, ordered from none to major.
@@ -632,9 +633,11 @@ fn kind_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
         out,
         Subject::Kind,
-        (old.kinds(), new.kinds(), |k: &crate::model::policy::Kind| {
-            k.id().as_str()
-        }),
+        (
+            old.kinds(),
+            new.kinds(),
+            |k: &crate::model::policy::Kind| k.id().as_str(),
+        ),
         |_| ("new kind".into(), Bump::Minor),
         |_| ("kind removed".into(), Bump::Major),
         |o, n| {
@@ -653,9 +656,11 @@ fn fact_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
         out,
         Subject::Fact,
-        (old.facts(), new.facts(), |f: &crate::model::policy::Fact| {
-            f.id().as_str()
-        }),
+        (
+            old.facts(),
+            new.facts(),
+            |f: &crate::model::policy::Fact| f.id().as_str(),
+        ),
         |_| ("new fact".into(), Bump::Minor),
         |_| {
             (
@@ -703,9 +708,11 @@ fn item_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
         out,
         Subject::Item,
-        (old.items(), new.items(), |i: &crate::model::policy::Item| {
-            i.id().as_str()
-        }),
+        (
+            old.items(),
+            new.items(),
+            |i: &crate::model::policy::Item| i.id().as_str(),
+        ),
         |i| (format!("new {}: {}", i.kind(), i.title()), Bump::Minor),
         |i| {
             (
@@ -750,9 +757,11 @@ fn set_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
         out,
         Subject::Set,
-        (old.sets(), new.sets(), |s: &crate::model::policy::ItemSet| {
-            s.id().as_str()
-        }),
+        (
+            old.sets(),
+            new.sets(),
+            |s: &crate::model::policy::ItemSet| s.id().as_str(),
+        ),
         |_| ("new set".into(), Bump::Minor),
         // What a removed set required shows as a requirement change.
         |_| ("set removed".into(), Bump::Patch),
@@ -778,9 +787,11 @@ fn level_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
     diff(
         out,
         Subject::Level,
-        (old.levels(), new.levels(), |l: &crate::model::policy::Level| {
-            l.id().as_str()
-        }),
+        (
+            old.levels(),
+            new.levels(),
+            |l: &crate::model::policy::Level| l.id().as_str(),
+        ),
         |l| (format!("new level: {}", l.title()), Bump::Minor),
         |l| (format!("level removed: {}", l.title()), Bump::Major),
         |o, n| {

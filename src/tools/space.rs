@@ -5,11 +5,11 @@
 
 use std::sync::Arc;
 
-use crate::model::assessment::{Answer, Assessment};
 use crate::base::id::{FactId, ItemId};
+use crate::base::value::Value;
+use crate::model::assessment::{Answer, Assessment};
 use crate::model::policy::{FactType, Policy};
 use crate::model::requirement::{FactTest, Req, Requirement};
-use crate::base::value::Value;
 
 /// The choices for one item. Option 0 is always "unanswered".
 #[derive(Clone, Debug)]

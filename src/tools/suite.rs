@@ -25,16 +25,19 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::assessment::Assessment;
 use crate::base::date::Date;
 use crate::base::error::{Diagnostic, DiagnosticKind, Diagnostics, LoadError, quote};
-use crate::eval::Evaluation;
 use crate::base::limits::Limits;
-use crate::report::membership::MembershipState;
-use crate::model::policy::Policy;
-use crate::load::raw::{RawAssessment, RawAssessmentHeader};
+use crate::base::limits::read_text;
 use crate::base::value::Value;
+use crate::load::loader::Loader;
+use crate::load::raw::{RawAssessment, RawAssessmentHeader};
 use crate::load::yaml::{self, SourceMap, index_path, key_path};
+use crate::model::assessment::Assessment;
+use crate::model::policy::Policy;
+use crate::report::evaluation::Evaluation;
+use crate::report::membership::MembershipState;
+use std::path::Path;
 
 /// A suite of policy tests: cases and what their evaluations must give.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -409,5 +412,56 @@ fn run_case(policy: &Policy, case: &Case) -> CaseResult {
         name: case.name.clone(),
         failures,
         outcome: Ok(Box::new(evaluation)),
+    }
+}
+
+/// Loading it (the rest of the [`Loader`] is in `load`).
+impl Loader {
+    /// Loads a policy test suite from YAML text; the assessment files its
+    /// cases name are read relative to the working directory, within the
+    /// same limits, each named by its path.
+    ///
+    /// # Errors
+    ///
+    /// As [`Loader::suite_path`], but for reading the suite itself.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let suite = qbm::Loader::new().suite_str(
+    ///     "policy: mmp-qbm\ncases:\n  - name: an empty program is no member\n    expect: {level: none}\n",
+    /// )?;
+    /// assert!(suite.run(&qbm::Policy::builtin()?).passed());
+    /// # Ok::<(), qbm::LoadError>(())
+    /// ```
+    pub fn suite_str(&self, text: &str) -> Result<PolicySuite, LoadError> {
+        self.suite(text, self.text_origin(), Path::new(""))
+    }
+
+    /// Loads a policy test suite file; its assessment files are read
+    /// relative to the suite's folder, within the same limits, each named
+    /// by its path.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError`] for a suite that is not valid YAML of this form, a case
+    /// with a blank name, or an assessment file or inline assessment that
+    /// does not load.
+    pub fn suite_path(&self, path: impl AsRef<Path>) -> Result<PolicySuite, LoadError> {
+        let path = path.as_ref();
+        let origin = self.path_origin(path);
+        let text = read_text(path, &origin, &self.limits)?;
+        self.suite(&text, &origin, path.parent().unwrap_or(Path::new("")))
+    }
+
+    /// A suite from its text, its assessment files read from `folder`.
+    fn suite(&self, text: &str, origin: &str, folder: &Path) -> Result<PolicySuite, LoadError> {
+        let each = Loader {
+            origin: None,
+            limits: self.limits.clone(),
+        };
+        PolicySuite::from_yaml(text, origin, &self.limits, &|file| {
+            each.assessment_path(folder.join(file))
+        })
     }
 }

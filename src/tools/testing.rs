@@ -20,11 +20,11 @@ use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 
-use crate::model::assessment::Assessment;
 use crate::base::date::{Date, Period};
-use crate::eval::Evaluation;
-use crate::report::membership::MembershipState;
+use crate::model::assessment::Assessment;
 use crate::model::policy::{Grant, Policy};
+use crate::report::evaluation::Evaluation;
+use crate::report::membership::MembershipState;
 use crate::tools::space::{Space, goodness};
 
 /// One point of a policy's answer space: an option index per item, then per fact.

@@ -86,7 +86,9 @@ fn crate_paths(text: &str) -> Vec<(usize, String)> {
                 match c {
                     '{' => depth += 1,
                     '}' => depth -= 1,
-                    ',' if depth == 1 => out.push((at, std::mem::take(&mut member).trim().to_owned())),
+                    ',' if depth == 1 => {
+                        out.push((at, std::mem::take(&mut member).trim().to_owned()))
+                    }
                     _ => {}
                 }
                 if depth == 0 {
@@ -121,7 +123,12 @@ fn imports_run_one_way() {
     let mut outside = Vec::new();
     for file in &all {
         let rel = file.strip_prefix(&src).unwrap();
-        let top = rel.components().next().unwrap().as_os_str().to_string_lossy();
+        let top = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
         if top == "lib.rs" {
             continue;
         }
@@ -134,12 +141,25 @@ fn imports_run_one_way() {
             let line = text[..at].lines().count();
             match layer_of(&path, &root) {
                 Some(l) if l == *own || allowed.contains(&l) => {}
-                Some(l) => against.push(format!("{}:{line}: {own} uses {l} (`crate::{path}`)", rel.display())),
-                None => against.push(format!("{}:{line}: `crate::{path}` is in no layer", rel.display())),
+                Some(l) => against.push(format!(
+                    "{}:{line}: {own} uses {l} (`crate::{path}`)",
+                    rel.display()
+                )),
+                None => against.push(format!(
+                    "{}:{line}: `crate::{path}` is in no layer",
+                    rel.display()
+                )),
             }
         }
     }
-    assert!(outside.is_empty(), "files outside the layer folders: {outside:?}");
-    assert!(against.is_empty(), "imports against the direction:\n{}", against.join("\n"));
+    assert!(
+        outside.is_empty(),
+        "files outside the layer folders: {outside:?}"
+    );
+    assert!(
+        against.is_empty(),
+        "imports against the direction:\n{}",
+        against.join("\n")
+    );
     assert!(all.len() > 20, "read only {} files", all.len());
 }

@@ -5,9 +5,9 @@ use super::levels::LevelIndex;
 use super::{Builder, K};
 use crate::base::error::quote;
 use crate::base::id::{BenefitId, LevelId};
-use crate::model::policy::{Benefit, Discount, Grant, Level, Quantity};
 use crate::load::raw::RawBenefit;
 use crate::load::yaml::{index_path, key_path};
+use crate::model::policy::{Benefit, Discount, Grant, Level, Quantity};
 
 /// Checks the benefits' ids and makes the benefits; a benefit with a
 /// problem is reported and left out.

@@ -6,9 +6,9 @@ use super::{Builder, K};
 use crate::base::error::quote;
 use crate::base::hash::Map;
 use crate::base::id::FactId;
-use crate::model::policy::{Better, Fact, FactType};
 use crate::load::raw::{RawFact, RawFactType};
 use crate::load::yaml::{index_path, key_path};
+use crate::model::policy::{Better, Fact, FactType};
 
 /// The facts, and their positions by id.
 pub(super) struct FactIndex {

@@ -7,10 +7,10 @@ use super::{Builder, K};
 use crate::base::error::quote;
 use crate::base::hash::Map;
 use crate::base::id::{FactId, ItemId, KindId, StandardId};
-use crate::model::policy::{FactType, Item, Standard, Threshold};
-use crate::load::raw::{RawItem, RawNumberSpec, RawStandard};
 use crate::base::value::Value;
+use crate::load::raw::{RawItem, RawNumberSpec, RawStandard};
 use crate::load::yaml::{index_path, key_path};
+use crate::model::policy::{FactType, Item, Standard, Threshold};
 
 /// The standards and items, and their positions by id.
 pub(super) struct ItemIndex {

@@ -3,9 +3,9 @@
 use super::Builder;
 use crate::base::hash::Map;
 use crate::base::id::KindId;
-use crate::model::policy::Kind;
 use crate::load::raw::{RawKind, RawNaPolicy};
 use crate::load::yaml::index_path;
+use crate::model::policy::Kind;
 
 /// The kinds, and their positions by id.
 pub(super) struct KindIndex {

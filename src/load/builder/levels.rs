@@ -6,10 +6,10 @@ use super::{Builder, K};
 use crate::base::error::quote;
 use crate::base::hash::Map;
 use crate::base::id::LevelId;
-use crate::model::policy::{Level, TimeLimit};
-use crate::load::raw::{RawLevel, RawTimeLimit};
 use crate::base::suggest::quoted_join;
+use crate::load::raw::{RawLevel, RawTimeLimit};
 use crate::load::yaml::{index_path, key_path};
+use crate::model::policy::{Level, TimeLimit};
 
 /// The levels in rank order: each level's position in that order by id,
 /// and the list index of the level at each position.

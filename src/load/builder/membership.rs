@@ -2,8 +2,8 @@
 //! shorter than the term.
 
 use super::{Builder, K};
-use crate::model::policy::{Renewal, Terms};
 use crate::load::raw::RawMembership;
+use crate::model::policy::{Renewal, Terms};
 
 /// The renewal term, if the policy gives one; `None` after reporting a
 /// term of no time or a window not shorter than the term.

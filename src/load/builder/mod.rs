@@ -28,10 +28,10 @@ use crate::base::error::{
 };
 use crate::base::hash::Map;
 use crate::base::limits::Limits;
-use crate::model::policy::Policy;
-use crate::load::raw::RawPolicy;
 use crate::base::suggest::did_you_mean_or_list;
+use crate::load::raw::RawPolicy;
 use crate::load::yaml::{SourceMap, key_path};
+use crate::model::policy::Policy;
 
 /// Builds a [`Policy`] from the raw layer, collecting every problem.
 pub(crate) struct Builder<'m> {
@@ -50,7 +50,11 @@ impl<'m> Builder<'m> {
         Self {
             map,
             limits,
-            errors: crate::base::error::Found::new(limits.max_diagnostics, limits.max_suggestions, true),
+            errors: crate::base::error::Found::new(
+                limits.max_diagnostics,
+                limits.max_suggestions,
+                true,
+            ),
             depth: 0,
             selections: Map::default(),
         }

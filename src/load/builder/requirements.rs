@@ -15,11 +15,11 @@ use super::sets::{self, SetIndex};
 use super::{Builder, K};
 use crate::base::error::quote;
 use crate::base::id::LevelId;
-use crate::model::policy::Level;
-use crate::load::raw::{RawHeld, RawItemCount, RawLevel, RawRequirement, RawSelector};
-use crate::model::requirement::{ItemRule, Req, Requirement};
 use crate::base::value::Value;
+use crate::load::raw::{RawHeld, RawItemCount, RawLevel, RawRequirement, RawSelector};
 use crate::load::yaml::{index_path, key_path};
+use crate::model::policy::Level;
+use crate::model::requirement::{ItemRule, Req, Requirement};
 
 mod facts;
 

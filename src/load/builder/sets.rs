@@ -8,11 +8,11 @@ use super::kinds::KindIndex;
 use super::{Builder, K};
 use crate::base::hash::Map;
 use crate::base::id::{ItemId, KindId, SetId, StandardId};
-use crate::model::policy::ItemSet;
-use crate::load::raw::{RawSelector, RawSet};
-use crate::model::requirement::Selection;
 use crate::base::suggest::quoted_join;
+use crate::load::raw::{RawSelector, RawSet};
 use crate::load::yaml::{index_path, key_path};
+use crate::model::policy::ItemSet;
+use crate::model::requirement::Selection;
 
 /// The sets, their positions by id, and each resolved to its items
 /// (`None` for a set that failed, reported once).

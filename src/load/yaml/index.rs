@@ -399,7 +399,11 @@ impl Indexer<'_> {
                 caps: (self.limits.max_diagnostics, self.limits.max_suggestions),
             })
         } else {
-            Err(crate::base::error::capped(self.errors, self.more, self.origin))
+            Err(crate::base::error::capped(
+                self.errors,
+                self.more,
+                self.origin,
+            ))
         }
     }
 }

@@ -7,6 +7,7 @@ use super::index::{YAML11_BREAKS, index};
 use super::serde_msg::{cut_quoted, explain};
 use super::*;
 use crate::base::limits::Limits;
+use crate::base::source::path::PathHash;
 
 #[test]
 fn line_breaks_only_yaml_1_1_knows_are_line_breaks() {

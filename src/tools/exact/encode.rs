@@ -14,12 +14,12 @@
 //! policy are then the rules of [`crate::logic`] applied to literals.
 
 use crate::base::date::Period;
-use crate::tools::exact::cnf::{Cnf, Lit};
-use crate::tools::exact::time::{Atom, DateVar, Op};
+use crate::base::value::Value;
 use crate::model::logic::{self, Bits, Tri};
 use crate::model::policy::{FactType, Policy};
 use crate::model::requirement::{FactTest, Req, Requirement};
-use crate::base::value::Value;
+use crate::tools::exact::cnf::{Cnf, Lit};
+use crate::tools::exact::time::{Atom, DateVar, Op};
 
 /// What an item may be answered, as one class of the analysis.
 #[derive(Clone, Debug, PartialEq)]

@@ -12,10 +12,10 @@ pub(crate) mod encode;
 pub(crate) mod laws;
 pub(crate) mod time;
 
-use crate::model::assessment::{Answer, Assessment};
-use crate::eval::Evaluation;
-use crate::model::policy::Policy;
 use crate::base::value::Value;
+use crate::model::assessment::{Answer, Assessment};
+use crate::model::policy::Policy;
+use crate::report::evaluation::Evaluation;
 
 use cnf::{Cnf, Lit, Model};
 use encode::{Circuit, Domain, FactClass, ItemClass};
@@ -294,10 +294,9 @@ impl<'p> Analysis<'p> {
                     ));
                 }
             }
-            let due = e
-                .membership
-                .as_ref()
-                .is_some_and(|x| x.state == crate::report::membership::MembershipState::DueForRenewal);
+            let due = e.membership.as_ref().is_some_and(|x| {
+                x.state == crate::report::membership::MembershipState::DueForRenewal
+            });
             if due != m.value(c.due) {
                 return Some(format!(
                     "the {name} version disagrees on the renewal window"

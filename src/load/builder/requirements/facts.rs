@@ -5,12 +5,12 @@
 use super::super::{Builder, K};
 use super::Scope;
 use crate::base::error::quote;
-use crate::model::policy::{Fact, FactType};
-use crate::load::raw::RawRequirement;
-use crate::model::requirement::{FactTest, Req};
 use crate::base::suggest::{did_you_mean, quoted_list};
 use crate::base::value::Value;
+use crate::load::raw::RawRequirement;
 use crate::load::yaml::{index_path, key_path};
+use crate::model::policy::{Fact, FactType};
+use crate::model::requirement::{FactTest, Req};
 
 /// A requirement comparing fact `id`; `None` after reporting an unknown
 /// fact, or a comparison that is missing, mixed, or can never hold.

@@ -7,17 +7,17 @@ use super::{Node, Seg};
 /// its parent's path and then its own key): the bytes go to the hasher in
 /// words of eight, whatever the pieces, and the rest when it finishes.
 #[derive(Clone)]
-pub(super) struct PathHash {
-    hasher: std::collections::hash_map::DefaultHasher,
+pub(crate) struct PathHash {
+    pub(crate) hasher: std::collections::hash_map::DefaultHasher,
     /// Bytes fed and not yet given to the hasher: fewer than eight.
-    tail: [u8; 8],
-    tail_len: usize,
+    pub(crate) tail: [u8; 8],
+    pub(crate) tail_len: usize,
     /// Whether the path is empty so far (the root's, or under empty keys).
-    empty: bool,
+    pub(crate) empty: bool,
 }
 
 impl PathHash {
-    pub(super) fn new(state: &crate::base::hash::State) -> Self {
+    pub(crate) fn new(state: &crate::base::hash::State) -> Self {
         use std::hash::BuildHasher;
         Self {
             hasher: state.build_hasher(),
@@ -27,7 +27,7 @@ impl PathHash {
         }
     }
 
-    pub(super) fn feed(&mut self, bytes: &[u8]) {
+    pub(crate) fn feed(&mut self, bytes: &[u8]) {
         use std::hash::Hasher;
         self.empty &= bytes.is_empty();
         let mut rest = bytes;
@@ -59,7 +59,7 @@ impl PathHash {
     }
 
     /// The hash of this path with `key` joined on, as [`key_path`] joins it.
-    pub(super) fn key(&self, key: &str) -> Self {
+    pub(crate) fn key(&self, key: &str) -> Self {
         let mut h = self.clone();
         if !h.empty {
             h.feed(b".");
@@ -69,13 +69,13 @@ impl PathHash {
     }
 
     /// The hash of this path with `index` joined on, as [`index_path`] does.
-    pub(super) fn index(&self, index: usize) -> Self {
+    pub(crate) fn index(&self, index: usize) -> Self {
         let mut h = self.clone();
         h.feed(format!("[{index}]").as_bytes());
         h
     }
 
-    pub(super) fn finish(&self) -> u64 {
+    pub(crate) fn finish(&self) -> u64 {
         use std::hash::Hasher;
         let mut h = self.hasher.clone();
         h.write(self.tail.get(..self.tail_len).unwrap_or_default());
@@ -84,7 +84,7 @@ impl PathHash {
 }
 
 /// The path of node `id` of `nodes`, whose keys are ranges of `keys`.
-pub(super) fn path_of(nodes: &[Node], keys: &str, id: u32) -> String {
+pub(crate) fn path_of(nodes: &[Node], keys: &str, id: u32) -> String {
     let mut chain = Vec::new();
     let mut at = nodes.get(id as usize);
     while let Some(node) = at {
@@ -104,7 +104,7 @@ pub(super) fn path_of(nodes: &[Node], keys: &str, id: u32) -> String {
 }
 
 /// The key at `start` of `len` bytes in `keys`.
-pub(super) fn key_text(keys: &str, start: u32, len: u32) -> &str {
+pub(crate) fn key_text(keys: &str, start: u32, len: u32) -> &str {
     keys.get(start as usize..start as usize + len as usize)
         .unwrap_or_default()
 }
@@ -124,7 +124,7 @@ pub(crate) fn index_path(parent: &str, index: usize) -> String {
 }
 
 /// Joins a map key onto a path, in place.
-pub(super) fn push_key(path: &mut String, key: &str) {
+pub(crate) fn push_key(path: &mut String, key: &str) {
     if !path.is_empty() {
         path.push('.');
     }
@@ -132,7 +132,7 @@ pub(super) fn push_key(path: &mut String, key: &str) {
 }
 
 /// Joins a sequence index onto a path, in place.
-pub(super) fn push_index(path: &mut String, index: usize) {
+pub(crate) fn push_index(path: &mut String, index: usize) {
     use std::fmt::Write;
     // Writing to a `String` cannot fail.
     let _ = write!(path, "[{index}]");
@@ -145,7 +145,7 @@ const HELD_PATH: usize = 4096;
 /// mark, when longer. Keys can be aliases of 16 KB texts, 64 deep: such a
 /// path is a megabyte from a few hundred bytes of YAML, and a document can
 /// repeat a key under it up to `Limits::max_diagnostics` times.
-pub(super) fn held(mut path: String) -> String {
+pub(crate) fn held(mut path: String) -> String {
     if path.len() > HELD_PATH {
         let mut end = HELD_PATH;
         while !path.is_char_boundary(end) {

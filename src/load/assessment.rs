@@ -1,0 +1,398 @@
+//! Reading and writing an assessment: from YAML or any serde format into
+//! the model, checked, and back in the documented format.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::base::error::{
+    DiagnosticKind as K, Found, LoadError, quote, shows_nothing, shows_nothing_message,
+};
+use crate::base::id::{FactId, ItemId, LevelId};
+use crate::base::limits::Limits;
+use crate::base::source::SourceMap;
+use crate::base::source::path::key_path;
+use crate::base::suggest::did_you_mean;
+use crate::base::value::Value;
+use crate::load::raw::{RawAssessment, RawAssessmentHeader, RawHeldMembership};
+use crate::load::yaml;
+use crate::model::assessment::{Answer, Assessment, HeldMembership};
+
+impl Assessment {
+    /// Loads an assessment from YAML text named `origin` in errors, within
+    /// `limits`: the one loader behind [`Loader`](crate::Loader)'s
+    /// assessment methods, `str::parse` and deserialization.
+    pub(crate) fn from_yaml(text: &str, origin: &str, limits: &Limits) -> Result<Self, LoadError> {
+        let (raw, map) =
+            yaml::parse::<RawAssessment>(text, origin, limits).map_err(LoadError::Invalid)?;
+        Self::from_raw(raw, map, limits)
+    }
+
+    /// Checks what was read and builds the assessment; `map` places its
+    /// diagnostics (a policy test suite's inline case passes the map of the
+    /// case, so that they name where in the suite).
+    pub(crate) fn from_raw(
+        raw: RawAssessment,
+        map: SourceMap,
+        limits: &Limits,
+    ) -> Result<Self, LoadError> {
+        // The first `Limits::max_diagnostics`, as found; the rest counted.
+        let mut errors = map.found(false);
+        check_program(&raw.assessment.program, &map, &mut errors);
+        check_sizes(&raw, &map, limits, &mut errors);
+        if !errors.is_empty() {
+            return Err(LoadError::Invalid(errors.finish()));
+        }
+        let answers = read_answers(&raw.answers, &map, &mut errors);
+        if !errors.is_empty() {
+            return Err(LoadError::Invalid(errors.finish()));
+        }
+        Ok(Self {
+            as_of: raw.assessment.as_of,
+            membership: raw.assessment.membership.map(|m| HeldMembership {
+                level: LevelId::new(m.level),
+                granted_on: m.granted_on,
+                renewed_on: m.renewed_on,
+            }),
+            program: raw.assessment.program,
+            policy: raw.assessment.policy,
+            version: raw.assessment.version,
+            facts: raw
+                .facts
+                .into_iter()
+                .map(|(k, v)| (FactId::new(k), v))
+                .collect(),
+            answers,
+            source: map,
+        })
+    }
+
+    /// Writes the assessment as YAML that loads to the same assessment.
+    pub fn to_yaml(&self) -> String {
+        yaml::to_string(&self.to_raw())
+            .unwrap_or_else(|e| format!("# cannot write assessment: {e}\n"))
+    }
+
+    /// The assessment as the format writes it.
+    fn to_raw(&self) -> RawAssessment {
+        RawAssessment {
+            assessment: RawAssessmentHeader {
+                program: self.program.clone(),
+                as_of: self.as_of,
+                membership: self.membership.as_ref().map(|m| RawHeldMembership {
+                    level: m.level.to_string(),
+                    granted_on: m.granted_on,
+                    renewed_on: m.renewed_on,
+                }),
+                policy: self.policy.clone(),
+                version: self.version.clone(),
+            },
+            facts: self
+                .facts
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            answers: self
+                .answers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_value()))
+                .collect(),
+        }
+    }
+}
+
+/// Refuses a program name that is empty or shows nothing.
+fn check_program(program: &str, map: &SourceMap, errors: &mut Found) {
+    let hint = "name the program the assessment is for";
+    let path = || "assessment.program".to_owned();
+    match map.blank(program, &path, "program name", Some(hint)) {
+        Some(d) => errors.push(d),
+        None if shows_nothing(program) => {
+            let (message, _) = shows_nothing_message(&"program name", program);
+            errors.push(map.diag(K::InvalidValue, path(), message, Some(hint.into())));
+        }
+        None => {}
+    }
+}
+
+/// Refuses more answers or facts than [`Limits::max_answers`], and ids
+/// longer than [`Limits::max_id_bytes`].
+fn check_sizes(raw: &RawAssessment, map: &SourceMap, limits: &Limits, errors: &mut Found) {
+    for (section, n) in [("answers", raw.answers.len()), ("facts", raw.facts.len())] {
+        if n > limits.max_answers {
+            errors.push(map.diag(
+                K::Limit,
+                section,
+                format!("{n} {section}, over the limit of {}", limits.max_answers),
+                Some("the limit is `Limits::max_answers`".into()),
+            ));
+        }
+    }
+    for key in raw.answers.keys().chain(raw.facts.keys()) {
+        if key.len() > limits.max_id_bytes {
+            let section = if raw.answers.contains_key(key) {
+                "answers"
+            } else {
+                "facts"
+            };
+            errors.push(map.diag(
+                K::Limit,
+                key_path(section, key),
+                format!("id {} is {} bytes long", quote(key), key.len()),
+                Some(format!("ids are at most {} bytes", limits.max_id_bytes)),
+            ));
+        }
+    }
+}
+
+/// The answers read, each checked; a problem with one is pushed to `errors`.
+fn read_answers(
+    raw: &BTreeMap<String, Value>,
+    map: &SourceMap,
+    errors: &mut Found,
+) -> BTreeMap<ItemId, Answer> {
+    let mut answers = BTreeMap::new();
+    for (item, value) in raw {
+        let path = key_path("answers", item);
+        let answer = match value {
+            Value::Number(n) => Some(Answer::Number(*n)),
+            Value::Text(word) => Answer::from_word(word).or_else(|| {
+                let hint = crate::base::value::too_large_hint(word)
+                    .or_else(|| did_you_mean(word, Answer::WORDS))
+                    .or_else(|| {
+                        Some("answer met, not_met, in_progress, not_applicable or a number".into())
+                    });
+                errors.push(map.diag(
+                    K::InvalidValue,
+                    &path,
+                    format!("unknown answer {}", quote(word)),
+                    hint,
+                ));
+                None
+            }),
+            Value::Bool(b) => {
+                let hint = Some(format!("write `{}`", if *b { "met" } else { "not_met" }));
+                errors.push(map.diag(
+                    K::InvalidValue,
+                    &path,
+                    format!("answer `{b}` is not an answer"),
+                    hint,
+                ));
+                None
+            }
+        };
+        if let Some(a) = answer {
+            answers.insert(ItemId::new(item), a);
+        }
+    }
+    answers
+}
+
+/// Written in the assessment format (see the README), as
+/// [`Assessment::to_yaml`] writes it: any serde format reads it back.
+impl Serialize for Assessment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_raw().serialize(s)
+    }
+}
+
+/// Read in the assessment format (see the README) from any serde format,
+/// so that a service can take an assessment inside its own request type.
+/// What is read is checked as the [`Loader`](crate::Loader) checks it,
+/// within the default [`Limits`], and a problem fails with the loader's
+/// message, naming the input `<input>` (a format may add a position of its own).
+///
+/// ```
+/// let a: qbm::Assessment = serde_json::from_str(r#"{"assessment": {"program": "Hilltop"}, "answers": {"B.1.1": "met"}}"#)?;
+/// assert_eq!(a.answer("B.1.1"), Some(qbm::Answer::Met));
+///
+/// let err = serde_json::from_str::<qbm::Assessment>(r#"{"assessment": {"program": "Hilltop"}, "answers": {"B.1.1": "mett"}}"#).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "<input>: answers.B.1.1: unknown answer `mett` (hint: did you mean `met`?)"
+/// );
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl<'de> Deserialize<'de> for Assessment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawAssessment::deserialize(d)?;
+        let limits = Limits::default();
+        let origin = crate::load::loader::UNNAMED;
+        if let Some((path, len)) = longest_text(&raw, limits.max_string_bytes) {
+            let e = LoadError::Invalid(yaml::too_long(origin, path, None, len, &limits));
+            return Err(serde::de::Error::custom(e));
+        }
+        Self::from_raw(raw, SourceMap::detached(origin), &limits).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The first text longer than `max` bytes and its length: the YAML
+/// loader refuses one as it reads, another format's reader does not.
+fn longest_text(raw: &RawAssessment, max: usize) -> Option<(String, usize)> {
+    let header = &raw.assessment;
+    let named = [
+        ("assessment.program", Some(&header.program)),
+        ("assessment.policy", header.policy.as_ref()),
+        (
+            "assessment.membership.level",
+            header.membership.as_ref().map(|m| &m.level),
+        ),
+    ];
+    let texts = named
+        .into_iter()
+        .filter_map(|(path, text)| Some((path.to_owned(), text?)))
+        .chain(
+            [("facts", &raw.facts), ("answers", &raw.answers)]
+                .into_iter()
+                .flat_map(|(section, values)| {
+                    values.iter().filter_map(move |(k, v)| match v {
+                        Value::Text(t) => Some((key_path(section, k), t)),
+                        _ => None,
+                    })
+                }),
+        );
+    texts
+        .map(|(path, text)| (path, text.len()))
+        .find(|(_, len)| *len > max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Loader;
+    use crate::base::date::Date;
+    use crate::base::id::LevelId;
+
+    /// The sample assessments shipped in `examples/assessments/`.
+    fn samples() -> Vec<(String, Assessment)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/assessments");
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        let loaded: Vec<_> = paths
+            .iter()
+            .map(|p| {
+                let a = Loader::new().assessment_path(p).unwrap();
+                (p.display().to_string(), a)
+            })
+            .collect();
+        assert_eq!(loaded.len(), 5);
+        loaded
+    }
+
+    #[test]
+    fn samples_round_trip_through_serde_formats() {
+        for (name, a) in samples() {
+            let json = serde_json::to_string(&a).unwrap();
+            let from_json: Assessment = serde_json::from_str(&json).unwrap();
+            assert_eq!(from_json, a, "{name} through JSON: {json}");
+            let yaml = serde_yaml::to_string(&a).unwrap();
+            assert_eq!(yaml, a.to_yaml(), "{name}: serialized as the format");
+            let from_yaml: Assessment = serde_yaml::from_str(&yaml).unwrap();
+            assert_eq!(from_yaml, a, "{name} through YAML");
+            // Equality sees a changed answer.
+            let changed = from_yaml.with_answer("B.1.1", Answer::Number(99.0));
+            assert_ne!(changed, a, "{name}");
+        }
+    }
+
+    #[test]
+    fn deserializing_checks_as_the_loader_does() {
+        let long = "x".repeat(20_000);
+        let bad = [
+            "assessment: {program: '  '}\n".to_owned(),
+            "assessment: {program: \"\\u200b\"}\n".to_owned(),
+            "assessment: {program: P}\nanswers: {B.1.1: mett, B.1.2: true}\n".to_owned(),
+            format!(
+                "assessment: {{program: P}}\nfacts: {{{}: 1}}\n",
+                "f".repeat(200)
+            ),
+            format!("assessment: {{program: P}}\nfacts: {{stage: {long}}}\n"),
+            format!("assessment: {{program: {long}}}\n"),
+        ];
+        for text in &bad {
+            let loaded = Loader::new().assessment_str(text).unwrap_err();
+            let messages: Vec<&str> = loaded
+                .diagnostics()
+                .iter()
+                .map(|d| d.message.as_str())
+                .collect();
+            assert!(!messages.is_empty(), "{loaded}");
+            let read = serde_yaml::from_str::<Assessment>(text)
+                .unwrap_err()
+                .to_string();
+            let as_json =
+                serde_json::to_string(&serde_yaml::from_str::<serde_json::Value>(text).unwrap())
+                    .unwrap();
+            let read_json = serde_json::from_str::<Assessment>(&as_json)
+                .unwrap_err()
+                .to_string();
+            for m in messages {
+                assert!(read.contains(m), "{read} lacks {m}");
+                assert!(read_json.contains(m), "{read_json} lacks {m}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_crates_ids_feed_the_setters() {
+        let policy = crate::Policy::builtin().unwrap();
+        let mut a = Assessment::new("P");
+        for item in policy.items() {
+            a = a.with_answer(item.id(), Answer::Met);
+        }
+        for fact in policy.facts() {
+            a.set_fact(fact.id(), 1_usize);
+        }
+        let level = policy.levels().last().unwrap().id();
+        let day = Date::new(2026, 1, 2).unwrap();
+        let a = a
+            .holding(level, day, None)
+            .for_policy(policy.name(), "^2".parse().unwrap());
+        assert_eq!(a.answers().count(), policy.items().len());
+        assert_eq!(a.facts().count(), policy.facts().len());
+        let item = policy.items().first().unwrap().id();
+        assert_eq!(a.answer(item), Some(Answer::Met));
+        assert_eq!(a.answer(item.as_str()), Some(Answer::Met));
+        let fact = policy.facts().first().unwrap().id();
+        assert_eq!(a.fact(fact), Some(&Value::Number(1.0)));
+        assert_eq!(
+            a.membership().map(|m| &m.level),
+            Some(&LevelId::new("partner"))
+        );
+        let mut a = a;
+        assert_eq!(a.clear_answer(item), Some(Answer::Met));
+        assert_eq!(a.clear_fact(fact.clone()), Some(Value::Number(1.0)));
+        assert_eq!(a.answer(item), None);
+    }
+
+    #[test]
+    fn every_integer_type_converts_to_a_value() {
+        let n = |v: Value| match v {
+            Value::Number(n) => n,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(n(7_u8.into()), 7.0);
+        assert_eq!(n(7_u16.into()), 7.0);
+        assert_eq!(n(7_u32.into()), 7.0);
+        assert_eq!(n(7_u64.into()), 7.0);
+        assert_eq!(n(7_u128.into()), 7.0);
+        assert_eq!(n(7_usize.into()), 7.0);
+        assert_eq!(n((-7_i8).into()), -7.0);
+        assert_eq!(n((-7_i16).into()), -7.0);
+        assert_eq!(n((-7_i32).into()), -7.0);
+        assert_eq!(n((-7_i64).into()), -7.0);
+        assert_eq!(n((-7_i128).into()), -7.0);
+        assert_eq!(n((-7_isize).into()), -7.0);
+        assert_eq!(n(0.5_f32.into()), 0.5);
+        // Exact up to 2^53, rounded to nearest (ties to even) past it.
+        let max_exact = 1_i64 << 53;
+        assert_eq!(n(max_exact.into()), 9_007_199_254_740_992.0);
+        assert_eq!(n((max_exact + 1).into()), 9_007_199_254_740_992.0);
+        assert_eq!(n((max_exact + 3).into()), 9_007_199_254_740_996.0);
+        assert_eq!(n(i64::MIN.into()), -9_223_372_036_854_775_808.0);
+        assert!(n(u128::MAX.into()).is_finite());
+    }
+}
