@@ -105,7 +105,7 @@ impl Assessment {
 fn check_program(program: &str, map: &SourceMap, errors: &mut Found) {
     let hint = "name the program the assessment is for";
     let path = || "assessment.program".to_owned();
-    match map.blank(program, &path, "program name", Some(hint)) {
+    match map.blank(program, path, "program name", Some(hint)) {
         Some(d) => errors.push(d),
         None if shows_nothing(program) => {
             let (message, _) = shows_nothing_message(&"program name", program);

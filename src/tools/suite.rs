@@ -208,7 +208,7 @@ impl PolicySuite {
             let hint = "say what the case shows, such as `a new program is an Affiliate`";
             if let Some(d) = map.blank(
                 &c.name,
-                &|| key_path(&cpath, "name"),
+                || key_path(&cpath, "name"),
                 "case name",
                 Some(hint),
             ) {

@@ -3,13 +3,6 @@
 //! policies (with some references and values deliberately wrong), not only
 //! over the shipped ones.
 #![cfg(feature = "testing")]
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;

@@ -2,14 +2,6 @@
 //! each, and a test fails when `lib.rs` (or `qbm::testing`) exports a type
 //! this file does not check.
 
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 fn assert<T: Send + Sync + std::fmt::Debug>() {}
 
 /// Checks each type at compile time, and gives the names checked.

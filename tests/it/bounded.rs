@@ -2,13 +2,6 @@
 //! heap and allocation count grow linearly with the input (counted by an
 //! allocator, not timed), loading and evaluation run on a 1 MiB stack, and
 //! inputs past a limit end in a clean error. Time growth is in the benches.
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use crate::support::alloc;
 

@@ -1,14 +1,6 @@
 //! Catalog resolution: newest match, no match, pre-releases, the version
 //! check on assessments.
 
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use qbm::{Assessment, Catalog, CatalogError, EvalError};
 use semver::VersionReq;
 

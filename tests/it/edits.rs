@@ -9,14 +9,6 @@
 //! edits whose name contains NAME (all of them take about 5 minutes in a
 //! debug build, 25 s in release, on 2 busy cores).
 
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

@@ -2,13 +2,6 @@
 //! assessments: same level, same benefits with priority, same unmet
 //! designated items. And the lean decision agrees with the full evaluation.
 #![cfg(feature = "testing")]
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 #[path = "../../benches/floor.rs"]
 mod floor;

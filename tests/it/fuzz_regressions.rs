@@ -3,14 +3,6 @@
 //! (`fuzz/checks.rs`): a value or a typed error, never a panic, and short
 //! diagnostics.
 
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::path::Path;
 
 #[path = "../../fuzz/checks.rs"]

@@ -1,14 +1,6 @@
 //! The change-impact report: MMP 1.0.0 -> 2.0.0 is major with a witness that
 //! reproduces; a pure benefit addition is minor; a text-only edit is patch.
 
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use qbm::{
     Assessment, Bump, ChangeKind, EMBEDDED, ImpactOptions, ImpactReport, Policy, Source, Subject,
 };

@@ -13,14 +13,6 @@
 //! Run with `QBM_BLESS=1` to write the `.expected` files after a deliberate
 //! change of wording, then review the diff.
 
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;

@@ -1,13 +1,6 @@
 //! Every law over every shipped policy version, and over the fixtures; a
 //! deliberately non-monotone policy is caught with a minimal counterexample.
 #![cfg(feature = "testing")]
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use proptest::prelude::*;
 use qbm::testing::{Law, check_law, check_laws};

@@ -2,14 +2,6 @@
 //! a "billion laughs" document, non-UTF-8 input, byte-order marks, Windows
 //! line ends, numbers out of range.
 
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use qbm::{Assessment, DiagnosticKind, Limits, LoadError, Policy};
 
 fn kind(err: &LoadError) -> DiagnosticKind {

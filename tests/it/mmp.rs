@@ -1,13 +1,5 @@
 //! Every rule of the seeds, on the embedded MMP policy, at and around its edges.
 
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use qbm::{Answer, Assessment, EvalError, Evaluation, Policy, Status};
 
 /// The newest embedded MMP policy.

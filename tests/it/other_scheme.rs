@@ -1,13 +1,5 @@
 //! A second policy, shaped like another scheme, proves nothing is MMP-specific.
 
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use qbm::{Answer, Assessment, Policy, Status};
 
 fn policy() -> Policy {

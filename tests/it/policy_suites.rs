@@ -1,14 +1,6 @@
 //! The policy tests shipped beside each policy (`standards/*.tests.yaml`)
 //! pass, and together cover every level and every benefit.
 
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::collections::BTreeSet;
 
 use qbm::PolicySuite;

@@ -1,14 +1,6 @@
 //! The YAML shown in the README is real: the policy example loads, and the
 //! assessment example evaluates against the embedded policy.
 
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use qbm::Policy;
 
 fn yaml_blocks() -> Vec<String> {

@@ -1,13 +1,5 @@
 //! Every shipped sample assessment: its level and its benefits.
 
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use qbm::{Assessment, Catalog};
 
 fn evaluate(file: &str) -> qbm::Evaluation {

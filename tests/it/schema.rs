@@ -1,13 +1,6 @@
 //! The committed JSON Schemas match the types that read the YAML, and every
 //! shipped YAML file names its schema for editors.
 #![cfg(feature = "schema")]
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use std::path::Path;
 

@@ -4,14 +4,6 @@
 //! and reloads that succeed, that are refused, and that meet a file being
 //! rewritten.
 
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 #[path = "../../examples/service.rs"]
 #[allow(dead_code)]
 mod service;

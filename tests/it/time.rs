@@ -3,14 +3,6 @@
 //! dates in the future of the as-of date, and the law that a later as-of
 //! date never extends a term.
 
-// Tests fail by panicking; the library-code lints do not apply here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use qbm::{Assessment, Date, Evaluation, MembershipState, Policy};
 
 fn d(s: &str) -> Date {

@@ -134,7 +134,7 @@ impl SourceMap {
     pub(crate) fn blank(
         &self,
         text: &str,
-        path: &dyn Fn() -> String,
+        path: impl FnOnce() -> String,
         what: &str,
         hint: Option<&str>,
     ) -> Option<Diagnostic> {

@@ -151,7 +151,7 @@ impl<'m> Builder<'m> {
     /// As [`Builder::one_line`], for a name or a title, which must not be
     /// blank either.
     fn named(&mut self, text: &str, path: &str, what: &str) {
-        match self.map.blank(text, &|| path.to_owned(), what, None) {
+        match self.map.blank(text, || path.to_owned(), what, None) {
             Some(d) => self.errors.push(d),
             None if shows_nothing(text) => {
                 let (message, hint) = shows_nothing_message(&what, text);
