@@ -1,6 +1,6 @@
 //! A hand-written evaluator of MMP policy 2.0.0: plain structs and ifs, the
 //! floor the crate's evaluator is measured against. It gives the level, the
-//! benefits and the unmet designated items; `tests/floor.rs` checks that it
+//! benefits and the unmet designated items; `tests/it/floor.rs` checks that it
 //! agrees with the crate on generated assessments, so that the comparison
 //! stays honest.
 
