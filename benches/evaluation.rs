@@ -184,7 +184,7 @@ fn scaling(c: &mut Criterion) {
     g.finish();
 }
 
-/// The shapes of input whose cost the bounded tests (`tests/bounded/eval.rs`)
+/// The shapes of input whose cost the bounded tests (`tests/it/bounded/eval.rs`)
 /// check in memory, at x1, x2, x4, x8: time per evaluation, with its JSON.
 fn bounded(c: &mut Criterion) {
     const HEAD: &str = "policy: {name: p, version: 1.0.0, title: T}\nkinds:\n  - {id: k, title: K}\nfacts:\n  - {id: f, title: F, type: boolean}\n";
