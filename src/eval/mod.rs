@@ -826,10 +826,10 @@ impl<'p> Bound<'p> {
             (Some(m), Some(q)) => Some(ImprovementPlan {
                 target: q.level.clone(),
                 conditions: vec![ConditionGap {
-                    requirement: format!(
+                    requirement: Arc::from(format!(
                         "renew the membership: its term ended on {}",
                         m.expires_on.map_or_else(String::new, |d| d.to_string())
-                    ),
+                    )),
                     fact: None,
                     actual: None,
                 }],
@@ -904,7 +904,7 @@ impl<'p> Bound<'p> {
         r: &Requirement,
         memo: &mut [Option<LevelOutcome>],
     ) -> RequirementOutcome {
-        let text = (*r.shown).to_owned();
+        let text = Arc::clone(&r.shown);
         let (status, detail, children) = match &r.kind {
             Req::All(list) | Req::AtLeast(_, list) => {
                 let needed = match &r.kind {
@@ -1087,7 +1087,7 @@ impl<'p> Bound<'p> {
                     .collect();
                 StandardScore {
                     standard: s.id().clone(),
-                    title: (*s.title).to_owned(),
+                    title: Arc::clone(&s.title),
                     met,
                     applicable,
                     not_applicable: states.len() - applicable,
@@ -1166,7 +1166,7 @@ impl<'p> Bound<'p> {
             }
             // A condition the program must change, as opposed to items to improve.
             let gap = |fact, actual| ConditionGap {
-                requirement: o.requirement.clone(),
+                requirement: Arc::clone(&o.requirement),
                 fact,
                 actual,
             };
@@ -1212,9 +1212,10 @@ impl<'p> Bound<'p> {
             return;
         }
         if let Detail::Items { met, needed, .. } = &o.detail {
-            wanted
-                .reasons
-                .push(format!("{} ({met} of {needed} met)", o.requirement));
+            wanted.reasons.push(Arc::from(format!(
+                "{} ({met} of {needed} met)",
+                o.requirement
+            )));
         }
         if wanted.reason_of.is_empty() {
             wanted.reason_of = vec![0; self.policy.items.len()];
@@ -1254,17 +1255,17 @@ impl<'p> Bound<'p> {
                 listed += 1;
                 items.push(ItemGap {
                     item: item.id().clone(),
-                    title: (*item.title).to_owned(),
-                    question: (*item.question).to_owned(),
+                    title: Arc::clone(&item.title),
+                    question: Arc::clone(&item.question),
                     kind: item.kind().clone(),
                     answer: self.answer_state(i),
-                    required_by: required_by.clone(),
+                    required_by: Arc::clone(required_by),
                 });
             }
             if !items.is_empty() {
                 standards.push(StandardGaps {
                     standard: s.id().clone(),
-                    title: (*s.title).to_owned(),
+                    title: Arc::clone(&s.title),
                     items,
                 });
             }
@@ -1280,7 +1281,7 @@ struct Wanted {
     /// Items met or wanted.
     taken: BitSet,
     /// Why items are wanted: one reason per requirement that wants some.
-    reasons: Vec<String>,
+    reasons: Vec<Arc<str>>,
     /// For each item wanted, its reason in `reasons` (empty until one is).
     reason_of: Vec<usize>,
 }

@@ -158,9 +158,8 @@ impl Detail {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RequirementOutcome {
-    /// The requirement, as a sentence: as [`Requirement`](crate::Requirement) displays it, at
-    /// most [`Requirement::MAX_SHOWN_CHARS`](crate::Requirement::MAX_SHOWN_CHARS) characters.
-    pub requirement: String,
+    /// The requirement, as a sentence: see [`RequirementOutcome::requirement`].
+    pub(crate) requirement: Arc<str>,
     /// Whether it holds.
     pub status: Status,
     /// The values compared.
@@ -168,6 +167,15 @@ pub struct RequirementOutcome {
     /// The outcomes of nested requirements.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<RequirementOutcome>,
+}
+
+impl RequirementOutcome {
+    /// The requirement, as a sentence: as [`Requirement`](crate::Requirement) displays it, at
+    /// most [`Requirement::MAX_SHOWN_CHARS`](crate::Requirement::MAX_SHOWN_CHARS) characters.
+    /// The policy's own text, shared, not copied.
+    pub fn requirement(&self) -> &str {
+        &self.requirement
+    }
 }
 
 /// One level with each of its requirements.
@@ -199,8 +207,8 @@ pub struct KindScore {
 pub struct StandardScore {
     /// The standard.
     pub standard: StandardId,
-    /// Its title.
-    pub title: String,
+    /// Its title: see [`StandardScore::title`].
+    pub(crate) title: Arc<str>,
     /// Items met.
     pub met: usize,
     /// Items that apply (all but those answered not applicable).
@@ -213,12 +221,19 @@ pub struct StandardScore {
     pub by_kind: Vec<KindScore>,
 }
 
+impl StandardScore {
+    /// The standard's title (the policy's text, shared).
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+}
+
 /// A program fact or other condition the next level needs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ConditionGap {
-    /// The requirement, as a sentence (see [`RequirementOutcome::requirement`]).
-    pub requirement: String,
+    /// The requirement, as a sentence: see [`ConditionGap::requirement`].
+    pub(crate) requirement: Arc<str>,
     /// The fact, where the condition is on one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fact: Option<FactId>,
@@ -227,22 +242,51 @@ pub struct ConditionGap {
     pub actual: Option<Value>,
 }
 
+impl ConditionGap {
+    /// The requirement, as a sentence (as
+    /// [`RequirementOutcome::requirement`], sharing its text), or what an
+    /// expired membership needs (`renew the membership: its term ended on
+    /// 2029-03-31`).
+    pub fn requirement(&self) -> &str {
+        &self.requirement
+    }
+}
+
 /// An item to improve for the next level.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ItemGap {
     /// The item.
     pub item: ItemId,
-    /// Its title.
-    pub title: String,
-    /// The question it asks.
-    pub question: String,
+    /// Its title: see [`ItemGap::title`].
+    pub(crate) title: Arc<str>,
+    /// The question it asks: see [`ItemGap::question`].
+    pub(crate) question: Arc<str>,
     /// Its kind.
     pub kind: KindId,
     /// What the program answered.
     pub answer: AnswerState,
-    /// The requirement that needs it, with the count where one applies.
-    pub required_by: String,
+    /// The requirement that needs it: see [`ItemGap::required_by`].
+    pub(crate) required_by: Arc<str>,
+}
+
+impl ItemGap {
+    /// The item's title (the policy's text, shared).
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The question the item asks (the policy's text, shared).
+    pub fn question(&self) -> &str {
+        &self.question
+    }
+
+    /// The requirement that needs the item, with the count
+    /// (``every item of kind `k` is met (8 items) (2 of 8 met)``): one text
+    /// per requirement, shared by the items it needs.
+    pub fn required_by(&self) -> &str {
+        &self.required_by
+    }
 }
 
 /// The items to improve in one standard.
@@ -251,10 +295,17 @@ pub struct ItemGap {
 pub struct StandardGaps {
     /// The standard.
     pub standard: StandardId,
-    /// Its title.
-    pub title: String,
+    /// Its title: see [`StandardGaps::title`].
+    pub(crate) title: Arc<str>,
     /// The items, in the policy's order.
     pub items: Vec<ItemGap>,
+}
+
+impl StandardGaps {
+    /// The standard's title (the policy's text, shared).
+    pub fn title(&self) -> &str {
+        &self.title
+    }
 }
 
 /// What is missing for the next level, grouped by standard.

@@ -70,7 +70,7 @@ fn n_of_m_groups() {
     let expert = &e.levels[1];
     let pillars = &expert.requirements[1];
     assert_eq!(
-        &*pillars.requirement,
+        pillars.requirement(),
         "at least two of the three pillars fully in place"
     );
     assert_eq!(pillars.status, Status::Unmet);

@@ -162,7 +162,7 @@ fn dwell_time_before_the_next_level() {
     let e = on(&p, &bronze, "2026-07-30");
     let plan = e.plan.unwrap();
     assert_eq!(
-        &*plan.conditions[0].requirement,
+        plan.conditions[0].requirement(),
         "has held level `bronze` for at least 6 months"
     );
     // Without a date, time spent cannot be known: unanswered, not unmet.

@@ -290,7 +290,7 @@ fn outcomes_and_plans_list_up_to_their_caps_and_count_the_rest() {
     assert_eq!(listed[..3], ["i1", "i2", "i3"]);
     let gap = &plan.standards[0].items[0];
     assert_eq!(
-        &*gap.required_by,
+        gap.required_by(),
         format!(
             "every item of kind `k` is met ({items} items) ({} of {items} met)",
             items / 4
