@@ -201,13 +201,15 @@ fn bounded(c: &mut Criterion) {
         s.push_str(&"      - all_met: {kind: k}\n".repeat(100 * scale));
         s
     };
-    // Chains of 55 `not`s over a labelled fact.
-    let nots = |scale: usize| {
+    // Chains of `not`s over a labelled fact, as deep as
+    // `Limits::max_requirement_depth` allows (the bounded tests' depth).
+    let depth = qbm::Limits::default().max_requirement_depth - 1;
+    let nots = move |scale: usize| {
         let chain = format!(
             "      - {}{{label: {}, fact: f, equals: true}}{}\n",
-            "{not: ".repeat(55),
+            "{not: ".repeat(depth),
             "x".repeat(2000),
-            "}".repeat(55)
+            "}".repeat(depth)
         );
         format!("{HEAD}{level}{}", chain.repeat(4 * scale))
     };
