@@ -337,6 +337,38 @@ mod tests {
     }
 
     #[test]
+    fn a_key_given_twice_is_refused_in_any_format() {
+        // serde's maps keep the last of two equal keys; the loader refuses
+        // them, so deserializing must too.
+        let json = [
+            (
+                r#"{"assessment": {"program": "P"}, "answers": {"B.1.1": "met", "B.1.1": "not_met"}}"#,
+                "B.1.1",
+            ),
+            (
+                r#"{"assessment": {"program": "P"}, "facts": {"f": 1, "f": 2}}"#,
+                "f",
+            ),
+        ];
+        for (text, key) in json {
+            let err = serde_json::from_str::<Assessment>(text).unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("duplicate key `{key}`")),
+                "{err}"
+            );
+        }
+        let yaml = "assessment: {program: P}\nanswers: {B.1.1: met, B.1.1: not_met}\n";
+        let err = serde_yaml::from_str::<Assessment>(yaml).unwrap_err();
+        assert!(err.to_string().contains("duplicate key `B.1.1`"), "{err}");
+        let loaded = Loader::new().assessment_str(yaml).unwrap_err();
+        assert!(
+            loaded.to_string().contains("duplicate key `B.1.1`"),
+            "{loaded}"
+        );
+    }
+
+    #[test]
     fn the_crates_ids_feed_the_setters() {
         let policy = crate::Policy::builtin().unwrap();
         let mut a = Assessment::new("P");
