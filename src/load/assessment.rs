@@ -68,6 +68,10 @@ impl Assessment {
     }
 
     /// Writes the assessment as YAML that loads to the same assessment.
+    ///
+    /// A number that is not finite (NaN, infinity: only code can set one)
+    /// cannot be written; the text is then a YAML comment saying so, which
+    /// does not load.
     pub fn to_yaml(&self) -> String {
         yaml::to_string(&self.to_raw())
             .unwrap_or_else(|e| format!("# cannot write assessment: {e}\n"))
@@ -190,6 +194,8 @@ fn read_answers(
 
 /// Written in the assessment format (see the README), as
 /// [`Assessment::to_yaml`] writes it: any serde format reads it back.
+/// A number that is not finite (NaN, infinity: only code can set one) is
+/// an error, not JSON's `null`.
 impl Serialize for Assessment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.to_raw().serialize(s)
@@ -365,6 +371,26 @@ mod tests {
         assert!(
             loaded.to_string().contains("duplicate key `B.1.1`"),
             "{loaded}"
+        );
+    }
+
+    #[test]
+    fn a_number_that_is_not_finite_is_not_written() {
+        // Built in code, NaN and infinity are refused when evaluated; written
+        // out, JSON would say `null` and YAML `.nan`, neither of which reads back.
+        for n in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let fact = Assessment::new("P").with_fact("f", n);
+            let answer = Assessment::new("P").with_answer("B.3.1", Answer::Number(n));
+            for a in [fact, answer] {
+                let err = serde_json::to_string(&a).unwrap_err();
+                assert!(err.to_string().contains("is not finite"), "{err}");
+                assert!(serde_yaml::to_string(&a).is_err());
+            }
+        }
+        let finite = Assessment::new("P").with_fact("f", 1.5);
+        assert_eq!(
+            serde_json::to_string(&finite).unwrap(),
+            r#"{"assessment":{"program":"P"},"facts":{"f":1.5},"answers":{}}"#
         );
     }
 
