@@ -207,6 +207,15 @@ impl Serialize for Assessment {
 /// What is read is checked as the [`Loader`](crate::Loader) checks it,
 /// within the default [`Limits`], and a problem fails with the loader's
 /// message, naming the input `<input>` (a format may add a position of its own).
+/// An answer or fact id given twice is refused, as the loader refuses it
+/// (serde_json alone would keep the last).
+///
+/// The checks run on what the format has read: the size of the input is
+/// not checked before it is parsed, so memory follows the input. A service
+/// caps a request body at [`Limits::max_input_bytes`] before deserializing
+/// it (the example service reads a body frame by frame within a size), or
+/// loads the bytes with [`Loader::assessment_bytes`](crate::Loader::assessment_bytes),
+/// which checks the size first.
 ///
 /// ```
 /// let a: qbm::Assessment = serde_json::from_str(r#"{"assessment": {"program": "Hilltop"}, "answers": {"B.1.1": "met"}}"#)?;
