@@ -230,7 +230,16 @@ impl Serialize for Assessment {
 /// ```
 impl<'de> Deserialize<'de> for Assessment {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = RawAssessment::deserialize(d)?;
+        let Unique {
+            assessment,
+            facts,
+            answers,
+        } = Unique::deserialize(d)?;
+        let raw = RawAssessment {
+            assessment,
+            facts,
+            answers,
+        };
         let limits = Limits::default();
         let origin = crate::load::loader::UNNAMED;
         if let Some((path, len)) = longest_text(&raw, limits.max_string_bytes) {
@@ -239,6 +248,47 @@ impl<'de> Deserialize<'de> for Assessment {
         }
         Self::from_raw(raw, SourceMap::detached(origin), &limits).map_err(serde::de::Error::custom)
     }
+}
+
+/// The assessment format as [`RawAssessment`], read by other formats than
+/// the YAML loader: an answer or fact id given twice is refused.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Unique {
+    assessment: RawAssessmentHeader,
+    #[serde(default, deserialize_with = "unique_keys")]
+    facts: BTreeMap<String, Value>,
+    #[serde(default, deserialize_with = "unique_keys")]
+    answers: BTreeMap<String, Value>,
+}
+
+/// A map that refuses a key given twice (serde_json keeps the last of two
+/// equal keys; the YAML loader finds them, with positions, before serde).
+fn unique_keys<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, Value>, D::Error> {
+    struct Unique;
+    impl<'de> serde::de::Visitor<'de> for Unique {
+        type Value = BTreeMap<String, Value>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a map")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut m: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut map = BTreeMap::new();
+            while let Some((key, value)) = m.next_entry::<String, Value>()? {
+                if map.contains_key(&key) {
+                    let message = format!("duplicate key {}", crate::base::error::quote(&key));
+                    return Err(serde::de::Error::custom(message));
+                }
+                map.insert(key, value);
+            }
+            Ok(map)
+        }
+    }
+    d.deserialize_map(Unique)
 }
 
 /// The first text longer than `max` bytes and its length: the YAML

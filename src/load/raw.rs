@@ -447,41 +447,11 @@ pub(crate) struct RawAssessment {
     /// Who the program is, which policy it answered, and when.
     pub assessment: RawAssessmentHeader,
     /// Facts by id: true or false, a number, a word, or a date (YYYY-MM-DD).
-    #[serde(default, deserialize_with = "unique_keys")]
+    #[serde(default)]
     pub facts: BTreeMap<String, Value>,
     /// Answers by item id: met, not_met, in_progress, not_applicable, or a number.
-    #[serde(default, deserialize_with = "unique_keys")]
+    #[serde(default)]
     pub answers: BTreeMap<String, Value>,
-}
-
-/// A map that refuses a key given twice. The YAML loader finds one with
-/// its position before serde reads anything; other formats (serde_json
-/// keeps the last of two equal keys) are refused here.
-fn unique_keys<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<BTreeMap<String, Value>, D::Error> {
-    struct Unique;
-    impl<'de> serde::de::Visitor<'de> for Unique {
-        type Value = BTreeMap<String, Value>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a map")
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(
-            self,
-            mut m: A,
-        ) -> Result<Self::Value, A::Error> {
-            let mut map = BTreeMap::new();
-            while let Some((key, value)) = m.next_entry::<String, Value>()? {
-                if map.contains_key(&key) {
-                    let message = format!("duplicate key {}", crate::base::error::quote(&key));
-                    return Err(serde::de::Error::custom(message));
-                }
-                map.insert(key, value);
-            }
-            Ok(map)
-        }
-    }
-    d.deserialize_map(Unique)
 }
 
 /// Who the program is, which policy it answered, and when.
