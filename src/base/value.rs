@@ -63,6 +63,11 @@ impl Serialize for Value {
                 #[allow(clippy::cast_possible_truncation)]
                 s.serialize_i64(*n as i64)
             }
+            // NaN and infinity are in no format (JSON would write `null`):
+            // refused, as the loaders and evaluation refuse them.
+            Value::Number(n) if !n.is_finite() => Err(serde::ser::Error::custom(format!(
+                "number `{n}` is not finite; numbers are finite"
+            ))),
             Value::Number(n) => s.serialize_f64(*n),
             Value::Text(t) => s.serialize_str(t),
         }

@@ -68,6 +68,10 @@ impl Assessment {
     }
 
     /// Writes the assessment as YAML that loads to the same assessment.
+    ///
+    /// A number that is not finite (NaN, infinity: only code can set one)
+    /// cannot be written; the text is then a YAML comment saying so, which
+    /// does not load.
     pub fn to_yaml(&self) -> String {
         yaml::to_string(&self.to_raw())
             .unwrap_or_else(|e| format!("# cannot write assessment: {e}\n"))
@@ -190,6 +194,8 @@ fn read_answers(
 
 /// Written in the assessment format (see the README), as
 /// [`Assessment::to_yaml`] writes it: any serde format reads it back.
+/// A number that is not finite (NaN, infinity: only code can set one) is
+/// an error, not JSON's `null`.
 impl Serialize for Assessment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.to_raw().serialize(s)
@@ -201,6 +207,15 @@ impl Serialize for Assessment {
 /// What is read is checked as the [`Loader`](crate::Loader) checks it,
 /// within the default [`Limits`], and a problem fails with the loader's
 /// message, naming the input `<input>` (a format may add a position of its own).
+/// An answer or fact id given twice is refused, as the loader refuses it
+/// (serde_json alone would keep the last).
+///
+/// The checks run on what the format has read: the size of the input is
+/// not checked before it is parsed, so memory follows the input. A service
+/// caps a request body at [`Limits::max_input_bytes`] before deserializing
+/// it (the example service reads a body frame by frame within a size), or
+/// loads the bytes with [`Loader::assessment_bytes`](crate::Loader::assessment_bytes),
+/// which checks the size first.
 ///
 /// ```
 /// let a: qbm::Assessment = serde_json::from_str(r#"{"assessment": {"program": "Hilltop"}, "answers": {"B.1.1": "met"}}"#)?;
@@ -215,7 +230,16 @@ impl Serialize for Assessment {
 /// ```
 impl<'de> Deserialize<'de> for Assessment {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = RawAssessment::deserialize(d)?;
+        let Unique {
+            assessment,
+            facts,
+            answers,
+        } = Unique::deserialize(d)?;
+        let raw = RawAssessment {
+            assessment,
+            facts,
+            answers,
+        };
         let limits = Limits::default();
         let origin = crate::load::loader::UNNAMED;
         if let Some((path, len)) = longest_text(&raw, limits.max_string_bytes) {
@@ -224,6 +248,47 @@ impl<'de> Deserialize<'de> for Assessment {
         }
         Self::from_raw(raw, SourceMap::detached(origin), &limits).map_err(serde::de::Error::custom)
     }
+}
+
+/// The assessment format as [`RawAssessment`], read by other formats than
+/// the YAML loader: an answer or fact id given twice is refused.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Unique {
+    assessment: RawAssessmentHeader,
+    #[serde(default, deserialize_with = "unique_keys")]
+    facts: BTreeMap<String, Value>,
+    #[serde(default, deserialize_with = "unique_keys")]
+    answers: BTreeMap<String, Value>,
+}
+
+/// A map that refuses a key given twice (serde_json keeps the last of two
+/// equal keys; the YAML loader finds them, with positions, before serde).
+fn unique_keys<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, Value>, D::Error> {
+    struct Unique;
+    impl<'de> serde::de::Visitor<'de> for Unique {
+        type Value = BTreeMap<String, Value>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a map")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut m: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut map = BTreeMap::new();
+            while let Some((key, value)) = m.next_entry::<String, Value>()? {
+                if map.contains_key(&key) {
+                    let message = format!("duplicate key {}", crate::base::error::quote(&key));
+                    return Err(serde::de::Error::custom(message));
+                }
+                map.insert(key, value);
+            }
+            Ok(map)
+        }
+    }
+    d.deserialize_map(Unique)
 }
 
 /// The first text longer than `max` bytes and its length: the YAML
@@ -334,6 +399,58 @@ mod tests {
                 assert!(read_json.contains(m), "{read_json} lacks {m}");
             }
         }
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_in_any_format() {
+        // serde's maps keep the last of two equal keys; the loader refuses
+        // them, so deserializing must too.
+        let json = [
+            (
+                r#"{"assessment": {"program": "P"}, "answers": {"B.1.1": "met", "B.1.1": "not_met"}}"#,
+                "B.1.1",
+            ),
+            (
+                r#"{"assessment": {"program": "P"}, "facts": {"f": 1, "f": 2}}"#,
+                "f",
+            ),
+        ];
+        for (text, key) in json {
+            let err = serde_json::from_str::<Assessment>(text).unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("duplicate key `{key}`")),
+                "{err}"
+            );
+        }
+        let yaml = "assessment: {program: P}\nanswers: {B.1.1: met, B.1.1: not_met}\n";
+        let err = serde_yaml::from_str::<Assessment>(yaml).unwrap_err();
+        assert!(err.to_string().contains("duplicate key `B.1.1`"), "{err}");
+        let loaded = Loader::new().assessment_str(yaml).unwrap_err();
+        assert!(
+            loaded.to_string().contains("duplicate key `B.1.1`"),
+            "{loaded}"
+        );
+    }
+
+    #[test]
+    fn a_number_that_is_not_finite_is_not_written() {
+        // Built in code, NaN and infinity are refused when evaluated; written
+        // out, JSON would say `null` and YAML `.nan`, neither of which reads back.
+        for n in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let fact = Assessment::new("P").with_fact("f", n);
+            let answer = Assessment::new("P").with_answer("B.3.1", Answer::Number(n));
+            for a in [fact, answer] {
+                let err = serde_json::to_string(&a).unwrap_err();
+                assert!(err.to_string().contains("is not finite"), "{err}");
+                assert!(serde_yaml::to_string(&a).is_err());
+            }
+        }
+        let finite = Assessment::new("P").with_fact("f", 1.5);
+        assert_eq!(
+            serde_json::to_string(&finite).unwrap(),
+            r#"{"assessment":{"program":"P"},"facts":{"f":1.5},"answers":{}}"#
+        );
     }
 
     #[test]

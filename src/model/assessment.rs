@@ -120,6 +120,9 @@ impl Assessment {
 
     /// Dates the assessment: the day its answers describe, and the day
     /// [`Policy::evaluate`](crate::Policy::evaluate) evaluates it as of.
+    /// An evaluator given a date (`policy.evaluator().as_of(date)`)
+    /// evaluates as of that date instead (the assessment's own date is then
+    /// not used), and a grant, renewal or date fact after it is refused.
     pub fn dated(mut self, as_of: Date) -> Self {
         self.as_of = Some(as_of);
         self

@@ -442,6 +442,10 @@ impl Loader {
     /// relative to the suite's folder, within the same limits, each named
     /// by its path.
     ///
+    /// A case may name any file the process can read: `../` and absolute
+    /// paths are followed, as a shared folder of assessments needs. Load
+    /// suites you trust, not ones uploaded by others.
+    ///
     /// # Errors
     ///
     /// [`LoadError`] for a suite that is not valid YAML of this form, a case
