@@ -91,7 +91,7 @@ fn generated(policy: &Policy, n: usize) -> Vec<Assessment> {
 /// A policy of `n` items over `n / 10` standards, with the rule shapes MMP uses.
 fn sized_policy(n: usize) -> Policy {
     qbm::Loader::new()
-        .policy_str(&common::sized_policy_text(n, "1.0.0", 12))
+        .policy_str(&common::sized_policy_text(n, "1.0.0", 12, true))
         .unwrap()
 }
 
