@@ -43,7 +43,19 @@ pub fn in_threads<T: Send>(
     })
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// Exit codes as the other examples give them: 0 done, 2 an error
+/// (reported on standard error as `error: ...`).
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let n: u32 = match std::env::args().nth(1) {
         Some(n) => n.parse()?,
         None => 10_000,
@@ -95,9 +107,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map_or("none".to_owned(), |l| l.title().to_owned());
         *by_level.entry(level).or_default() += 1;
     }
-    println!("{n} programs on {threads} threads:");
+    let mut text = format!("{n} programs on {threads} threads:\n");
     for (level, count) in by_level {
-        println!("  {level}: {count}");
+        text.push_str(&format!("  {level}: {count}\n"));
     }
-    Ok(())
+    // A reader that stopped early (`| head`) is not an error.
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
 }

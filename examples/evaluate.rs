@@ -15,6 +15,9 @@
 
 use std::process::ExitCode;
 
+mod common;
+use common::{emit, fail};
+
 use qbm::{Catalog, Loader};
 
 const SAMPLE: &str = include_str!("assessments/near-partner.yaml");
@@ -32,7 +35,7 @@ fn main() -> ExitCode {
             "--json" => json = true,
             "--as-of" => match args.next().map(|d| d.parse::<qbm::Date>()) {
                 Some(Ok(d)) => as_of = Some(d),
-                Some(Err(e)) => return fail(&e.to_string()),
+                Some(Err(e)) => return fail(e),
                 None => return fail(USAGE),
             },
             "--policy" => match args.next() {
@@ -40,11 +43,13 @@ fn main() -> ExitCode {
                 None => return fail(USAGE),
             },
             "-h" | "--help" => {
-                println!("{USAGE}");
-                return ExitCode::SUCCESS;
+                return match emit(format_args!("{USAGE}\n")) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => fail(e),
+                };
             }
             other if other.starts_with('-') => {
-                return fail(&format!("unknown option `{other}`\n{USAGE}"));
+                return fail(format!("unknown option `{other}`\n{USAGE}"));
             }
             other if assessment_path.is_none() => assessment_path = Some(other.to_owned()),
             _ => return fail(USAGE),
@@ -65,7 +70,7 @@ fn main() -> ExitCode {
     };
     let catalog = match catalog {
         Ok(c) => c,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(e),
     };
     let assessment = match &assessment_path {
         Some(p) => Loader::new().assessment_path(p),
@@ -76,24 +81,21 @@ fn main() -> ExitCode {
     let assessment = match (assessment, as_of) {
         (Ok(a), Some(date)) => a.dated(date),
         (Ok(a), None) => a,
-        (Err(e), _) => return fail(&e.to_string()),
+        (Err(e), _) => return fail(e),
     };
     let evaluation = match catalog.evaluate(&assessment) {
         Ok(e) => e,
-        Err(e) => return fail(&e.to_string()),
+        Err(e) => return fail(e),
     };
-    if json {
-        match serde_json::to_string_pretty(&evaluation) {
-            Ok(text) => println!("{text}"),
-            Err(e) => return fail(&e.to_string()),
-        }
+    let written = if json {
+        serde_json::to_string_pretty(&evaluation)
+            .map_err(|e| e.to_string())
+            .and_then(|text| emit(format_args!("{text}\n")))
     } else {
-        print!("{evaluation}");
+        emit(&evaluation)
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
     }
-    ExitCode::SUCCESS
-}
-
-fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::FAILURE
 }

@@ -13,19 +13,15 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+mod common;
+use common::emit;
+
 use qbm::{Assessment, Catalog, ImpactOptions, ImpactReport, Loader};
 
 const USAGE: &str = "usage: policy_diff [OLD.yaml NEW.yaml] [--assessments DIR] [--generated N] [--seed N] [--json]";
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
-    }
+    common::checked(run())
 }
 
 fn run() -> Result<bool, String> {
@@ -50,7 +46,7 @@ fn run() -> Result<bool, String> {
                     .map_err(|e| format!("--seed: {e}"))?
             }
             "-h" | "--help" => {
-                println!("{USAGE}");
+                emit(format_args!("{USAGE}\n"))?;
                 return Ok(true);
             }
             other if other.starts_with('-') => {
@@ -80,12 +76,10 @@ fn run() -> Result<bool, String> {
     let given = load_dir(Path::new(&dir))?;
     let report = ImpactReport::compare(&old, &new, &given, &options);
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
-        );
+        let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+        emit(format_args!("{text}\n"))?;
     } else {
-        print!("{report}");
+        emit(&report)?;
     }
     Ok(report.is_sufficient())
 }

@@ -12,19 +12,15 @@
 
 use std::process::ExitCode;
 
+mod common;
+use common::emit;
+
 use qbm::{Catalog, Loader};
 
 const USAGE: &str = "usage: policy_test SUITE.tests.yaml [--policy POLICY.yaml]";
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
-    }
+    common::checked(run())
 }
 
 fn run() -> Result<bool, String> {
@@ -35,7 +31,7 @@ fn run() -> Result<bool, String> {
         match arg.as_str() {
             "--policy" => policy_path = Some(args.next().ok_or(USAGE)?),
             "-h" | "--help" => {
-                println!("{USAGE}");
+                emit(format_args!("{USAGE}\n"))?;
                 return Ok(true);
             }
             other if other.starts_with('-') => {
@@ -66,6 +62,6 @@ fn run() -> Result<bool, String> {
         }
     };
     let result = suite.run(&policy);
-    print!("{result}");
+    emit(&result)?;
     Ok(result.passed())
 }

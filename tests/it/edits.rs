@@ -425,36 +425,6 @@ fn every_edit_is_classified_exactly_with_witnesses_that_reproduce() {
     panic!("{} of {} edits fail:{table}", failing.len(), rows.len());
 }
 
-/// The `policy_diff` example built by cargo (cheap: the library is built
-/// already), its path read from cargo's JSON messages.
-fn policy_diff() -> PathBuf {
-    let out = std::process::Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--example",
-            "policy_diff",
-            "--message-format=json",
-            "--quiet",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let exe = text
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter_map(|m| m.get("executable")?.as_str().map(PathBuf::from))
-        .next_back()
-        .expect("cargo names the example's executable");
-    assert!(exe.exists(), "{}", exe.display());
-    exe
-}
-
 #[test]
 fn policy_diff_exits_0_for_a_right_bump_and_1_for_one_too_small_with_no_assessments() {
     let dir = std::env::temp_dir().join(format!("qbm-edits-{}", std::process::id()));
@@ -462,7 +432,7 @@ fn policy_diff_exits_0_for_a_right_bump_and_1_for_one_too_small_with_no_assessme
     std::fs::create_dir_all(&empty).unwrap();
     let old = dir.join("old.yaml");
     std::fs::write(&old, v2_text()).unwrap();
-    let exe = policy_diff();
+    let exe = crate::support::example::example("policy_diff");
     let all = fixtures();
     // A loss only the solver can find (no declared minimum, an answer
     // between the thresholds), and a gain.

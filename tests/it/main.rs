@@ -19,6 +19,7 @@
 /// The counting allocator and the helpers that measure with it.
 mod support {
     pub mod alloc;
+    pub mod example;
 }
 
 #[global_allocator]
@@ -30,6 +31,7 @@ mod auto_traits;
 mod bounded;
 mod catalog;
 mod edits;
+mod examples;
 #[cfg(feature = "testing")]
 mod floor;
 mod fuzz_regressions;
