@@ -345,7 +345,7 @@ pub(crate) mod tests {
     }
 
     /// Text as hostile input writes it: the quotes and the backslash that
-    /// `yaml::serde_msg::cut_quoted` reads, hidden characters (one with a
+    /// YAML reader's quoting of serde's messages reads, hidden characters (one with a
     /// short escape, two with long ones), a character shown as itself that
     /// is more than one byte, the cut mark itself, and runs of plain text up
     /// to twice the quote limit, so that cuts fall anywhere.

@@ -48,8 +48,8 @@ pub(crate) const UNNAMED: &str = "<input>";
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Loader {
-    pub(crate) origin: Option<String>,
-    pub(crate) limits: Limits,
+    origin: Option<String>,
+    limits: Limits,
 }
 
 impl Loader {
@@ -75,6 +75,20 @@ impl Loader {
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
+    }
+
+    /// The same limits and no name: what a catalog or suite reads each of
+    /// its files with, each named by its path.
+    pub(crate) fn unnamed(&self) -> Loader {
+        Loader {
+            origin: None,
+            limits: self.limits.clone(),
+        }
+    }
+
+    /// The limits input is read within.
+    pub(crate) fn read_limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The name for text and bytes.
@@ -272,7 +286,7 @@ const MMP_2: Embedded = Embedded {
 pub const EMBEDDED: &[Embedded] = &[MMP_1, MMP_2];
 
 /// The newest embedded policy, [`Policy::builtin`].
-pub(crate) const NEWEST: Embedded = MMP_2;
+const NEWEST: Embedded = MMP_2;
 
 impl Embedded {
     /// The policy's name, as its file gives it.

@@ -1,4 +1,5 @@
-//! Loading: the only layer that knows the YAML formats. The builder checks
+//! Loading: the YAML reader (the only code that knows the YAML libraries)
+//! and the formats of policies and assessments. The builder checks
 //! the raw layer and makes the validated model from it.
 
 pub(crate) mod assessment;

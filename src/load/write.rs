@@ -27,7 +27,7 @@ impl Policy {
 
 /// The raw layer of `policy`, as its file gives it (but for comments and
 /// key order): what loads to the same policy.
-pub(crate) fn raw_of(policy: &Policy) -> RawPolicy {
+fn raw_of(policy: &Policy) -> RawPolicy {
     RawPolicy {
         policy: RawHeader {
             name: policy.name.to_string(),

@@ -1,6 +1,5 @@
-//! Membership over time: the level that applies on a date, transitional
-//! levels that revert, terms that need renewal. The caller gives the date;
-//! nothing here reads a clock.
+//! The membership report types: the level that applies on a date, its
+//! state, its dates and the next date that matters. `eval` works them out.
 
 use std::sync::Arc;
 

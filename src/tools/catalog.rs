@@ -241,7 +241,7 @@ impl Catalog {
     /// Loads with `load` every `.yaml` and `.yml` file directly inside
     /// `dir`, except policy test suites (`*.tests.yaml`): the directory
     /// half of [`Loader::catalog_dir`](crate::Loader::catalog_dir).
-    pub(crate) fn load_dir(
+    fn load_dir(
         dir: &Path,
         load: impl Fn(&Path) -> Result<Policy, LoadError>,
     ) -> Result<Self, CatalogError> {
@@ -422,10 +422,7 @@ impl Loader {
     /// its problems (a file past a limit is one of them), and every name
     /// and version defined twice.
     pub fn catalog_dir(&self, dir: impl AsRef<Path>) -> Result<Catalog, CatalogError> {
-        let each = Loader {
-            origin: None,
-            limits: self.limits.clone(),
-        };
+        let each = self.unnamed();
         Catalog::load_dir(dir.as_ref(), |path| each.policy_path(path))
     }
 }

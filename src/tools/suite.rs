@@ -193,7 +193,7 @@ impl PolicySuite {
     /// Loads a suite from its text named `origin`, within `limits`;
     /// `read` loads a case's assessment file, named as the suite names it:
     /// the text half of [`Loader::suite_path`](crate::Loader::suite_path).
-    pub(crate) fn from_yaml(
+    fn from_yaml(
         text: &str,
         origin: &str,
         limits: &Limits,
@@ -454,17 +454,14 @@ impl Loader {
     pub fn suite_path(&self, path: impl AsRef<Path>) -> Result<PolicySuite, LoadError> {
         let path = path.as_ref();
         let origin = self.path_origin(path);
-        let text = read_text(path, &origin, &self.limits)?;
+        let text = read_text(path, &origin, self.read_limits())?;
         self.suite(&text, &origin, path.parent().unwrap_or(Path::new("")))
     }
 
     /// A suite from its text, its assessment files read from `folder`.
     fn suite(&self, text: &str, origin: &str, folder: &Path) -> Result<PolicySuite, LoadError> {
-        let each = Loader {
-            origin: None,
-            limits: self.limits.clone(),
-        };
-        PolicySuite::from_yaml(text, origin, &self.limits, &|file| {
+        let each = self.unnamed();
+        PolicySuite::from_yaml(text, origin, self.read_limits(), &|file| {
             each.assessment_path(folder.join(file))
         })
     }

@@ -1,5 +1,5 @@
 //! The source's layers import one way: shared pieces, then the validated
-//! model, then loading (the only place that knows YAML), then the report
+//! model, then loading (the YAML reader and the formats), then the report
 //! types, then evaluation (which fills them), then tools. This test reads
 //! every `crate::` path in `src/` and fails on one that points against
 //! that direction, or on a file outside the layer folders.
@@ -7,18 +7,40 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The layers in order, each with the layers it may use besides itself.
-/// Reports and evaluation stand on the model alone: they never see how it
-/// was loaded. Report types come before evaluation because evaluation
+/// The layers in order: each may use those before it, but for the pairs
+/// in [`NEVER`]. Report types come before evaluation because evaluation
 /// makes them; a report's `Display` needs nothing of how it was made.
-const LAYERS: &[(&str, &[&str])] = &[
-    ("base", &[]),
-    ("model", &["base"]),
-    ("load", &["base", "model"]),
-    ("report", &["base", "model"]),
-    ("eval", &["base", "model", "report"]),
-    ("tools", &["base", "model", "load", "report", "eval"]),
-];
+const ORDER: [&str; 6] = ["base", "model", "load", "report", "eval", "tools"];
+
+/// Reports and evaluation stand on the model alone: they never see how it
+/// was loaded.
+const NEVER: [(&str, &str); 2] = [("report", "load"), ("eval", "load")];
+
+/// The layers `layer` may use besides itself.
+fn allowed(layer: &str) -> Vec<&'static str> {
+    let at = ORDER.iter().position(|l| *l == layer).unwrap();
+    ORDER[..at]
+        .iter()
+        .copied()
+        .filter(|l| !NEVER.contains(&(layer, l)))
+        .collect()
+}
+
+#[test]
+fn the_allowed_uses_are_the_documented_ones() {
+    let table: Vec<(&str, Vec<&str>)> = ORDER.iter().map(|l| (*l, allowed(l))).collect();
+    assert_eq!(
+        table,
+        [
+            ("base", vec![]),
+            ("model", vec!["base"]),
+            ("load", vec!["base", "model"]),
+            ("report", vec!["base", "model"]),
+            ("eval", vec!["base", "model", "report"]),
+            ("tools", vec!["base", "model", "load", "report", "eval"]),
+        ]
+    );
+}
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -35,7 +57,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// crate root re-exports (`crate::Policy`), the layer it comes from.
 fn layer_of<'a>(path: &'a str, root: &'a BTreeMap<String, String>) -> Option<&'a str> {
     let first = path.split("::").next()?;
-    if LAYERS.iter().any(|(l, _)| *l == first) {
+    if ORDER.contains(&first) {
         return Some(first);
     }
     root.get(first).map(String::as_str)
@@ -65,12 +87,76 @@ fn root_names(lib: &str) -> BTreeMap<String, String> {
     names
 }
 
-/// The text with `//` comments blanked (doc comments name paths freely).
+/// The text with string literals emptied and `//` comments blanked (doc
+/// comments and messages name paths freely; a `//` inside a string does
+/// not hide the code after it).
 fn without_comments(text: &str) -> String {
-    text.lines()
-        .map(|l| l.split("//").next().unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let mut chars = line.chars().peekable();
+        let mut in_string = false;
+        while let Some(c) = chars.next() {
+            match (in_string, c) {
+                (true, '\\') => {
+                    chars.next();
+                }
+                (true, '"') => {
+                    in_string = false;
+                    out.push('"');
+                }
+                (true, _) => {}
+                (false, '\'') if chars.peek() == Some(&'"') => {
+                    // The character literal `'"'`.
+                    chars.next();
+                    out.push_str("' '");
+                    chars.next();
+                }
+                (false, '"') => {
+                    in_string = true;
+                    out.push('"');
+                }
+                (false, '/') if chars.peek() == Some(&'/') => break,
+                (false, _) => out.push(c),
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Ways to reach another layer without `crate::`: `super::` climbing to the
+/// crate root, a module file named by `#[path]`, text pulled in by
+/// `include!`. None is used; each would slip past the path check.
+fn around(rel: &Path, text: &str) -> Vec<String> {
+    let depth = rel
+        .components()
+        .filter(|c| c.as_os_str() != "mod.rs")
+        .count();
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices("super::") {
+        if at >= 7 && &text[at - 7..at] == "super::" {
+            continue; // inside a run counted from its start
+        }
+        let run = text.as_bytes()[at..]
+            .chunks(7)
+            .take_while(|c| *c == b"super::")
+            .count();
+        // From a file `depth` modules below the root, `depth` steps up
+        // reach the root, out of the layer.
+        if run >= depth {
+            let line = text[..at].lines().count();
+            found.push(format!(
+                "{}:{line}: `super::` climbs out of its layer",
+                rel.display()
+            ));
+        }
+    }
+    for bad in ["#[path", "include!("] {
+        if text.contains(bad) {
+            found.push(format!("{}: `{bad}`", rel.display()));
+        }
+    }
+    found
 }
 
 /// Every path after `crate::`, with its byte offset; a group
@@ -132,11 +218,13 @@ fn imports_run_one_way() {
         if top == "lib.rs" {
             continue;
         }
-        let Some((own, allowed)) = LAYERS.iter().find(|(l, _)| *l == top) else {
+        let Some(own) = ORDER.iter().find(|l| **l == top) else {
             outside.push(rel.display().to_string());
             continue;
         };
+        let allowed = allowed(own);
         let text = without_comments(&std::fs::read_to_string(file).unwrap());
+        against.extend(around(rel, &text));
         for (at, path) in crate_paths(&text) {
             let line = text[..at].lines().count();
             match layer_of(&path, &root) {

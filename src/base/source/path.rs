@@ -11,7 +11,7 @@ pub(crate) struct PathHash {
     pub(crate) hasher: std::collections::hash_map::DefaultHasher,
     /// Bytes fed and not yet given to the hasher: fewer than eight.
     pub(crate) tail: [u8; 8],
-    pub(crate) tail_len: usize,
+    tail_len: usize,
     /// Whether the path is empty so far (the root's, or under empty keys).
     pub(crate) empty: bool,
 }
