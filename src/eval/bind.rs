@@ -3,6 +3,7 @@
 //! months derived from dates.
 
 use super::*;
+use crate::base::source::path::key_path;
 
 impl Policy {
     pub(super) fn check_policy(&self, a: &Assessment) -> Result<(), EvalError> {
@@ -108,12 +109,6 @@ impl Policy {
 /// A problem with one fact or answer: its kind, message and hint.
 type Problem = (K, String, Option<String>);
 
-/// The path of an assessment's fact or answer, such as `answers.B.1.1`: made
-/// only for an error, as binding is the hot path.
-fn entry_path(section: &str, id: &str) -> String {
-    format!("{section}.{id}")
-}
-
 /// An assessment being bound to a policy, with the problems found so far.
 struct Binder<'p> {
     policy: &'p Policy,
@@ -139,6 +134,28 @@ impl<'p> Binder<'p> {
     fn push(&mut self, path: impl Into<String>, (kind, message, hint): Problem) {
         let d = self.a.source.diag(kind, path, message, hint);
         self.errors.push(d);
+    }
+
+    /// An id under `section` (`facts`, `answers`) the policy does not
+    /// have, with the nearest `known` one while suggestions last.
+    fn unknown<'k>(
+        &mut self,
+        section: &str,
+        what: &str,
+        id: &str,
+        known: impl Iterator<Item = &'k str>,
+    ) {
+        let hint = self
+            .errors
+            .may_suggest()
+            .then(|| did_you_mean(id, known))
+            .flatten();
+        let problem = (
+            K::UnknownReference,
+            format!("unknown {what} {}", quote(id)),
+            hint,
+        );
+        self.push(key_path(section, id), problem);
     }
 
     /// The level the assessment says the program holds, checked.
@@ -196,23 +213,19 @@ impl<'p> Binder<'p> {
         let mut sorted = Merge::new(&p.fact_order);
         for (id, value) in &self.a.facts {
             let Some(fi) = sorted.find(id.as_str()) else {
-                let hint = self
-                    .errors
-                    .may_suggest()
-                    .then(|| did_you_mean(id.as_str(), p.facts.iter().map(|f| f.id().as_str())));
-                let problem = (
-                    K::UnknownReference,
-                    format!("unknown fact {}", quote(id.as_str())),
-                    hint.flatten(),
+                self.unknown(
+                    "facts",
+                    "fact",
+                    id.as_str(),
+                    p.facts.iter().map(|f| f.id().as_str()),
                 );
-                self.push(entry_path("facts", id.as_str()), problem);
                 continue;
             };
             let Some(fact) = p.facts.get(fi) else {
                 continue;
             };
             match self.fact_problem(&fact.ty, id, value) {
-                Some(problem) => self.push(entry_path("facts", id.as_str()), problem),
+                Some(problem) => self.push(key_path("facts", id.as_str()), problem),
                 None => {
                     if let Some(slot) = facts.get_mut(fi) {
                         *slot = Some(Cow::Borrowed(value));
@@ -302,23 +315,19 @@ impl<'p> Binder<'p> {
         let mut sorted = Merge::new(&p.item_order);
         for (id, answer) in &self.a.answers {
             let Some(ii) = sorted.find(id.as_str()) else {
-                let hint = self
-                    .errors
-                    .may_suggest()
-                    .then(|| did_you_mean(id.as_str(), p.items.iter().map(|i| i.id().as_str())));
-                let problem = (
-                    K::UnknownReference,
-                    format!("unknown item {}", quote(id.as_str())),
-                    hint.flatten(),
+                self.unknown(
+                    "answers",
+                    "item",
+                    id.as_str(),
+                    p.items.iter().map(|i| i.id().as_str()),
                 );
-                self.push(entry_path("answers", id.as_str()), problem);
                 continue;
             };
             let Some(item) = p.items.get(ii) else {
                 continue;
             };
             if let Some(problem) = answer_problem(item, id, answer) {
-                self.push(entry_path("answers", id.as_str()), problem);
+                self.push(key_path("answers", id.as_str()), problem);
                 continue;
             }
             let threshold = item.threshold().map(|t| {
