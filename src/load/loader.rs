@@ -151,8 +151,7 @@ impl Loader {
     /// # Ok::<(), qbm::LoadError>(())
     /// ```
     pub fn policy_bytes(&self, bytes: &[u8]) -> Result<Policy, LoadError> {
-        let origin = self.text_origin();
-        Policy::from_yaml(text_of(bytes, origin, &self.limits)?, origin, &self.limits)
+        self.bytes_with(bytes, Policy::from_yaml)
     }
 
     /// Reads, loads and validates a policy file. A file over
@@ -164,10 +163,7 @@ impl Loader {
     /// [`Loader::policy_bytes`], with the path (or the loader's name) in
     /// every diagnostic.
     pub fn policy_path(&self, path: impl AsRef<Path>) -> Result<Policy, LoadError> {
-        let path = path.as_ref();
-        let origin = self.path_origin(path);
-        let text = read_text(path, &origin, &self.limits)?;
-        Policy::from_yaml(&text, &origin, &self.limits)
+        self.path_with(path.as_ref(), Policy::from_yaml)
     }
 
     /// Loads an assessment from YAML text.
@@ -218,8 +214,7 @@ impl Loader {
     /// );
     /// ```
     pub fn assessment_bytes(&self, bytes: &[u8]) -> Result<Assessment, LoadError> {
-        let origin = self.text_origin();
-        Assessment::from_yaml(text_of(bytes, origin, &self.limits)?, origin, &self.limits)
+        self.bytes_with(bytes, Assessment::from_yaml)
     }
 
     /// Reads and loads an assessment file. A file over
@@ -230,12 +225,25 @@ impl Loader {
     /// [`LoadError::Read`] when the file cannot be read, otherwise as
     /// [`Loader::assessment_bytes`].
     pub fn assessment_path(&self, path: impl AsRef<Path>) -> Result<Assessment, LoadError> {
-        let path = path.as_ref();
+        self.path_with(path.as_ref(), Assessment::from_yaml)
+    }
+
+    /// Bytes as they arrive, checked for size and UTF-8, then read by `load`.
+    fn bytes_with<T>(&self, bytes: &[u8], load: Read<T>) -> Result<T, LoadError> {
+        let origin = self.text_origin();
+        load(text_of(bytes, origin, &self.limits)?, origin, &self.limits)
+    }
+
+    /// The file at `path`, read within the limits, then read by `load`.
+    fn path_with<T>(&self, path: &Path, load: Read<T>) -> Result<T, LoadError> {
         let origin = self.path_origin(path);
         let text = read_text(path, &origin, &self.limits)?;
-        Assessment::from_yaml(&text, &origin, &self.limits)
+        load(&text, &origin, &self.limits)
     }
 }
+
+/// One format's reader: text, the name it is given, the limits.
+type Read<T> = fn(&str, &str, &Limits) -> Result<T, LoadError>;
 
 impl FromStr for Policy {
     type Err = LoadError;
