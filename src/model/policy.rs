@@ -171,37 +171,6 @@ impl Fact {
         }
     }
 
-    /// What values the fact takes, as a message says it: "fact `x` is at
-    /// most 10".
-    pub(crate) fn range_said(&self) -> String {
-        let (min, max) = match &self.ty {
-            FactType::Number { min, max, .. } => (*min, *max),
-            _ => (None, None),
-        };
-        let range = match (min, max) {
-            (Some(a), Some(b)) => format!("between {a} and {b}"),
-            (Some(a), None) => format!("at least {a}"),
-            (None, Some(b)) => format!("at most {b}"),
-            (None, None) => "any number".to_owned(),
-        };
-        if self.months_since.is_some() {
-            format!(
-                "fact `{}` is {range} when given, and otherwise a whole number of months",
-                self.id
-            )
-        } else {
-            format!("fact `{}` is {range}", self.id)
-        }
-    }
-
-    /// The hint for a comparison no value of the fact meets.
-    pub(crate) fn range_hint(&self) -> String {
-        format!(
-            "a program's answer is checked against `min` and `max` of fact `{}`: change the comparison, or the fact's bounds",
-            self.id
-        )
-    }
-
     /// The fact's id.
     pub fn id(&self) -> &FactId {
         &self.id

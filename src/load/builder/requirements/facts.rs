@@ -178,8 +178,8 @@ fn reachable(b: &mut Builder<'_>, fact: &Fact, v: &Value, path: &str) -> bool {
     b.err(
         K::Unsatisfiable,
         path,
-        format!("{}, so {shown} can never hold", fact.range_said()),
-        Some(fact.range_hint()),
+        format!("{}, so {shown} can never hold", range_said(fact)),
+        Some(range_hint(fact)),
     );
     false
 }
@@ -218,8 +218,8 @@ fn range_can_hold(
     b.err(
         K::Unsatisfiable,
         &key_path(path, key),
-        format!("{}, so `{key}: {n}` can never hold", fact.range_said()),
-        Some(fact.range_hint()),
+        format!("{}, so `{key}: {n}` can never hold", range_said(fact)),
+        Some(range_hint(fact)),
     );
     false
 }
@@ -257,4 +257,35 @@ fn bound(b: &mut Builder<'_>, fact: &Fact, v: Option<&Value>, path: &str) -> Opt
             None
         }
     }
+}
+
+/// What values the fact takes, as a message says it: "fact `x` is at
+/// most 10".
+fn range_said(fact: &Fact) -> String {
+    let (min, max) = match &fact.ty {
+        FactType::Number { min, max, .. } => (*min, *max),
+        _ => (None, None),
+    };
+    let range = match (min, max) {
+        (Some(a), Some(b)) => format!("between {a} and {b}"),
+        (Some(a), None) => format!("at least {a}"),
+        (None, Some(b)) => format!("at most {b}"),
+        (None, None) => "any number".to_owned(),
+    };
+    if fact.months_since.is_some() {
+        format!(
+            "fact `{}` is {range} when given, and otherwise a whole number of months",
+            fact.id
+        )
+    } else {
+        format!("fact `{}` is {range}", fact.id)
+    }
+}
+
+/// The hint for a comparison no value of the fact meets.
+fn range_hint(fact: &Fact) -> String {
+    format!(
+        "a program's answer is checked against `min` and `max` of fact `{}`: change the comparison, or the fact's bounds",
+        fact.id
+    )
 }
