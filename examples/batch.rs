@@ -12,6 +12,8 @@
 //! levels and benefits. With rayon, `assessments.par_iter().map(|a|
 //! evaluator.decide(a)).collect()` does the same.
 
+mod common;
+
 use std::num::NonZeroUsize;
 use std::thread;
 
@@ -48,10 +50,7 @@ pub fn in_threads<T: Send>(
 fn main() -> std::process::ExitCode {
     match run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::from(2)
-        }
+        Err(e) => common::fail(e),
     }
 }
 
@@ -111,10 +110,5 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     for (level, count) in by_level {
         text.push_str(&format!("  {level}: {count}\n"));
     }
-    // A reader that stopped early (`| head`) is not an error.
-    use std::io::Write;
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(()),
-    }
+    Ok(common::emit(text)?)
 }
