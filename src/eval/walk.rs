@@ -3,6 +3,7 @@
 //! scorecard, and the plan for the next level.
 
 use super::*;
+use crate::model::requirement::WhenNoneApply;
 
 impl<'p> Bound<'p> {
     fn fact_status(&self, fact: usize, test: &FactTest) -> Status {
@@ -30,8 +31,11 @@ impl<'p> Bound<'p> {
                     Status::Unmet
                 }
             }
-            Req::Items { bits, rule, .. } => logic::items_status(
+            Req::Items {
+                bits, rule, none, ..
+            } => logic::items_status(
                 *rule,
+                *none,
                 self.bits.met.and_count(bits),
                 self.bits.applies.and_count(bits),
                 self.bits.unanswered.and_count(bits),
@@ -285,8 +289,13 @@ impl<'p> Bound<'p> {
                 self.fact_detail(*fact, expected),
                 Vec::new(),
             ),
-            Req::Met(i) => self.items_outcome(Selection::One(*i), ItemRule::All),
-            Req::Items { bits, rule, .. } => self.items_outcome(Selection::Bits(bits), *rule),
+            // One item named is met when it is not applicable.
+            Req::Met(i) => {
+                self.items_outcome(Selection::One(*i), ItemRule::All, WhenNoneApply::Met)
+            }
+            Req::Items {
+                bits, rule, none, ..
+            } => self.items_outcome(Selection::Bits(bits), *rule, *none),
             Req::Level(l) => {
                 // Evaluated before: the policy's level order puts a level
                 // after those it names.
@@ -342,6 +351,7 @@ impl<'p> Bound<'p> {
         &self,
         set: Selection<'_>,
         rule: ItemRule,
+        none: WhenNoneApply,
     ) -> (Status, Detail, Vec<RequirementOutcome>) {
         let b = &self.bits;
         let met = set.count(&b.met);
@@ -354,7 +364,7 @@ impl<'p> Bound<'p> {
         );
         let (unanswered, more_unanswered) =
             self.listed(set.and_not(&b.unanswered, &b.met), unanswered_count);
-        let status = logic::items_status(rule, met, applicable, unanswered_count);
+        let status = logic::items_status(rule, none, met, applicable, unanswered_count);
         let needed = rule.needed(applicable);
         (
             status,
@@ -543,6 +553,16 @@ impl<'p> Bound<'p> {
                     }
                     continue;
                 }
+                // Unmet because nothing of the selection applies: no item
+                // to improve, an answer to change.
+                (Req::Items { items, .. }, Detail::Items { applicable: 0, .. }) => {
+                    wanted.conditions.push(ConditionGap {
+                        requirement: Arc::from(none_apply(&o.requirement, items.len())),
+                        fact: None,
+                        actual: None,
+                    });
+                    continue;
+                }
                 (Req::Items { bits, .. }, Detail::Items { .. }) => Selection::Bits(bits),
                 (Req::Met(i), Detail::Items { .. }) => Selection::One(*i),
                 // `not`, `held`: conditions.
@@ -623,6 +643,18 @@ impl<'p> Bound<'p> {
             }
         }
         (standards, more_items)
+    }
+}
+
+/// A plan's condition for a requirement over `n` items unmet because none
+/// of them applies.
+fn none_apply(requirement: &str, n: usize) -> String {
+    if n == 1 {
+        format!("{requirement}: its one item is answered not applicable; it must apply")
+    } else {
+        format!(
+            "{requirement}: none of its {n} items applies (all answered not applicable); at least one must apply"
+        )
     }
 }
 

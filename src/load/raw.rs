@@ -357,6 +357,13 @@ pub(crate) struct RawRequirement {
     /// At least a count or a percentage of the selection is met.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub met_at_least: Option<RawItemCount>,
+    /// Beside all_met or met_at_least: whether the requirement is met when
+    /// no item of the selection applies (every one answered not
+    /// applicable). unmet (the default): it is not, so marking everything
+    /// not applicable earns nothing; met: it is. A count is never met by
+    /// none applying, so met does not go with a count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when_none_apply: Option<crate::model::requirement::WhenNoneApply>,
     /// The requirements of this level hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,

@@ -12,7 +12,7 @@ use crate::model::policy::{
     Benefit, Discount, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Quantity,
     Standard,
 };
-use crate::model::requirement::{FactTest, ItemRule, Req, Requirement, Selection};
+use crate::model::requirement::{FactTest, ItemRule, Req, Requirement, Selection, WhenNoneApply};
 
 impl Policy {
     /// Writes the policy back as YAML that loads to the same policy.
@@ -202,9 +202,14 @@ fn requirement(policy: &Policy, r: &Requirement) -> RawRequirement {
         }
         Req::Met(i) => raw.met = policy.items.get(*i).map(|it| it.id.to_string()),
         Req::Items {
-            rule, selection, ..
+            rule,
+            none,
+            selection,
+            ..
         } => {
             let of = selector(selection);
+            // Written only where it differs from the default.
+            raw.when_none_apply = (*none != WhenNoneApply::default()).then_some(*none);
             match rule {
                 ItemRule::All => raw.all_met = Some(of),
                 ItemRule::Count(n) => {

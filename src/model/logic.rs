@@ -15,21 +15,26 @@
 //! | `not` r | r unmet (not possible) | r not met |
 //! | a fact test | the fact is given and passes | not given, or passes |
 //! | `met: i` | i met, or i not applicable | met, or i unanswered |
-//! | `all_met` S | every applicable item of S met | every applicable item met or unanswered |
-//! | `met_at_least` n of S | n items of S met | n met or unanswered |
-//! | `met_at_least` p% of S | met x 100 >= p x applicable | (met + unanswered) x 100 >= p x applicable |
+//! | `all_met` S | some item of S applies, every applicable one met | some applies, every applicable one met or unanswered |
+//! | `met_at_least` n of S | some item of S applies, n met | some applies, n met or unanswered |
+//! | `met_at_least` p% of S | some applies, met x 100 >= p x applicable | some applies, (met + unanswered) x 100 >= p x applicable |
 //! | `level: L` | L's requirements all met | all possible |
 //! | `held` L for P | dated, holding L or above, long enough | not dated or holding nothing, or met |
 //!
-//! Items answered not applicable are left out of counts and percentages.
-//! When nothing in a selection applies (0 of 0), `all_met` and a
-//! percentage hold: no applicable item is unmet.
+//! Items answered not applicable are left out of counts and percentages;
+//! an unanswered item applies. When nothing in a selection applies (0 of
+//! 0: every item answered not applicable), the rule is decided by the
+//! requirement's `when_none_apply` ([`WhenNoneApply`]): by default it is
+//! not met, so that marking everything not applicable earns nothing;
+//! with `met` it is met (the "some applies" above is dropped). A count
+//! needs met items, and none can be met when none applies, so the default
+//! only adds to a count of 0.
 //!
 //! The evaluator applies the rules to plain booleans ([`Plain`]); the exact
 //! change analysis applies the same functions to literals of a SAT formula,
 //! so the two cannot drift apart.
 
-use crate::model::requirement::{ItemRule, Status};
+use crate::model::requirement::{ItemRule, Status, WhenNoneApply};
 
 /// Boolean operations over some representation of bits: plain `bool`s, or
 /// the literals of a formula being built.
@@ -110,8 +115,33 @@ pub(crate) fn item<L: Bits>(
 
 /// A rule over the items of a selection, each given as (met, not
 /// applicable, unanswered); a met item is never not applicable or
-/// unanswered.
-pub(crate) fn items<L: Bits>(l: &mut L, rule: ItemRule, of: &[(L::B, L::B, L::B)]) -> Tri<L::B> {
+/// unanswered. `none` decides it when every item is not applicable.
+pub(crate) fn items<L: Bits>(
+    l: &mut L,
+    rule: ItemRule,
+    none: WhenNoneApply,
+    of: &[(L::B, L::B, L::B)],
+) -> Tri<L::B> {
+    let counted = counted(l, rule, of);
+    // Some item applies: one not answered not applicable.
+    let applies: Vec<L::B> = of.iter().map(|&(_, n, _)| l.not(n)).collect();
+    let some = l.or(&applies);
+    if none.holds() {
+        let none_apply = l.not(some);
+        Tri {
+            met: l.or(&[counted.met, none_apply]),
+            possible: l.or(&[counted.possible, none_apply]),
+        }
+    } else {
+        Tri {
+            met: l.and(&[counted.met, some]),
+            possible: l.and(&[counted.possible, some]),
+        }
+    }
+}
+
+/// [`items`] by the rule's count alone, whether or not any item applies.
+fn counted<L: Bits>(l: &mut L, rule: ItemRule, of: &[(L::B, L::B, L::B)]) -> Tri<L::B> {
     let met: Vec<L::B> = of.iter().map(|x| x.0).collect();
     let na: Vec<L::B> = of.iter().map(|x| x.1).collect();
     let open: Vec<L::B> = of.iter().map(|&(m, _, u)| l.or(&[m, u])).collect();
@@ -193,13 +223,23 @@ pub(crate) fn not_status(s: Status) -> Status {
     not(&mut Plain, Tri::from(s)).status()
 }
 
-/// A rule over counts of items: `met` of `applicable`, `unanswered` of them open.
+/// A rule over counts of items: `met` of `applicable`, `unanswered` of
+/// them open; `none` decides it when none applies (the same rule as
+/// [`items`]).
 pub(crate) fn items_status(
     rule: ItemRule,
+    none: WhenNoneApply,
     met: usize,
     applicable: usize,
     unanswered: usize,
 ) -> Status {
+    if applicable == 0 {
+        return if none.holds() {
+            Status::Met
+        } else {
+            Status::Unmet
+        };
+    }
     Tri {
         met: rule.holds(met, applicable),
         possible: rule.holds(met + unanswered, applicable),
@@ -263,11 +303,13 @@ mod tests {
                 let met = chosen.iter().filter(|x| x.0).count();
                 let applicable = chosen.iter().filter(|x| !x.1).count();
                 let open = chosen.iter().filter(|x| x.2).count();
-                assert_eq!(
-                    items(&mut Plain, rule, &chosen).status(),
-                    items_status(rule, met, applicable, open),
-                    "{rule:?} over {chosen:?}"
-                );
+                for none in [WhenNoneApply::Unmet, WhenNoneApply::Met] {
+                    assert_eq!(
+                        items(&mut Plain, rule, none, &chosen).status(),
+                        items_status(rule, none, met, applicable, open),
+                        "{rule:?}, {none:?} over {chosen:?}"
+                    );
+                }
             }
         }
     }

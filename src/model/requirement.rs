@@ -131,6 +131,8 @@ pub(crate) enum Req {
         items: Arc<[usize]>,
         bits: Arc<BitSet>,
         rule: ItemRule,
+        /// What the rule means when none of the items applies.
+        none: WhenNoneApply,
         scope: String,
         /// The selection as the policy writes it.
         selection: Selection,
@@ -185,6 +187,28 @@ impl FactTest {
             FactTest::Range(Some(lo), Some(hi)) => format!("is between {lo} and {hi}"),
             FactTest::Range(None, None) => "is given".to_owned(),
         }
+    }
+}
+
+/// What a rule over a selection (`all_met`, `met_at_least`) means when
+/// none of its items applies: every one answered not applicable. The same
+/// type reads a requirement's `when_none_apply:` from the policy file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum WhenNoneApply {
+    /// The requirement is not met: marking everything not applicable earns
+    /// nothing (the default).
+    #[default]
+    Unmet,
+    /// The requirement is met: nothing that applies is unmet.
+    Met,
+}
+
+impl WhenNoneApply {
+    /// Whether the requirement holds when none of its items applies.
+    pub(crate) fn holds(self) -> bool {
+        self == WhenNoneApply::Met
     }
 }
 

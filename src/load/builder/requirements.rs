@@ -19,7 +19,7 @@ use crate::base::value::Value;
 use crate::load::raw::{RawHeld, RawItemCount, RawLevel, RawRequirement, RawSelector};
 use crate::load::yaml::{index_path, key_path};
 use crate::model::policy::Level;
-use crate::model::requirement::{ItemRule, Req, Requirement};
+use crate::model::requirement::{ItemRule, Req, Requirement, WhenNoneApply};
 
 mod facts;
 
@@ -246,6 +246,15 @@ fn one_shape<'r>(b: &mut Builder<'_>, r: &'r RawRequirement, path: &str) -> Opti
         );
         return None;
     }
+    if r.when_none_apply.is_some() && !matches!(shape, Shape::AllMet(_) | Shape::MetAtLeast(_)) {
+        b.err(
+            K::InvalidValue,
+            &key_path(path, "when_none_apply"),
+            format!("`when_none_apply` does not go with `{}`", shape.key()),
+            Some("it says whether `all_met` or `met_at_least` holds when no item of its selection applies".into()),
+        );
+        return None;
+    }
     Some(shape)
 }
 
@@ -286,11 +295,12 @@ fn kind(
                 bits,
                 items,
                 rule: ItemRule::All,
+                none: r.when_none_apply.unwrap_or_default(),
                 scope: describe_selector(sel),
                 selection: sets::selection(sel),
             }
         }
-        Shape::MetAtLeast(c) => item_count(b, scope, c, &key_path(path, "met_at_least"))?,
+        Shape::MetAtLeast(c) => item_count(b, scope, c, r.when_none_apply, path)?,
         Shape::Level(id) => Req::Level(scope.levels.find(b, id, &key_path(path, "level"))?),
         Shape::Held(h) => Req::Held {
             level: scope
@@ -385,10 +395,27 @@ fn select(
     scope.sets.select(b, scope.kinds, scope.items, sel, path)
 }
 
-/// A `met_at_least` requirement; `None` after reporting a count the
-/// selection cannot reach, a percent outside 0 to 100, or neither or both.
-fn item_count(b: &mut Builder<'_>, scope: &Scope<'_>, c: &RawItemCount, path: &str) -> Option<Req> {
+/// A `met_at_least` requirement at `at` (the requirement's path); `None`
+/// after reporting a count the selection cannot reach, a percent outside 0
+/// to 100, neither or both, or a count said to be met when none applies.
+fn item_count(
+    b: &mut Builder<'_>,
+    scope: &Scope<'_>,
+    c: &RawItemCount,
+    none: Option<WhenNoneApply>,
+    at: &str,
+) -> Option<Req> {
+    let path = &key_path(at, "met_at_least");
     let items = select(b, scope, &c.of, &key_path(path, "of"))?;
+    if c.count.is_some() && none == Some(WhenNoneApply::Met) {
+        b.err(
+            K::InvalidValue,
+            &key_path(at, "when_none_apply"),
+            "`when_none_apply: met` does not go with a `count`: none applying meets no item",
+            Some("a count holds only with that many items met; use a `percent`, or leave `when_none_apply` out".into()),
+        );
+        return None;
+    }
     let rule = match (c.count, c.percent) {
         (Some(n), None) => {
             if n as usize > items.len() {
@@ -429,6 +456,7 @@ fn item_count(b: &mut Builder<'_>, scope: &Scope<'_>, c: &RawItemCount, path: &s
         bits,
         items,
         rule,
+        none: none.unwrap_or_default(),
         scope: describe_selector(&c.of),
         selection: sets::selection(&c.of),
     })
@@ -477,14 +505,25 @@ fn describe(kind: &Req, shape: Shape<'_>, scope: &Scope<'_>) -> String {
             format!("item `{named}` is met: {title}")
         }
         Req::Items {
-            rule, scope, items, ..
-        } => match rule {
-            ItemRule::All => format!("every item of {scope} is met ({} items)", items.len()),
-            ItemRule::Count(n) => format!("at least {n} items of {scope} are met"),
-            ItemRule::Percent(p) => {
-                format!("at least {p}% of the applicable items of {scope} are met")
+            rule,
+            scope,
+            items,
+            none,
+            ..
+        } => {
+            let text = match rule {
+                ItemRule::All => format!("every item of {scope} is met ({} items)", items.len()),
+                ItemRule::Count(n) => format!("at least {n} items of {scope} are met"),
+                ItemRule::Percent(p) => {
+                    format!("at least {p}% of the applicable items of {scope} are met")
+                }
+            };
+            // The default goes without saying.
+            match none {
+                WhenNoneApply::Met => format!("{text}, or none applies"),
+                WhenNoneApply::Unmet => text,
             }
-        },
+        }
         Req::Level(_) => format!("holds level `{named}`"),
         Req::Held { period, .. } => format!("has held level `{named}` for at least {period}"),
     }
@@ -619,6 +658,31 @@ levels:
                 "{met: B.1, label: \"a\\nb\"}",
                 vec![".label: the label `a\\nb` is more than one line"],
             ),
+            ("{all_met: {kind: benchmark}, when_none_apply: met}", vec![]),
+            (
+                "{met_at_least: {percent: 50, of: {standard: s}}, when_none_apply: met}",
+                vec![],
+            ),
+            (
+                "{met_at_least: {count: 1, of: {standard: s}}, when_none_apply: unmet}",
+                vec![],
+            ),
+            (
+                "{met_at_least: {count: 1, of: {standard: s}}, when_none_apply: met}",
+                vec![
+                    ".when_none_apply: `when_none_apply: met` does not go with a `count`: none applying meets no item (hint: a count holds only with that many items met; use a `percent`, or leave `when_none_apply` out)",
+                ],
+            ),
+            (
+                "{met: B.1, when_none_apply: met}",
+                vec![
+                    ".when_none_apply: `when_none_apply` does not go with `met` (hint: it says whether `all_met` or `met_at_least` holds when no item of its selection applies)",
+                ],
+            ),
+            (
+                "{any: [{met: B.1}], when_none_apply: unmet}",
+                vec![".when_none_apply: `when_none_apply` does not go with `any`"],
+            ),
         ];
         check_requirements(rows);
     }
@@ -666,7 +730,7 @@ levels:
     #[test]
     fn requirements_read_as_sentences() {
         let policy = crate::Loader::new().policy_str(&policy(
-            "{fact: n, at_least: 2}, {met: B.1}, {all_met: {kind: benchmark, standard: s}}, {level: base}, {held: {level: base, for_at_least: {years: 1}}}, {not: {met: B.2}}, {at_least: 2, of: [{met: B.1}, {met: B.2}]}",
+            "{fact: n, at_least: 2}, {met: B.1}, {all_met: {kind: benchmark, standard: s}}, {level: base}, {held: {level: base, for_at_least: {years: 1}}}, {not: {met: B.2}}, {at_least: 2, of: [{met: B.1}, {met: B.2}]}, {all_met: {standard: s}, when_none_apply: met}, {met_at_least: {percent: 50, of: {kind: benchmark}}, when_none_apply: met}, {met_at_least: {count: 1, of: {kind: benchmark}}, when_none_apply: unmet}",
         ))
         .unwrap();
         let texts: Vec<String> = policy.levels()[1]
@@ -684,6 +748,9 @@ levels:
                 "has held level `base` for at least 1 year",
                 "not: item `B.2` is met: Two",
                 "at least 2 of 2 requirements",
+                "every item of standard `s` is met (2 items), or none applies",
+                "at least 50% of the applicable items of kind `benchmark` are met, or none applies",
+                "at least 1 items of kind `benchmark` are met",
             ]
         );
     }

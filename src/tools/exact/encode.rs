@@ -904,11 +904,14 @@ fn requirement(
             None => unknown(cnf),
         },
         Req::Items {
-            items: set, rule, ..
+            items: set,
+            rule,
+            none,
+            ..
         } => {
             let of: Vec<(Lit, Lit, Lit)> =
                 set.iter().filter_map(|i| items.get(*i).copied()).collect();
-            logic::items(cnf, *rule, &of)
+            logic::items(cnf, *rule, *none, &of)
         }
         Req::Level(l) => levels
             .get(*l)
