@@ -49,13 +49,24 @@ fn selector() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A selection rule's `when_none_apply`: mostly the default, or either value.
+fn when_none_apply() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        2 => Just(""),
+        1 => Just(", when_none_apply: met"),
+        1 => Just(", when_none_apply: unmet"),
+    ]
+}
+
 fn requirement() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
         6 => comparison(),
         3 => name("i", 8).prop_map(|i| format!("{{met: {i}}}")),
-        3 => selector().prop_map(|s| format!("{{all_met: {s}}}")),
-        2 => (0u32..5, selector()).prop_map(|(n, s)| format!("{{met_at_least: {{count: {n}, of: {s}}}}}")),
-        2 => (0u32..120, selector()).prop_map(|(p, s)| format!("{{met_at_least: {{percent: {p}, of: {s}}}}}")),
+        3 => (selector(), when_none_apply()).prop_map(|(s, w)| format!("{{all_met: {s}{w}}}")),
+        // `met` beside a count is refused, so rarely.
+        2 => (0u32..5, selector(), prop_oneof![4 => Just(""), 2 => Just(", when_none_apply: unmet"), 1 => Just(", when_none_apply: met")])
+            .prop_map(|(n, s, w)| format!("{{met_at_least: {{count: {n}, of: {s}}}{w}}}")),
+        2 => (0u32..120, selector(), when_none_apply()).prop_map(|(p, s, w)| format!("{{met_at_least: {{percent: {p}, of: {s}}}{w}}}")),
         // Levels naming each other often make cycles, so rarely.
         1 => name("l", 3).prop_map(|l| format!("{{level: {l}}}")),
     ];

@@ -42,6 +42,7 @@ mod laws;
 mod layers;
 mod limits;
 mod mmp;
+mod none_apply;
 mod other_scheme;
 mod policy_suites;
 mod readme;

@@ -96,15 +96,29 @@ fn requirement(rng: &mut TestRng, items: usize, level: usize, depth: usize) -> S
         3 => "{fact: stage, one_of: [b, c]}".to_owned(),
         4 => format!("{{fact: months, at_least: {}}}", rng.below(30)),
         5 => format!("{{met: {}}}", item(rng)),
-        6 => format!("{{all_met: {{standard: s{}}}}}", rng.below(2)),
+        6 => {
+            // One item too, so that every item selected is more often not applicable.
+            let of = match rng.below(3) {
+                0 => format!("{{items: [{}]}}", item(rng)),
+                n => format!("{{standard: s{}}}", n - 1),
+            };
+            format!("{{all_met: {of}{}}}", when_none_apply(rng))
+        }
         7 => format!(
-            "{{met_at_least: {{count: {}, of: {{kind: practice}}}}}}",
-            rng.below(2)
+            "{{met_at_least: {{count: {}, of: {{kind: practice}}}}{}}}",
+            rng.below(2),
+            // `met` goes with a percent only: the loader refuses it here.
+            if rng.below(3) == 0 {
+                ", when_none_apply: unmet"
+            } else {
+                ""
+            }
         ),
         8 => format!(
-            "{{met_at_least: {{percent: {}, of: {{standard: s{}}}}}}}",
+            "{{met_at_least: {{percent: {}, of: {{standard: s{}}}}}{}}}",
             25 * (1 + rng.below(4)),
-            rng.below(2)
+            rng.below(2),
+            when_none_apply(rng)
         ),
         9 => format!("{{not: {}}}", requirement(rng, items, level, depth - 1)),
         10 => format!(
@@ -129,6 +143,16 @@ fn requirement(rng: &mut TestRng, items: usize, level: usize, depth: usize) -> S
             requirement(rng, items, level, depth - 1),
             requirement(rng, items, level, depth - 1)
         ),
+    }
+}
+
+/// What a selection's rule means when none of its items applies: left to
+/// the default, or either value written.
+fn when_none_apply(rng: &mut TestRng) -> &'static str {
+    match rng.below(3) {
+        0 => ", when_none_apply: met",
+        1 => ", when_none_apply: unmet",
+        _ => "",
     }
 }
 
