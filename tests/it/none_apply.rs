@@ -373,3 +373,40 @@ fn mmp_partner_is_unchanged_since_some_benchmark_always_applies() {
     }
     assert_eq!(level(&policy, &a).as_deref(), Some("partner"));
 }
+
+#[test]
+fn the_readme_fragment_fits_a_policy() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let fragments: Vec<&str> = readme
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|rest| rest.split("```").next())
+        .filter(|b| b.contains("when_none_apply"))
+        .collect();
+    assert_eq!(fragments.len(), 1, "{fragments:?}");
+    let text = scheme_text()
+        .replace(
+            "levels:\n",
+            "sets:\n  - {id: designated, title: D, select: {kind: practice}}\nlevels:\n",
+        )
+        .replace(
+            "      - label: every practice that applies is met\n        all_met: {kind: practice}\n",
+            fragments[0],
+        );
+    let policy = load(&text);
+    // Expert's rule is met; Proficient's percentage, left to the default, is not.
+    let e = policy.evaluate(&all_not_applicable()).unwrap();
+    assert_eq!(e.levels[1].requirements[1].status, Status::Met, "{text}");
+    assert_eq!(e.levels[0].requirements[0].status, Status::Unmet);
+}
+
+/// Every law of `qbm::testing` holds for the scheme with either value.
+#[cfg(feature = "testing")]
+#[test]
+fn every_law_holds_with_either_value() {
+    for p in [load(&scheme_text()), scheme_with("met")] {
+        if let Err(v) = qbm::testing::check_laws(&p, 64) {
+            panic!("{v}");
+        }
+    }
+}
