@@ -25,10 +25,17 @@
 //! an unanswered item applies. When nothing in a selection applies (0 of
 //! 0: every item answered not applicable), the rule is decided by the
 //! requirement's `when_none_apply` ([`WhenNoneApply`]): by default it is
-//! not met, so that marking everything not applicable earns nothing;
-//! with `met` it is met (the "some applies" above is dropped). A count
-//! needs met items, and none can be met when none applies, so the default
-//! only adds to a count of 0.
+//! not met ("some item applies" in the table), so that marking everything
+//! not applicable earns nothing; with `met` it is met, and otherwise
+//! decided by the count alone. A count needs met items, and none is met
+//! when none applies, so the default changes only a count of 0 (the
+//! loader refuses `met` beside a count: one item met of N >= 2 would then
+//! lose what none applying had).
+//!
+//! Answering an item met instead of not applicable never lowers a status:
+//! met and applicable both grow by one (m of a becomes m+1 of a+1, never a
+//! smaller share), and a selection none of which applied has one that
+//! applies and is met.
 //!
 //! The evaluator applies the rules to plain booleans ([`Plain`]); the exact
 //! change analysis applies the same functions to literals of a SAT formula,

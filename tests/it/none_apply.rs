@@ -39,7 +39,7 @@ fn program(answer: impl Fn(usize) -> Option<Answer>) -> Assessment {
     let mut a = Assessment::new("Lakeside Mentors");
     for i in 1..=12 {
         if let Some(x) = answer(i) {
-            a.set_answer(&format!("P{i}"), x);
+            a.set_answer(format!("P{i}"), x);
         }
     }
     a
@@ -320,26 +320,29 @@ fn not_applicable_to_met_never_lowers_a_rule_or_the_level() {
     assert_eq!(rules_checked, 9);
 }
 
+/// The loader's refusal of the scheme with `from` replaced by `to`.
+fn refusal(from: &str, to: &str) -> String {
+    let text = scheme_text().replace(from, to);
+    qbm::Loader::new()
+        .policy_str(&text)
+        .unwrap_err()
+        .to_string()
+}
+
 #[test]
 fn met_beside_a_count_and_the_key_beside_other_shapes_are_refused() {
-    let stray = qbm::Loader::new()
-        .policy_str(&scheme_text().replace(
-            "- level: proficient",
-            "- level: proficient\n        when_none_apply: met",
-        ))
-        .unwrap_err()
-        .to_string();
+    let stray = refusal(
+        "- level: proficient",
+        "- level: proficient\n        when_none_apply: met",
+    );
     assert!(
         stray.contains("`when_none_apply` does not go with `level`"),
         "{stray}"
     );
-    let count = qbm::Loader::new()
-        .policy_str(&scheme_text().replace(
-            "met_at_least: {percent: 75, of: {kind: practice}}",
-            "met_at_least: {count: 3, of: {kind: practice}}\n        when_none_apply: met",
-        ))
-        .unwrap_err()
-        .to_string();
+    let count = refusal(
+        "met_at_least: {percent: 75, of: {kind: practice}}",
+        "met_at_least: {count: 3, of: {kind: practice}}\n        when_none_apply: met",
+    );
     assert!(
         count.contains("`when_none_apply: met` does not go with a `count`"),
         "{count}"

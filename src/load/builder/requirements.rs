@@ -658,6 +658,13 @@ levels:
                 "{met: B.1, label: \"a\\nb\"}",
                 vec![".label: the label `a\\nb` is more than one line"],
             ),
+        ];
+        check_requirements(rows);
+    }
+
+    #[test]
+    fn when_none_apply_goes_with_selections_and_met_not_with_a_count() {
+        let rows = [
             ("{all_met: {kind: benchmark}, when_none_apply: met}", vec![]),
             (
                 "{met_at_least: {percent: 50, of: {standard: s}}, when_none_apply: met}",

@@ -17,7 +17,7 @@ use crate::base::date::Period;
 use crate::base::value::Value;
 use crate::model::logic::{self, Bits, Tri};
 use crate::model::policy::{FactType, Policy};
-use crate::model::requirement::{FactTest, Req, Requirement};
+use crate::model::requirement::{FactTest, ItemRule, Req, Requirement, WhenNoneApply};
 use crate::tools::exact::cnf::{Cnf, Lit};
 use crate::tools::exact::time::{Atom, DateVar, Op};
 
@@ -908,11 +908,7 @@ fn requirement(
             rule,
             none,
             ..
-        } => {
-            let of: Vec<(Lit, Lit, Lit)> =
-                set.iter().filter_map(|i| items.get(*i).copied()).collect();
-            logic::items(cnf, *rule, *none, &of)
-        }
+        } => selection(cnf, set, *rule, *none, items),
         Req::Level(l) => levels
             .get(*l)
             .copied()
@@ -946,6 +942,19 @@ fn requirement(
             }
         }
     }
+}
+
+/// A rule over the items `set` of a selection (`all_met`, `met_at_least`),
+/// `none` deciding it when none of them applies.
+fn selection(
+    cnf: &mut Cnf,
+    set: &[usize],
+    rule: ItemRule,
+    none: WhenNoneApply,
+    items: &[(Lit, Lit, Lit)],
+) -> Tri<Lit> {
+    let of: Vec<(Lit, Lit, Lit)> = set.iter().filter_map(|i| items.get(*i).copied()).collect();
+    logic::items(cnf, rule, none, &of)
 }
 
 /// A fact test as literals: the value given, or derived from a date.
