@@ -107,7 +107,9 @@ pub enum Detail {
     Items {
         /// How many are met.
         met: usize,
-        /// How many apply (not-applicable answers left out).
+        /// How many apply (not-applicable answers left out). When none
+        /// does, the policy's `when_none_apply` decides the status (by
+        /// default unmet, whatever `needed` says).
         applicable: usize,
         /// How many must be met.
         needed: usize,
