@@ -317,7 +317,7 @@ impl PolicySuite {
     /// let err = suite.check(&qbm::Policy::builtin()?).unwrap_err();
     /// assert_eq!(
     ///     err.to_string(),
-    ///     "<input>:4:37: cases[0].expect.benefits[0]: unknown benefit `training_vochers` \
+    ///     "<input>:4:38: cases[0].expect.benefits[0]: unknown benefit `training_vochers` \
     ///      (hint: did you mean `training_vouchers`?)"
     /// );
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -682,7 +682,7 @@ fn failures(policy: &Policy, case: &Case, evaluation: &Evaluation) -> Vec<String
             let mut line = format!("expected state {}, got {got}", state_words(want));
             if let (None, Some(as_of)) = (&case.assessment.membership, case.assessment.as_of) {
                 line.push_str(&format!(
-                    " (the case gives no membership: the program holds no level, \
+                    " (no membership is given: the program holds no level, \
                      and a level it qualifies for counts as granted on {as_of})"
                 ));
             }

@@ -213,3 +213,146 @@ fn a_case_whose_file_does_not_load_names_the_case_then_the_file() {
         )
     );
 }
+
+/// The check's report of `suite` (one file) against the built-in policy,
+/// with the folder written `DIR`.
+fn check_report(tag: &str, suite: &str) -> String {
+    let (dir, loaded) = load_suite(tag, &[("s.tests.yaml", suite)]);
+    let suite = loaded.unwrap_or_else(|e| panic!("{e}"));
+    let err = suite.check(&qbm::Policy::builtin().unwrap()).unwrap_err();
+    err.to_string().replace(&dir, "DIR")
+}
+
+#[test]
+fn a_misspelled_benefit_is_an_unknown_benefit_with_a_did_you_mean() {
+    let suite = "policy: mmp-qbm\ncases:\n  - name: vouchers\n    facts: {application_submitted: true, direct_youth_mentoring: true}\n    expect:\n      level: affiliate\n      benefits: [mentor_referrals, training_vochers]\n";
+    assert_eq!(
+        check_report("benefit", suite),
+        "DIR/s.tests.yaml:7:36: cases[0].expect.benefits[1]: unknown benefit `training_vochers` (hint: did you mean `training_vouchers`?)"
+    );
+}
+
+#[test]
+fn every_unknown_id_of_a_suite_is_in_one_report() {
+    let suite = "policy: mmp-qbm\ncases:\n  - name: first\n    as_of: 2026-05-01\n    membership: {level: afiliate, granted_on: 2026-01-01}\n    facts: {application_submited: true}\n    expect:\n      level: parnter\n      unmet: [B.1.1, B.11.1]\n  - name: second\n    expect: {level: none, benefits: [key_grant]}\n";
+    assert_eq!(
+        check_report("many", suite),
+        "DIR/s.tests.yaml:5:18: cases[0].membership.level: unknown level `afiliate` (hint: did you mean `affiliate`?)\n\
+         DIR/s.tests.yaml:6:13: cases[0].facts.application_submited: unknown fact `application_submited` (hint: did you mean `application_submitted`?)\n\
+         DIR/s.tests.yaml:8:7: cases[0].expect.level: unknown level `parnter` (hint: did you mean `partner`?)\n\
+         DIR/s.tests.yaml:9:22: cases[0].expect.unmet[1]: unknown item `B.11.1` (hint: did you mean `B.1.1`?)\n\
+         DIR/s.tests.yaml:11:38: cases[1].expect.benefits[0]: unknown benefit `key_grant` (hint: did you mean `key_grants`?)"
+    );
+}
+
+#[test]
+fn a_misspelled_state_is_refused_with_a_did_you_mean() {
+    let suite = "policy: mmp-qbm\ncases:\n  - name: x\n    as_of: 2026-05-01\n    expect: {level: none, state: activ}\n";
+    let (dir, loaded) = load_suite("state", &[("s.tests.yaml", suite)]);
+    assert_eq!(
+        loaded.unwrap_err().to_string().replace(&dir, "DIR"),
+        "DIR/s.tests.yaml:5:34: cases[0].expect.state: unknown value `activ` (hint: did you mean `active`?)"
+    );
+}
+
+/// Runs `suite` (one file, no assessment files) against the built-in policy.
+fn run_inline(tag: &str, suite: &str) -> qbm::SuiteResult {
+    let (_, loaded) = load_suite(tag, &[("s.tests.yaml", suite)]);
+    loaded
+        .unwrap_or_else(|e| panic!("{e}"))
+        .run(&qbm::Policy::builtin().unwrap())
+}
+
+const AFFILIATE: &str = "facts: {application_submitted: true, direct_youth_mentoring: true}";
+
+#[test]
+fn an_inline_membership_is_the_level_held_since_its_date() {
+    let suite = format!(
+        "policy: mmp-qbm\ncases:\n  - name: an Affiliate since January\n    as_of: 2026-05-01\n    membership: {{level: affiliate, granted_on: 2026-01-01}}\n    {AFFILIATE}\n    expect: {{level: affiliate, state: active}}\n  - name: wrongly expired\n    as_of: 2026-05-01\n    membership: {{level: affiliate, granted_on: 2026-01-01}}\n    {AFFILIATE}\n    expect: {{level: affiliate, state: expired}}\n"
+    );
+    let result = run_inline("held", &suite);
+    assert!(result.cases[0].passed(), "{result}");
+    let m = result.cases[0]
+        .outcome
+        .as_ref()
+        .unwrap()
+        .membership
+        .clone()
+        .unwrap();
+    assert_eq!(m.held.map(|l| l.id.to_string()).as_deref(), Some("affiliate"));
+    assert_eq!(m.level_since.map(|d| d.to_string()).as_deref(), Some("2026-01-01"));
+    assert!(!m.new_grant);
+    // The state in words, not `Some(Active)`.
+    assert_eq!(
+        result.cases[1].failures,
+        ["expected state expired, got active"]
+    );
+    let text = result.to_string();
+    assert!(!text.contains("Some("), "{text}");
+}
+
+#[test]
+fn an_inline_date_without_a_membership_holds_no_level() {
+    let suite = format!(
+        "policy: mmp-qbm\ncases:\n  - name: new on the day\n    as_of: 2026-05-01\n    {AFFILIATE}\n    expect: {{level: affiliate, state: active}}\n  - name: due already\n    as_of: 2026-05-01\n    {AFFILIATE}\n    expect: {{level: affiliate, state: due_for_renewal}}\n"
+    );
+    let result = run_inline("dated", &suite);
+    assert!(result.cases[0].passed(), "{result}");
+    // No level held: the level qualified for would be granted that day,
+    // and the report says so rather than inventing an earlier grant.
+    let m = result.cases[0]
+        .outcome
+        .as_ref()
+        .unwrap()
+        .membership
+        .clone()
+        .unwrap();
+    assert_eq!(m.held, None);
+    assert!(m.new_grant);
+    assert_eq!(m.level_since.map(|d| d.to_string()).as_deref(), Some("2026-05-01"));
+    assert_eq!(
+        result.cases[1].failures,
+        ["expected state due for renewal, got active (no membership is given: the program \
+          holds no level, and a level it qualifies for counts as granted on 2026-05-01)"]
+    );
+}
+
+#[test]
+fn a_case_with_a_file_takes_no_membership_and_a_state_needs_a_date() {
+    let suite = "policy: mmp-qbm\ncases:\n  - name: filed\n    assessment: a.yaml\n    membership: {level: affiliate, granted_on: 2026-01-01}\n    expect: {level: none}\n  - name: undated\n    expect: {level: none, state: not_member}\n";
+    let file = "assessment: {program: P}\n";
+    let (dir, loaded) = load_suite("refused", &[("s.tests.yaml", suite), ("a.yaml", file)]);
+    assert_eq!(
+        loaded.unwrap_err().to_string().replace(&dir, "DIR"),
+        "DIR/s.tests.yaml:5:18: cases[0].membership: a case with an assessment file takes the membership the file records, not one of its own \
+         (hint: write the membership in the file's `assessment.membership`, or give the case's facts and answers inline)\n\
+         DIR/s.tests.yaml:8:27: cases[1].expect.state: a membership state needs a date, and the case has none (hint: give the case an `as_of`)"
+    );
+}
+
+#[test]
+fn a_suite_runs_against_the_policy_and_versions_it_names() {
+    let (dir, loaded) = load_suite(
+        "target",
+        &[(
+            "s.tests.yaml",
+            "policy: mmp-qbm\nversion: ^1\ncases:\n  - name: x\n    expect: {level: none}\n",
+        )],
+    );
+    let report = loaded
+        .unwrap()
+        .check(&qbm::Policy::builtin().unwrap())
+        .unwrap_err()
+        .to_string()
+        .replace(&dir, "DIR");
+    assert_eq!(
+        report,
+        "DIR/s.tests.yaml:2:1: version: the suite tests `mmp-qbm` versions `^1`, not 2.0.0 \
+         (hint: run it against a version its `version` allows, or change `version`)"
+    );
+    let suite = "policy: uk-nms\ncases:\n  - name: x\n    expect: {level: none}\n";
+    assert_eq!(
+        check_report("other", suite),
+        "DIR/s.tests.yaml:1:1: policy: the suite tests policy `uk-nms`, not `mmp-qbm` (hint: run it against `uk-nms`)"
+    );
+}
