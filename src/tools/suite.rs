@@ -442,7 +442,12 @@ impl PolicySuite {
         for (j, id) in e.unmet.iter().flatten().enumerate() {
             if policy.item(id).is_none() {
                 let known = policy.items().iter().map(|i| i.id().as_str()).collect();
-                unknown(index_path(&key_path(&expect, "unmet"), j), "item", id, known);
+                unknown(
+                    index_path(&key_path(&expect, "unmet"), j),
+                    "item",
+                    id,
+                    known,
+                );
             }
         }
         if !case.filed {
@@ -451,6 +456,30 @@ impl PolicySuite {
         }
         problems
     }
+}
+
+/// What a case at `cpath` gives that cannot go together, if anything: an
+/// assessment file with facts, answers or a membership of its own.
+fn refused(c: &RawCase, cpath: &str, map: &SourceMap) -> Option<Diagnostic> {
+    c.assessment.as_ref()?;
+    if !c.facts.is_empty() || !c.answers.is_empty() {
+        return Some(map.diag(
+            DiagnosticKind::InvalidValue,
+            cpath,
+            "a case gives an assessment file or facts and answers, not both",
+            None,
+        ));
+    }
+    // The file is the program's record, what it holds included: a case
+    // that rewrote it would test a program no file describes.
+    c.membership.as_ref().map(|_| {
+        map.diag(
+            DiagnosticKind::InvalidValue,
+            key_path(cpath, "membership"),
+            "a case with an assessment file takes the membership the file records, not one of its own",
+            Some("write the membership in the file's `assessment.membership`, or give the case's facts and answers inline".into()),
+        )
+    })
 }
 
 /// One case of a suite, at `cpath` in it: its assessment loaded (from the
@@ -462,38 +491,14 @@ fn load_case(
     limits: &Limits,
     read: &dyn Fn(&str) -> Result<Assessment, LoadError>,
 ) -> Result<Case, Vec<Diagnostic>> {
-    let refused = |key: &str, message: &str, hint: &str| {
-        Err(vec![map.diag(
-            DiagnosticKind::InvalidValue,
-            key_path(cpath, key),
-            message,
-            Some(hint.to_owned()),
-        )])
-    };
+    if let Some(d) = refused(&c, cpath, map) {
+        return Err(vec![d]);
+    }
     let loaded = match &c.assessment {
-        Some(file) => {
-            if !c.facts.is_empty() || !c.answers.is_empty() {
-                return Err(vec![map.diag(
-                    DiagnosticKind::InvalidValue,
-                    cpath,
-                    "a case gives an assessment file or facts and answers, not both",
-                    None,
-                )]);
-            }
-            // The file is the program's record, what it holds included:
-            // a case that rewrote it would test a program no file describes.
-            if c.membership.is_some() {
-                return refused(
-                    "membership",
-                    "a case with an assessment file takes the membership the file records, not one of its own",
-                    "write the membership in the file's `assessment.membership`, or give the case's facts and answers inline",
-                );
-            }
-            read(file).map(|a| match c.as_of {
-                Some(d) => a.dated(d),
-                None => a,
-            })
-        }
+        Some(file) => read(file).map(|a| match c.as_of {
+            Some(d) => a.dated(d),
+            None => a,
+        }),
         // Read where the case is, so that its diagnostics name the
         // suite's lines and the case's paths.
         None => {
@@ -512,11 +517,14 @@ fn load_case(
         }
     };
     match loaded {
-        Ok(assessment) if c.expect.state.is_some() && assessment.as_of.is_none() => refused(
-            "expect.state",
-            "a membership state needs a date, and the case has none",
-            "give the case an `as_of`",
-        ),
+        Ok(assessment) if c.expect.state.is_some() && assessment.as_of.is_none() => {
+            Err(vec![map.diag(
+                DiagnosticKind::InvalidValue,
+                key_path(cpath, "expect.state"),
+                "a membership state needs a date, and the case has none",
+                Some("give the case an `as_of`".into()),
+            )])
+        }
         Ok(assessment) => Ok(Case {
             name: c.name,
             path: cpath.to_owned(),
@@ -573,7 +581,10 @@ fn differences<'a>(
     };
     let mut parts = Vec::new();
     if want.difference(&got).next().is_some() {
-        parts.push(format!("expected but missing: {}", list(want.difference(&got))));
+        parts.push(format!(
+            "expected but missing: {}",
+            list(want.difference(&got))
+        ));
     }
     if got.difference(&want).next().is_some() {
         parts.push(format!("not expected: {}", list(got.difference(&want))));

@@ -279,8 +279,14 @@ fn an_inline_membership_is_the_level_held_since_its_date() {
         .membership
         .clone()
         .unwrap();
-    assert_eq!(m.held.map(|l| l.id.to_string()).as_deref(), Some("affiliate"));
-    assert_eq!(m.level_since.map(|d| d.to_string()).as_deref(), Some("2026-01-01"));
+    assert_eq!(
+        m.held.map(|l| l.id.to_string()).as_deref(),
+        Some("affiliate")
+    );
+    assert_eq!(
+        m.level_since.map(|d| d.to_string()).as_deref(),
+        Some("2026-01-01")
+    );
     assert!(!m.new_grant);
     // The state in words, not `Some(Active)`.
     assert_eq!(
@@ -309,11 +315,16 @@ fn an_inline_date_without_a_membership_holds_no_level() {
         .unwrap();
     assert_eq!(m.held, None);
     assert!(m.new_grant);
-    assert_eq!(m.level_since.map(|d| d.to_string()).as_deref(), Some("2026-05-01"));
+    assert_eq!(
+        m.level_since.map(|d| d.to_string()).as_deref(),
+        Some("2026-05-01")
+    );
     assert_eq!(
         result.cases[1].failures,
-        ["expected state due for renewal, got active (no membership is given: the program \
-          holds no level, and a level it qualifies for counts as granted on 2026-05-01)"]
+        [
+            "expected state due for renewal, got active (no membership is given: the program \
+          holds no level, and a level it qualifies for counts as granted on 2026-05-01)"
+        ]
     );
 }
 
