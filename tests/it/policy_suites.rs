@@ -367,3 +367,73 @@ fn a_suite_runs_against_the_policy_and_versions_it_names() {
         "DIR/s.tests.yaml:1:1: policy: the suite tests policy `uk-nms`, not `mmp-qbm` (hint: run it against `uk-nms`)"
     );
 }
+
+/// Runs the `policy_test` example in `dir` with `args`: its exit code,
+/// standard output and standard error.
+fn policy_test(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(crate::support::example::example("policy_test"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn policy_test_says_how_it_finds_a_policy_and_exits_by_the_shared_codes() {
+    let dir = std::env::temp_dir().join(format!("qbm-policy-test-{}", std::process::id()));
+    let policies = dir.join("policies");
+    std::fs::create_dir_all(&policies).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/valid/two-level-scheme.yaml"
+        ),
+        policies.join("peer.yaml"),
+    )
+    .unwrap();
+    let case = |level: &str| {
+        format!(
+            "policy: peer-scheme\nversion: ^0.3\ncases:\n  - name: nothing answered\n    expect: {{level: {level}}}\n"
+        )
+    };
+    std::fs::write(dir.join("ok.tests.yaml"), case("none")).unwrap();
+    std::fs::write(dir.join("fails.tests.yaml"), case("expert")).unwrap();
+    std::fs::write(dir.join("typo.tests.yaml"), case("exprt")).unwrap();
+
+    // Not built in, no folder given: it says where it looked and how to say.
+    let (code, _, err) = policy_test(&dir, &["ok.tests.yaml"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.starts_with("error: no policy named `peer-scheme` in the catalog"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "the suite's policy (`policy: peer-scheme`, `version: ^0.3`) is looked for among those built into qbm (mmp-qbm 1.0.0, mmp-qbm 2.0.0) and in each `--catalog DIR` (no `--catalog DIR` given); give its file with `--policy FILE` or its folder with `--catalog DIR`"
+        ),
+        "{err}"
+    );
+    // Found in the folder given: passes (0), fails (1), does not fit (2).
+    let (code, out, err) = policy_test(&dir, &["ok.tests.yaml", "--catalog", "policies"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.ends_with("1 of 1 cases passed\n"), "{out}");
+    let (code, out, _) = policy_test(
+        &dir,
+        &["fails.tests.yaml", "--policy", "policies/peer.yaml"],
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("       - expected level Expert (expert), got no level\n"),
+        "{out}"
+    );
+    let (code, out, err) = policy_test(&dir, &["typo.tests.yaml", "--catalog", "policies"]);
+    assert_eq!((code, out.as_str()), (Some(2), ""), "{err}");
+    assert_eq!(
+        err,
+        "error: the suite does not fit peer-scheme 0.3.0, so no case was run:\n\
+         typo.tests.yaml:5:14: cases[0].expect.level: unknown level `exprt` (hint: did you mean `expert`?)\n"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
