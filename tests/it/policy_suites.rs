@@ -437,3 +437,18 @@ fn policy_test_says_how_it_finds_a_policy_and_exits_by_the_shared_codes() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_readme_suite_loads_and_passes() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme.find("policy: mmp-qbm          # the policy").unwrap();
+    let block = &readme[start..];
+    let block = &block[..block.find("```").unwrap()];
+    // As if beside the policy in standards/.
+    let here = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/");
+    let block = block.replace("../examples/", here);
+    let (_, loaded) = load_suite("readme", &[("s.tests.yaml", &block)]);
+    let result = loaded.unwrap().run(&qbm::Policy::builtin().unwrap());
+    assert!(result.passed(), "{result}");
+    assert_eq!(result.cases.len(), 2);
+}
