@@ -263,6 +263,13 @@ fn run_inline(tag: &str, suite: &str) -> qbm::SuiteResult {
         .run(&qbm::Policy::builtin().unwrap())
 }
 
+/// The membership the first case of `result` was evaluated to: whether a
+/// level is held, since when, and whether it is a new grant.
+fn first_membership(result: &qbm::SuiteResult) -> qbm::Membership {
+    let e = result.cases[0].outcome.as_ref().unwrap();
+    e.membership.clone().unwrap()
+}
+
 const AFFILIATE: &str = "facts: {application_submitted: true, direct_youth_mentoring: true}";
 
 #[test]
@@ -272,13 +279,7 @@ fn an_inline_membership_is_the_level_held_since_its_date() {
     );
     let result = run_inline("held", &suite);
     assert!(result.cases[0].passed(), "{result}");
-    let m = result.cases[0]
-        .outcome
-        .as_ref()
-        .unwrap()
-        .membership
-        .clone()
-        .unwrap();
+    let m = first_membership(&result);
     assert_eq!(
         m.held.map(|l| l.id.to_string()).as_deref(),
         Some("affiliate")
@@ -306,13 +307,7 @@ fn an_inline_date_without_a_membership_holds_no_level() {
     assert!(result.cases[0].passed(), "{result}");
     // No level held: the level qualified for would be granted that day,
     // and the report says so rather than inventing an earlier grant.
-    let m = result.cases[0]
-        .outcome
-        .as_ref()
-        .unwrap()
-        .membership
-        .clone()
-        .unwrap();
+    let m = first_membership(&result);
     assert_eq!(m.held, None);
     assert!(m.new_grant);
     assert_eq!(
@@ -441,7 +436,9 @@ fn policy_test_says_how_it_finds_a_policy_and_exits_by_the_shared_codes() {
 #[test]
 fn the_readme_suite_loads_and_passes() {
     let readme = std::fs::read_to_string("README.md").unwrap();
-    let start = readme.find("policy: mmp-qbm          # the policy").unwrap();
+    let start = readme
+        .find("policy: mmp-qbm          # the policy")
+        .unwrap();
     let block = &readme[start..];
     let block = &block[..block.find("```").unwrap()];
     // As if beside the policy in standards/.
