@@ -449,3 +449,33 @@ fn the_readme_suite_loads_and_passes() {
     assert!(result.passed(), "{result}");
     assert_eq!(result.cases.len(), 2);
 }
+
+#[test]
+fn the_check_lists_and_suggests_within_the_suites_limits() {
+    // Ten unknown benefits; three listed, two with a search for a near id.
+    let ids: Vec<String> = (0..10).map(|i| format!("key_grant{i}")).collect();
+    let suite = format!(
+        "policy: mmp-qbm\ncases:\n  - name: x\n    expect: {{level: none, benefits: [{}]}}\n",
+        ids.join(", ")
+    );
+    let mut limits = qbm::Limits::default();
+    limits.max_diagnostics = 3;
+    limits.max_suggestions = 2;
+    let suite = qbm::Loader::new().limits(limits).suite_str(&suite).unwrap();
+    let err = suite.check(&qbm::Policy::builtin().unwrap()).unwrap_err();
+    let lines: Vec<String> = err.diagnostics().iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 4, "{err}");
+    assert!(
+        lines[0].ends_with("unknown benefit `key_grant0` (hint: did you mean `key_grants`?)"),
+        "{err}"
+    );
+    assert!(
+        lines[1].ends_with("unknown benefit `key_grant1` (hint: did you mean `key_grants`?)"),
+        "{err}"
+    );
+    assert!(lines[2].ends_with("unknown benefit `key_grant2`"), "{err}");
+    assert!(
+        lines[3].starts_with("<input>: and 7 more problems, not listed"),
+        "{err}"
+    );
+}
