@@ -1,5 +1,6 @@
 //! Policy tests beside the policy: a YAML file of cases, each an assessment
-//! (a file, or facts and answers inline) and what its evaluation must give.
+//! (a file, or facts, answers and a membership inline) and what its
+//! evaluation must give.
 //!
 //! ```yaml
 //! policy: mmp-qbm          # the policy and versions the suite is for
@@ -12,6 +13,7 @@
 //!       benefits: [mentor_referrals, match_activities]   # exactly these
 //!   - name: eleven months is too young for Associate Partner
 //!     as_of: 2026-11-01
+//!     membership: {level: affiliate, granted_on: 2026-03-01}
 //!     facts: {application_submitted: true, direct_youth_mentoring: true, months_operating: 11}
 //!     answers: {B.1.1: met}
 //!     expect:
@@ -19,6 +21,11 @@
 //!       unmet: []             # the improvement plan's items, exactly
 //!       state: active         # the membership state, when dated
 //! ```
+//!
+//! Before it runs, a suite is checked against the policy
+//! ([`PolicySuite::check`]): every level, benefit, item, fact and answer it
+//! names that the policy does not have is reported, with where it is and
+//! the nearest id the policy has.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -26,12 +33,15 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::base::date::Date;
-use crate::base::error::{Diagnostic, DiagnosticKind, Diagnostics, LoadError, quote};
+use crate::base::error::{
+    Diagnostic, DiagnosticKind, Diagnostics, EvalError, Found, LoadError, escaped, quote,
+};
 use crate::base::limits::Limits;
 use crate::base::limits::read_text;
+use crate::base::suggest::did_you_mean_or_list;
 use crate::base::value::Value;
 use crate::load::loader::Loader;
-use crate::load::raw::{RawAssessment, RawAssessmentHeader};
+use crate::load::raw::{RawAssessment, RawAssessmentHeader, RawHeldMembership};
 use crate::load::yaml::{self, SourceMap, index_path, key_path};
 use crate::model::assessment::Assessment;
 use crate::model::policy::Policy;
@@ -54,19 +64,28 @@ pub(crate) struct RawSuite {
     cases: Vec<RawCase>,
 }
 
-/// One case: an assessment (a file, or facts and answers inline) and what to expect.
+/// One case: an assessment (a file, or facts, answers and a membership
+/// inline) and what to expect.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawCase {
     /// What the case shows.
     name: String,
-    /// An assessment file, relative to the suite's folder.
+    /// An assessment file, relative to the suite's folder; the case then
+    /// gives no facts, answers or membership of its own.
     #[serde(default)]
     assessment: Option<String>,
-    /// The date to evaluate as of, YYYY-MM-DD.
+    /// The date to evaluate as of, YYYY-MM-DD; for an assessment file, in
+    /// place of the file's own date.
     #[serde(default)]
     as_of: Option<Date>,
+    /// The level the program holds and since when, as an assessment's
+    /// `membership` says it, for an inline case only (an assessment file
+    /// says its own). Without it the program holds no level: a level it
+    /// qualifies for on `as_of` counts as granted that day.
+    #[serde(default)]
+    membership: Option<RawHeldMembership>,
     /// Facts inline, by id.
     #[serde(default)]
     facts: BTreeMap<String, Value>,
@@ -77,20 +96,23 @@ struct RawCase {
     expect: RawExpect,
 }
 
-/// What an evaluation must give; what is left out is not checked.
+/// What an evaluation must give; what is left out is not checked. Every id
+/// is checked against the policy before the case runs.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawExpect {
-    /// The level reached: a level id, or `none`.
+    /// The level that applies: a level id of the policy, or `none`.
     level: String,
-    /// Exactly these benefits.
+    /// Exactly these benefits, by id.
     #[serde(default)]
     benefits: Option<Vec<String>>,
-    /// Exactly these items in the improvement plan.
+    /// Exactly these items in the improvement plan, by id.
     #[serde(default)]
     unmet: Option<Vec<String>>,
-    /// The membership state on the date evaluated.
+    /// The membership state on the date evaluated: `not_member`, `active`,
+    /// `due_for_renewal` or `expired`; the case needs a date (its `as_of`,
+    /// or its assessment file's).
     #[serde(default)]
     state: Option<MembershipState>,
 }
@@ -102,11 +124,17 @@ pub struct PolicySuite {
     policy: String,
     version: Option<semver::VersionReq>,
     cases: Vec<Case>,
+    /// Where each node of the suite is, for the problems its check finds.
+    map: SourceMap,
 }
 
 #[derive(Clone, Debug)]
 struct Case {
     name: String,
+    /// Its path in the suite, `cases[i]`.
+    path: String,
+    /// Whether its assessment is a file (else inline).
+    filed: bool,
     assessment: Assessment,
     expect: RawExpect,
 }
@@ -139,14 +167,18 @@ pub struct SuiteResult {
     pub origin: String,
     /// The policy and version run against.
     pub policy: String,
+    /// What the suite names that the policy does not have, found by
+    /// [`PolicySuite::check`] before any case ran; when there is any, no
+    /// case was run and `cases` is empty.
+    pub problems: Vec<Diagnostic>,
     /// Each case, in order.
     pub cases: Vec<CaseResult>,
 }
 
 impl SuiteResult {
-    /// Whether every case passed.
+    /// Whether the suite fitted the policy and every case passed.
     pub fn passed(&self) -> bool {
-        self.cases.iter().all(CaseResult::passed)
+        self.problems.is_empty() && self.cases.iter().all(CaseResult::passed)
     }
 
     /// How many cases passed.
@@ -159,7 +191,19 @@ impl fmt::Display for SuiteResult {
     /// One line per case; a failing case is followed by what differed and
     /// the evaluation's report, which explains it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{} against {}", self.origin, self.policy)?;
+        writeln!(f, "{} against {}", escaped(&self.origin), self.policy)?;
+        if !self.problems.is_empty() {
+            for problem in &self.problems {
+                writeln!(f, "{problem}")?;
+            }
+            let n = self.problems.len();
+            let s = if n == 1 { "" } else { "s" };
+            return writeln!(
+                f,
+                "the suite does not fit {}: {n} problem{s}, no case run",
+                self.policy
+            );
+        }
         for c in &self.cases {
             writeln!(
                 f,
@@ -228,6 +272,7 @@ impl PolicySuite {
             policy: raw.policy,
             version: raw.version,
             cases,
+            map,
         })
     }
 
@@ -251,15 +296,190 @@ impl PolicySuite {
         self.cases.is_empty()
     }
 
-    /// Runs every case against `policy`.
+    /// Checks the suite against `policy` without running a case: that it
+    /// is the policy and a version the suite names, and that every level,
+    /// benefit and item its expectations name, and every fact, answer and
+    /// level held its assessments give, is one the policy has and fits it.
+    ///
+    /// # Errors
+    ///
+    /// [`EvalError::Invalid`] listing every problem, each where it is (in
+    /// the suite, or in a case's assessment file after a line naming the
+    /// case) with the nearest id the policy has, within the suite's
+    /// `Limits::max_diagnostics` and `Limits::max_suggestions`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let suite = qbm::Loader::new().suite_str(
+    ///     "policy: mmp-qbm\ncases:\n  - name: vouchers\n    expect: {level: none, benefits: [training_vochers]}\n",
+    /// )?;
+    /// let err = suite.check(&qbm::Policy::builtin()?).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "<input>:4:38: cases[0].expect.benefits[0]: unknown benefit `training_vochers` \
+    ///      (hint: did you mean `training_vouchers`?)"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check(&self, policy: &Policy) -> Result<(), EvalError> {
+        let mut found = self.map.found(false);
+        if let Some(d) = self.target_problem(policy) {
+            found.push(d);
+        } else {
+            for case in &self.cases {
+                let problems = self.case_problems(policy, case, &mut found);
+                found.extend(problems);
+            }
+        }
+        if found.is_empty() {
+            Ok(())
+        } else {
+            Err(EvalError::Invalid(found.finish()))
+        }
+    }
+
+    /// Runs every case against `policy`, once the suite passes its
+    /// [`check`](Self::check): else the result lists what the check found
+    /// and no case is run.
     pub fn run(&self, policy: &Policy) -> SuiteResult {
-        let cases = self.cases.iter().map(|c| run_case(policy, c)).collect();
+        let (problems, cases) = match self.check(policy) {
+            Err(e) => (e.diagnostics().to_vec(), Vec::new()),
+            Ok(()) => (
+                Vec::new(),
+                self.cases.iter().map(|c| run_case(policy, c)).collect(),
+            ),
+        };
         SuiteResult {
             origin: self.origin.clone(),
             policy: policy.to_string(),
+            problems,
             cases,
         }
     }
+
+    /// The problem with running the suite against `policy` at all: another
+    /// policy, or a version the suite's requirement does not allow.
+    fn target_problem(&self, policy: &Policy) -> Option<Diagnostic> {
+        let diag = |path: &str, message: String, hint: String| {
+            Some(
+                self.map
+                    .diag(DiagnosticKind::PolicyMismatch, path, message, Some(hint)),
+            )
+        };
+        if policy.name() != self.policy {
+            return diag(
+                "policy",
+                format!(
+                    "the suite tests policy {}, not `{}`",
+                    quote(&self.policy),
+                    policy.name()
+                ),
+                format!("run it against {}", quote(&self.policy)),
+            );
+        }
+        let req = self.version.as_ref()?;
+        if req.matches(policy.version()) {
+            return None;
+        }
+        diag(
+            "version",
+            format!(
+                "the suite tests `{}` versions {}, not {}",
+                policy.name(),
+                quote(&req.to_string()),
+                policy.version()
+            ),
+            "run it against a version its `version` allows, or change `version`".into(),
+        )
+    }
+
+    /// What `case` names that `policy` does not have (or cannot take), in
+    /// the order of the suite (a file's problems after a line naming it);
+    /// `found` keeps the budget of "did you mean" searches.
+    fn case_problems(&self, policy: &Policy, case: &Case, found: &mut Found) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        if let Err(e) = policy.evaluator().decide(&case.assessment) {
+            if case.filed {
+                problems.push(self.map.diag(
+                    DiagnosticKind::UnknownReference,
+                    key_path(&case.path, "assessment"),
+                    format!(
+                        "case {}: its assessment file does not fit {policy}",
+                        quote(&case.name)
+                    ),
+                    None,
+                ));
+            }
+            problems.extend(e.diagnostics().iter().cloned());
+        }
+        let expect = key_path(&case.path, "expect");
+        let mut unknown = |path: String, what: &str, id: &str, known: Vec<&str>| {
+            let hint = found
+                .may_suggest()
+                .then(|| did_you_mean_or_list(id, &format!("{what}s"), known))
+                .flatten();
+            problems.push(self.map.diag(
+                DiagnosticKind::UnknownReference,
+                path,
+                format!("unknown {what} {}", quote(id)),
+                hint,
+            ));
+        };
+        let e = &case.expect;
+        if e.level != "none" && policy.level(&e.level).is_none() {
+            let known = policy.levels().iter().map(|l| l.id().as_str());
+            let known = known.chain(["none"]).collect();
+            unknown(key_path(&expect, "level"), "level", &e.level, known);
+        }
+        let benefits = || policy.benefits().iter().map(|b| b.id().as_str());
+        for (j, id) in e.benefits.iter().flatten().enumerate() {
+            if !benefits().any(|b| b == id) {
+                let path = index_path(&key_path(&expect, "benefits"), j);
+                unknown(path, "benefit", id, benefits().collect());
+            }
+        }
+        for (j, id) in e.unmet.iter().flatten().enumerate() {
+            if policy.item(id).is_none() {
+                let known = policy.items().iter().map(|i| i.id().as_str()).collect();
+                unknown(
+                    index_path(&key_path(&expect, "unmet"), j),
+                    "item",
+                    id,
+                    known,
+                );
+            }
+        }
+        if !case.filed {
+            // Facts and answers, then expectations, as the suite has them.
+            problems.sort_by_key(|d| d.position);
+        }
+        problems
+    }
+}
+
+/// What a case at `cpath` gives that cannot go together, if anything: an
+/// assessment file with facts, answers or a membership of its own.
+fn refused(c: &RawCase, cpath: &str, map: &SourceMap) -> Option<Diagnostic> {
+    c.assessment.as_ref()?;
+    if !c.facts.is_empty() || !c.answers.is_empty() {
+        return Some(map.diag(
+            DiagnosticKind::InvalidValue,
+            cpath,
+            "a case gives an assessment file or facts and answers, not both",
+            None,
+        ));
+    }
+    // The file is the program's record, what it holds included: a case
+    // that rewrote it would test a program no file describes.
+    c.membership.as_ref().map(|_| {
+        map.diag(
+            DiagnosticKind::InvalidValue,
+            key_path(cpath, "membership"),
+            "a case with an assessment file takes the membership the file records, not one of its own",
+            Some("write the membership in the file's `assessment.membership`, or give the case's facts and answers inline".into()),
+        )
+    })
 }
 
 /// One case of a suite, at `cpath` in it: its assessment loaded (from the
@@ -271,21 +491,14 @@ fn load_case(
     limits: &Limits,
     read: &dyn Fn(&str) -> Result<Assessment, LoadError>,
 ) -> Result<Case, Vec<Diagnostic>> {
+    if let Some(d) = refused(&c, cpath, map) {
+        return Err(vec![d]);
+    }
     let loaded = match &c.assessment {
-        Some(file) => {
-            if !c.facts.is_empty() || !c.answers.is_empty() {
-                return Err(vec![map.diag(
-                    DiagnosticKind::InvalidValue,
-                    cpath,
-                    "a case gives an assessment file or facts and answers, not both",
-                    None,
-                )]);
-            }
-            read(file).map(|a| match c.as_of {
-                Some(d) => a.dated(d),
-                None => a,
-            })
-        }
+        Some(file) => read(file).map(|a| match c.as_of {
+            Some(d) => a.dated(d),
+            None => a,
+        }),
         // Read where the case is, so that its diagnostics name the
         // suite's lines and the case's paths.
         None => {
@@ -293,7 +506,7 @@ fn load_case(
                 assessment: RawAssessmentHeader {
                     program: c.name.clone(),
                     as_of: c.as_of,
-                    membership: None,
+                    membership: c.membership,
                     policy: None,
                     version: None,
                 },
@@ -304,8 +517,18 @@ fn load_case(
         }
     };
     match loaded {
+        Ok(assessment) if c.expect.state.is_some() && assessment.as_of.is_none() => {
+            Err(vec![map.diag(
+                DiagnosticKind::InvalidValue,
+                key_path(cpath, "expect.state"),
+                "a membership state needs a date, and the case has none",
+                Some("give the case an `as_of`".into()),
+            )])
+        }
         Ok(assessment) => Ok(Case {
             name: c.name,
+            path: cpath.to_owned(),
+            filed: c.assessment.is_some(),
             assessment,
             expect: c.expect,
         }),
@@ -333,28 +556,63 @@ fn load_case(
     }
 }
 
-fn set(list: &[String]) -> BTreeSet<&str> {
-    list.iter().map(String::as_str).collect()
+/// A thing of the policy as failure text names it: `Title (id)`.
+fn named(title: Option<&str>, id: &str) -> String {
+    match title {
+        Some(t) => format!("{t} ({id})"),
+        None => format!("`{id}`"),
+    }
 }
 
-fn differences(what: &str, want: &BTreeSet<&str>, got: &BTreeSet<&str>) -> Option<String> {
-    let missing: Vec<&str> = want.difference(got).copied().collect();
-    let extra: Vec<&str> = got.difference(want).copied().collect();
-    if missing.is_empty() && extra.is_empty() {
-        return None;
-    }
+/// What differs between the ids wanted and the ids got, each named by
+/// `title`: `benefits: expected but missing: Training vouchers
+/// (training_vouchers); not expected: ...`.
+fn differences<'a>(
+    what: &str,
+    want: impl IntoIterator<Item = &'a str>,
+    got: impl IntoIterator<Item = &'a str>,
+    title: impl Fn(&str) -> Option<&'a str>,
+) -> Option<String> {
+    let want: BTreeSet<&str> = want.into_iter().collect();
+    let got: BTreeSet<&str> = got.into_iter().collect();
+    let list = |ids: std::collections::btree_set::Difference<'_, &str>| {
+        let names: Vec<String> = ids.map(|id| named(title(id), id)).collect();
+        names.join(", ")
+    };
     let mut parts = Vec::new();
-    if !missing.is_empty() {
-        parts.push(format!("expected but missing: {}", missing.join(", ")));
+    if want.difference(&got).next().is_some() {
+        parts.push(format!(
+            "expected but missing: {}",
+            list(want.difference(&got))
+        ));
     }
-    if !extra.is_empty() {
-        parts.push(format!("not expected: {}", extra.join(", ")));
+    if got.difference(&want).next().is_some() {
+        parts.push(format!("not expected: {}", list(got.difference(&want))));
     }
-    Some(format!("{what}: {}", parts.join("; ")))
+    (!parts.is_empty()).then(|| format!("{what}: {}", parts.join("; ")))
+}
+
+/// A membership state in words, as the report writes it.
+fn state_words(state: MembershipState) -> &'static str {
+    match state {
+        MembershipState::NotMember => "not a member",
+        MembershipState::Active => "active",
+        MembershipState::DueForRenewal => "due for renewal",
+        MembershipState::Expired => "expired",
+    }
+}
+
+/// The level a case expects or got, in the policy's words: `Partner
+/// (partner)`, or `no level`.
+fn level_words(policy: &Policy, id: Option<&str>) -> String {
+    match id {
+        Some(id) => named(policy.level(id).map(crate::model::policy::Level::title), id),
+        None => "no level".into(),
+    }
 }
 
 fn run_case(policy: &Policy, case: &Case) -> CaseResult {
-    // Suites test rules, not the version a sample file names.
+    // The check has bound every case; an error here is one it missed.
     let evaluation = match policy.evaluate(&case.assessment) {
         Ok(e) => e,
         Err(e) => {
@@ -374,45 +632,75 @@ fn run_case(policy: &Policy, case: &Case) -> CaseResult {
             };
         }
     };
+    CaseResult {
+        name: case.name.clone(),
+        failures: failures(policy, case, &evaluation),
+        outcome: Ok(Box::new(evaluation)),
+    }
+}
+
+/// What in `evaluation` differs from what `case` expects, in the policy's
+/// words.
+fn failures(policy: &Policy, case: &Case, evaluation: &Evaluation) -> Vec<String> {
     let mut failures = Vec::new();
-    let got_level = evaluation.level.as_ref().map_or("none", |l| l.id.as_str());
-    if got_level != case.expect.level {
+    let want = case.expect.level.as_str();
+    let want = (want != "none").then_some(want);
+    let got = evaluation.level.as_ref().map(|l| l.id.as_str());
+    if got != want {
+        let wanted = match want {
+            Some(_) => format!("level {}", level_words(policy, want)),
+            None => "no level".into(),
+        };
         failures.push(format!(
-            "level: expected `{}`, got `{got_level}`",
-            case.expect.level
+            "expected {wanted}, got {}",
+            level_words(policy, got)
         ));
     }
     if let Some(want) = &case.expect.benefits {
-        let got: Vec<String> = evaluation
-            .benefits
-            .iter()
-            .map(|b| b.id.to_string())
-            .collect();
-        failures.extend(differences("benefits", &set(want), &set(&got)));
+        let title = |id: &str| {
+            policy
+                .benefits()
+                .iter()
+                .find(|b| b.id().as_str() == id)
+                .map(crate::model::policy::Benefit::title)
+        };
+        let got = evaluation.benefits.iter().map(|b| b.id.as_str());
+        failures.extend(differences(
+            "benefits",
+            want.iter().map(String::as_str),
+            got,
+            title,
+        ));
     }
     if let Some(want) = &case.expect.unmet {
-        let got: Vec<String> = evaluation
-            .plan
-            .iter()
-            .flat_map(|p| {
-                p.standards
-                    .iter()
-                    .flat_map(|s| s.items.iter().map(|g| g.item.to_string()))
-            })
-            .collect();
-        failures.extend(differences("unmet items", &set(want), &set(&got)));
+        let got = evaluation.plan.iter().flat_map(|p| {
+            p.standards
+                .iter()
+                .flat_map(|s| s.items.iter().map(|g| g.item.as_str()))
+        });
+        let title = |id: &str| policy.item(id).map(crate::model::policy::Item::title);
+        failures.extend(differences(
+            "unmet items",
+            want.iter().map(String::as_str),
+            got,
+            title,
+        ));
     }
     if let Some(want) = case.expect.state {
         let got = evaluation.membership.as_ref().map(|m| m.state);
         if got != Some(want) {
-            failures.push(format!("membership state: expected {want:?}, got {got:?}"));
+            let got = got.map_or("no membership state (the case is not dated)", state_words);
+            let mut line = format!("expected state {}, got {got}", state_words(want));
+            if let (None, Some(as_of)) = (&case.assessment.membership, case.assessment.as_of) {
+                line.push_str(&format!(
+                    " (no membership is given: the program holds no level, \
+                     and a level it qualifies for counts as granted on {as_of})"
+                ));
+            }
+            failures.push(line);
         }
     }
-    CaseResult {
-        name: case.name.clone(),
-        failures,
-        outcome: Ok(Box::new(evaluation)),
-    }
+    failures
 }
 
 /// Loading it (the rest of the [`Loader`] is in `load`).

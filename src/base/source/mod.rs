@@ -25,7 +25,10 @@ pub(crate) struct SourceMap {
     pub(crate) tree: std::sync::Arc<Tree>,
     /// The path, in the document, of the node the map's owner was read from
     /// (a policy test suite's case); empty for a whole document. Paths given
-    /// to [`SourceMap::diag`] are relative to it.
+    /// to [`SourceMap::diag`] are relative to it, and below a base the
+    /// assessment's header (`assessment.as_of`, `assessment.membership...`)
+    /// is the node's own keys (`as_of`, `membership...`): an inline case
+    /// writes them on the case itself.
     pub(crate) base: String,
     /// `Limits::max_diagnostics` and `Limits::max_suggestions` of the
     /// document, for the problems found in it after it loaded.
@@ -157,10 +160,15 @@ impl SourceMap {
         hint: Option<String>,
     ) -> Diagnostic {
         let path = path.into();
-        let path = if path.is_empty() {
-            self.base.clone()
+        let path = if self.base.is_empty() {
+            path
         } else {
-            key_path(&self.base, &path)
+            match path.strip_prefix("assessment") {
+                Some("") => self.base.clone(),
+                Some(rest) if rest.starts_with('.') => format!("{}{rest}", self.base),
+                _ if path.is_empty() => self.base.clone(),
+                _ => key_path(&self.base, &path),
+            }
         };
         Diagnostic {
             kind,
