@@ -3,6 +3,7 @@
 //! scorecard, and the plan for the next level.
 
 use super::*;
+use crate::base::id::KindId;
 
 impl<'p> Bound<'p> {
     fn fact_status(&self, fact: usize, test: &FactTest) -> Status {
@@ -184,6 +185,7 @@ impl<'p> Bound<'p> {
                     )),
                     fact: None,
                     actual: None,
+                    words: None,
                 }],
                 standards: Vec::new(),
                 more_items: 0,
@@ -432,6 +434,7 @@ impl<'p> Bound<'p> {
                         }
                         (n > 0).then(|| KindScore {
                             kind: k.id().clone(),
+                            title: Arc::from(k.title()),
                             met,
                             applicable,
                         })
@@ -521,16 +524,22 @@ impl<'p> Bound<'p> {
                 requirement: Arc::clone(&o.requirement),
                 fact,
                 actual,
+                words: None,
             };
             let set = match (&r.kind, &o.detail) {
                 (Req::All(list) | Req::AtLeast(_, list), _) => {
                     stack.extend(list.iter().zip(&o.children).rev());
                     continue;
                 }
-                (_, Detail::Fact { fact, actual, .. }) => {
-                    wanted
-                        .conditions
-                        .push(gap(Some(fact.clone()), actual.clone()));
+                (Req::Fact { fact: f, test, .. }, Detail::Fact { fact, actual, .. }) => {
+                    let words = p
+                        .facts
+                        .get(*f)
+                        .map(|def| words::fact_words(def, test, actual.as_ref()));
+                    wanted.conditions.push(ConditionGap {
+                        words,
+                        ..gap(Some(fact.clone()), actual.clone())
+                    });
                     continue;
                 }
                 (Req::Level(l), _) => {
@@ -588,6 +597,14 @@ impl<'p> Bound<'p> {
         let mut listed = 0;
         let mut more_items = 0;
         let mut standards = Vec::new();
+        // The loader refuses `not_applicable: true` on an item of such a
+        // kind; checked here too, so the hint never contradicts the kind.
+        let kinds_forbidding: Vec<&KindId> = p
+            .kinds
+            .iter()
+            .filter(|k| k.forbids_not_applicable())
+            .map(|k| k.id())
+            .collect();
         for s in &p.standards {
             let mut items = Vec::new();
             for i in s.items.clone() {
@@ -611,6 +628,8 @@ impl<'p> Bound<'p> {
                     question: Arc::clone(&item.question),
                     kind: item.kind().clone(),
                     answer: self.answer_state(i),
+                    may_be_not_applicable: item.allows_not_applicable()
+                        && !kinds_forbidding.contains(&item.kind()),
                     required_by: Arc::clone(required_by),
                 });
             }
