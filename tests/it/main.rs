@@ -45,6 +45,7 @@ mod mmp;
 mod other_scheme;
 mod policy_suites;
 mod readme;
+mod reports;
 mod samples;
 #[cfg(feature = "schema")]
 mod schema;
