@@ -531,15 +531,9 @@ impl<'p> Bound<'p> {
                     stack.extend(list.iter().zip(&o.children).rev());
                     continue;
                 }
-                (Req::Fact { fact: f, test, .. }, Detail::Fact { fact, actual, .. }) => {
-                    let words = p
-                        .facts
-                        .get(*f)
-                        .map(|def| words::fact_words(def, test, actual.as_ref()));
-                    wanted.conditions.push(ConditionGap {
-                        words,
-                        ..gap(Some(fact.clone()), actual.clone())
-                    });
+                // A fact, or `not` of one: the fact in its words.
+                (Req::Fact { .. }, _) | (Req::Not(_), Detail::Not) => {
+                    wanted.conditions.push(self.fact_gap(r, o));
                     continue;
                 }
                 (Req::Level(l), _) => {
@@ -563,6 +557,34 @@ impl<'p> Bound<'p> {
             self.want_items(set, o, wanted);
         }
         Some(())
+    }
+
+    /// The condition unmet requirement `r` (outcome `o`) sets: on a fact
+    /// (or, for a `not`, on the fact it negates, the test turned round), in
+    /// the fact's words; on anything else, the requirement's sentence.
+    fn fact_gap(&self, r: &Requirement, o: &RequirementOutcome) -> ConditionGap {
+        let (req, outcome, negated) = match (&r.kind, o.children.first()) {
+            (Req::Not(inner), Some(child)) => (&**inner, child, true),
+            _ => (r, o, false),
+        };
+        let mut gap = ConditionGap {
+            requirement: Arc::clone(&o.requirement),
+            fact: None,
+            actual: None,
+            words: None,
+        };
+        if let (Req::Fact { fact: f, test, .. }, Detail::Fact { fact, actual, .. }) =
+            (&req.kind, &outcome.detail)
+        {
+            gap.words = self
+                .policy
+                .facts
+                .get(*f)
+                .map(|def| words::fact_words(def, test, negated, actual.as_ref()));
+            gap.fact = Some(fact.clone());
+            gap.actual = actual.clone();
+        }
+        gap
     }
 
     /// Marks the items of `set` that apply and are neither met nor wanted

@@ -9,13 +9,37 @@ use crate::model::policy::{Fact, FactType};
 use crate::model::requirement::FactTest;
 use crate::report::evaluation::FactWords;
 
-/// The words for a condition `test` on `fact`, the program's value `actual`.
-pub(super) fn fact_words(fact: &Fact, test: &FactTest, actual: Option<&Value>) -> FactWords {
+/// The words for a condition `test` on `fact` (its negation when
+/// `negated`, for a `not`), the program's value `actual`.
+pub(super) fn fact_words(
+    fact: &Fact,
+    test: &FactTest,
+    negated: bool,
+    actual: Option<&Value>,
+) -> FactWords {
     FactWords {
         title: fact.title.clone(),
         question: fact.question.clone(),
-        needs: needs(fact, test),
+        needs: if negated {
+            needs_not(fact, test)
+        } else {
+            needs(fact, test)
+        },
         now: actual.map(|v| value(fact, v)),
+    }
+}
+
+/// What the negation of `test` needs, in words.
+fn needs_not(fact: &Fact, test: &FactTest) -> String {
+    match test {
+        FactTest::Equals(Value::Bool(b)) => value(fact, &Value::Bool(!b)),
+        FactTest::Equals(_) | FactTest::OneOf(_) => format!("anything but {}", needs(fact, test)),
+        FactTest::Range(Some(lo), None) => format!("less than {}", number(fact, *lo)),
+        FactTest::Range(None, Some(hi)) => format!("more than {}", number(fact, *hi)),
+        FactTest::Range(Some(lo), Some(hi)) => {
+            format!("less than {lo} or more than {}", number(fact, *hi))
+        }
+        FactTest::Range(None, None) => "no value".to_owned(),
     }
 }
 

@@ -253,3 +253,23 @@ fn the_plan_marks_items_that_may_be_answered_not_applicable() {
     let text = sample("near-partner").to_string();
     assert!(!text.contains(" *"), "{text}");
 }
+
+#[test]
+fn a_not_of_a_fact_reads_as_the_fact_with_the_test_turned_round() {
+    let policy = Loader::new()
+        .policy_path("tests/fixtures/valid/two-level-scheme.yaml")
+        .unwrap();
+    let a = Loader::new()
+        .assessment_path("examples/peer-program.yaml")
+        .unwrap();
+    let e = policy.evaluate(&a).unwrap();
+    let text = e.to_string();
+    assert!(
+        text.contains("  - Youth served: needs more than 50 (now: 40)\n"),
+        "{text}"
+    );
+    assert!(!text.contains("not: Youth served"), "{text}");
+    let c = &e.plan.as_ref().unwrap().conditions[0];
+    assert_eq!(c.fact.as_ref().unwrap().as_str(), "youth_served");
+    assert_eq!(c.fact_words().unwrap().needs, "more than 50");
+}
