@@ -59,6 +59,11 @@
 //! The policy is shared behind an `Arc`: a request takes the current one and
 //! keeps it for its whole evaluation, while a reload swaps in the next.
 
+// The shared error style and exit codes; the service writes no report, so
+// `emit` goes unused.
+#[allow(dead_code)]
+mod common;
+
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Read as _;
@@ -928,9 +933,20 @@ const USAGE: &str = "usage: service [--policy PATH] [--addr HOST:PORT] [--worker
 [--large-workers N] [--max-connections N] [--max-body-bytes N] [--queue-wait SECS] \
 [--header-timeout SECS] [--body-timeout SECS] [--connection-lifetime SECS]";
 
+/// Exit codes as the other examples give them: 0 stopped, 2 an error
+/// (bad usage, a policy that does not load, an address that cannot be
+/// bound), reported on standard error as `error: ...`.
+#[allow(dead_code)]
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => common::fail(e),
+    }
+}
+
 #[tokio::main]
 #[allow(dead_code)]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut source = None;
     let mut addr: SocketAddr = "127.0.0.1:8080".parse()?;
     let mut config = Config::default();
@@ -969,7 +985,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "serving {} ({}) on http://{addr}",
         serving.policy, serving.hash
     );
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     serve_until(listener, state, stop_signal()).await;
     eprintln!("stopped");
     Ok(())
