@@ -980,14 +980,14 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         Some(path) => AppState::from_file(path, config)?,
         None => AppState::embedded(config)?,
     };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let serving = state.current();
     eprintln!(
         "serving {} ({}) on http://{addr}",
         serving.policy, serving.hash
     );
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     serve_until(listener, state, stop_signal()).await;
     eprintln!("stopped");
     Ok(())
