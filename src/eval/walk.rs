@@ -434,7 +434,7 @@ impl<'p> Bound<'p> {
                         }
                         (n > 0).then(|| KindScore {
                             kind: k.id().clone(),
-                            title: Arc::from(k.title()),
+                            title: Arc::clone(&k.title),
                             met,
                             applicable,
                         })

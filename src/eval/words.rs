@@ -4,6 +4,8 @@
 //! completed`) rather than as the YAML writes them (`true`, `at_least: 12`,
 //! `in_progress`).
 
+use std::sync::Arc;
+
 use crate::base::value::Value;
 use crate::model::policy::{Fact, FactType};
 use crate::model::requirement::FactTest;
@@ -18,7 +20,7 @@ pub(super) fn fact_words(
     actual: Option<&Value>,
 ) -> FactWords {
     FactWords {
-        title: fact.title.clone(),
+        title: Arc::clone(&fact.title),
         question: fact.question.clone(),
         needs: if negated {
             needs_not(fact, test)

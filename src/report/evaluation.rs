@@ -264,18 +264,40 @@ pub struct ConditionGap {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct FactWords {
-    /// The fact's title (`Self-assessment`).
-    pub title: String,
-    /// The question the fact asks, where the policy gives one.
+    /// The fact's title: see [`FactWords::title`].
+    pub(crate) title: Arc<str>,
+    /// Its question: see [`FactWords::question`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub question: Option<String>,
+    pub(crate) question: Option<Arc<str>>,
+    /// What the level needs: see [`FactWords::needs`].
+    pub(crate) needs: String,
+    /// What the program said: see [`FactWords::now`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) now: Option<String>,
+}
+
+impl FactWords {
+    /// The fact's title (`Self-assessment`; the policy's text, shared).
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The question the fact asks, where the policy gives one (shared).
+    pub fn question(&self) -> Option<&str> {
+        self.question.as_deref()
+    }
+
     /// What the level needs, in words (`in progress or completed`, `yes`,
-    /// `at least 12 months`).
-    pub needs: String,
+    /// `at least 12 months`, `more than 50` for a `not`).
+    pub fn needs(&self) -> &str {
+        &self.needs
+    }
+
     /// What the program said, in words (`not started`, `no`, `5 months`),
     /// where it gave a value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub now: Option<String>,
+    pub fn now(&self) -> Option<&str> {
+        self.now.as_deref()
+    }
 }
 
 impl ConditionGap {

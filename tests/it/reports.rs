@@ -59,7 +59,7 @@ fn a_fact_conditions_words_are_in_the_json_beside_its_ids() {
         .unwrap();
     let w = c.fact_words().unwrap();
     assert_eq!(
-        (w.title.as_str(), w.needs.as_str(), w.now.as_deref()),
+        (w.title(), w.needs(), w.now()),
         (
             "Self-assessment",
             "in progress or completed",
@@ -271,5 +271,5 @@ fn a_not_of_a_fact_reads_as_the_fact_with_the_test_turned_round() {
     assert!(!text.contains("not: Youth served"), "{text}");
     let c = &e.plan.as_ref().unwrap().conditions[0];
     assert_eq!(c.fact.as_ref().unwrap().as_str(), "youth_served");
-    assert_eq!(c.fact_words().unwrap().needs, "more than 50");
+    assert_eq!(c.fact_words().unwrap().needs(), "more than 50");
 }
