@@ -59,6 +59,12 @@
 //! The policy is shared behind an `Arc`: a request takes the current one and
 //! keeps it for its whole evaluation, while a reload swaps in the next.
 
+// The shared error style and exit codes; the service writes no report, so
+// `emit` goes unused. The tests include this file and `batch.rs`, each with
+// its `common`: a second copy there, by design.
+#[allow(dead_code, clippy::duplicate_mod)]
+mod common;
+
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Read as _;
@@ -928,9 +934,20 @@ const USAGE: &str = "usage: service [--policy PATH] [--addr HOST:PORT] [--worker
 [--large-workers N] [--max-connections N] [--max-body-bytes N] [--queue-wait SECS] \
 [--header-timeout SECS] [--body-timeout SECS] [--connection-lifetime SECS]";
 
+/// Exit codes as the other examples give them: 0 stopped, 2 an error
+/// (bad usage, a policy that does not load, an address that cannot be
+/// bound), reported on standard error as `error: ...`.
+#[allow(dead_code)]
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => common::fail(e),
+    }
+}
+
 #[tokio::main]
 #[allow(dead_code)]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut source = None;
     let mut addr: SocketAddr = "127.0.0.1:8080".parse()?;
     let mut config = Config::default();
@@ -964,12 +981,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(path) => AppState::from_file(path, config)?,
         None => AppState::embedded(config)?,
     };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let serving = state.current();
     eprintln!(
         "serving {} ({}) on http://{addr}",
         serving.policy, serving.hash
     );
-    let listener = tokio::net::TcpListener::bind(addr).await?;
     serve_until(listener, state, stop_signal()).await;
     eprintln!("stopped");
     Ok(())

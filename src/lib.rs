@@ -162,8 +162,9 @@ pub use model::policy::{
 };
 pub use model::requirement::{Requirement, Status};
 pub use report::evaluation::{
-    AnswerState, ConditionGap, Decision, Detail, Evaluation, GrantedBenefit, ImprovementPlan,
-    ItemGap, KindScore, LevelOutcome, PolicyRef, RequirementOutcome, StandardGaps, StandardScore,
+    AnswerState, ConditionGap, Decision, Detail, Evaluation, FactWords, GrantedBenefit,
+    ImprovementPlan, ItemGap, KindScore, LevelOutcome, PolicyRef, RequirementOutcome, StandardGaps,
+    StandardScore,
 };
 pub use report::membership::{LevelSummary, Membership, MembershipState, NextDate};
 pub use tools::catalog::{Catalog, CatalogError, Duplicate};

@@ -4,6 +4,7 @@
 mod bind;
 mod membership;
 mod walk;
+mod words;
 
 use std::borrow::Cow;
 use std::cell::Cell;

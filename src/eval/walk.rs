@@ -3,6 +3,7 @@
 //! scorecard, and the plan for the next level.
 
 use super::*;
+use crate::base::id::KindId;
 use crate::model::requirement::WhenNoneApply;
 
 impl<'p> Bound<'p> {
@@ -188,6 +189,7 @@ impl<'p> Bound<'p> {
                     )),
                     fact: None,
                     actual: None,
+                    words: None,
                 }],
                 standards: Vec::new(),
                 more_items: 0,
@@ -442,6 +444,7 @@ impl<'p> Bound<'p> {
                         }
                         (n > 0).then(|| KindScore {
                             kind: k.id().clone(),
+                            title: Arc::clone(&k.title),
                             met,
                             applicable,
                         })
@@ -531,16 +534,16 @@ impl<'p> Bound<'p> {
                 requirement: Arc::clone(&o.requirement),
                 fact,
                 actual,
+                words: None,
             };
             let set = match (&r.kind, &o.detail) {
                 (Req::All(list) | Req::AtLeast(_, list), _) => {
                     stack.extend(list.iter().zip(&o.children).rev());
                     continue;
                 }
-                (_, Detail::Fact { fact, actual, .. }) => {
-                    wanted
-                        .conditions
-                        .push(gap(Some(fact.clone()), actual.clone()));
+                // A fact, or `not` of one: the fact in its words.
+                (Req::Fact { .. }, _) | (Req::Not(_), Detail::Not) => {
+                    wanted.conditions.push(self.fact_gap(r, o));
                     continue;
                 }
                 (Req::Level(l), _) => {
@@ -576,6 +579,34 @@ impl<'p> Bound<'p> {
         Some(())
     }
 
+    /// The condition unmet requirement `r` (outcome `o`) sets: on a fact
+    /// (or, for a `not`, on the fact it negates, the test turned round), in
+    /// the fact's words; on anything else, the requirement's sentence.
+    fn fact_gap(&self, r: &Requirement, o: &RequirementOutcome) -> ConditionGap {
+        let (req, outcome, negated) = match (&r.kind, o.children.first()) {
+            (Req::Not(inner), Some(child)) => (&**inner, child, true),
+            _ => (r, o, false),
+        };
+        let mut gap = ConditionGap {
+            requirement: Arc::clone(&o.requirement),
+            fact: None,
+            actual: None,
+            words: None,
+        };
+        if let (Req::Fact { fact: f, test, .. }, Detail::Fact { fact, actual, .. }) =
+            (&req.kind, &outcome.detail)
+        {
+            gap.words = self
+                .policy
+                .facts
+                .get(*f)
+                .map(|def| words::fact_words(def, test, negated, actual.as_ref()));
+            gap.fact = Some(fact.clone());
+            gap.actual = actual.clone();
+        }
+        gap
+    }
+
     /// Marks the items of `set` that apply and are neither met nor wanted
     /// yet as wanted by outcome `o`.
     fn want_items(&self, set: Selection<'_>, o: &RequirementOutcome, wanted: &mut Wanted) {
@@ -608,6 +639,14 @@ impl<'p> Bound<'p> {
         let mut listed = 0;
         let mut more_items = 0;
         let mut standards = Vec::new();
+        // The loader refuses `not_applicable: true` on an item of such a
+        // kind; checked here too, so the hint never contradicts the kind.
+        let kinds_forbidding: Vec<&KindId> = p
+            .kinds
+            .iter()
+            .filter(|k| k.forbids_not_applicable())
+            .map(|k| k.id())
+            .collect();
         for s in &p.standards {
             let mut items = Vec::new();
             for i in s.items.clone() {
@@ -631,6 +670,8 @@ impl<'p> Bound<'p> {
                     question: Arc::clone(&item.question),
                     kind: item.kind().clone(),
                     answer: self.answer_state(i),
+                    may_be_not_applicable: item.allows_not_applicable()
+                        && !kinds_forbidding.contains(&item.kind()),
                     required_by: Arc::clone(required_by),
                 });
             }

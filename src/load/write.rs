@@ -64,7 +64,7 @@ fn raw_of(policy: &Policy) -> RawPolicy {
 fn kind(k: &Kind) -> RawKind {
     RawKind {
         id: k.id.to_string(),
-        title: k.title.clone(),
+        title: k.title.to_string(),
         description: k.description.clone(),
         not_applicable: if k.not_applicable_forbidden {
             RawNaPolicy::Forbidden
@@ -86,8 +86,8 @@ fn fact(policy: &Policy, f: &Fact) -> RawFact {
     };
     RawFact {
         id: f.id.to_string(),
-        title: f.title.clone(),
-        question: f.question.clone(),
+        title: f.title.to_string(),
+        question: f.question.as_deref().map(str::to_owned),
         ty,
         values,
         unit,

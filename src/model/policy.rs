@@ -61,7 +61,8 @@ pub(crate) struct Terms {
 #[derive(Clone, Debug)]
 pub struct Kind {
     pub(crate) id: KindId,
-    pub(crate) title: String,
+    /// Shared with the scorecards that name the kind.
+    pub(crate) title: Arc<str>,
     pub(crate) description: Option<String>,
     pub(crate) not_applicable_forbidden: bool,
 }
@@ -127,8 +128,9 @@ impl FactType {
 #[derive(Clone, Debug)]
 pub struct Fact {
     pub(crate) id: FactId,
-    pub(crate) title: String,
-    pub(crate) question: Option<String>,
+    /// Title and question, shared with the plans that name the fact.
+    pub(crate) title: Arc<str>,
+    pub(crate) question: Option<Arc<str>>,
     pub(crate) ty: FactType,
     /// For a number fact derived from a date fact: whole months since it.
     pub(crate) months_since: Option<usize>,

@@ -37,7 +37,10 @@ pub struct GrantedBenefit {
     pub id: BenefitId,
     /// Its title: see [`GrantedBenefit::title`].
     pub(crate) title: Arc<str>,
-    /// Whether the program gets priority for it at its level.
+    /// Whether the program may receive priority for it at its level (the
+    /// policy's `priority_from`). Priority is a standing, not a promise: MMP's
+    /// page says such members "may receive priority in some instances", and
+    /// the text report says so.
     pub priority: bool,
     /// How many, for benefits that come in a number (four training vouchers).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -194,13 +197,23 @@ pub struct LevelOutcome {
 
 /// Items met per kind within a standard.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct KindScore {
     /// The kind.
     pub kind: KindId,
+    /// The kind's title: see [`KindScore::title`].
+    pub(crate) title: Arc<str>,
     /// Items of the kind met.
     pub met: usize,
     /// Items of the kind that apply.
     pub applicable: usize,
+}
+
+impl KindScore {
+    /// The kind's title (`Benchmark`), as the policy writes it.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
 }
 
 /// Items met in one standard.
@@ -242,6 +255,51 @@ pub struct ConditionGap {
     /// The program's value, where it gave one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actual: Option<Value>,
+    /// The words the report uses for a condition on a fact: see
+    /// [`ConditionGap::fact_words`].
+    #[serde(flatten)]
+    pub(crate) words: Option<FactWords>,
+}
+
+/// A condition on a fact in the policy's words: the fact's title and
+/// question, what the level needs and what the program said.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct FactWords {
+    /// The fact's title: see [`FactWords::title`].
+    pub(crate) title: Arc<str>,
+    /// Its question: see [`FactWords::question`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) question: Option<Arc<str>>,
+    /// What the level needs: see [`FactWords::needs`].
+    pub(crate) needs: String,
+    /// What the program said: see [`FactWords::now`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) now: Option<String>,
+}
+
+impl FactWords {
+    /// The fact's title (`Self-assessment`; the policy's text, shared).
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The question the fact asks, where the policy gives one (shared).
+    pub fn question(&self) -> Option<&str> {
+        self.question.as_deref()
+    }
+
+    /// What the level needs, in words (`in progress or completed`, `yes`,
+    /// `at least 12 months`, `more than 50` for a `not`).
+    pub fn needs(&self) -> &str {
+        &self.needs
+    }
+
+    /// What the program said, in words (`not started`, `no`, `5 months`),
+    /// where it gave a value.
+    pub fn now(&self) -> Option<&str> {
+        self.now.as_deref()
+    }
 }
 
 impl ConditionGap {
@@ -251,6 +309,15 @@ impl ConditionGap {
     /// 2029-03-31`).
     pub fn requirement(&self) -> &str {
         &self.requirement
+    }
+
+    /// For a condition on a fact, the words the report uses for it: the
+    /// fact's title and question, what is needed and what the program said
+    /// (``Self-assessment: needs in progress or completed (now: not
+    /// started)`` rather than ``Self-assessment (`self_assessment`) is one
+    /// of in_progress, completed``). `None` for other conditions.
+    pub fn fact_words(&self) -> Option<&FactWords> {
+        self.words.as_ref()
     }
 }
 
@@ -268,6 +335,11 @@ pub struct ItemGap {
     pub kind: KindId,
     /// What the program answered.
     pub answer: AnswerState,
+    /// Whether the program may answer the item not applicable (the item
+    /// allows it, and its kind leaves that to each item): where the practice
+    /// does not apply to the program, that answer leaves the item out of
+    /// the counts instead of improving it.
+    pub may_be_not_applicable: bool,
     /// The requirement that needs it: see [`ItemGap::required_by`].
     pub(crate) required_by: Arc<str>,
 }

@@ -150,21 +150,79 @@ fn write_benefits(f: &mut fmt::Formatter<'_>, benefits: &[GrantedBenefit]) -> fm
             write!(f, " ({p}% off {})", d.on)?;
         }
         if b.priority {
-            write!(f, " [priority]")?;
+            // A standing, not a promise: the words of MMP's page.
+            write!(f, " (may receive priority in some instances)")?;
         }
         writeln!(f)?;
     }
     Ok(())
 }
 
+/// The widest a standard's title is shown in the scorecard, in characters;
+/// a longer one is cut, its last character `…` (the JSON has it whole).
+const MAX_TITLE_CHARS: usize = 40;
+
+/// `text` cut to `max` characters, the last one `…` when cut.
+fn cut_to(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some(_) => {
+            let end = text
+                .char_indices()
+                .nth(max.saturating_sub(1))
+                .map_or(text.len(), |(i, _)| i);
+            format!("{}…", text.get(..end).unwrap_or_default()).into()
+        }
+    }
+}
+
+/// The scorecard: a row per standard with an answer, its title in a
+/// column as wide as the widest title shown (at most [`MAX_TITLE_CHARS`]
+/// characters), then the counts, right-aligned, and the counts per kind
+/// under the kinds' titles. Standards with no item answered are one line
+/// (a row of `0/14  14 unanswered` for each says nothing the plan does not),
+/// and a program that answered nothing gets one line in all; the JSON keeps
+/// every standard.
 fn write_scorecard(f: &mut fmt::Formatter<'_>, scorecard: &[StandardScore]) -> fmt::Result {
+    let (answered, blank): (Vec<&StandardScore>, Vec<&StandardScore>) = scorecard
+        .iter()
+        .partition(|s| s.unanswered == 0 || s.unanswered < s.applicable + s.not_applicable);
+    let blank_items: usize = blank.iter().map(|s| s.unanswered).sum();
+    if answered.is_empty() {
+        let noun = if scorecard.len() == 1 {
+            "standard"
+        } else {
+            "standards"
+        };
+        return writeln!(
+            f,
+            "Scorecard: no item answered yet ({blank_items} items in {} {noun}).",
+            scorecard.len()
+        );
+    }
     writeln!(f, "Scorecard (items met / items that apply):")?;
-    for s in scorecard {
-        write!(f, "  {:<34} {:>2}/{:<2}", s.title, s.met, s.applicable)?;
+    let titles: Vec<_> = answered
+        .iter()
+        .map(|s| cut_to(&s.title, MAX_TITLE_CHARS))
+        .collect();
+    let width = titles.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    let digits = |n: usize| n.to_string().len();
+    let met_w = answered.iter().map(|s| digits(s.met)).max().unwrap_or(1);
+    let all_w = answered
+        .iter()
+        .map(|s| digits(s.applicable))
+        .max()
+        .unwrap_or(1);
+    for (s, title) in answered.iter().zip(&titles) {
+        write!(
+            f,
+            "  {title:<width$}  {:>met_w$}/{:<all_w$}",
+            s.met, s.applicable
+        )?;
         let kinds: Vec<String> = s
             .by_kind
             .iter()
-            .map(|k| format!("{} {}/{}", k.kind, k.met, k.applicable))
+            .map(|k| format!("{} {}/{}", k.title, k.met, k.applicable))
             .collect();
         write!(f, "  ({})", kinds.join(", "))?;
         if s.unanswered > 0 {
@@ -172,12 +230,35 @@ fn write_scorecard(f: &mut fmt::Formatter<'_>, scorecard: &[StandardScore]) -> f
         }
         writeln!(f)?;
     }
+    if !blank.is_empty() {
+        let noun = if blank.len() == 1 {
+            "standard"
+        } else {
+            "standards"
+        };
+        writeln!(
+            f,
+            "  and {} more {noun} with no item answered yet ({blank_items} items)",
+            blank.len()
+        )?;
+    }
     Ok(())
 }
 
 fn write_plan(f: &mut fmt::Formatter<'_>, plan: &ImprovementPlan) -> fmt::Result {
     writeln!(f, "Improvement plan for {}:", plan.target.title)?;
     for c in &plan.conditions {
+        if let Some(w) = &c.words {
+            write!(f, "  - {}: needs {}", w.title, w.needs)?;
+            match &w.now {
+                Some(now) => writeln!(f, " (now: {now})")?,
+                None => writeln!(f, " (not given)")?,
+            }
+            if let Some(q) = &w.question {
+                writeln!(f, "      {q}")?;
+            }
+            continue;
+        }
         write!(f, "  - {}", c.requirement)?;
         match &c.actual {
             Some(v) => writeln!(f, " (now: {v})")?,
@@ -185,10 +266,16 @@ fn write_plan(f: &mut fmt::Formatter<'_>, plan: &ImprovementPlan) -> fmt::Result
             None => writeln!(f)?,
         }
     }
+    let mut may_be_na = 0;
     for s in &plan.standards {
         writeln!(f, "  {}:", s.title)?;
         for g in &s.items {
-            writeln!(f, "    - {} {} [{}]", g.item, g.title, g.answer)?;
+            write!(f, "    - {} {} [{}]", g.item, g.title, g.answer)?;
+            if g.may_be_not_applicable {
+                may_be_na += 1;
+                write!(f, " *")?;
+            }
+            writeln!(f)?;
         }
     }
     if plan.more_items > 0 {
@@ -201,6 +288,12 @@ fn write_plan(f: &mut fmt::Formatter<'_>, plan: &ImprovementPlan) -> fmt::Result
     }
     if plan.conditions.is_empty() && plan.standards.is_empty() {
         writeln!(f, "  nothing is missing")?;
+    }
+    if may_be_na > 0 {
+        writeln!(
+            f,
+            "  * may be answered not applicable: where the practice does not apply to the program, that answer leaves the item out of the counts"
+        )?;
     }
     Ok(())
 }

@@ -44,6 +44,7 @@ fn root() -> Vec<&'static str> {
         qbm::Fact,
         qbm::FactId,
         qbm::FactType,
+        qbm::FactWords,
         qbm::Grant,
         qbm::GrantedBenefit,
         qbm::HeldMembership,

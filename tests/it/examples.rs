@@ -77,6 +77,8 @@ fn every_example_reports_an_error_one_way_with_code_2() {
         ("policy_diff", vec!["no-such-old.yaml", "no-such-new.yaml"]),
         ("policy_test", vec!["no-such-suite.yaml"]),
         ("batch", vec!["many"]),
+        ("service", vec!["--bogus"]),
+        ("service", vec!["--policy", "no-such-policy.yaml"]),
     ] {
         let out = Command::new(example(name))
             .args(&args)

@@ -46,6 +46,7 @@ mod none_apply;
 mod other_scheme;
 mod policy_suites;
 mod readme;
+mod reports;
 mod samples;
 #[cfg(feature = "schema")]
 mod schema;

@@ -33,8 +33,8 @@ pub(super) fn build(b: &mut Builder<'_>, raw: &[RawFact]) -> FactIndex {
         bounds(b, f, &path);
         facts.push(Fact {
             id: FactId::new(&f.id),
-            title: f.title.clone(),
-            question: f.question.clone(),
+            title: f.title.as_str().into(),
+            question: f.question.as_deref().map(Into::into),
             ty,
             months_since: None,
             better: f.better,

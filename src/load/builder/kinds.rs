@@ -27,7 +27,7 @@ pub(super) fn build(b: &mut Builder<'_>, raw: &[RawKind]) -> KindIndex {
         .iter()
         .map(|k| Kind {
             id: KindId::new(&k.id),
-            title: k.title.clone(),
+            title: k.title.as_str().into(),
             description: k.description.clone(),
             not_applicable_forbidden: k.not_applicable == RawNaPolicy::Forbidden,
         })

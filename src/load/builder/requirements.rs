@@ -491,13 +491,7 @@ fn describe(kind: &Req, shape: Shape<'_>, scope: &Scope<'_>) -> String {
         Req::AtLeast(n, list) => format!("at least {n} of {} requirements", list.len()),
         Req::Not(inner) => format!("not: {inner}"),
         Req::Fact { fact, test, .. } => {
-            let title = short(
-                scope
-                    .facts
-                    .facts
-                    .get(*fact)
-                    .map_or("", |f| f.title.as_str()),
-            );
+            let title = short(scope.facts.facts.get(*fact).map_or("", |f| f.title()));
             format!("{title} (`{named}`) {}", test.describe())
         }
         Req::Met(i) => {
