@@ -563,6 +563,7 @@ impl<'p> Bound<'p> {
                         requirement: Arc::from(none_apply(&o.requirement, items.len())),
                         fact: None,
                         actual: None,
+                        words: None,
                     });
                     continue;
                 }
