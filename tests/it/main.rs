@@ -46,6 +46,7 @@ mod other_scheme;
 mod policy_suites;
 mod readme;
 mod samples;
+mod schemes;
 #[cfg(feature = "schema")]
 mod schema;
 mod service;
