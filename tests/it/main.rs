@@ -46,8 +46,8 @@ mod other_scheme;
 mod policy_suites;
 mod readme;
 mod samples;
-mod schemes;
 #[cfg(feature = "schema")]
 mod schema;
+mod schemes;
 mod service;
 mod time;
