@@ -269,3 +269,16 @@ fn change_reports_between_versions_of_the_schemes() {
         "{report}"
     );
 }
+
+/// The laws a policy should obey (README, "Testing your own policy"), checked
+/// as a peer author would beside the policy: over every possible assessment
+/// where the solver decides them, over generated ones for the rest.
+#[cfg(feature = "testing")]
+#[test]
+fn every_scheme_obeys_the_laws() {
+    for name in SCHEMES {
+        if let Err(violation) = qbm::testing::check_laws(&policy(name), 64) {
+            panic!("{name}: {violation}");
+        }
+    }
+}
