@@ -50,5 +50,6 @@ mod reports;
 mod samples;
 #[cfg(feature = "schema")]
 mod schema;
+mod schemes;
 mod service;
 mod time;

@@ -474,3 +474,55 @@ fn debug_output_is_the_same_for_every_load() {
     assert!(a.contains("partner"), "{a}");
     assert_eq!(a, b);
 }
+
+/// Issue 37: every fact the shipped policies collect is used, by a rule
+/// (`fact: ID`), a derived fact (`months_since: ID`) or an item's declared
+/// threshold (`declared_by: ID`). `self_assessment_started_on` was
+/// collected and used by none, so it was removed: an assessment still
+/// stating it is told so, not silently ignored.
+#[test]
+fn every_collected_fact_is_used_and_the_unused_date_is_gone() {
+    for (embedded, p) in qbm::EMBEDDED.iter().zip(versions()) {
+        let text = embedded.yaml();
+        for fact in p.facts() {
+            let id = fact.id().as_str();
+            let used = ["fact", "months_since", "declared_by"]
+                .iter()
+                .any(|key| text.contains(&format!("{key}: {id}\n")));
+            assert!(used, "{p}: fact `{id}` is collected and used by no rule");
+        }
+        let a = partner(&p).with_fact("self_assessment_started_on", "2026-09-14");
+        let e = p.evaluate(&a).unwrap_err().to_string();
+        assert!(
+            e.contains("unknown fact `self_assessment_started_on`"),
+            "{p}: {e}"
+        );
+    }
+}
+
+/// Issue 37: the training discount goes to every member, Affiliate to
+/// Partner, in both versions: the reading argued in the policies' comment
+/// on `training_discount`. `Affiliates only` would drop it from the two
+/// higher levels; this fails then, naming the level.
+#[test]
+fn the_training_discount_goes_to_every_member() {
+    for p in versions() {
+        let mut affiliate = partner(&p);
+        affiliate.set_fact("months_operating", 3);
+        let mut associate = partner(&p);
+        associate.set_fact("review_held", false);
+        for (want, a) in [
+            ("affiliate", affiliate),
+            ("associate_partner", associate),
+            ("partner", partner(&p)),
+        ] {
+            let e = eval(&p, &a);
+            assert_eq!(level(&e), Some(want));
+            let discount = e
+                .benefits
+                .iter()
+                .find(|b| b.id.as_str() == "training_discount");
+            assert!(discount.is_some(), "{p}: no training discount at {want}");
+        }
+    }
+}
