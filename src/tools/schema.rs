@@ -4,20 +4,111 @@
 //! that starts with `# yaml-language-server: $schema=...`; the schemas are
 //! committed under `standards/schema/`.
 //!
+//! The schemas refuse what the loader refuses wherever a schema can say it
+//! (one shape per requirement, the answer words, ranges, keys that go
+//! together); what needs the rest of the document (an id that names a
+//! level, a value a fact takes) or the loader's limits is the loader's.
+//! An optional key is written with its value or left out: the schemas do
+//! not offer `null` for it, so that a mistake inside an optional block is
+//! reported as itself.
+//!
 //! ```
 //! let schema = qbm::schema::policy();
 //! assert!(schema.contains("\"title\": \"qbm policy\""));
+//! assert!(schema.contains("\"Requirement\""));
 //! ```
+
+use schemars::Schema;
+use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
+use serde_json::Value;
 
 use crate::load::raw::{RawAssessment, RawPolicy};
 use crate::tools::suite::RawSuite;
 
 fn render<T: schemars::JsonSchema>(title: &str) -> String {
-    let mut schema = schemars::schema_for!(T);
+    let generator = SchemaSettings::draft2020_12()
+        .with_transform(RecursiveTransform(without_null))
+        .into_generator();
+    let mut schema = generator.into_root_schema_for::<T>();
+    named_for_readers(&mut schema);
     schema.insert("title".into(), title.into());
     // Pretty JSON of a plain schema value cannot fail; should it, say so in the text.
     serde_json::to_string_pretty(&schema)
         .map_or_else(|e| format!("{{\"error\": \"{e}\"}}"), |s| s + "\n")
+}
+
+/// An optional key's schema without the `null` the derive allows for it
+/// (`anyOf: [X, {type: null}]` becomes X, `type: [T, null]` becomes T, a
+/// default of `null` goes): the loader reads a key given `null` as left
+/// out, but no author means to write that, and a validator that tries the
+/// `null` branch reports a misspelled key inside the block as "not of type
+/// null".
+fn without_null(schema: &mut Schema) {
+    let is_null = |v: &Value| v.get("type").and_then(Value::as_str) == Some("null");
+    if let Some(Value::Array(branches)) = schema.get("anyOf")
+        && branches.len() == 2
+        && branches.iter().any(is_null)
+        && let Some(Value::Object(kept)) = branches.iter().find(|b| !is_null(b)).cloned()
+    {
+        schema.remove("anyOf");
+        for (k, v) in kept {
+            schema.insert(k, v);
+        }
+    }
+    if let Some(Value::Array(types)) = schema.get_mut("type") {
+        types.retain(|t| t != "null");
+        if let [one] = types.as_slice() {
+            let one = one.clone();
+            schema.insert("type".into(), one);
+        }
+    }
+    if schema.get("default").is_some_and(Value::is_null) {
+        schema.remove("default");
+    }
+}
+
+/// Definitions named by what they are: the `Raw` of the structs that read
+/// a format goes from their names and from every reference to them.
+fn named_for_readers(schema: &mut Schema) {
+    const RAW: &str = "Raw";
+    if let Some(Value::Object(defs)) = schema.get_mut("$defs") {
+        let old = std::mem::take(defs);
+        for (name, def) in old {
+            let name = name.strip_prefix(RAW).map_or(name.clone(), str::to_owned);
+            defs.insert(name, def);
+        }
+    }
+    for value in schema
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|o| o.values_mut())
+    {
+        renamed_refs(value, RAW);
+    }
+}
+
+/// Every `$ref` to a definition named `prefix...` in `value`, renamed
+/// without the prefix. Loops over the document's nesting, which the
+/// derive bounds (the types, not the input).
+fn renamed_refs(value: &mut Value, prefix: &str) {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get_mut("$ref")
+                    && let Some(name) = r
+                        .strip_prefix("#/$defs/")
+                        .and_then(|n| n.strip_prefix(prefix))
+                {
+                    *r = format!("#/$defs/{name}");
+                }
+                stack.extend(map.values_mut());
+            }
+            Value::Array(list) => stack.extend(list.iter_mut()),
+            _ => {}
+        }
+    }
 }
 
 /// The JSON Schema of a policy file.
