@@ -29,6 +29,7 @@ use crate::tools::suite::RawSuite;
 fn render<T: schemars::JsonSchema>(title: &str) -> String {
     let generator = SchemaSettings::draft2020_12()
         .with_transform(RecursiveTransform(without_null))
+        .with_transform(RecursiveTransform(words_as_enum))
         .into_generator();
     let mut schema = generator.into_root_schema_for::<T>();
     named_for_readers(&mut schema);
@@ -66,6 +67,53 @@ fn without_null(schema: &mut Schema) {
     if schema.get("default").is_some_and(Value::is_null) {
         schema.remove("default");
     }
+}
+
+/// A choice of words (the derive's `oneOf` of one `const` each, for an
+/// enum whose variants have docs) as one `enum`, each word's description
+/// kept in the schema's: a validator then names the words for a wrong one
+/// ("'activ' is not one of ...") instead of "not valid under any of the
+/// given schemas".
+fn words_as_enum(schema: &mut Schema) {
+    let Some(Value::Array(branches)) = schema.get("oneOf") else {
+        return;
+    };
+    let words: Option<Vec<(Value, String)>> = branches
+        .iter()
+        .map(|b| {
+            let word = b.get("const")?.clone();
+            let said = b
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            Some((word, said.to_owned()))
+        })
+        .collect();
+    let Some(words) = words.filter(|w| !w.is_empty()) else {
+        return;
+    };
+    let listed: Vec<String> = words
+        .iter()
+        .map(|(w, said)| match (w.as_str(), said.is_empty()) {
+            (Some(w), false) => {
+                let said = said.trim_end_matches('.');
+                let mut chars = said.chars();
+                let first = chars.next().map(|c| c.to_lowercase().collect::<String>());
+                format!("`{w}`: {}{}", first.unwrap_or_default(), chars.as_str())
+            }
+            _ => format!("`{}`", w.as_str().unwrap_or_default()),
+        })
+        .collect();
+    let head = schema
+        .get("description")
+        .and_then(Value::as_str)
+        .map_or(String::new(), |d| format!("{} ", d.trim_end()));
+    schema.remove("oneOf");
+    schema.insert(
+        "description".into(),
+        format!("{head}{}.", listed.join("; ")).into(),
+    );
+    schema.insert("enum".into(), words.into_iter().map(|(w, _)| w).collect());
 }
 
 /// Definitions named by what they are: the `Raw` of the structs that read

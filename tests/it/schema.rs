@@ -432,3 +432,180 @@ fn every_file_the_loader_refuses_for_a_reason_a_schema_decides_the_schema_refuse
         );
     }
 }
+
+/// A policy whose first level requires `requirement` (YAML, indented as
+/// an item of `requires`), and whose other parts are `extra`.
+fn policy_with(requirement: &str, extra: &str) -> String {
+    format!(
+        "policy: {{name: tiny, version: 1.0.0, title: Tiny}}
+kinds: [{{id: benchmark, title: Benchmark}}]
+facts:
+  - {{id: months_operating, title: Months in operation, type: number}}
+standards:
+  - id: recruitment
+    title: Recruitment
+    items:
+      - {{id: B.1.1, kind: benchmark, title: Realistic recruitment, question: Realistic?}}
+      - {{id: B.1.2, kind: benchmark, title: Written eligibility, question: Written?}}
+levels:
+  - id: member
+    rank: 1
+    title: Member
+    requires:
+      - {requirement}
+{extra}"
+    )
+}
+
+/// The mistakes the issue found the schemas let through (#37), each
+/// refused by the loader and by the schema, the schema's message naming
+/// the cause (the key or value at fault, never `null`).
+#[test]
+fn the_mistakes_editors_missed_are_refused_for_their_cause() {
+    let assessment =
+        |answer: &str| format!("assessment: {{program: Hilltop}}\nanswers: {{B.1.1: {answer}}}\n");
+    let cases: Vec<(&str, Format, String, &str)> = vec![
+        (
+            "two shapes",
+            Format::Policy,
+            policy_with("{met: B.1.1, fact: months_operating, at_least: 12}", ""),
+            "('met' was unexpected)",
+        ),
+        (
+            "{}",
+            Format::Policy,
+            policy_with("{}", ""),
+            "{} is not valid under any",
+        ),
+        (
+            "only a label",
+            Format::Policy,
+            policy_with("{label: Recruits}", ""),
+            "not valid under any",
+        ),
+        (
+            "count and percent",
+            Format::Policy,
+            policy_with(
+                "{met_at_least: {count: 1, percent: 50, of: {standard: recruitment}}}",
+                "",
+            ),
+            "met_at_least: {\"count\":1,\"of\":{\"standard\":\"recruitment\"},\"percent\":50} is valid under more than one",
+        ),
+        (
+            "neither count nor percent",
+            Format::Policy,
+            policy_with("{met_at_least: {of: {standard: recruitment}}}", ""),
+            "met_at_least: {\"of\":{\"standard\":\"recruitment\"}} is not valid under any",
+        ),
+        (
+            "percent 150",
+            Format::Policy,
+            policy_with(
+                "{met_at_least: {percent: 150, of: {standard: recruitment}}}",
+                "",
+            ),
+            "100",
+        ),
+        (
+            "at_least \"12\"",
+            Format::Policy,
+            policy_with("{fact: months_operating, at_least: \"12\"}", ""),
+            "\"12\"",
+        ),
+        (
+            "answer yes",
+            Format::Assessment,
+            assessment("yes"),
+            "\"met\"",
+        ),
+        (
+            "answer true",
+            Format::Assessment,
+            assessment("true"),
+            "true",
+        ),
+        (
+            "answer Met",
+            Format::Assessment,
+            assessment("Met"),
+            "\"met\"",
+        ),
+        (
+            "a key misspelled in held",
+            Format::Policy,
+            policy_with("{held: {level: member, for_at_leats: {months: 6}}}", ""),
+            "for_at_leats",
+        ),
+        (
+            "in renewal",
+            Format::Policy,
+            policy_with("{met: B.1.1}", "membership: {renewal: {evry: {years: 1}}}"),
+            "evry",
+        ),
+        (
+            "in time_limit",
+            Format::Policy,
+            policy_with(
+                "{met: B.1.1}",
+                "  - {id: partner, rank: 2, title: Partner, time_limit: {after: {months: 4}, revert_to: member}}",
+            ),
+            "revert_to",
+        ),
+        (
+            "in number",
+            Format::Policy,
+            policy_with("{met: B.1.1}", "").replace(
+                "question: Written?}",
+                "question: Written?, number: {unit: hours, at_leats: 3}}",
+            ),
+            "at_leats",
+        ),
+        (
+            "in expect.state",
+            Format::Suite,
+            "policy: tiny\ncases:\n  - {name: n, expect: {level: member, state: activ}}\n".into(),
+            "\"active\"",
+        ),
+    ];
+    let loader = qbm::Loader::new();
+    for (what, format, text, cause) in cases {
+        let loaded = match format {
+            Format::Policy => loader.policy_str(&text).err(),
+            Format::Assessment => loader.assessment_str(&text).err(),
+            Format::Suite => loader.suite_str(&text).err(),
+        };
+        assert!(loaded.is_some(), "{what}: the loader accepts\n{text}");
+        let said = schema_says(&text, Some(format)).unwrap();
+        let errors = said.expect_err(&format!("{what}: the schema accepts\n{text}"));
+        let all = errors.join("\n");
+        eprintln!("== {what}:\n{all}");
+        assert!(all.contains(cause), "{what}: no `{cause}` in\n{all}");
+        assert!(!all.contains("null"), "{what}: {all}");
+    }
+}
+
+/// The schemas speak to policy authors: definitions are named by what they
+/// are, and no text names a Rust type, module or file.
+#[test]
+fn the_schemas_show_no_internal_names() {
+    for text in [
+        qbm::schema::policy(),
+        qbm::schema::assessment(),
+        qbm::schema::suite(),
+    ] {
+        let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let defs = schema["$defs"].as_object().unwrap();
+        assert!(defs.contains_key("Value"), "{:?}", defs.keys());
+        for name in defs.keys() {
+            assert!(!name.starts_with("Raw"), "definition {name}");
+        }
+        for internal in [
+            "Raw", ".rs`", ".rs ", "Option<", "Vec<", "crate::", "qbm::", "Limits::", "Nullable",
+            "serde",
+        ] {
+            assert!(!text.contains(internal), "`{internal}` in\n{text}");
+        }
+    }
+    assert!(qbm::schema::policy().contains("\"Requirement\": {"));
+}

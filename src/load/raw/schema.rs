@@ -10,7 +10,9 @@ use serde_json::{Map, Value, json};
 
 use crate::model::assessment::Answer;
 
-/// Answers by item id: one of the answer words, or a number.
+/// Answers by item id: one of the answer words, or a number. Said as
+/// "a word or a number, and a word is one of these" (not as `anyOf` of
+/// the two), so that a validator names the words for a wrong one.
 pub(crate) fn answers(_: &mut SchemaGenerator) -> Schema {
     let words = Answer::WORDS;
     let said = format!("{} or a number", words.join(", "));
@@ -18,10 +20,9 @@ pub(crate) fn answers(_: &mut SchemaGenerator) -> Schema {
         "type": "object",
         "additionalProperties": {
             "description": format!("An answer: {said}."),
-            "anyOf": [
-                {"enum": words},
-                {"type": "number"}
-            ],
+            "type": ["string", "number"],
+            "if": {"type": "string"},
+            "then": {"enum": words},
             "errorMessage": format!("answer {said}")
         }
     })
@@ -68,10 +69,6 @@ pub(crate) fn requirement_shapes(schema: &mut Schema) {
         .collect();
     schema.insert("oneOf".into(), one_of.into());
     schema.insert("allOf".into(), all_of.into());
-    schema.insert(
-        "errorMessage".into(),
-        format!("a requirement has exactly one of `{}`", shapes.join("`, `")).into(),
-    );
 }
 
 /// The keys that go with `shape`, as a closed object, with what the shape
@@ -115,23 +112,26 @@ fn shape_rule(shape: &str, keys: &[String]) -> Value {
 
 /// Which keys go with which type of fact, on the derived schema of a fact:
 /// `min`, `max` and `derive` with a number, `values` (at least one) with a
-/// choice and with nothing else, and the words of `better` by type.
+/// choice and with nothing else, and the words of `better` by type. A key
+/// that needs a type says so at `type` ("'number' was expected").
 pub(crate) fn fact_types(schema: &mut Schema) {
-    let of_type = |t: &str| json!({"properties": {"type": {"const": t}}, "required": ["type"]});
+    let is = |t: &str| json!({"properties": {"type": {"const": t}}, "required": ["type"]});
+    schema.insert(
+        "dependentSchemas".into(),
+        json!({
+            "min": is("number"),
+            "max": is("number"),
+            "derive": is("number"),
+            "values": is("choice")
+        }),
+    );
+    let better = |words: Value| json!({"properties": {"better": {"enum": words}}});
     let rules = json!([
-        {
-            "if": {"not": of_type("number")},
-            "then": {"properties": {"min": false, "max": false, "derive": false}}
-        },
-        {
-            "if": of_type("choice"),
-            "then": {"required": ["values"], "properties": {"values": {"minItems": 1}}},
-            "else": {"properties": {"values": false}}
-        },
-        {"if": of_type("number"), "then": {"properties": {"better": {"enum": ["more", "less"]}}}},
-        {"if": of_type("boolean"), "then": {"properties": {"better": {"enum": [true, false, "true", "false"]}}}},
-        {"if": of_type("choice"), "then": {"properties": {"better": {"enum": ["later", "earlier"]}}}},
-        {"if": of_type("date"), "then": {"properties": {"better": false}}}
+        {"if": is("choice"), "then": {"required": ["values"], "properties": {"values": {"minItems": 1}}}},
+        {"if": is("number"), "then": better(json!(["more", "less"]))},
+        {"if": is("boolean"), "then": better(json!([true, false, "true", "false"]))},
+        {"if": is("choice"), "then": better(json!(["later", "earlier"]))},
+        {"if": is("date"), "then": {"properties": {"better": false}}}
     ]);
     schema.insert("allOf".into(), rules);
 }
