@@ -350,10 +350,6 @@ pub(crate) struct RawItemCount {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRequirement {
     /// How reports name the requirement, on one line.
-    #[cfg_attr(
-        feature = "schema",
-        schemars(pattern(r"^[^\n\r\u000b\u000c\u0085\u2028\u2029]*$"))
-    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Every listed requirement holds (at least one listed).

@@ -30,6 +30,7 @@ fn render<T: schemars::JsonSchema>(title: &str) -> String {
     let generator = SchemaSettings::draft2020_12()
         .with_transform(RecursiveTransform(without_null))
         .with_transform(RecursiveTransform(words_as_enum))
+        .with_transform(RecursiveTransform(texts_shown))
         .into_generator();
     let mut schema = generator.into_root_schema_for::<T>();
     named_for_readers(&mut schema);
@@ -114,6 +115,37 @@ fn words_as_enum(schema: &mut Schema) {
         format!("{head}{}.", listed.join("; ")).into(),
     );
     schema.insert("enum".into(), words.into_iter().map(|(w, _)| w).collect());
+}
+
+/// Ids and titles show something and stay on one line, and a label stays
+/// on one line, as the builder checks every one of them: none of the
+/// characters messages escape (line breaks, control characters, invisible
+/// marks), and for an id or a title some character that is not a space. (What shows nothing by its Unicode category, such as a
+/// lone combining mark, is left to the loader.)
+fn texts_shown(schema: &mut Schema) {
+    let Some(Value::Object(props)) = schema.get_mut("properties") else {
+        return;
+    };
+    let hidden: String = crate::base::text::HIDDEN
+        .iter()
+        .map(|&(a, b)| match u32::from(b) - u32::from(a) {
+            0 => format!("\\u{:04x}", u32::from(a)),
+            _ => format!("\\u{:04x}-\\u{:04x}", u32::from(a), u32::from(b)),
+        })
+        .collect();
+    // Unanchored: Python's `$` also matches before a last line break.
+    let hides = serde_json::json!({"pattern": format!("[{hidden}]")});
+    let shows = format!("[^{hidden}\\s]");
+    for (key, shown) in [("id", true), ("title", true), ("label", false)] {
+        if let Some(Value::Object(p)) = props.get_mut(key)
+            && p.get("type").and_then(Value::as_str) == Some("string")
+        {
+            p.insert("not".into(), hides.clone());
+            if shown {
+                p.insert("pattern".into(), shows.clone().into());
+            }
+        }
+    }
 }
 
 /// Definitions named by what they are: the `Raw` of the structs that read
