@@ -4,8 +4,8 @@
 //! loader turn these into the checked model once. With feature `schema`,
 //! the JSON Schemas of the formats are derived from these structs: their
 //! doc comments are the schemas' descriptions, written for policy authors,
-//! and their `schemars` attributes (with [`schema`]) say in the schema what
-//! the loader refuses wherever a schema can say it.
+//! and their `schemars` attributes (with the `schema` module) say in the
+//! schema what the loader refuses wherever a schema can say it.
 
 use std::collections::BTreeMap;
 

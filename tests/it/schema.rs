@@ -20,7 +20,7 @@ fn committed_schemas_match_the_types() {
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             committed == schema,
-            "{} is out of date with the types; run `QBM_BLESS=1 cargo test --all-features --test schema`",
+            "{} is out of date with the types; run `QBM_BLESS=1 cargo test --all-features --test it schema::`",
             path.display()
         );
     }
