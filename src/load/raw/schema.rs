@@ -22,8 +22,10 @@ pub(crate) fn answers(_: &mut SchemaGenerator) -> Schema {
             "description": format!("An answer: {said}."),
             "type": ["string", "number"],
             "if": {"type": "string"},
-            "then": {"enum": words},
-            "errorMessage": format!("answer {said}")
+            // `errorMessage` is the message editors (the YAML and JSON
+            // language servers) show for a value outside an `enum`;
+            // validators ignore it.
+            "then": {"enum": words, "errorMessage": format!("answer {said}")}
         }
     })
 }
