@@ -34,7 +34,7 @@ pub(crate) fn escaped(value: &str) -> std::borrow::Cow<'_, str> {
 /// overrides and isolates, invisible operators, byte-order mark,
 /// interlinear annotation marks). Shown raw, they would break a message's
 /// one line, or hide or reorder what it shows.
-const HIDDEN: [(char, char); 10] = [
+pub(crate) const HIDDEN: [(char, char); 10] = [
     ('\u{0}', '\u{1F}'),
     ('\u{7F}', '\u{9F}'),
     ('\u{AD}', '\u{AD}'),

@@ -1,7 +1,11 @@
 //! The raw layer: serde structs that mirror the YAML formats field for field.
 //!
-//! Nothing here is validated beyond types; `policy.rs` and `assessment.rs`
-//! turn these into the checked model once.
+//! Nothing here is validated beyond types; the builder and the assessment
+//! loader turn these into the checked model once. With feature `schema`,
+//! the JSON Schemas of the formats are derived from these structs: their
+//! doc comments are the schemas' descriptions, written for policy authors,
+//! and their `schemars` attributes (with the `schema` module) say in the
+//! schema what the loader refuses wherever a schema can say it.
 
 use std::collections::BTreeMap;
 
@@ -9,6 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::base::date::{Date, Period};
 use crate::base::value::Value;
+
+#[cfg(feature = "schema")]
+pub(crate) mod schema;
 
 /// The level a program holds, and since when.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -43,7 +50,8 @@ pub(crate) struct RawPolicy {
     /// Named selections of items, such as the designated standards.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sets: Vec<RawSet>,
-    /// Membership levels, ordered by rank.
+    /// Membership levels, ordered by rank; at least one.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub levels: Vec<RawLevel>,
     /// Benefits of membership, by level.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -114,6 +122,7 @@ pub(crate) struct RawHeld {
 /// The policy's identity.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "PolicyHeader"))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawHeader {
     /// The policy's name; assessments and catalogs refer to it. Not blank.
@@ -135,6 +144,7 @@ pub(crate) struct RawHeader {
 /// Whether items of a kind may be not applicable.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "NotApplicableRule"))]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum RawNaPolicy {
     /// Items of the kind may each allow not-applicable.
@@ -164,17 +174,23 @@ pub(crate) struct RawKind {
 /// The type of a fact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "FactType"))]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum RawFactType {
+    /// True or false.
     Boolean,
+    /// A number, within `min` and `max` where given.
     Number,
+    /// One of the fact's `values`.
     Choice,
+    /// A calendar date, YYYY-MM-DD.
     Date,
 }
 
 /// A fact a program states outside the questionnaire.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = schema::fact_types))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFact {
     /// The fact's id.
@@ -187,16 +203,16 @@ pub(crate) struct RawFact {
     /// boolean, number, choice (one of `values`) or date (YYYY-MM-DD).
     #[serde(rename = "type")]
     pub ty: RawFactType,
-    /// For a choice fact, the words it may take.
+    /// For a choice fact, the words it may take (at least one); only a choice fact has them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
     /// For a number fact, its unit, such as months.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// For a number fact, the least value a program may give.
+    /// For a number fact, the least value a program may give; only a number fact has it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
-    /// For a number fact, the greatest value a program may give.
+    /// For a number fact, the greatest value a program may give; only a number fact has it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
     /// For a number fact, how it is derived from a date fact when not given.
@@ -205,6 +221,7 @@ pub(crate) struct RawFact {
     /// Which way the fact improves, for the laws that check a policy never
     /// punishes improvement: `more` or `less` (number), `true` or `false`
     /// (boolean), `later` or `earlier` in the list of `values` (choice).
+    #[cfg_attr(feature = "schema", schemars(schema_with = "schema::better"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub better: Option<crate::model::policy::Better>,
 }
@@ -250,11 +267,13 @@ pub(crate) struct RawItem {
 /// The threshold of a numeric item.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "NumberThreshold"))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawNumberSpec {
     /// The unit of the answer, such as hours.
     pub unit: String,
-    /// The least value that meets the item.
+    /// The least value that meets the item, a number.
+    #[cfg_attr(feature = "schema", schemars(with = "f64"))]
     pub at_least: Value,
     /// A number fact through which a program declares its own minimum, which then applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -277,9 +296,10 @@ pub(crate) struct RawSet {
     pub select: RawSelector,
 }
 
-/// A selection of items: those meeting every criterion given.
+/// A selection of items: those meeting every criterion given (at least one).
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Selection", extend("minProperties" = 1)))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSelector {
     /// Items of this standard.
@@ -296,56 +316,73 @@ pub(crate) struct RawSelector {
     pub items: Option<Vec<String>>,
 }
 
-/// How many items of a selection must be met.
+/// How many items of a selection must be met: a `count` or a `percent`, not both.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(extend("oneOf" = [{"required": ["count"]}, {"required": ["percent"]}]))
+)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawItemCount {
     /// At least this many items met.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
-    /// At least this percentage of the applicable items met.
+    /// At least this percentage of the applicable items met, 0 to 100.
+    #[cfg_attr(feature = "schema", schemars(range(min = 0, max = 100)))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f64>,
     /// The selection counted.
     pub of: RawSelector,
 }
 
-/// One requirement. Its shape is told by which keys are present; `policy.rs`
-/// checks that exactly one shape is used.
-/// One requirement, of exactly one shape: all, any, not, at_least with of, fact with a comparison, met, all_met, met_at_least, level or held.
+/// One requirement, of exactly one shape: `all`, `any`, `not`, `of` with
+/// `at_least`, `fact` with a comparison, `met`, `all_met`, `met_at_least`,
+/// `level` or `held`; a `label` may go with any.
+// The shape is told by which keys are present; the schema says it with one
+// rule per shape, built from these fields by `schema::requirement_shapes`.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(rename = "Requirement", transform = schema::requirement_shapes)
+)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRequirement {
-    /// How reports name the requirement.
+    /// How reports name the requirement, on one line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// Every listed requirement holds.
+    /// Every listed requirement holds (at least one listed).
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all: Option<Vec<RawRequirement>>,
-    /// At least one listed requirement holds.
+    /// At least one listed requirement holds (at least one listed).
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub any: Option<Vec<RawRequirement>>,
     /// The requirement does not hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not: Option<Box<RawRequirement>>,
-    /// With at_least: at least that many of these requirements hold.
+    /// With `at_least`: at least that many of these requirements hold.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub of: Option<Vec<RawRequirement>>,
-    /// The fact compared, with equals, one_of, at_least or at_most.
+    /// The fact compared, with `equals`, `one_of`, or `at_least` and `at_most`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fact: Option<String>,
     /// The fact equals this value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equals: Option<Value>,
-    /// The fact is one of these values.
+    /// The fact is one of these values (at least one).
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_of: Option<Vec<Value>>,
-    /// With fact: the number fact is at least this. With of: how many must hold.
+    /// With `fact`: the number fact is at least this. With `of`: how many must hold, a whole number.
+    #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_least: Option<Value>,
-    /// With fact: the number fact is at most this.
+    /// With `fact`: the number fact is at most this.
+    #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_most: Option<Value>,
     /// This item is met.
@@ -394,9 +431,13 @@ pub(crate) struct RawLevel {
     pub time_limit: Option<RawTimeLimit>,
 }
 
-/// A benefit of membership.
+/// A benefit of membership, granted by `min_level` or by `levels`, not both.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(extend("oneOf" = [{"required": ["min_level"]}, {"required": ["levels"]}]))
+)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawBenefit {
     /// The benefit's id.
@@ -441,7 +482,8 @@ pub(crate) struct RawQuantity {
 pub(crate) struct RawDiscount {
     /// What the discount is on.
     pub on: String,
-    /// How much, where known.
+    /// How much, where known: a percentage, 0 to 100.
+    #[cfg_attr(feature = "schema", schemars(range(min = 0, max = 100)))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f64>,
 }
@@ -457,6 +499,7 @@ pub(crate) struct RawAssessment {
     #[serde(default)]
     pub facts: BTreeMap<String, Value>,
     /// Answers by item id: met, not_met, in_progress, not_applicable, or a number.
+    #[cfg_attr(feature = "schema", schemars(schema_with = "schema::answers"))]
     #[serde(default)]
     pub answers: BTreeMap<String, Value>,
 }

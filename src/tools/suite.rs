@@ -89,7 +89,11 @@ struct RawCase {
     /// Facts inline, by id.
     #[serde(default)]
     facts: BTreeMap<String, Value>,
-    /// Answers inline, by item id.
+    /// Answers inline, by item id: met, not_met, in_progress, not_applicable, or a number.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::load::raw::schema::answers")
+    )]
     #[serde(default)]
     answers: BTreeMap<String, Value>,
     /// What the evaluation must give.
