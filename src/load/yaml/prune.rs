@@ -1,0 +1,609 @@
+//! Reading a document past its unknown fields and wrong values: serde stops
+//! at the first, so the document is read again with each place that failed
+//! left out, until it reads or the budget (`Limits::max_format_errors`) is
+//! spent.
+//!
+//! Each reading is `serde_yaml`'s, of the whole text, so every message and
+//! position is the one a single reading gives. Between the typed values and
+//! `serde_yaml` sits [`Prune`], a deserializer that forwards every call and
+//! numbers the places it passes (each entry of a mapping, each element of
+//! a list) in document order; the place an error rose from is the
+//! innermost one it passed through. On the next reading that place is
+//! skipped: its key and value, or its element, are read as nothing and the
+//! values never see them. The numbering is the same from one reading to
+//! the next up to the first place newly left out: every place left out comes
+//! before the place the next error rises from, or lies inside it (and is
+//! then forgotten, as the place that holds it is left out whole), so the
+//! numbers left out name the same places in every reading.
+
+use serde::Deserialize as _;
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, MapAccess,
+    SeqAccess, VariantAccess, Visitor,
+};
+
+use super::path::key_path;
+use super::serde_msg::serde_diagnostic;
+use super::{NO_PARENT, SourceMap};
+use crate::base::error::{Diagnostic, DiagnosticKind};
+use crate::base::limits::Limits;
+
+/// What one reading of a document found; see [`read`].
+pub(super) struct Outcome<T> {
+    /// The values, if the document read with the places left out.
+    pub(super) value: Option<T>,
+    /// The unknown fields and wrong values found, in the order found; last
+    /// the one that stopped the reading, if one did.
+    pub(super) problems: Vec<Diagnostic>,
+    /// The ids (`id:` keys) of the mappings left out, for the problems of
+    /// meaning that only follow from their absence.
+    pub(super) removed: Vec<String>,
+    /// The paths of the mappings and lists that lost an entry.
+    pub(super) emptied: Vec<String>,
+}
+
+/// Reads `text` as `T`, leaving out each place that fails and reading again,
+/// within `Limits::max_format_errors` more readings. A problem that only
+/// follows from a place left out (the "missing field" of a value removed
+/// for its type) is not reported; a problem of another kind (a syntax
+/// error, a limit) stops the reading.
+pub(super) fn read<T: DeserializeOwned>(
+    text: &str,
+    map: &SourceMap,
+    limits: &Limits,
+) -> Outcome<T> {
+    let mut skip: Vec<u64> = Vec::new();
+    // The paths of values left out (and of fields that an unknown field
+    // left out was a misspelling of): their "missing field" is not news.
+    let mut gone: Vec<String> = Vec::new();
+    let mut problems = Vec::new();
+    let mut emptied = Vec::new();
+    for _ in 0..=limits.max_format_errors {
+        let mut reading = Reading {
+            skip: &skip,
+            next: 0,
+            failed: None,
+            removed: Vec::new(),
+        };
+        let read = T::deserialize(Prune {
+            inner: serde_yaml::Deserializer::from_str(text),
+            reading: &mut reading,
+        });
+        let (failed, removed) = (reading.failed, reading.removed);
+        let err = match read {
+            Ok(value) => {
+                return Outcome {
+                    value: Some(value),
+                    problems,
+                    removed,
+                    emptied,
+                };
+            }
+            Err(err) => err,
+        };
+        let d = serde_diagnostic(&err, map, text);
+        let prunable = matches!(
+            d.kind,
+            DiagnosticKind::UnknownField | DiagnosticKind::InvalidValue
+        );
+        let at = failed.filter(|at| prunable && skip.binary_search(at).is_err());
+        if let Some(path) = gone_with(&d) {
+            gone.push(path);
+        }
+        let news = !follows(&d, &gone);
+        let Some(at) = at else {
+            if news {
+                problems.push(d);
+            }
+            return Outcome {
+                value: None,
+                problems,
+                removed: Vec::new(),
+                emptied,
+            };
+        };
+        emptied.push(match d.kind {
+            // serde names the mapping an unknown field is in.
+            DiagnosticKind::UnknownField => d.path.clone(),
+            _ => parent(map, &d.path),
+        });
+        if news {
+            problems.push(d);
+        }
+        // A place numbered after `at` was passed on the way to the error,
+        // so it lies inside `at`, which is now left out whole: its number
+        // will name another place.
+        skip.retain(|&s| s < at);
+        skip.push(at);
+    }
+    problems.push(Diagnostic {
+        kind: DiagnosticKind::Limit,
+        origin: map.origin.clone(),
+        position: None,
+        path: String::new(),
+        message: format!(
+            "more unknown fields and wrong values may follow: the document was read {} times, \
+             leaving out one more each time",
+            limits.max_format_errors.saturating_add(1)
+        ),
+        hint: Some("fix these first, or raise `Limits::max_format_errors`".into()),
+    });
+    Outcome {
+        value: None,
+        problems,
+        removed: Vec::new(),
+        emptied,
+    }
+}
+
+/// The path of the mapping or list that holds the node at `path`.
+fn parent(map: &SourceMap, path: &str) -> String {
+    let tree = &map.tree;
+    match tree.find(path).and_then(|id| tree.nodes.get(id as usize)) {
+        Some(node) if node.parent == NO_PARENT => String::new(),
+        Some(node) => tree.path_of(node.parent),
+        None => path
+            .rfind(['.', '['])
+            .and_then(|i| path.get(..i))
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+/// The path whose absence leaving out `d`'s place explains: a wrong
+/// value's own path, or the field an unknown field was a misspelling of.
+fn gone_with(d: &Diagnostic) -> Option<String> {
+    match d.kind {
+        DiagnosticKind::InvalidValue => Some(d.path.clone()),
+        DiagnosticKind::UnknownField => {
+            let meant = d
+                .hint
+                .as_deref()?
+                .strip_prefix("did you mean `")?
+                .strip_suffix("`?")?;
+            Some(key_path(&d.path, meant))
+        }
+        _ => None,
+    }
+}
+
+/// Whether `d` is a "missing field" for a value that was left out.
+fn follows(d: &Diagnostic, gone: &[String]) -> bool {
+    let Some(field) = d
+        .message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    else {
+        return false;
+    };
+    let path = key_path(&d.path, field);
+    gone.iter().any(|g| *g == path)
+}
+
+/// The state of one reading: which places to leave out, which comes next,
+/// and where an error rose from.
+struct Reading<'s> {
+    /// The numbers of the places to leave out, sorted.
+    skip: &'s [u64],
+    /// The number of the next place.
+    next: u64,
+    /// The innermost place an error rose through.
+    failed: Option<u64>,
+    /// The ids of the mappings left out.
+    removed: Vec<String>,
+}
+
+impl Reading<'_> {
+    /// Numbers the next place; whether to leave it out.
+    fn enter(&mut self) -> (u64, bool) {
+        let at = self.next;
+        self.next += 1;
+        (at, self.skip.binary_search(&at).is_ok())
+    }
+
+    /// Notes that an error rose through place `at`, if it came from no
+    /// place inside it.
+    fn fail<E>(&mut self, at: u64, err: E) -> E {
+        self.failed.get_or_insert(at);
+        err
+    }
+}
+
+/// A deserializer that hands `inner`'s nodes on, numbering the places it
+/// passes and leaving out those to skip.
+struct Prune<'r, 's, D> {
+    inner: D,
+    reading: &'r mut Reading<'s>,
+}
+
+/// A visitor that wraps what `inner` is given in [`Prune`].
+struct Wrap<'r, 's, V> {
+    inner: V,
+    reading: &'r mut Reading<'s>,
+}
+
+/// A seed that reads its value through [`Prune`].
+struct Seed<'r, 's, S> {
+    inner: S,
+    reading: &'r mut Reading<'s>,
+}
+
+/// A mapping whose entries are numbered, some left out.
+struct Entries<'r, 's, A> {
+    inner: A,
+    reading: &'r mut Reading<'s>,
+    /// The number of the entry whose key was read last.
+    entry: u64,
+}
+
+/// A list whose elements are numbered, some left out.
+struct Elements<'r, 's, A> {
+    inner: A,
+    reading: &'r mut Reading<'s>,
+}
+
+/// An enum's variant, its contents read through [`Prune`].
+struct Variant<'r, 's, A> {
+    inner: A,
+    reading: &'r mut Reading<'s>,
+}
+
+/// A value left out: read as nothing, but the text of its `id:` key (when
+/// it is a mapping with one) noted.
+struct LeftOut<'r> {
+    removed: &'r mut Vec<String>,
+}
+
+macro_rules! forward_deserialize {
+    ($($method:ident),*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+            self.inner.$method(Wrap { inner: visitor, reading: self.reading })
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Prune<'_, '_, D> {
+    type Error = D::Error;
+
+    forward_deserialize!(
+        deserialize_any,
+        deserialize_bool,
+        deserialize_i8,
+        deserialize_i16,
+        deserialize_i32,
+        deserialize_i64,
+        deserialize_i128,
+        deserialize_u8,
+        deserialize_u16,
+        deserialize_u32,
+        deserialize_u64,
+        deserialize_u128,
+        deserialize_f32,
+        deserialize_f64,
+        deserialize_char,
+        deserialize_str,
+        deserialize_string,
+        deserialize_bytes,
+        deserialize_byte_buf,
+        deserialize_option,
+        deserialize_unit,
+        deserialize_seq,
+        deserialize_map,
+        deserialize_identifier,
+        deserialize_ignored_any
+    );
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let visitor = Wrap {
+            inner: visitor,
+            reading: self.reading,
+        };
+        self.inner.deserialize_unit_struct(name, visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let visitor = Wrap {
+            inner: visitor,
+            reading: self.reading,
+        };
+        self.inner.deserialize_newtype_struct(name, visitor)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let visitor = Wrap {
+            inner: visitor,
+            reading: self.reading,
+        };
+        self.inner.deserialize_tuple(len, visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let visitor = Wrap {
+            inner: visitor,
+            reading: self.reading,
+        };
+        self.inner.deserialize_tuple_struct(name, len, visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let visitor = Wrap {
+            inner: visitor,
+            reading: self.reading,
+        };
+        self.inner.deserialize_struct(name, fields, visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let visitor = Wrap {
+            inner: visitor,
+            reading: self.reading,
+        };
+        self.inner.deserialize_enum(name, variants, visitor)
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.inner.is_human_readable()
+    }
+}
+
+macro_rules! forward_visit {
+    ($($method:ident($ty:ty)),*) => {$(
+        fn $method<E: de::Error>(self, v: $ty) -> Result<V::Value, E> {
+            self.inner.$method(v)
+        }
+    )*};
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, '_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    forward_visit!(
+        visit_bool(bool),
+        visit_i8(i8),
+        visit_i16(i16),
+        visit_i32(i32),
+        visit_i64(i64),
+        visit_i128(i128),
+        visit_u8(u8),
+        visit_u16(u16),
+        visit_u32(u32),
+        visit_u64(u64),
+        visit_u128(u128),
+        visit_f32(f32),
+        visit_f64(f64),
+        visit_char(char),
+        visit_str(&str),
+        visit_borrowed_str(&'de str),
+        visit_string(String),
+        visit_bytes(&[u8]),
+        visit_borrowed_bytes(&'de [u8]),
+        visit_byte_buf(Vec<u8>)
+    );
+
+    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+        self.inner.visit_none()
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.inner.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        self.inner.visit_some(Prune {
+            inner: d,
+            reading: self.reading,
+        })
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        self.inner.visit_newtype_struct(Prune {
+            inner: d,
+            reading: self.reading,
+        })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_seq(Elements {
+            inner: seq,
+            reading: self.reading,
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_map(Entries {
+            inner: map,
+            reading: self.reading,
+            entry: 0,
+        })
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_enum(Variant {
+            inner: data,
+            reading: self.reading,
+        })
+    }
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Seed<'_, '_, S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        self.inner.deserialize(Prune {
+            inner: d,
+            reading: self.reading,
+        })
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<'_, '_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        loop {
+            let (at, skip) = self.reading.enter();
+            self.entry = at;
+            if !skip {
+                return self
+                    .inner
+                    .next_key_seed(seed)
+                    .map_err(|e| self.reading.fail(at, e));
+            }
+            if self.inner.next_key::<IgnoredAny>()?.is_none() {
+                return Ok(None);
+            }
+            self.inner.next_value_seed(LeftOut {
+                removed: &mut self.reading.removed,
+            })?;
+        }
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        let at = self.entry;
+        let seed = Seed {
+            inner: seed,
+            reading: &mut *self.reading,
+        };
+        self.inner
+            .next_value_seed(seed)
+            .map_err(|e| self.reading.fail(at, e))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Elements<'_, '_, A> {
+    type Error = A::Error;
+
+    fn next_element_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, A::Error> {
+        loop {
+            let (at, skip) = self.reading.enter();
+            if !skip {
+                let seed = Seed {
+                    inner: seed,
+                    reading: &mut *self.reading,
+                };
+                return self
+                    .inner
+                    .next_element_seed(seed)
+                    .map_err(|e| self.reading.fail(at, e));
+            }
+            let left_out = LeftOut {
+                removed: &mut self.reading.removed,
+            };
+            if self.inner.next_element_seed(left_out)?.is_none() {
+                return Ok(None);
+            }
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+impl<'r, 's, 'de, A: EnumAccess<'de>> EnumAccess<'de> for Variant<'r, 's, A> {
+    type Error = A::Error;
+    type Variant = Variant<'r, 's, A::Variant>;
+
+    fn variant_seed<S: DeserializeSeed<'de>>(
+        self,
+        seed: S,
+    ) -> Result<(S::Value, Self::Variant), A::Error> {
+        let (value, variant) = self.inner.variant_seed(seed)?;
+        Ok((
+            value,
+            Variant {
+                inner: variant,
+                reading: self.reading,
+            },
+        ))
+    }
+}
+
+impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
+    type Error = A::Error;
+
+    fn unit_variant(self) -> Result<(), A::Error> {
+        self.inner.unit_variant()
+    }
+
+    fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, A::Error> {
+        self.inner.newtype_variant_seed(Seed {
+            inner: seed,
+            reading: self.reading,
+        })
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
+        let visitor = Wrap {
+            inner: visitor,
+            reading: self.reading,
+        };
+        self.inner.tuple_variant(len, visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, A::Error> {
+        let visitor = Wrap {
+            inner: visitor,
+            reading: self.reading,
+        };
+        self.inner.struct_variant(fields, visitor)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for LeftOut<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        // Read as YAML's own values (any node reads so), then dropped.
+        let value = serde_yaml::Value::deserialize(d)?;
+        if let Some(id) = value.get("id").and_then(serde_yaml::Value::as_str) {
+            self.removed.push(id.to_owned());
+        }
+        Ok(())
+    }
+}
