@@ -42,6 +42,7 @@ mod laws;
 mod layers;
 mod limits;
 mod mmp;
+mod one_run;
 mod other_scheme;
 mod policy_suites;
 mod readme;

@@ -52,15 +52,15 @@ pub(super) fn read<T: DeserializeOwned>(
     map: &SourceMap,
     limits: &Limits,
 ) -> Outcome<T> {
-    let mut skip: Vec<u64> = Vec::new();
-    // The paths of values left out (and of fields that an unknown field
-    // left out was a misspelling of): their "missing field" is not news.
-    let mut gone: Vec<String> = Vec::new();
-    let mut problems = Vec::new();
-    let mut emptied = Vec::new();
+    let mut search = Search {
+        skip: Vec::new(),
+        gone: Vec::new(),
+        problems: Vec::new(),
+        emptied: Vec::new(),
+    };
     for _ in 0..=limits.max_format_errors {
         let mut reading = Reading {
-            skip: &skip,
+            skip: &search.skip,
             next: 0,
             failed: None,
             removed: Vec::new(),
@@ -70,53 +70,16 @@ pub(super) fn read<T: DeserializeOwned>(
             reading: &mut reading,
         });
         let (failed, removed) = (reading.failed, reading.removed);
-        let err = match read {
-            Ok(value) => {
-                return Outcome {
-                    value: Some(value),
-                    problems,
-                    removed,
-                    emptied,
-                };
+        match read {
+            Ok(value) => return search.outcome(Some(value), removed),
+            Err(err) => {
+                if !search.leave_out(serde_diagnostic(&err, map, text), failed, map) {
+                    return search.outcome(None, Vec::new());
+                }
             }
-            Err(err) => err,
-        };
-        let d = serde_diagnostic(&err, map, text);
-        let prunable = matches!(
-            d.kind,
-            DiagnosticKind::UnknownField | DiagnosticKind::InvalidValue
-        );
-        let at = failed.filter(|at| prunable && skip.binary_search(at).is_err());
-        if let Some(path) = gone_with(&d) {
-            gone.push(path);
         }
-        let news = !follows(&d, &gone);
-        let Some(at) = at else {
-            if news {
-                problems.push(d);
-            }
-            return Outcome {
-                value: None,
-                problems,
-                removed: Vec::new(),
-                emptied,
-            };
-        };
-        emptied.push(match d.kind {
-            // serde names the mapping an unknown field is in.
-            DiagnosticKind::UnknownField => d.path.clone(),
-            _ => parent(map, &d.path),
-        });
-        if news {
-            problems.push(d);
-        }
-        // A place numbered after `at` was passed on the way to the error,
-        // so it lies inside `at`, which is now left out whole: its number
-        // will name another place.
-        skip.retain(|&s| s < at);
-        skip.push(at);
     }
-    problems.push(Diagnostic {
+    search.problems.push(Diagnostic {
         kind: DiagnosticKind::Limit,
         origin: map.origin.clone(),
         position: None,
@@ -128,11 +91,59 @@ pub(super) fn read<T: DeserializeOwned>(
         ),
         hint: Some("fix these first, or raise `Limits::max_format_errors`".into()),
     });
-    Outcome {
-        value: None,
-        problems,
-        removed: Vec::new(),
-        emptied,
+    search.outcome(None, Vec::new())
+}
+
+/// What the readings of one document have found so far.
+struct Search {
+    /// The numbers of the places to leave out, sorted.
+    skip: Vec<u64>,
+    /// The paths of values left out (and of fields that an unknown field
+    /// left out was a misspelling of): their "missing field" is not news.
+    gone: Vec<String>,
+    problems: Vec<Diagnostic>,
+    /// The paths of the mappings and lists that lost an entry.
+    emptied: Vec<String>,
+}
+
+impl Search {
+    /// Notes `d`, the error of a reading that rose through place `failed`;
+    /// whether to read again, with that place left out.
+    fn leave_out(&mut self, d: Diagnostic, failed: Option<u64>, map: &SourceMap) -> bool {
+        let prunable = matches!(
+            d.kind,
+            DiagnosticKind::UnknownField | DiagnosticKind::InvalidValue
+        );
+        let at = failed.filter(|at| prunable && self.skip.binary_search(at).is_err());
+        if let Some(path) = gone_with(&d) {
+            self.gone.push(path);
+        }
+        let news = !follows(&d, &self.gone);
+        if let Some(at) = at {
+            self.emptied.push(match d.kind {
+                // serde names the mapping an unknown field is in.
+                DiagnosticKind::UnknownField => d.path.clone(),
+                _ => parent(map, &d.path),
+            });
+            // A place numbered after `at` was passed on the way to the
+            // error, so it lies inside `at`, which is now left out whole:
+            // its number will name another place.
+            self.skip.retain(|&s| s < at);
+            self.skip.push(at);
+        }
+        if news {
+            self.problems.push(d);
+        }
+        at.is_some()
+    }
+
+    fn outcome<T>(self, value: Option<T>, removed: Vec<String>) -> Outcome<T> {
+        Outcome {
+            value,
+            problems: self.problems,
+            removed,
+            emptied: self.emptied,
+        }
     }
 }
 
