@@ -188,7 +188,7 @@ fn follows(d: &Diagnostic, gone: &[String]) -> bool {
         return false;
     };
     let path = key_path(&d.path, field);
-    gone.iter().any(|g| *g == path)
+    gone.contains(&path)
 }
 
 /// The state of one reading: which places to leave out, which comes next,
