@@ -610,11 +610,158 @@ impl<'de> DeserializeSeed<'de> for LeftOut<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        // Read as YAML's own values (any node reads so), then dropped.
-        let value = serde_yaml::Value::deserialize(d)?;
-        if let Some(id) = value.get("id").and_then(serde_yaml::Value::as_str) {
-            self.removed.push(id.to_owned());
+        d.deserialize_any(self)
+    }
+}
+
+macro_rules! ignore_visit {
+    ($($method:ident($ty:ty)),*) => {$(
+        fn $method<E: de::Error>(self, v: $ty) -> Result<(), E> {
+            IgnoredAny.$method(v).map(drop)
+        }
+    )*};
+}
+
+/// Any node is read and dropped, as [`IgnoredAny`] reads it; of a mapping,
+/// the text of its `id:` key is kept, nothing else.
+impl<'de> Visitor<'de> for LeftOut<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("anything")
+    }
+
+    ignore_visit!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_i128(i128),
+        visit_u64(u64),
+        visit_u128(u128),
+        visit_f64(f64),
+        visit_str(&str),
+        visit_bytes(&[u8])
+    );
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        IgnoredAny.visit_some(d).map(drop)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        IgnoredAny.visit_newtype_struct(d).map(drop)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        IgnoredAny.visit_seq(seq).map(drop)
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        IgnoredAny.visit_enum(data).map(drop)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::Id => {
+                    if let Text(Some(id)) = map.next_value()? {
+                        self.removed.push(id);
+                    }
+                }
+                Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
         }
         Ok(())
+    }
+}
+
+/// A key of a mapping left out: `id`, or another.
+enum Key {
+    Id,
+    Other,
+}
+
+impl<'de> de::Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Text(text) = Text::deserialize(d)?;
+        Ok(if text.as_deref() == Some("id") {
+            Key::Id
+        } else {
+            Key::Other
+        })
+    }
+}
+
+/// A node's text, if it is a single value with one; any other node is
+/// read and dropped.
+struct Text(Option<String>);
+
+impl<'de> de::Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+macro_rules! no_text {
+    ($($method:ident($ty:ty)),*) => {$(
+        fn $method<E: de::Error>(self, _: $ty) -> Result<Text, E> {
+            Ok(Text(None))
+        }
+    )*};
+}
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("anything")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+        Ok(Text(Some(v.to_owned())))
+    }
+
+    no_text!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_i128(i128),
+        visit_u64(u64),
+        visit_u128(u128),
+        visit_f64(f64),
+        visit_bytes(&[u8])
+    );
+
+    fn visit_none<E: de::Error>(self) -> Result<Text, E> {
+        Ok(Text(None))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
+        Ok(Text(None))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Text, D::Error> {
+        IgnoredAny::deserialize(d).map(|_| Text(None))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Text, A::Error> {
+        IgnoredAny.visit_seq(seq).map(|_| Text(None))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Text, A::Error> {
+        IgnoredAny.visit_map(map).map(|_| Text(None))
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Text, A::Error> {
+        IgnoredAny.visit_enum(data).map(|_| Text(None))
     }
 }
