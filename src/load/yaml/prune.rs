@@ -265,10 +265,22 @@ struct LeftOut<'r> {
     removed: &'r mut Vec<String>,
 }
 
+impl<'r, 's, D> Prune<'r, 's, D> {
+    /// The deserializer wrapped, and `visitor` wrapped to go on through it.
+    fn split<V>(self, visitor: V) -> (D, Wrap<'r, 's, V>) {
+        let visitor = Wrap {
+            inner: visitor,
+            reading: self.reading,
+        };
+        (self.inner, visitor)
+    }
+}
+
 macro_rules! forward_deserialize {
     ($($method:ident),*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-            self.inner.$method(Wrap { inner: visitor, reading: self.reading })
+            let (inner, visitor) = self.split(visitor);
+            inner.$method(visitor)
         }
     )*};
 }
@@ -309,11 +321,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Prune<'_, '_, D> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        let visitor = Wrap {
-            inner: visitor,
-            reading: self.reading,
-        };
-        self.inner.deserialize_unit_struct(name, visitor)
+        let (inner, visitor) = self.split(visitor);
+        inner.deserialize_unit_struct(name, visitor)
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
@@ -321,11 +330,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Prune<'_, '_, D> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        let visitor = Wrap {
-            inner: visitor,
-            reading: self.reading,
-        };
-        self.inner.deserialize_newtype_struct(name, visitor)
+        let (inner, visitor) = self.split(visitor);
+        inner.deserialize_newtype_struct(name, visitor)
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(
@@ -333,11 +339,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Prune<'_, '_, D> {
         len: usize,
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        let visitor = Wrap {
-            inner: visitor,
-            reading: self.reading,
-        };
-        self.inner.deserialize_tuple(len, visitor)
+        let (inner, visitor) = self.split(visitor);
+        inner.deserialize_tuple(len, visitor)
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(
@@ -346,11 +349,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Prune<'_, '_, D> {
         len: usize,
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        let visitor = Wrap {
-            inner: visitor,
-            reading: self.reading,
-        };
-        self.inner.deserialize_tuple_struct(name, len, visitor)
+        let (inner, visitor) = self.split(visitor);
+        inner.deserialize_tuple_struct(name, len, visitor)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -359,11 +359,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Prune<'_, '_, D> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        let visitor = Wrap {
-            inner: visitor,
-            reading: self.reading,
-        };
-        self.inner.deserialize_struct(name, fields, visitor)
+        let (inner, visitor) = self.split(visitor);
+        inner.deserialize_struct(name, fields, visitor)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -372,11 +369,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Prune<'_, '_, D> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        let visitor = Wrap {
-            inner: visitor,
-            reading: self.reading,
-        };
-        self.inner.deserialize_enum(name, variants, visitor)
+        let (inner, visitor) = self.split(visitor);
+        inner.deserialize_enum(name, variants, visitor)
     }
 
     fn is_human_readable(&self) -> bool {
@@ -586,11 +580,14 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
-        let visitor = Wrap {
-            inner: visitor,
-            reading: self.reading,
-        };
-        self.inner.tuple_variant(len, visitor)
+        let (inner, visitor) = (
+            self.inner,
+            Wrap {
+                inner: visitor,
+                reading: self.reading,
+            },
+        );
+        inner.tuple_variant(len, visitor)
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -598,11 +595,14 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Variant<'_, '_, A> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        let visitor = Wrap {
-            inner: visitor,
-            reading: self.reading,
-        };
-        self.inner.struct_variant(fields, visitor)
+        let (inner, visitor) = (
+            self.inner,
+            Wrap {
+                inner: visitor,
+                reading: self.reading,
+            },
+        );
+        inner.struct_variant(fields, visitor)
     }
 }
 
