@@ -182,6 +182,21 @@ fn the_readings_stop_at_the_budget_with_a_line_saying_so() {
          4 times, leaving out one more each time (hint: fix these first, or raise \
          `Limits::max_format_errors`)"
     );
+    // No reading past the first: the first problem, as serde gives it.
+    let mut limits = qbm::Limits::default();
+    limits.max_format_errors = 0;
+    let err = qbm::Loader::new()
+        .limits(limits)
+        .policy_str(&mistaken(6, 6))
+        .unwrap_err();
+    assert_eq!(
+        messages(&err),
+        [
+            "levels[0]: unknown field `colour`",
+            ": more unknown fields and wrong values may follow: the document was read once",
+        ],
+        "{err}"
+    );
     // Within the budget, no such line.
     let mut limits = qbm::Limits::default();
     limits.max_format_errors = 6;

@@ -84,11 +84,15 @@ pub(super) fn read<T: DeserializeOwned>(
         origin: map.origin.clone(),
         position: None,
         path: String::new(),
-        message: format!(
-            "more unknown fields and wrong values may follow: the document was read {} times, \
-             leaving out one more each time",
-            limits.max_format_errors.saturating_add(1)
-        ),
+        message: match limits.max_format_errors {
+            0 => "more unknown fields and wrong values may follow: the document was read once"
+                .to_owned(),
+            n => format!(
+                "more unknown fields and wrong values may follow: the document was read {} \
+                 times, leaving out one more each time",
+                n.saturating_add(1)
+            ),
+        },
         hint: Some("fix these first, or raise `Limits::max_format_errors`".into()),
     });
     search.outcome(None, Vec::new())
