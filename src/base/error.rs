@@ -152,6 +152,35 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// The message of the diagnostic that sums up `more` problems not listed.
+fn more_message(more: usize) -> String {
+    format!("and {more} more problems, not listed")
+}
+
+impl Diagnostics {
+    /// The problems listed, and how many more the last one (see [`capped`])
+    /// said were not.
+    pub(crate) fn uncapped(mut self) -> (Vec<Diagnostic>, usize) {
+        let more = self.0.last().and_then(|d| {
+            let n = d
+                .message
+                .strip_prefix("and ")?
+                .strip_suffix(" more problems, not listed")?
+                .parse()
+                .ok()?;
+            (d.kind == DiagnosticKind::Limit
+                && d.position.is_none()
+                && d.path.is_empty()
+                && d.message == more_message(n))
+            .then_some(n)
+        });
+        if more.is_some() {
+            self.0.pop();
+        }
+        (self.0, more.unwrap_or(0))
+    }
+}
+
 /// The problems of one document, those past `Limits::max_diagnostics`
 /// (`more` of them, only counted) summed up in one last diagnostic.
 pub(crate) fn capped(mut errors: Vec<Diagnostic>, more: usize, origin: &str) -> Diagnostics {
@@ -162,7 +191,7 @@ pub(crate) fn capped(mut errors: Vec<Diagnostic>, more: usize, origin: &str) -> 
             origin: origin.to_owned(),
             position: None,
             path: String::new(),
-            message: format!("and {more} more problems, not listed"),
+            message: more_message(more),
             hint: Some(format!(
                 "only the first {shown} are listed; the limit is `Limits::max_diagnostics`"
             )),
@@ -226,6 +255,11 @@ impl Found {
             self.more += self.list.len() - self.max;
             self.list.truncate(self.max);
         }
+    }
+
+    /// Counts `more` problems found but not kept, as past the limit.
+    pub(crate) fn count(&mut self, more: usize) {
+        self.more = self.more.saturating_add(more);
     }
 
     /// Whether no problem was found.

@@ -60,6 +60,15 @@ pub struct Limits {
     /// looked for; later ones get none. Default 20. Each search looks only
     /// at known names of about the same length (see the README).
     pub max_suggestions: usize,
+    /// How many times a document with unknown fields or values of the wrong
+    /// type is read again, to find the next such problem. Serde stops at the
+    /// first, so each reading leaves out one more place that failed (the
+    /// problem's own, or a mapping it left without a required field) and
+    /// reads the whole document again: a load costs at most this many
+    /// readings more than one, each in time and memory linear in the
+    /// document. Default 20; past it, one more problem says that more may
+    /// follow.
+    pub max_format_errors: usize,
 }
 
 impl Default for Limits {
@@ -79,6 +88,7 @@ impl Default for Limits {
             max_requirement_depth: 32,
             max_diagnostics: 100,
             max_suggestions: 20,
+            max_format_errors: 20,
         }
     }
 }
@@ -313,7 +323,7 @@ mod tests {
     #[test]
     fn every_limit_documents_its_default() {
         let actual = actual_defaults();
-        assert_eq!(actual.len(), 14, "{actual:?}");
+        assert_eq!(actual.len(), 15, "{actual:?}");
         assert_eq!(documented_defaults(), actual);
     }
 }

@@ -23,9 +23,9 @@ impl Assessment {
     /// `limits`: the one loader behind [`Loader`](crate::Loader)'s
     /// assessment methods, `str::parse` and deserialization.
     pub(crate) fn from_yaml(text: &str, origin: &str, limits: &Limits) -> Result<Self, LoadError> {
-        let (raw, map) =
-            yaml::parse::<RawAssessment>(text, origin, limits).map_err(LoadError::Invalid)?;
-        Self::from_raw(raw, map, limits)
+        let (raw, map, unread) =
+            yaml::parse_all::<RawAssessment>(text, origin, limits).map_err(LoadError::Invalid)?;
+        unread.finish(Self::from_raw(raw, map, limits))
     }
 
     /// Checks what was read and builds the assessment; `map` places its

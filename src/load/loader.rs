@@ -332,11 +332,14 @@ impl Policy {
     /// within `limits`: the one loader behind [`Loader`](crate::Loader)'s
     /// policy methods and `str::parse`.
     pub(crate) fn from_yaml(text: &str, origin: &str, limits: &Limits) -> Result<Self, LoadError> {
-        let (raw, map) =
-            yaml::parse::<RawPolicy>(text, origin, limits).map_err(LoadError::Invalid)?;
-        let mut policy = Builder::new(&map, limits)
+        let (raw, map, unread) =
+            yaml::parse_all::<RawPolicy>(text, origin, limits).map_err(LoadError::Invalid)?;
+        // Every problem in one run: those of meaning with the unknown
+        // fields and wrong values found on the way.
+        let built = Builder::new(&map, limits)
             .build(raw)
-            .map_err(LoadError::Invalid)?;
+            .map_err(LoadError::Invalid);
+        let mut policy = unread.finish(built)?;
         policy.origin = origin.to_owned();
         Ok(policy)
     }

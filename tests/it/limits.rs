@@ -477,8 +477,10 @@ fn errors_never_echo_unbounded_input() {
         fact(&format!("type: 'b`{long}'")),
         fact(&format!("type: number, min: \"q\\\"{long}\"")),
     ] {
+        // A key of 5,000 bytes is also too long for libyaml as a key: the
+        // one run reports that too, each problem on a short line.
         let e = qbm::Loader::new().policy_str(&text).unwrap_err();
-        assert!(e.to_string().len() < 300, "{e}");
+        assert!(e.to_string().lines().all(|l| l.len() < 300), "{e}");
     }
     // The unknown name is kept whole (cut), backticks and all.
     let e = qbm::Loader::new()

@@ -43,6 +43,7 @@ mod layers;
 mod limits;
 mod mmp;
 mod none_apply;
+mod one_run;
 mod other_scheme;
 mod policy_suites;
 mod readme;
