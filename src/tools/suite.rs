@@ -247,8 +247,21 @@ impl PolicySuite {
         limits: &Limits,
         read: &dyn Fn(&str) -> Result<Assessment, LoadError>,
     ) -> Result<Self, LoadError> {
-        let (raw, map) =
-            yaml::parse::<RawSuite>(text, origin, limits).map_err(LoadError::Invalid)?;
+        let (raw, map, unread) =
+            yaml::parse_all::<RawSuite>(text, origin, limits).map_err(LoadError::Invalid)?;
+        // Every problem in one run: the cases' own with the unknown fields
+        // and wrong values found on the way.
+        unread.finish(Self::build(raw, map, origin, limits, read))
+    }
+
+    /// The suite from its raw form: each case checked and loaded.
+    fn build(
+        raw: RawSuite,
+        map: SourceMap,
+        origin: &str,
+        limits: &Limits,
+        read: &dyn Fn(&str) -> Result<Assessment, LoadError>,
+    ) -> Result<Self, LoadError> {
         let mut cases = Vec::with_capacity(raw.cases.len());
         let mut errors = Vec::new();
         for (i, c) in raw.cases.into_iter().enumerate() {

@@ -148,6 +148,18 @@ fn two_mistakes_in_a_suite_are_reported_in_one_run() {
     assert!(got[1].starts_with("cases[1].as_of: "), "{err}");
 }
 
+#[test]
+fn a_suite_reports_its_own_problems_with_its_format_problems() {
+    let text = "policy: mmp-qbm\ncases:\n  \
+                - name: one\n    expect: {level: none, levle: none}\n  \
+                - name: \" \"\n    expect: {level: none}\n";
+    let err = qbm::Loader::new().suite_str(text).unwrap_err();
+    let got = messages(&err);
+    assert_eq!(got.len(), 2, "{err}");
+    assert_eq!(got[0], "cases[0].expect: unknown field `levle`", "{err}");
+    assert!(got[1].starts_with("cases[1].name: "), "{err}");
+}
+
 /// A policy with `mistakes` unknown fields, one per level of `levels`.
 fn mistaken(levels: usize, mistakes: usize) -> String {
     let mut text = String::from("policy: {name: p, version: 1.0.0, title: P}\nlevels:\n");

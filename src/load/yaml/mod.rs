@@ -41,7 +41,9 @@ use rewalk::agree;
 ///
 /// Reports every duplicate key found, or else every unknown field and
 /// wrong value (see [`parse_all`]), or else where the two YAML readers part
-/// (see [`agree`]); the caller validates the rest.
+/// (see [`agree`]); the caller validates the rest. Tests' shortcut: the
+/// loaders use [`parse_all`], to report their own problems with these.
+#[cfg(test)]
 pub(crate) fn parse<T: DeserializeOwned>(
     text: &str,
     origin: &str,
