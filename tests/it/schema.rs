@@ -195,7 +195,7 @@ fn every_file_the_loader_accepts_the_schema_accepts() {
 /// The invalid fixtures a schema decides: the schema refuses each. Every
 /// file with an unknown field is one too (`deny_unknown_fields` is the
 /// schema's `additionalProperties: false`).
-const DECIDED: [&str; 42] = [
+const DECIDED: [&str; 43] = [
     // A value of the wrong type, a missing key, or no document.
     "assessment-bad-as-of",
     "assessment-empty",
@@ -246,6 +246,8 @@ const DECIDED: [&str; 42] = [
     "policy-unknown-field",
     "policy-unknown-shape-key",
     "policy-period-typo",
+    // A key beside a shape it does not go with.
+    "policy-when-none-apply-stray",
 ];
 
 /// The invalid fixtures a schema cannot decide, by reason. The schema may
@@ -327,8 +329,9 @@ const LEFT: [(&str, &[&str]); 9] = [
         ],
     ),
     (
-        "it compares two values, or a count with a list's length",
+        "it compares two values, or a count with a list's length, or a word with another key's presence (`when_none_apply: met` beside a `count`)",
         &[
+            "policy-when-none-apply-met-count",
             "policy-at-least-of-too-many",
             "policy-inverted-range",
             "policy-max-below-min",
