@@ -50,3 +50,4 @@ mod samples;
 mod schema;
 mod service;
 mod time;
+mod time_rules;

@@ -560,11 +560,7 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
     let qualified = highest_met(cnf, &met);
     // Time: reversion of a transitional level, then the renewal term.
     let (after, reverted) = after_reversion(cnf, d, p, &qualified);
-    let any = cnf.or(&after);
-    let (expired, due) = match p.renewal() {
-        None => (!cnf.truth(), !cnf.truth()),
-        Some(renewal) => renewal_term(cnf, d, any, renewal.every, renewal.window),
-    };
+    let (expired, due) = renewal_terms(cnf, d, p, &after);
     let reached: Vec<Lit> = after.iter().map(|a| cnf.and(&[*a, !expired])).collect();
     let no_level = !cnf.or(&reached);
     let benefits = benefits(cnf, p, &reached);
@@ -789,35 +785,71 @@ fn after_reversion(
     (after, reverted)
 }
 
-/// The renewal term of a policy renewed `every` period with a `window`
-/// before its end: (expired, due for renewal), given that some level
-/// applies (`any`).
-fn renewal_term(
-    cnf: &mut Cnf,
-    d: &mut Domain,
-    any: Lit,
-    every: Period,
-    window: Period,
-) -> (Lit, Lit) {
+/// The renewal terms of a policy: (expired, due for renewal), given the
+/// level that applies (`after`, one literal per level). Each level has
+/// its own term ([`Policy::term_of`]: its own renewal, none for a
+/// transitional level without one, else the policy's), counted from the
+/// renewal or grant recorded, or from the as-of date for a level newly
+/// granted (nothing held, or, where the term restarts on promotion, a level
+/// held below it, unless that level's own term has ended: a membership that
+/// expired is not revived by a promotion).
+fn renewal_terms(cnf: &mut Cnf, d: &mut Domain, p: &Policy, after: &[Lit]) -> (Lit, Lit) {
     let dated = d.dated;
     let held_any = d.held_any();
-    let term = |cnf: &mut Cnf, d: &mut Domain, op: Op| -> Lit {
-        let by_renewal = d.atom(cnf, DateVar::Renewed, op);
-        let by_grant = d.atom(cnf, DateVar::Granted, op);
-        let a = cnf.and(&[d.renewed, by_renewal]);
-        let b = cnf.and(&[!d.renewed, by_grant]);
-        cnf.or(&[a, b])
-    };
-    let ended = term(cnf, d, Op::PlusReaches(every));
-    let expired = cnf.and(&[dated, held_any, any, ended]);
-    let window = Op::PlusMinusReaches(every, window);
-    let due_held = term(cnf, d, window);
-    let due_new = d.atom(cnf, DateVar::AsOf, window);
-    let held_due = cnf.and(&[held_any, due_held]);
-    let new_due = cnf.and(&[!held_any, due_new]);
-    let open = cnf.or(&[held_due, new_due]);
-    let due = cnf.and(&[dated, any, !expired, open]);
+    let no = !cnf.truth();
+    // Per level: held, and its own term ended on the record.
+    let mut held_ended: Vec<(Lit, Lit)> = Vec::with_capacity(p.levels.len());
+    for level in &p.levels {
+        let held = d.held_is(level.id().as_str()).unwrap_or(no);
+        let ended = match p.term_of(level) {
+            Some(r) => recorded(cnf, d, Op::PlusReaches(r.every)),
+            None => no,
+        };
+        held_ended.push((held, ended));
+    }
+    let mut expired_any = Vec::with_capacity(p.levels.len());
+    let mut due_any = Vec::with_capacity(p.levels.len());
+    for (l, level) in p.levels.iter().enumerate() {
+        let applies = after.get(l).copied().unwrap_or(no);
+        let below = held_ended.get(..l).unwrap_or_default();
+        let (promoted, below_ended) = if p.term_restarts_on_promotion() {
+            let held: Vec<Lit> = below.iter().map(|h| h.0).collect();
+            let ended: Vec<Lit> = below.iter().map(|&(h, e)| cnf.and(&[h, e])).collect();
+            (cnf.or(&held), cnf.or(&ended))
+        } else {
+            (no, no)
+        };
+        let restarted_but_ended = cnf.and(&[promoted, below_ended]);
+        let Some(r) = p.term_of(level) else {
+            expired_any.push(cnf.and(&[dated, applies, restarted_but_ended]));
+            continue;
+        };
+        let ended = recorded(cnf, d, Op::PlusReaches(r.every));
+        let on_record = cnf.and(&[held_any, !promoted, ended]);
+        let exp = cnf.or(&[on_record, restarted_but_ended]);
+        expired_any.push(cnf.and(&[dated, applies, exp]));
+        let window = Op::PlusMinusReaches(r.every, r.window);
+        let due_held = recorded(cnf, d, window);
+        let due_new = d.atom(cnf, DateVar::AsOf, window);
+        let held_due = cnf.and(&[held_any, !promoted, due_held]);
+        let fresh = cnf.or(&[!held_any, promoted]);
+        let new_due = cnf.and(&[fresh, due_new]);
+        let open = cnf.or(&[held_due, new_due]);
+        due_any.push(cnf.and(&[dated, applies, open]));
+    }
+    let expired = cnf.or(&expired_any);
+    let open = cnf.or(&due_any);
+    let due = cnf.and(&[!expired, open]);
     (expired, due)
+}
+
+/// "The date recorded (the last renewal, else the grant) `op` the as-of date".
+fn recorded(cnf: &mut Cnf, d: &mut Domain, op: Op) -> Lit {
+    let by_renewal = d.atom(cnf, DateVar::Renewed, op);
+    let by_grant = d.atom(cnf, DateVar::Granted, op);
+    let a = cnf.and(&[d.renewed, by_renewal]);
+    let b = cnf.and(&[!d.renewed, by_grant]);
+    cnf.or(&[a, b])
 }
 
 /// Per benefit of the policy: granted (to a level reached), and with
