@@ -151,6 +151,22 @@ fn check_sizes(raw: &RawAssessment, map: &SourceMap, limits: &Limits, errors: &m
             ));
         }
     }
+    let history = raw
+        .assessment
+        .membership
+        .as_ref()
+        .map_or(0, |m| m.history.len());
+    if history > limits.max_history {
+        errors.push(map.diag(
+            K::Limit,
+            "assessment.membership.history",
+            format!(
+                "{history} levels in the history, over the limit of {}",
+                limits.max_history
+            ),
+            Some("the limit is `Limits::max_history`".into()),
+        ));
+    }
     for key in raw.answers.keys().chain(raw.facts.keys()) {
         if key.len() > limits.max_id_bytes {
             let section = if raw.answers.contains_key(key) {
