@@ -263,6 +263,44 @@ pub(crate) fn status(
             rank: x.rank(),
         })
     };
+    let next = next_date(policy, &t, qualified, held, as_of);
+    let membership = Membership {
+        as_of,
+        qualified: qualified.and_then(summary),
+        held: held.and_then(|h| summary(h.level)),
+        level: t.level.and_then(summary),
+        state: t.state,
+        level_since: t.level.and(t.since),
+        new_grant: t.level.is_some()
+            && t.since == Some(as_of)
+            && held.is_none_or(|h| Some(h.level) != qualified || h.granted != as_of),
+        reverts_on: t.reverts_on,
+        reverted: t.reverted,
+        reentry: t.barred.and_then(|b| {
+            Some(ReentryBar {
+                level: summary(b.level)?,
+                from: b.from,
+                until: b.until,
+                again_from: b.again_from,
+            })
+        }),
+        term_started_on: t.term_started_on,
+        renewal_due_on: t.renewal_due_on,
+        expires_on: t.expires_on,
+        next,
+    };
+    (t.level, membership)
+}
+
+/// The next date after `as_of` on which something changes for a
+/// membership with terms `t`, and what.
+fn next_date(
+    policy: &Policy,
+    t: &Terms,
+    qualified: Option<usize>,
+    held: Option<Held<'_>>,
+    as_of: Date,
+) -> Option<NextDate> {
     let title = |l: Option<usize>| {
         l.and_then(|l| policy.levels.get(l))
             .map_or("no level", |x| &*x.title)
@@ -311,34 +349,8 @@ pub(crate) fn status(
             event: "membership expires unless renewed".into(),
         });
     }
-    let next = upcoming
+    upcoming
         .into_iter()
         .filter(|n| n.date > as_of)
-        .min_by_key(|n| n.date);
-    let membership = Membership {
-        as_of,
-        qualified: qualified.and_then(summary),
-        held: held.and_then(|h| summary(h.level)),
-        level: t.level.and_then(summary),
-        state: t.state,
-        level_since: t.level.and(t.since),
-        new_grant: t.level.is_some()
-            && t.since == Some(as_of)
-            && held.is_none_or(|h| Some(h.level) != qualified || h.granted != as_of),
-        reverts_on: t.reverts_on,
-        reverted: t.reverted,
-        reentry: t.barred.and_then(|b| {
-            Some(ReentryBar {
-                level: summary(b.level)?,
-                from: b.from,
-                until: b.until,
-                again_from: b.again_from,
-            })
-        }),
-        term_started_on: t.term_started_on,
-        renewal_due_on: t.renewal_due_on,
-        expires_on: t.expires_on,
-        next,
-    };
-    (t.level, membership)
+        .min_by_key(|n| n.date)
 }
