@@ -111,29 +111,57 @@ pub(crate) enum RawNone {
 
 impl<'de> Deserialize<'de> for RawLevelRenewal {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RawLevelRenewal;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("`none` or a renewal term {every, window}")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                if v == "none" {
-                    Ok(RawLevelRenewal::None(RawNone::None))
-                } else {
-                    Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
-                }
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                m: A,
-            ) -> Result<Self::Value, A::Error> {
-                RawRenewal::deserialize(serde::de::value::MapAccessDeserializer::new(m))
-                    .map(RawLevelRenewal::Every)
+        word_or_map(
+            d,
+            "none",
+            "`none` or a renewal term {every, window}",
+            RawLevelRenewal::None(RawNone::None),
+            RawLevelRenewal::Every,
+        )
+    }
+}
+
+/// Reads the word `word` as `bare`, or a mapping as `M` turned into `T` by
+/// `from_map`; anything else fails, `expecting` both.
+fn word_or_map<'de, D, T, M>(
+    d: D,
+    word: &'static str,
+    expecting: &'static str,
+    bare: T,
+    from_map: fn(M) -> T,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    M: Deserialize<'de>,
+{
+    struct V<T, M> {
+        word: &'static str,
+        expecting: &'static str,
+        bare: T,
+        from_map: fn(M) -> T,
+    }
+    impl<'de, T, M: Deserialize<'de>> serde::de::Visitor<'de> for V<T, M> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            if v == self.word {
+                Ok(self.bare)
+            } else {
+                Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
             }
         }
-        d.deserialize_any(V)
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<T, A::Error> {
+            M::deserialize(serde::de::value::MapAccessDeserializer::new(m)).map(self.from_map)
+        }
     }
+    d.deserialize_any(V {
+        word,
+        expecting,
+        bare,
+        from_map,
+    })
 }
 
 /// Whether a program may be granted a transitional level again:
@@ -171,28 +199,13 @@ impl Serialize for RawReentry {
 
 impl<'de> Deserialize<'de> for RawReentry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RawReentry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("`never` or {after: PERIOD}")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                if v == "never" {
-                    Ok(RawReentry::Never)
-                } else {
-                    Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
-                }
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                m: A,
-            ) -> Result<Self::Value, A::Error> {
-                RawAfter::deserialize(serde::de::value::MapAccessDeserializer::new(m))
-                    .map(|a| RawReentry::After(a.after))
-            }
-        }
-        d.deserialize_any(V)
+        word_or_map(
+            d,
+            "never",
+            "`never` or {after: PERIOD}",
+            RawReentry::Never,
+            |a: RawAfter| RawReentry::After(a.after),
+        )
     }
 }
 

@@ -146,6 +146,7 @@ impl Assessment {
 
     /// Records the level the program holds and when it was granted (and last
     /// renewed), for terms, reversion and renewal.
+    /// A history already recorded ([`Assessment::held_before`]) is kept.
     pub fn holding(
         mut self,
         level: impl AsRef<str>,
