@@ -40,8 +40,8 @@ pub struct Limits {
     /// Default 10,000.
     pub max_answers: usize,
     /// How many levels held before an assessment's `membership.history`
-    /// may list. Default 100: a program that changed level every month
-    /// for eight years lists under a hundred. Evaluation reads each entry
+    /// may list. Default 100. A program that changed level every month
+    /// for eight years lists under a hundred; evaluation reads each entry
     /// once.
     pub max_history: usize,
     /// How many named sets a policy may have. Default 1,000.
@@ -319,7 +319,7 @@ mod tests {
     #[test]
     fn every_limit_documents_its_default() {
         let actual = actual_defaults();
-        assert_eq!(actual.len(), 14, "{actual:?}");
+        assert_eq!(actual.len(), 15, "{actual:?}");
         assert_eq!(documented_defaults(), actual);
     }
 }

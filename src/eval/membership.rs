@@ -150,15 +150,18 @@ pub(crate) fn terms(
     }
 }
 
-/// The term of `level`, which applies since `since`: when it started, its
-/// renewal.
+/// The term shown for `level`, which applies since `since`: when it
+/// started, and its renewal.
 ///
-/// The term runs from the grant or last renewal of the level held; where
-/// the policy says a term restarts on promotion, a level above the one held
-/// starts its own from the promotion, unless the term of the level held
-/// has ended by `as_of` (a membership that expired is not revived by
-/// qualifying for more: that term is the one shown, ended). No level, or a
-/// level with no term, has no term.
+/// A recorded membership ends with its record's term: the renewal of the
+/// level held ([`Policy::term_of`], or the policy's where that level has
+/// none), from its last renewal or grant. That end depends on the record
+/// alone, so a later as-of date never extends it, whatever level the
+/// program qualifies for then; once it is reached, that ended term is the
+/// one shown. Before it: a level with no term shows none; a level above
+/// the one held starts its own term on the promotion where the policy
+/// says a term restarts on promotion; otherwise the record's term runs on.
+/// With nothing held, the level's own term runs from its grant.
 fn term<'p>(
     policy: &'p Policy,
     level: Option<usize>,
@@ -170,23 +173,26 @@ fn term<'p>(
     let Some(applies) = level.and_then(of) else {
         return (None, None);
     };
-    let renewal = policy.term_of(applies);
+    let own = policy.term_of(applies);
     let Some(h) = held else {
-        return (since, renewal);
+        return (since, own);
     };
     let recorded = h.renewed.unwrap_or(h.granted);
-    let promoted = of(h.level).is_some_and(|x| applies.rank() > x.rank());
-    if !(promoted && policy.term_restarts_on_promotion()) {
-        return (Some(recorded), renewal);
-    }
-    let held_renewal = of(h.level).and_then(|x| policy.term_of(x));
-    let held_ended = held_renewal
+    let record = of(h.level)
+        .and_then(|x| policy.term_of(x))
+        .or(policy.renewal());
+    let ended = record
         .and_then(|r| recorded.add(r.every))
         .is_some_and(|e| as_of >= e);
-    if held_ended {
-        (Some(recorded), held_renewal)
+    let promoted = of(h.level).is_some_and(|x| applies.rank() > x.rank());
+    if ended {
+        (Some(recorded), record)
+    } else if own.is_none() {
+        (None, None)
+    } else if promoted && policy.term_restarts_on_promotion() {
+        (since, own)
     } else {
-        (since, renewal)
+        (Some(recorded), record)
     }
 }
 

@@ -162,7 +162,7 @@ fn level(policy: &Policy, l: &Level) -> RawLevel {
             after: t.after,
             reverts_to: t.reverts_to.as_ref().map(ToString::to_string),
             reentry: match t.reentry {
-                Reentry::Never => None,
+                Reentry::Never => t.reentry_given.then_some(RawReentry::Never),
                 Reentry::After(p) => Some(RawReentry::After(p)),
             },
         }),

@@ -352,6 +352,8 @@ pub struct TimeLimit {
     /// Whether, and how long after it last left the level, a program may
     /// be granted it again.
     pub reentry: Reentry,
+    /// Whether the policy wrote `reentry` (to write it back as written).
+    pub(crate) reentry_given: bool,
 }
 
 /// Whether a program that has held a transitional level may be granted it

@@ -122,6 +122,7 @@ pub(super) fn time_limit(
             None | Some(RawReentry::Never) => Reentry::Never,
             Some(RawReentry::After(p)) => Reentry::After(p),
         },
+        reentry_given: t.reentry.is_some(),
     })
 }
 

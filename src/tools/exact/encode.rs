@@ -786,60 +786,58 @@ fn after_reversion(
 }
 
 /// The renewal terms of a policy: (expired, due for renewal), given the
-/// level that applies (`after`, one literal per level). Each level has
-/// its own term ([`Policy::term_of`]: its own renewal, none for a
-/// transitional level without one, else the policy's), counted from the
-/// renewal or grant recorded, or from the as-of date for a level newly
-/// granted (nothing held, or, where the term restarts on promotion, a level
-/// held below it, unless that level's own term has ended: a membership that
-/// expired is not revived by a promotion).
+/// level that applies (`after`, one literal per level), as
+/// `eval::membership` works them out: a recorded membership ends with its
+/// record's term (the renewal of the level held, [`Policy::term_of`], or
+/// the policy's where it has none), whatever level applies; before that, a
+/// level with no term is never due, and a level newly granted (nothing
+/// held, or, where the term restarts on promotion, a level held below it)
+/// counts its own term from the as-of date.
 fn renewal_terms(cnf: &mut Cnf, d: &mut Domain, p: &Policy, after: &[Lit]) -> (Lit, Lit) {
     let dated = d.dated;
     let held_any = d.held_any();
     let no = !cnf.truth();
-    // Per level: held, and its own term ended on the record.
-    let mut held_ended: Vec<(Lit, Lit)> = Vec::with_capacity(p.levels.len());
+    let mut held: Vec<Lit> = Vec::with_capacity(p.levels.len());
+    let mut ended: Vec<Lit> = Vec::with_capacity(p.levels.len());
+    let mut open: Vec<Lit> = Vec::with_capacity(p.levels.len());
     for level in &p.levels {
-        let held = d.held_is(level.id().as_str()).unwrap_or(no);
-        let ended = match p.term_of(level) {
-            Some(r) => recorded(cnf, d, Op::PlusReaches(r.every)),
-            None => no,
-        };
-        held_ended.push((held, ended));
+        let h = d.held_is(level.id().as_str()).unwrap_or(no);
+        held.push(h);
+        if let Some(r) = p.term_of(level).or(p.renewal()) {
+            let e = recorded(cnf, d, Op::PlusReaches(r.every));
+            ended.push(cnf.and(&[h, e]));
+            let w = recorded(cnf, d, Op::PlusMinusReaches(r.every, r.window));
+            open.push(cnf.and(&[h, w]));
+        }
     }
-    let mut expired_any = Vec::with_capacity(p.levels.len());
+    let any = cnf.or(after);
+    let record_ended = cnf.or(&ended);
+    let expired = cnf.and(&[dated, any, record_ended]);
+    let record_open = cnf.or(&open);
     let mut due_any = Vec::with_capacity(p.levels.len());
     for (l, level) in p.levels.iter().enumerate() {
-        let applies = after.get(l).copied().unwrap_or(no);
-        let below = held_ended.get(..l).unwrap_or_default();
-        let (promoted, below_ended) = if p.term_restarts_on_promotion() {
-            let held: Vec<Lit> = below.iter().map(|h| h.0).collect();
-            let ended: Vec<Lit> = below.iter().map(|&(h, e)| cnf.and(&[h, e])).collect();
-            (cnf.or(&held), cnf.or(&ended))
-        } else {
-            (no, no)
-        };
-        let restarted_but_ended = cnf.and(&[promoted, below_ended]);
-        let Some(r) = p.term_of(level) else {
-            expired_any.push(cnf.and(&[dated, applies, restarted_but_ended]));
+        let Some(own) = p.term_of(level) else {
             continue;
         };
-        let ended = recorded(cnf, d, Op::PlusReaches(r.every));
-        let on_record = cnf.and(&[held_any, !promoted, ended]);
-        let exp = cnf.or(&[on_record, restarted_but_ended]);
-        expired_any.push(cnf.and(&[dated, applies, exp]));
-        let window = Op::PlusMinusReaches(r.every, r.window);
-        let due_held = recorded(cnf, d, window);
-        let due_new = d.atom(cnf, DateVar::AsOf, window);
-        let held_due = cnf.and(&[held_any, !promoted, due_held]);
+        let applies = after.get(l).copied().unwrap_or(no);
+        let promoted = if p.term_restarts_on_promotion() {
+            cnf.or(held.get(..l).unwrap_or_default())
+        } else {
+            no
+        };
+        let held_due = cnf.and(&[held_any, !promoted, record_open]);
         let fresh = cnf.or(&[!held_any, promoted]);
+        let due_new = d.atom(
+            cnf,
+            DateVar::AsOf,
+            Op::PlusMinusReaches(own.every, own.window),
+        );
         let new_due = cnf.and(&[fresh, due_new]);
-        let open = cnf.or(&[held_due, new_due]);
-        due_any.push(cnf.and(&[dated, applies, open]));
+        let opens = cnf.or(&[held_due, new_due]);
+        due_any.push(cnf.and(&[dated, applies, opens]));
     }
-    let expired = cnf.or(&expired_any);
-    let open = cnf.or(&due_any);
-    let due = cnf.and(&[!expired, open]);
+    let opens = cnf.or(&due_any);
+    let due = cnf.and(&[!expired, opens]);
     (expired, due)
 }
 
