@@ -155,10 +155,10 @@ pub use base::limits::Limits;
 pub use base::value::Value;
 pub use eval::Evaluator;
 pub use load::loader::{EMBEDDED, Embedded, Loader};
-pub use model::assessment::{Answer, Assessment, HeldMembership};
+pub use model::assessment::{Answer, Assessment, HeldMembership, PastLevel};
 pub use model::policy::{
-    Benefit, Better, Discount, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Quantity,
-    Renewal, Standard, Threshold, TimeLimit,
+    Benefit, Better, Discount, Fact, FactType, Grant, Item, ItemSet, Kind, Level, LevelRenewal,
+    Policy, Quantity, Reentry, Renewal, Standard, Threshold, TimeLimit,
 };
 pub use model::requirement::{Requirement, Status};
 pub use report::evaluation::{
@@ -166,7 +166,7 @@ pub use report::evaluation::{
     ImprovementPlan, ItemGap, KindScore, LevelOutcome, PolicyRef, RequirementOutcome, StandardGaps,
     StandardScore,
 };
-pub use report::membership::{LevelSummary, Membership, MembershipState, NextDate};
+pub use report::membership::{LevelSummary, Membership, MembershipState, NextDate, ReentryBar};
 pub use tools::catalog::{Catalog, CatalogError, Duplicate};
 pub use tools::impact::{
     Bump, Change, ChangeKind, DecisionChange, ImpactOptions, ImpactReport, Source, Subject,

@@ -39,6 +39,11 @@ pub struct Limits {
     /// How many answers, and how many facts, an assessment may give.
     /// Default 10,000.
     pub max_answers: usize,
+    /// How many levels held before an assessment's `membership.history`
+    /// may list. Default 100. A program that changed level every month
+    /// for eight years lists under a hundred; evaluation reads each entry
+    /// once.
+    pub max_history: usize,
     /// How many named sets a policy may have. Default 1,000.
     pub max_sets: usize,
     /// How deep sets may name sets (`s0` selects `{set: s1}`, which selects
@@ -83,6 +88,7 @@ impl Default for Limits {
             max_items: 10_000,
             max_levels: 100,
             max_answers: 10_000,
+            max_history: 100,
             max_sets: 1_000,
             max_set_depth: 32,
             max_requirement_depth: 32,

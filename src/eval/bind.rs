@@ -3,7 +3,8 @@
 //! months derived from dates.
 
 use super::*;
-use crate::base::source::path::key_path;
+use crate::base::source::path::{index_path, key_path};
+use crate::model::assessment::HeldMembership;
 
 impl Policy {
     pub(super) fn check_policy(&self, a: &Assessment) -> Result<(), EvalError> {
@@ -158,8 +159,36 @@ impl<'p> Binder<'p> {
         self.push(key_path(section, id), problem);
     }
 
+    /// The levels the assessment says the program held before, checked:
+    /// each known to the policy, and none after the date evaluated as of.
+    fn history(&mut self, m: &HeldMembership) -> bool {
+        let mut ok = true;
+        for (i, past) in m.history.iter().enumerate() {
+            let at = index_path("assessment.membership.history", i);
+            if self.policy.level_position(past.level.as_str()).is_none() {
+                let hint = crate::base::suggest::did_you_mean_or_list(
+                    past.level.as_str(),
+                    "levels",
+                    self.policy.levels.iter().map(|l| l.id().as_str()),
+                );
+                let problem = (
+                    K::UnknownReference,
+                    format!("unknown level {}", quote(past.level.as_str())),
+                    hint,
+                );
+                self.push(key_path(&at, "level"), problem);
+                ok = false;
+            }
+            if let Some(p) = self.future("held until", past.until) {
+                self.push(key_path(&at, "until"), p);
+                ok = false;
+            }
+        }
+        ok
+    }
+
     /// The level the assessment says the program holds, checked.
-    fn held(&mut self) -> Option<Held> {
+    fn held(&mut self) -> Option<Held<'p>> {
         let m = self.a.membership.as_ref()?;
         let Some(level) = self.policy.level_position(m.level.as_str()) else {
             let hint = crate::base::suggest::did_you_mean_or_list(
@@ -198,10 +227,14 @@ impl<'p> Binder<'p> {
                 );
             }
         }
+        if !self.history(m) {
+            return None;
+        }
         Some(Held {
             level,
             granted: m.granted_on,
             renewed: m.renewed_on,
+            history: &m.history,
         })
     }
 

@@ -217,7 +217,7 @@ struct Bound<'p> {
     bits: ItemBits,
     /// The date evaluated as of, and the level held, when known.
     as_of: Option<Date>,
-    held: Option<Held>,
+    held: Option<Held<'p>>,
     /// How many item ids the outcomes list so far, against
     /// [`Detail::MAX_LISTED_IN_ALL`].
     listed: Cell<usize>,

@@ -171,7 +171,7 @@ impl<'p> Bound<'p> {
         // A program whose transitional level's time ran out still meets that
         // level: the way back is the level above it, not the level it lost.
         let below_target = match &membership {
-            Some(m) if m.reverted => qualified,
+            Some(m) if m.reverted || m.reentry.is_some() => qualified,
             _ => reached,
         };
         let target = below_target.map_or(0, |i| i + 1);

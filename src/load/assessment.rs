@@ -11,12 +11,12 @@ use crate::base::error::{
 use crate::base::id::{FactId, ItemId, LevelId};
 use crate::base::limits::Limits;
 use crate::base::source::SourceMap;
-use crate::base::source::path::key_path;
+use crate::base::source::path::{index_path, key_path};
 use crate::base::suggest::did_you_mean;
 use crate::base::value::Value;
-use crate::load::raw::{RawAssessment, RawAssessmentHeader, RawHeldMembership};
+use crate::load::raw::{RawAssessment, RawAssessmentHeader, RawHeldMembership, RawPastLevel};
 use crate::load::yaml;
-use crate::model::assessment::{Answer, Assessment, HeldMembership};
+use crate::model::assessment::{Answer, Assessment, HeldMembership, PastLevel};
 
 impl Assessment {
     /// Loads an assessment from YAML text named `origin` in errors, within
@@ -40,6 +40,7 @@ impl Assessment {
         let mut errors = map.found(false);
         check_program(&raw.assessment.program, &map, &mut errors);
         check_sizes(&raw, &map, limits, &mut errors);
+        check_history(&raw, &map, &mut errors);
         if !errors.is_empty() {
             return Err(LoadError::Invalid(errors.finish()));
         }
@@ -53,6 +54,15 @@ impl Assessment {
                 level: LevelId::new(m.level),
                 granted_on: m.granted_on,
                 renewed_on: m.renewed_on,
+                history: m
+                    .history
+                    .into_iter()
+                    .map(|p| PastLevel {
+                        level: LevelId::new(p.level),
+                        from: p.from,
+                        until: p.until,
+                    })
+                    .collect(),
             }),
             program: raw.assessment.program,
             policy: raw.assessment.policy,
@@ -87,6 +97,15 @@ impl Assessment {
                     level: m.level.to_string(),
                     granted_on: m.granted_on,
                     renewed_on: m.renewed_on,
+                    history: m
+                        .history
+                        .iter()
+                        .map(|p| RawPastLevel {
+                            level: p.level.to_string(),
+                            from: p.from,
+                            until: p.until,
+                        })
+                        .collect(),
                 }),
                 policy: self.policy.clone(),
                 version: self.version.clone(),
@@ -132,6 +151,22 @@ fn check_sizes(raw: &RawAssessment, map: &SourceMap, limits: &Limits, errors: &m
             ));
         }
     }
+    let history = raw
+        .assessment
+        .membership
+        .as_ref()
+        .map_or(0, |m| m.history.len());
+    if history > limits.max_history {
+        errors.push(map.diag(
+            K::Limit,
+            "assessment.membership.history",
+            format!(
+                "{history} levels in the history, over the limit of {}",
+                limits.max_history
+            ),
+            Some("the limit is `Limits::max_history`".into()),
+        ));
+    }
     for key in raw.answers.keys().chain(raw.facts.keys()) {
         if key.len() > limits.max_id_bytes {
             let section = if raw.answers.contains_key(key) {
@@ -144,6 +179,29 @@ fn check_sizes(raw: &RawAssessment, map: &SourceMap, limits: &Limits, errors: &m
                 key_path(section, key),
                 format!("id {} is {} bytes long", quote(key), key.len()),
                 Some(format!("ids are at most {} bytes", limits.max_id_bytes)),
+            ));
+        }
+    }
+}
+
+/// Refuses a past level that ended before it began.
+fn check_history(raw: &RawAssessment, map: &SourceMap, errors: &mut Found) {
+    let Some(m) = raw.assessment.membership.as_ref() else {
+        return;
+    };
+    for (i, p) in m.history.iter().enumerate() {
+        if p.until < p.from {
+            let at = index_path("assessment.membership.history", i);
+            errors.push(map.diag(
+                K::InvalidValue,
+                key_path(&at, "until"),
+                format!(
+                    "level {} held until {}, before it was held from {}",
+                    quote(&p.level),
+                    p.until,
+                    p.from
+                ),
+                Some("`until` is the day the level ended, on or after `from`".into()),
             ));
         }
     }

@@ -29,6 +29,25 @@ pub(crate) struct RawHeldMembership {
     /// When the membership was last renewed, YYYY-MM-DD; the term runs from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewed_on: Option<Date>,
+    /// Levels held before, in any order, each with the first day it was
+    /// held (`from`) and the day it ended (`until`): a transitional level's
+    /// `reentry` rule reads them. At most `Limits::max_history` entries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<RawPastLevel>,
+}
+
+/// A level held before the one held now.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPastLevel {
+    /// The id of the level held.
+    pub level: String,
+    /// The first day it was held, YYYY-MM-DD.
+    pub from: Date,
+    /// The day it ended (reverted, moved up or lapsed), YYYY-MM-DD; not
+    /// before `from`.
+    pub until: Date,
 }
 
 /// A quality-based membership policy: levels, standards, items, facts and benefits.
@@ -66,9 +85,136 @@ pub(crate) struct RawPolicy {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMembership {
-    /// How often a membership must be renewed.
+    /// How often a membership must be renewed; a level's own `renewal`
+    /// overrides it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewal: Option<RawRenewal>,
+    /// Whether moving up to a higher level starts a new term from the day
+    /// of the promotion. Default false: the term runs on from the grant or
+    /// last renewal of the level held.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub term_restarts_on_promotion: bool,
+}
+
+/// A level's own renewal: `none` (the level has no term), or its own term
+/// `{every, window}`.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub(crate) enum RawLevelRenewal {
+    /// `none`: the level has no term and is never renewed.
+    None(RawNone),
+    /// The level's own term and window.
+    Every(RawRenewal),
+}
+
+/// The word `none`.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum RawNone {
+    /// No renewal.
+    None,
+}
+
+impl<'de> Deserialize<'de> for RawLevelRenewal {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        word_or_map(
+            d,
+            "none",
+            "`none` or a renewal term {every, window}",
+            RawLevelRenewal::None(RawNone::None),
+            RawLevelRenewal::Every,
+        )
+    }
+}
+
+/// Reads the word `word` as `bare`, or a mapping as `M` turned into `T` by
+/// `from_map`; anything else fails, `expecting` both.
+fn word_or_map<'de, D, T, M>(
+    d: D,
+    word: &'static str,
+    expecting: &'static str,
+    bare: T,
+    from_map: fn(M) -> T,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    M: Deserialize<'de>,
+{
+    struct V<T, M> {
+        word: &'static str,
+        expecting: &'static str,
+        bare: T,
+        from_map: fn(M) -> T,
+    }
+    impl<'de, T, M: Deserialize<'de>> serde::de::Visitor<'de> for V<T, M> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            if v == self.word {
+                Ok(self.bare)
+            } else {
+                Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
+            }
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<T, A::Error> {
+            M::deserialize(serde::de::value::MapAccessDeserializer::new(m)).map(self.from_map)
+        }
+    }
+    d.deserialize_any(V {
+        word,
+        expecting,
+        bare,
+        from_map,
+    })
+}
+
+/// Whether a program may be granted a transitional level again:
+/// `never` (the default), or `{after: PERIOD}` from the day it last left it.
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", serde(rename_all = "snake_case"))]
+pub(crate) enum RawReentry {
+    /// Never again, once held.
+    Never,
+    /// Again from this long after the day the program last left it.
+    After(Period),
+}
+
+/// `{after: PERIOD}`, as [`RawReentry`] reads it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAfter {
+    after: Period,
+}
+
+impl Serialize for RawReentry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            RawReentry::Never => s.serialize_str("never"),
+            RawReentry::After(p) => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("after", p)?;
+                m.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawReentry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        word_or_map(
+            d,
+            "never",
+            "`never` or {after: PERIOD}",
+            RawReentry::Never,
+            |a: RawAfter| RawReentry::After(a.after),
+        )
+    }
 }
 
 /// A renewal term.
@@ -96,6 +242,12 @@ pub(crate) struct RawTimeLimit {
     /// The level it reverts to; omitted, the program lapses to no level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reverts_to: Option<String>,
+    /// Whether a program that held the level may be granted it again:
+    /// `never` (the default: its time, once used, is used, whatever is
+    /// recorded after), or `{after: PERIOD}`: from that long after the
+    /// last day it held the level (`membership.history` in the assessment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reentry: Option<RawReentry>,
 }
 
 /// How a number fact is derived when a program does not give it.
@@ -429,6 +581,12 @@ pub(crate) struct RawLevel {
     /// For a transitional level, how long it lasts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_limit: Option<RawTimeLimit>,
+    /// The level's own renewal: `none` (no term), or `{every, window}`.
+    /// Omitted, the level uses `membership.renewal`, except a level with a
+    /// `time_limit`, which then has no term (its deadline is the date that
+    /// matters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal: Option<RawLevelRenewal>,
 }
 
 /// A benefit of membership, granted by `min_level` or by `levels`, not both.

@@ -7,11 +7,13 @@ use crate::load::raw::{
     RawItemCount, RawKind, RawLevel, RawMembership, RawNaPolicy, RawNumberSpec, RawPolicy,
     RawQuantity, RawRenewal, RawRequirement, RawSelector, RawSet, RawStandard, RawTimeLimit,
 };
+use crate::load::raw::{RawLevelRenewal, RawNone, RawReentry};
 use crate::load::yaml;
 use crate::model::policy::{
     Benefit, Discount, Fact, FactType, Grant, Item, ItemSet, Kind, Level, Policy, Quantity,
     Standard,
 };
+use crate::model::policy::{LevelRenewal, Reentry};
 use crate::model::requirement::{FactTest, ItemRule, Req, Requirement, Selection, WhenNoneApply};
 
 impl Policy {
@@ -57,6 +59,7 @@ fn raw_of(policy: &Policy) -> RawPolicy {
                 window: terms.window_given.then_some(r.window),
                 note: terms.note.clone(),
             }),
+            term_restarts_on_promotion: terms.restarts_on_promotion,
         }),
     }
 }
@@ -158,6 +161,22 @@ fn level(policy: &Policy, l: &Level) -> RawLevel {
         time_limit: l.time_limit.as_ref().map(|t| RawTimeLimit {
             after: t.after,
             reverts_to: t.reverts_to.as_ref().map(ToString::to_string),
+            reentry: match t.reentry {
+                Reentry::Never => t.reentry_given.then_some(RawReentry::Never),
+                Reentry::After(p) => Some(RawReentry::After(p)),
+            },
+        }),
+        renewal: l.renewal.as_ref().map(|r| match r {
+            LevelRenewal::None => RawLevelRenewal::None(RawNone::None),
+            LevelRenewal::Every(r) => RawLevelRenewal::Every(RawRenewal {
+                every: r.every,
+                window: l
+                    .renewal_written
+                    .as_ref()
+                    .is_none_or(|w| w.window_given)
+                    .then_some(r.window),
+                note: l.renewal_written.as_ref().and_then(|w| w.note.clone()),
+            }),
         }),
     }
 }

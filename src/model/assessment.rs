@@ -64,6 +64,22 @@ pub struct HeldMembership {
     pub granted_on: Date,
     /// When it was last renewed, if since it was granted.
     pub renewed_on: Option<Date>,
+    /// Levels held before, in any order: what a transitional level's
+    /// `reentry` rule reads (a level whose time was used may not be granted
+    /// again, or only after a while).
+    pub history: Vec<PastLevel>,
+}
+
+/// A level a program held before the one it holds now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PastLevel {
+    /// The level held.
+    pub level: LevelId,
+    /// The first day it was held.
+    pub from: Date,
+    /// The day it ended (a reversion, a promotion or a lapse): the first
+    /// day it was no longer held.
+    pub until: Date,
 }
 
 /// A program's self-assessment: who it is, which policy it answered, its
@@ -130,17 +146,49 @@ impl Assessment {
 
     /// Records the level the program holds and when it was granted (and last
     /// renewed), for terms, reversion and renewal.
+    /// A history already recorded ([`Assessment::held_before`]) is kept.
     pub fn holding(
         mut self,
         level: impl AsRef<str>,
         granted_on: Date,
         renewed_on: Option<Date>,
     ) -> Self {
+        let history = self
+            .membership
+            .take()
+            .map(|m| m.history)
+            .unwrap_or_default();
         self.membership = Some(HeldMembership {
             level: LevelId::new(level.as_ref()),
             granted_on,
             renewed_on,
+            history,
         });
+        self
+    }
+
+    /// Records a level the program held before, from the first day it
+    /// held it until the day it ended, in the membership's history; call
+    /// it after [`Assessment::holding`] (without a level held, there is no
+    /// membership to record it in, and nothing is recorded).
+    ///
+    /// ```
+    /// use qbm::{Assessment, Date};
+    ///
+    /// let d = |s: &str| s.parse::<Date>().unwrap();
+    /// let a = Assessment::new("Riverside Mentors")
+    ///     .holding("affiliate", d("2026-03-01"), None)
+    ///     .held_before("associate_partner", d("2025-11-01"), d("2026-03-01"));
+    /// assert_eq!(a.membership().unwrap().history.len(), 1);
+    /// ```
+    pub fn held_before(mut self, level: impl AsRef<str>, from: Date, until: Date) -> Self {
+        if let Some(m) = self.membership.as_mut() {
+            m.history.push(PastLevel {
+                level: LevelId::new(level.as_ref()),
+                from,
+                until,
+            });
+        }
         self
     }
 

@@ -55,6 +55,9 @@ pub(crate) struct Terms {
     pub(crate) window_given: bool,
     /// Where the renewal term comes from, for readers.
     pub(crate) note: Option<String>,
+    /// Whether a promotion starts a new term
+    /// (`membership.term_restarts_on_promotion`).
+    pub(crate) restarts_on_promotion: bool,
 }
 
 /// A kind of item, such as benchmark or enhancement.
@@ -332,6 +335,12 @@ pub struct Level {
     pub(crate) description: Option<String>,
     pub(crate) requires: Vec<Requirement>,
     pub(crate) time_limit: Option<TimeLimit>,
+    /// The level's own renewal; `None` where it writes none (then
+    /// [`Policy::term_of`] decides).
+    pub(crate) renewal: Option<LevelRenewal>,
+    /// How the level's own renewal term was written (its window given or
+    /// not, its note), to write it back.
+    pub(crate) renewal_written: Option<Terms>,
 }
 
 /// How long a transitional level lasts before the program reverts.
@@ -342,6 +351,33 @@ pub struct TimeLimit {
     /// The level it reverts to; `None` for no level.
     pub reverts_to: Option<LevelId>,
     pub(crate) reverts_to_index: Option<usize>,
+    /// Whether, and how long after it last left the level, a program may
+    /// be granted it again.
+    pub reentry: Reentry,
+    /// Whether the policy wrote `reentry` (to write it back as written).
+    pub(crate) reentry_given: bool,
+}
+
+/// Whether a program that has held a transitional level may be granted it
+/// again (`time_limit.reentry`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reentry {
+    /// Never: the level's time, once used, is used (the default).
+    #[default]
+    Never,
+    /// From this long after the last day the program held it.
+    After(crate::base::date::Period),
+}
+
+/// A level's own renewal (`renewal:` on a level).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LevelRenewal {
+    /// `none`: the level has no term and is never renewed.
+    None,
+    /// Its own term and window, instead of `membership.renewal`.
+    Every(Renewal),
 }
 
 /// How often a level held must be renewed.
@@ -377,6 +413,11 @@ impl Level {
     /// For a transitional level, how long it lasts and what it reverts to.
     pub fn time_limit(&self) -> Option<&TimeLimit> {
         self.time_limit.as_ref()
+    }
+    /// The level's own renewal, if it writes one; see [`Policy::term_of`]
+    /// for the term that applies.
+    pub fn renewal(&self) -> Option<&LevelRenewal> {
+        self.renewal.as_ref()
     }
     /// The levels its requirements name (`level:`), directly or nested,
     /// by index, sorted, each once.
@@ -548,6 +589,22 @@ impl Policy {
     /// How often a level held must be renewed, if the policy says.
     pub fn renewal(&self) -> Option<&Renewal> {
         self.renewal.as_ref()
+    }
+    /// The term of a level: its own renewal; or, where it writes none,
+    /// none for a level with a time limit (a transitional level has a
+    /// deadline, not a term) and [`Policy::renewal`] for any other.
+    pub fn term_of<'a>(&'a self, level: &'a Level) -> Option<&'a Renewal> {
+        match (&level.renewal, &level.time_limit) {
+            (Some(LevelRenewal::Every(r)), _) => Some(r),
+            (Some(LevelRenewal::None), _) | (None, Some(_)) => None,
+            (None, None) => self.renewal.as_ref(),
+        }
+    }
+    /// Whether a promotion starts a new term
+    /// (`membership.term_restarts_on_promotion`; default false: the term
+    /// runs on from the grant or renewal of the level held).
+    pub fn term_restarts_on_promotion(&self) -> bool {
+        self.terms.as_ref().is_some_and(|t| t.restarts_on_promotion)
     }
     /// The benefits.
     pub fn benefits(&self) -> &[Benefit] {

@@ -52,6 +52,21 @@ pub struct NextDate {
     pub event: String,
 }
 
+/// Why a transitional level the program qualifies for does not apply: it
+/// held the level before, and its time there was used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ReentryBar {
+    /// The transitional level.
+    pub level: LevelSummary,
+    /// The first day of the latest period the program held it.
+    pub from: Date,
+    /// The day that period ended.
+    pub until: Date,
+    /// From when it may be granted the level again; `None`: never.
+    pub again_from: Option<Date>,
+}
+
 /// The membership status as of a date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
@@ -76,7 +91,14 @@ pub struct Membership {
     pub reverts_on: Option<Date>,
     /// Whether a transitional level has reverted by the date.
     pub reverted: bool,
-    /// When the current term began (last renewal or first grant).
+    /// A transitional level the program qualifies for but may not be
+    /// granted, because it held the level before and the policy's
+    /// `reentry` rule does not let it back (yet): the level that applies
+    /// is the one the transitional level reverts to.
+    pub reentry: Option<ReentryBar>,
+    /// When the current term began (last renewal or first grant; or the
+    /// promotion, where the policy's term restarts on promotion). `None`
+    /// for a level with no term and for no level.
     pub term_started_on: Option<Date>,
     /// When the renewal window opens.
     pub renewal_due_on: Option<Date>,

@@ -44,6 +44,17 @@ fn write_membership(f: &mut fmt::Formatter<'_>, m: &Membership) -> fmt::Result {
             )?;
         }
     }
+    if let Some(bar) = &m.reentry {
+        let again = match bar.again_from {
+            Some(d) => format!("it may be granted again from {d}"),
+            None => "it is not granted twice".to_owned(),
+        };
+        writeln!(
+            f,
+            "  {} not granted: the program held it from {} until {} and its time was used; {again}",
+            bar.level.title, bar.from, bar.until
+        )?;
+    }
     if let (Some(start), Some(end)) = (m.term_started_on, m.expires_on) {
         write!(f, "  term: {start} to {end}")?;
         match m.renewal_due_on {
@@ -111,7 +122,11 @@ impl fmt::Display for Evaluation {
         write_scorecard(f, &self.scorecard)?;
         writeln!(f)?;
         match &self.plan {
-            None => match self.membership.as_ref().filter(|m| m.reverted) {
+            None => match self
+                .membership
+                .as_ref()
+                .filter(|m| m.reverted || m.reentry.is_some())
+            {
                 Some(m) => writeln!(
                     f,
                     "Improvement plan: none, no level is above {}.",

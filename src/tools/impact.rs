@@ -295,7 +295,8 @@ impl ImpactReport {
         }
         let found: Vec<&Kind> = exact.found.iter().map(|f| &f.kind).collect();
         missed_by_analysis(old, new, given, options, &found, &mut disagreements);
-        let required = required_bump(&decisions, &changes, &disagreements);
+        let required =
+            required_bump(&decisions, &changes, &disagreements).max(reentry_bump(old, new));
         for c in &mut changes {
             // A change line is wording only, or takes the report's bump:
             // no line says less than what the decisions prove.
@@ -421,6 +422,40 @@ fn missed_by_analysis(
             }
         }
     }
+}
+
+/// What the edits to transitional levels' `reentry` rules call for, which
+/// the exact analysis does not see: its assessments record no history, so
+/// no rule bars them. Reasoned instead: a program barred under the old rule
+/// may be let back under the new (`never` to `after`, or a shorter wait):
+/// a gain, minor; one let back under the old may be barred under the new
+/// (`after` to `never`, a longer wait, or a level newly transitional with a
+/// rule): a loss, major. Levels in one policy only are the level changes'
+/// concern.
+fn reentry_bump(old: &Policy, new: &Policy) -> Bump {
+    use crate::model::policy::Reentry;
+    let mut bump = Bump::None;
+    for o in old.levels() {
+        let Some(n) = new.levels().iter().find(|n| n.id() == o.id()) else {
+            continue;
+        };
+        let rule = |l: &crate::model::policy::Level| l.time_limit().map(|t| t.reentry);
+        let step = match (rule(o), rule(n)) {
+            (a, b) if a == b => Bump::None,
+            // Newly transitional or no longer: the time limit's own change
+            // decides, and the analysis sees it.
+            (None, _) | (_, None) => Bump::None,
+            (Some(Reentry::Never), Some(_)) => Bump::Minor,
+            (Some(_), Some(Reentry::Never)) => Bump::Major,
+            (Some(Reentry::After(a)), Some(Reentry::After(b))) if shorter(a, b) => Bump::Major,
+            (Some(Reentry::After(a)), Some(Reentry::After(b))) if shorter(b, a) => Bump::Minor,
+            // Neither ends before the other from any start: the same wait
+            // written another way.
+            _ => Bump::None,
+        };
+        bump = bump.max(step);
+    }
+    bump
 }
 
 /// The least bump: major for a loss, minor for a gain, patch for wording
@@ -622,6 +657,9 @@ fn header_changes(old: &Policy, new: &Policy) -> Vec<Change> {
         };
         out.push(policy("renewal term", effect));
     }
+    if old.term_restarts_on_promotion() != new.term_restarts_on_promotion() {
+        out.push(policy("whether a term restarts on promotion", Bump::Minor));
+    }
     if old.title() != new.title() || old.description() != new.description() {
         out.push(policy("title or description", Bump::Patch));
     }
@@ -813,7 +851,16 @@ fn level_changes(out: &mut Vec<Change>, old: &Policy, new: &Policy) {
             }
             // A level that lasts less, or newly lapses, can cost a program its level.
             let mut effect = Bump::Patch;
-            if o.time_limit() != n.time_limit() {
+            if o.renewal() != n.renewal() {
+                what.push("renewal");
+                effect = Bump::Minor;
+            }
+            if o.time_limit().map(|t| t.reentry) != n.time_limit().map(|t| t.reentry) {
+                what.push("reentry");
+            }
+            if o.time_limit().map(|t| (t.after, &t.reverts_to))
+                != n.time_limit().map(|t| (t.after, &t.reverts_to))
+            {
                 what.push("time limit");
                 effect = match (o.time_limit(), n.time_limit()) {
                     (None, Some(_)) => Bump::Major,

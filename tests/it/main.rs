@@ -54,3 +54,4 @@ mod schema;
 mod schemes;
 mod service;
 mod time;
+mod time_rules;

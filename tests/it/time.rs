@@ -19,7 +19,7 @@ fn associate(granted: &str) -> Assessment {
         .with_fact("application_submitted", true)
         .with_fact("direct_youth_mentoring", true)
         .with_fact("formal_program", true)
-        .with_fact("started_on", "2020-01-01")
+        .with_fact("began_operating_on", "2020-01-01")
         .with_fact("matches_completed_minimum_cycle", true)
         .with_fact("self_assessment", "in_progress")
         .holding("associate_partner", d(granted), None)
@@ -91,7 +91,9 @@ fn month_ends_and_leap_days() {
         );
     }
     // A term begun on 29 February ends on 28 February three years on.
-    let a = associate("2024-02-29").holding("affiliate", d("2024-02-29"), None);
+    let a = associate("2024-02-29")
+        .with_fact("matches_completed_minimum_cycle", false)
+        .holding("affiliate", d("2024-02-29"), None);
     let e = on(&p, &a, "2024-03-01");
     assert_eq!(e.membership.unwrap().expires_on, Some(d("2027-02-28")));
 }
@@ -99,7 +101,11 @@ fn month_ends_and_leap_days() {
 #[test]
 fn renewal_window_and_expiry() {
     let p = mmp();
-    let a = associate("2020-01-01").holding("affiliate", d("2023-06-15"), Some(d("2023-12-04")));
+    // An Affiliate that qualifies for nothing more (Associate Partner, a
+    // transitional level, has no term: see time_rules.rs).
+    let a = associate("2020-01-01")
+        .with_fact("matches_completed_minimum_cycle", false)
+        .holding("affiliate", d("2023-06-15"), Some(d("2023-12-04")));
     let cases = [
         ("2026-09-03", MembershipState::Active, Some("affiliate")),
         (
@@ -128,12 +134,7 @@ fn renewal_window_and_expiry() {
             (m.renewal_due_on, m.expires_on),
             (Some(d("2026-09-04")), Some(d("2026-12-04")))
         );
-        // It holds Affiliate and qualifies for Associate Partner: moving up is a new grant...
-        assert_eq!(
-            level(&e),
-            want.map(|_| "associate_partner").or(None),
-            "{date}"
-        );
+        assert_eq!(level(&e), want, "{date}");
         // ...and an expired membership earns nothing.
         assert_eq!(
             e.benefits.is_empty(),
@@ -208,7 +209,7 @@ fn a_transitional_level_may_lapse_to_no_level() {
 fn months_in_operation_derive_from_the_start_date() {
     let p = mmp();
     // No level recorded: what the program qualifies for is granted on the date.
-    let mut a = associate("2026-03-15").with_fact("started_on", "2025-03-15");
+    let mut a = associate("2026-03-15").with_fact("began_operating_on", "2025-03-15");
     a = qbm::Loader::new()
         .assessment_str(&a.to_yaml().replace(
             "  membership:\n    level: associate_partner\n    granted_on: 2026-03-15\n",
@@ -253,7 +254,7 @@ fn dates_after_the_as_of_date_are_errors() {
         err.diagnostics()[0].message,
         "granted on 2026-03-15, after the date evaluated as of (2026-03-14)"
     );
-    let a = associate("2026-01-01").with_fact("started_on", "2027-01-01");
+    let a = associate("2026-01-01").with_fact("began_operating_on", "2027-01-01");
     let err = p
         .evaluator()
         .as_of(d("2026-06-01"))
@@ -261,7 +262,7 @@ fn dates_after_the_as_of_date_are_errors() {
         .unwrap_err();
     assert!(
         err.to_string()
-            .contains("fact `started_on` is 2027-01-01, after"),
+            .contains("fact `began_operating_on` is 2027-01-01, after"),
         "{err}"
     );
 }
@@ -347,7 +348,7 @@ mod laws {
             let (d1, d2) = (add(latest, days(d1_after.min(d2_after))), add(latest, days(d1_after.max(d2_after))));
             let p = mmp();
             let a = associate("2019-01-01")
-                .with_fact("started_on", "2018-01-01")
+                .with_fact("began_operating_on", "2018-01-01")
                 .with_fact("self_assessment", self_assessment)
                 .holding(held, granted, renewed);
             let m1 = p.evaluator().as_of(d1).evaluate(&a).unwrap().membership.unwrap();

@@ -7,9 +7,9 @@ use crate::base::error::quote;
 use crate::base::hash::Map;
 use crate::base::id::LevelId;
 use crate::base::suggest::quoted_join;
-use crate::load::raw::{RawLevel, RawTimeLimit};
+use crate::load::raw::{RawLevel, RawReentry, RawTimeLimit};
 use crate::load::yaml::{index_path, key_path};
-use crate::model::policy::{Level, TimeLimit};
+use crate::model::policy::{Level, Reentry, TimeLimit};
 
 /// The levels in rank order: each level's position in that order by id,
 /// and the list index of the level at each position.
@@ -118,6 +118,11 @@ pub(super) fn time_limit(
         after: t.after,
         reverts_to: t.reverts_to.as_deref().map(LevelId::new),
         reverts_to_index,
+        reentry: match t.reentry {
+            None | Some(RawReentry::Never) => Reentry::Never,
+            Some(RawReentry::After(p)) => Reentry::After(p),
+        },
+        reentry_given: t.reentry.is_some(),
     })
 }
 

@@ -2,17 +2,23 @@
 //! shorter than the term.
 
 use super::{Builder, K};
-use crate::load::raw::RawMembership;
-use crate::model::policy::{Renewal, Terms};
+use crate::base::source::path::{index_path, key_path};
+use crate::load::raw::{RawLevelRenewal, RawMembership, RawRenewal};
+use crate::model::policy::{LevelRenewal, Renewal, Terms};
 
 /// The renewal term, if the policy gives one; `None` after reporting a
 /// term of no time or a window not shorter than the term.
 pub(super) fn renewal(b: &mut Builder<'_>, raw: Option<&RawMembership>) -> Option<Renewal> {
-    let r = raw?.renewal.as_ref()?;
+    term(b, raw?.renewal.as_ref()?, "membership.renewal")
+}
+
+/// The renewal term `r` found at `path`; `None` after reporting a term of
+/// no time or a window not shorter than the term.
+pub(super) fn term(b: &mut Builder<'_>, r: &RawRenewal, path: &str) -> Option<Renewal> {
     if r.every.is_zero() {
         b.err(
             K::InvalidValue,
-            "membership.renewal.every",
+            &key_path(path, "every"),
             "a renewal term of no time",
             None,
         );
@@ -22,7 +28,7 @@ pub(super) fn renewal(b: &mut Builder<'_>, raw: Option<&RawMembership>) -> Optio
     if let Some(start) = crate::base::date::window_reaches_start(window, r.every) {
         b.err(
             K::Unsatisfiable,
-            "membership.renewal.window",
+            &key_path(path, "window"),
             format!(
                 "a renewal window of {window} is not shorter than the term of {}: a membership started on {start} would be due for renewal from its first day",
                 r.every
@@ -37,12 +43,41 @@ pub(super) fn renewal(b: &mut Builder<'_>, raw: Option<&RawMembership>) -> Optio
     })
 }
 
+/// Level `i`'s own renewal `raw`, with how it was written; `(None, None)`
+/// where the level writes none, or after reporting a term [`term`] refuses.
+pub(super) fn level_renewal(
+    b: &mut Builder<'_>,
+    i: usize,
+    raw: Option<&RawLevelRenewal>,
+) -> (Option<LevelRenewal>, Option<Terms>) {
+    match raw {
+        None => (None, None),
+        Some(RawLevelRenewal::None(_)) => (Some(LevelRenewal::None), None),
+        Some(RawLevelRenewal::Every(r)) => {
+            let path = key_path(&index_path("levels", i), "renewal");
+            match term(b, r, &path) {
+                None => (None, None),
+                Some(t) => (
+                    Some(LevelRenewal::Every(t)),
+                    Some(Terms {
+                        window_given: r.window.is_some(),
+                        note: r.note.clone(),
+                        restarts_on_promotion: false,
+                    }),
+                ),
+            }
+        }
+    }
+}
+
 /// The `membership:` section beyond its [`Renewal`], if the policy has one.
 pub(super) fn terms(raw: Option<&RawMembership>) -> Option<Terms> {
-    let renewal = raw?.renewal.as_ref();
+    let raw = raw?;
+    let renewal = raw.renewal.as_ref();
     Some(Terms {
         window_given: renewal.is_some_and(|r| r.window.is_some()),
         note: renewal.and_then(|r| r.note.clone()),
+        restarts_on_promotion: raw.term_restarts_on_promotion,
     })
 }
 

@@ -48,6 +48,7 @@ pub(super) fn levels(b: &mut Builder<'_>, raw: &[RawLevel], scope: &Scope<'_>) -
             .time_limit
             .as_ref()
             .and_then(|t| levels::time_limit(b, raw, scope.levels, i, t));
+        let (renewal, renewal_written) = super::membership::level_renewal(b, i, l.renewal.as_ref());
         out.push(Level {
             id: LevelId::new(&l.id),
             rank: l.rank,
@@ -55,6 +56,8 @@ pub(super) fn levels(b: &mut Builder<'_>, raw: &[RawLevel], scope: &Scope<'_>) -
             description: l.description.clone(),
             requires,
             time_limit,
+            renewal,
+            renewal_written,
         });
     }
     out

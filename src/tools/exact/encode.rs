@@ -560,11 +560,7 @@ pub(crate) fn circuit(cnf: &mut Cnf, d: &mut Domain, p: &Policy) -> Circuit {
     let qualified = highest_met(cnf, &met);
     // Time: reversion of a transitional level, then the renewal term.
     let (after, reverted) = after_reversion(cnf, d, p, &qualified);
-    let any = cnf.or(&after);
-    let (expired, due) = match p.renewal() {
-        None => (!cnf.truth(), !cnf.truth()),
-        Some(renewal) => renewal_term(cnf, d, any, renewal.every, renewal.window),
-    };
+    let (expired, due) = renewal_terms(cnf, d, p, &after);
     let reached: Vec<Lit> = after.iter().map(|a| cnf.and(&[*a, !expired])).collect();
     let no_level = !cnf.or(&reached);
     let benefits = benefits(cnf, p, &reached);
@@ -789,35 +785,69 @@ fn after_reversion(
     (after, reverted)
 }
 
-/// The renewal term of a policy renewed `every` period with a `window`
-/// before its end: (expired, due for renewal), given that some level
-/// applies (`any`).
-fn renewal_term(
-    cnf: &mut Cnf,
-    d: &mut Domain,
-    any: Lit,
-    every: Period,
-    window: Period,
-) -> (Lit, Lit) {
+/// The renewal terms of a policy: (expired, due for renewal), given the
+/// level that applies (`after`, one literal per level), as
+/// `eval::membership` works them out: a recorded membership ends with its
+/// record's term (the renewal of the level held, [`Policy::term_of`], or
+/// the policy's where it has none), whatever level applies; before that, a
+/// level with no term is never due, and a level newly granted (nothing
+/// held, or, where the term restarts on promotion, a level held below it)
+/// counts its own term from the as-of date.
+fn renewal_terms(cnf: &mut Cnf, d: &mut Domain, p: &Policy, after: &[Lit]) -> (Lit, Lit) {
     let dated = d.dated;
     let held_any = d.held_any();
-    let term = |cnf: &mut Cnf, d: &mut Domain, op: Op| -> Lit {
-        let by_renewal = d.atom(cnf, DateVar::Renewed, op);
-        let by_grant = d.atom(cnf, DateVar::Granted, op);
-        let a = cnf.and(&[d.renewed, by_renewal]);
-        let b = cnf.and(&[!d.renewed, by_grant]);
-        cnf.or(&[a, b])
-    };
-    let ended = term(cnf, d, Op::PlusReaches(every));
-    let expired = cnf.and(&[dated, held_any, any, ended]);
-    let window = Op::PlusMinusReaches(every, window);
-    let due_held = term(cnf, d, window);
-    let due_new = d.atom(cnf, DateVar::AsOf, window);
-    let held_due = cnf.and(&[held_any, due_held]);
-    let new_due = cnf.and(&[!held_any, due_new]);
-    let open = cnf.or(&[held_due, new_due]);
-    let due = cnf.and(&[dated, any, !expired, open]);
+    let no = !cnf.truth();
+    let mut held: Vec<Lit> = Vec::with_capacity(p.levels.len());
+    let mut ended: Vec<Lit> = Vec::with_capacity(p.levels.len());
+    let mut open: Vec<Lit> = Vec::with_capacity(p.levels.len());
+    for level in &p.levels {
+        let h = d.held_is(level.id().as_str()).unwrap_or(no);
+        held.push(h);
+        if let Some(r) = p.term_of(level).or(p.renewal()) {
+            let e = recorded(cnf, d, Op::PlusReaches(r.every));
+            ended.push(cnf.and(&[h, e]));
+            let w = recorded(cnf, d, Op::PlusMinusReaches(r.every, r.window));
+            open.push(cnf.and(&[h, w]));
+        }
+    }
+    let any = cnf.or(after);
+    let record_ended = cnf.or(&ended);
+    let expired = cnf.and(&[dated, any, record_ended]);
+    let record_open = cnf.or(&open);
+    let mut due_any = Vec::with_capacity(p.levels.len());
+    for (l, level) in p.levels.iter().enumerate() {
+        let Some(own) = p.term_of(level) else {
+            continue;
+        };
+        let applies = after.get(l).copied().unwrap_or(no);
+        let promoted = if p.term_restarts_on_promotion() {
+            cnf.or(held.get(..l).unwrap_or_default())
+        } else {
+            no
+        };
+        let held_due = cnf.and(&[held_any, !promoted, record_open]);
+        let fresh = cnf.or(&[!held_any, promoted]);
+        let due_new = d.atom(
+            cnf,
+            DateVar::AsOf,
+            Op::PlusMinusReaches(own.every, own.window),
+        );
+        let new_due = cnf.and(&[fresh, due_new]);
+        let opens = cnf.or(&[held_due, new_due]);
+        due_any.push(cnf.and(&[dated, applies, opens]));
+    }
+    let opens = cnf.or(&due_any);
+    let due = cnf.and(&[!expired, opens]);
     (expired, due)
+}
+
+/// "The date recorded (the last renewal, else the grant) `op` the as-of date".
+fn recorded(cnf: &mut Cnf, d: &mut Domain, op: Op) -> Lit {
+    let by_renewal = d.atom(cnf, DateVar::Renewed, op);
+    let by_grant = d.atom(cnf, DateVar::Granted, op);
+    let a = cnf.and(&[d.renewed, by_renewal]);
+    let b = cnf.and(&[!d.renewed, by_grant]);
+    cnf.or(&[a, b])
 }
 
 /// Per benefit of the policy: granted (to a level reached), and with
