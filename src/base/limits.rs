@@ -329,7 +329,7 @@ mod tests {
     #[test]
     fn every_limit_documents_its_default() {
         let actual = actual_defaults();
-        assert_eq!(actual.len(), 15, "{actual:?}");
+        assert_eq!(actual.len(), 16, "{actual:?}");
         assert_eq!(documented_defaults(), actual);
     }
 }

@@ -31,7 +31,8 @@ pub(crate) struct RawHeldMembership {
     pub renewed_on: Option<Date>,
     /// Levels held before, in any order, each with the first day it was
     /// held (`from`) and the day it ended (`until`): a transitional level's
-    /// `reentry` rule reads them. At most `Limits::max_history` entries.
+    /// `reentry` rule reads them. At most 100 entries by default (a loader
+    /// limit a service may set).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<RawPastLevel>,
 }

@@ -223,12 +223,14 @@ fn requirement(policy: &Policy, r: &Requirement) -> RawRequirement {
         Req::Items {
             rule,
             none,
+            none_given,
             selection,
             ..
         } => {
             let of = selector(selection);
-            // Written only where it differs from the default.
-            raw.when_none_apply = (*none != WhenNoneApply::default()).then_some(*none);
+            // Written where the policy wrote it or it differs from the default.
+            raw.when_none_apply =
+                (*none_given || *none != WhenNoneApply::default()).then_some(*none);
             match rule {
                 ItemRule::All => raw.all_met = Some(of),
                 ItemRule::Count(n) => {

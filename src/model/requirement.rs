@@ -133,6 +133,9 @@ pub(crate) enum Req {
         rule: ItemRule,
         /// What the rule means when none of the items applies.
         none: WhenNoneApply,
+        /// Whether the policy wrote `when_none_apply` (to write it back as
+        /// written).
+        none_given: bool,
         scope: String,
         /// The selection as the policy writes it.
         selection: Selection,

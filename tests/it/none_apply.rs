@@ -228,7 +228,7 @@ fn percent_and_count_with_nothing_applicable() {
 }
 
 #[test]
-fn the_key_writes_back_only_when_not_the_default() {
+fn the_key_writes_back_when_written_or_not_the_default() {
     let met = scheme_with("met");
     let yaml = met.to_yaml();
     assert_eq!(yaml.matches("when_none_apply: met").count(), 2, "{yaml}");
@@ -238,9 +238,13 @@ fn the_key_writes_back_only_when_not_the_default() {
         level(&again, &all_not_applicable()).as_deref(),
         Some("expert")
     );
+    // The default, written, is written back as written; left out, it is
+    // left out.
     let unmet = scheme_with("unmet").to_yaml();
-    assert!(!unmet.contains("when_none_apply"), "{unmet}");
-    assert_eq!(unmet, load(&scheme_text()).to_yaml());
+    assert_eq!(unmet.matches("when_none_apply: unmet").count(), 2, "{unmet}");
+    let left_out = load(&scheme_text()).to_yaml();
+    assert!(!left_out.contains("when_none_apply"), "{left_out}");
+    assert_eq!(load(&unmet).to_yaml(), unmet);
 }
 
 /// Every answer an item may take, unanswered included.

@@ -195,7 +195,7 @@ fn every_file_the_loader_accepts_the_schema_accepts() {
 /// The invalid fixtures a schema decides: the schema refuses each. Every
 /// file with an unknown field is one too (`deny_unknown_fields` is the
 /// schema's `additionalProperties: false`).
-const DECIDED: [&str; 43] = [
+const DECIDED: [&str; 45] = [
     // A value of the wrong type, a missing key, or no document.
     "assessment-bad-as-of",
     "assessment-empty",
@@ -248,6 +248,9 @@ const DECIDED: [&str; 43] = [
     "policy-period-typo",
     // A key beside a shape it does not go with.
     "policy-when-none-apply-stray",
+    // A word that is not one of the rule's words.
+    "policy-level-renewal-unknown-word",
+    "policy-reentry-unknown-word",
 ];
 
 /// The invalid fixtures a schema cannot decide, by reason. The schema may
@@ -279,6 +282,7 @@ const LEFT: [(&str, &[&str]); 9] = [
     (
         "it needs the policy: whether an id names something, and what a fact or an item takes",
         &[
+            "assessment-history-unknown-level",
             "assessment-answer-type",
             "assessment-bad-date",
             "assessment-choice-value-far",
@@ -331,6 +335,8 @@ const LEFT: [(&str, &[&str]); 9] = [
     (
         "it compares two values, or a count with a list's length, or a word with another key's presence (`when_none_apply: met` beside a `count`)",
         &[
+            "assessment-history-in-the-future",
+            "assessment-history-until-before-from",
             "policy-when-none-apply-met-count",
             "policy-at-least-of-too-many",
             "policy-inverted-range",
@@ -345,6 +351,7 @@ const LEFT: [(&str, &[&str]); 9] = [
     (
         "the calendar: a window not shorter than its term, a period of no time where a term is due",
         &[
+            "policy-level-renewal-window-too-long",
             "policy-renewal-window-too-long",
             "policy-zero-renewal",
             "policy-zero-time-limit",
@@ -353,6 +360,7 @@ const LEFT: [(&str, &[&str]); 9] = [
     (
         "the loader's limits, which a caller sets (`Limits`)",
         &[
+            "assessment-history-too-long",
             "assessment-long-id",
             "assessment-too-many-answers",
             "assessment-too-many-entries",

@@ -27,13 +27,14 @@ fn level(e: &Evaluation) -> Option<&str> {
 }
 
 /// A formal program that meets Associate Partner's other requirements.
-fn formal(began_operating_on: &str, first_match: &str) -> Assessment {
+/// Its first match is not asked: the match cycle is a fact of its own
+/// (`matches_completed_minimum_cycle`), and no rule counts from that date.
+fn formal(began_operating_on: &str) -> Assessment {
     Assessment::new("AP")
         .with_fact("application_submitted", true)
         .with_fact("direct_youth_mentoring", true)
         .with_fact("formal_program", true)
         .with_fact("began_operating_on", began_operating_on)
-        .with_fact("started_on", first_match)
         .with_fact("matches_completed_minimum_cycle", true)
         .with_fact("self_assessment", "in_progress")
 }
@@ -41,17 +42,18 @@ fn formal(began_operating_on: &str, first_match: &str) -> Assessment {
 #[test]
 fn fourteen_months_in_operation_with_a_first_match_ten_months_ago_is_associate_partner() {
     let p = mmp();
-    let a = formal("2025-01-10", "2025-05-10");
+    // Operating since 2025-01-10, first match 2025-05-10 (not asked).
+    let a = formal("2025-01-10");
     assert_eq!(level(&on(&p, &a, "2026-03-10")), Some("associate_partner"));
     // Eleven months in operation is not a year, whenever the first match was.
-    let young = formal("2025-04-11", "2025-04-11");
+    let young = formal("2025-04-11");
     assert_eq!(level(&on(&p, &young, "2026-03-10")), Some("affiliate"));
 }
 
 /// An Associate Partner granted on 2025-11-01 reverted on 2026-03-01,
 /// recorded as Affiliate granted that day, with its period in history.
 fn reverted() -> Assessment {
-    formal("2020-01-01", "2020-03-01")
+    formal("2020-01-01")
         .holding("affiliate", d("2026-03-01"), None)
         .held_before("associate_partner", d("2025-11-01"), d("2026-03-01"))
 }
@@ -81,13 +83,13 @@ fn a_recorded_reversion_does_not_give_the_transitional_level_back() {
     assert_eq!(level(&on(&p, &reverted(), "2027-03-08")), Some("affiliate"));
     // The history is what closes the loophole: without it, the record
     // reads as a program that never held the level.
-    let unrecorded = formal("2020-01-01", "2020-03-01").holding("affiliate", d("2026-03-01"), None);
+    let unrecorded = formal("2020-01-01").holding("affiliate", d("2026-03-01"), None);
     assert_eq!(
         level(&on(&p, &unrecorded, "2026-03-08")),
         Some("associate_partner")
     );
     // A grant of the level recorded after its period is refused the same way.
-    let regranted = formal("2020-01-01", "2020-03-01")
+    let regranted = formal("2020-01-01")
         .holding("associate_partner", d("2026-03-01"), None)
         .held_before("associate_partner", d("2025-11-01"), d("2026-03-01"));
     assert_eq!(level(&on(&p, &regranted, "2026-03-08")), Some("affiliate"));
@@ -146,7 +148,7 @@ fn reentry_after_a_period_lets_the_program_back_from_then() {
 #[test]
 fn a_transitional_level_shows_its_deadline_and_no_term() {
     let p = mmp();
-    let a = formal("2020-01-01", "2020-03-01").holding("associate_partner", d("2026-03-15"), None);
+    let a = formal("2020-01-01").holding("associate_partner", d("2026-03-15"), None);
     let e = on(&p, &a, "2026-04-01");
     let m = e.membership.as_ref().unwrap();
     assert_eq!(
@@ -338,7 +340,7 @@ fn history_round_trips_and_is_checked() {
         .evaluator()
         .as_of(d("2026-02-01"))
         .evaluate(
-            &formal("2020-01-01", "2020-01-01")
+            &formal("2020-01-01")
                 .holding("affiliate", d("2025-01-01"), None)
                 .held_before("associate_partner", d("2025-11-01"), d("2026-03-01")),
         )

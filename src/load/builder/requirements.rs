@@ -299,6 +299,7 @@ fn kind(
                 items,
                 rule: ItemRule::All,
                 none: r.when_none_apply.unwrap_or_default(),
+                none_given: r.when_none_apply.is_some(),
                 scope: describe_selector(sel),
                 selection: sets::selection(sel),
             }
@@ -460,6 +461,7 @@ fn item_count(
         items,
         rule,
         none: none.unwrap_or_default(),
+        none_given: none.is_some(),
         scope: describe_selector(&c.of),
         selection: sets::selection(&c.of),
     })
