@@ -84,7 +84,7 @@ pub fn evaluate(a: &Assessment) -> FloorResult {
     let associate = affiliate
         && flag(a, "formal_program")
         && number(a, "months_operating")
-            .or_else(|| months_since(a, "started_on"))
+            .or_else(|| months_since(a, "began_operating_on"))
             .is_some_and(|m| m >= 12.0)
         && flag(a, "matches_completed_minimum_cycle")
         && (assessment == "in_progress" || assessment == "completed");
