@@ -241,7 +241,11 @@ fn the_key_writes_back_when_written_or_not_the_default() {
     // The default, written, is written back as written; left out, it is
     // left out.
     let unmet = scheme_with("unmet").to_yaml();
-    assert_eq!(unmet.matches("when_none_apply: unmet").count(), 2, "{unmet}");
+    assert_eq!(
+        unmet.matches("when_none_apply: unmet").count(),
+        2,
+        "{unmet}"
+    );
     let left_out = load(&scheme_text()).to_yaml();
     assert!(!left_out.contains("when_none_apply"), "{left_out}");
     assert_eq!(load(&unmet).to_yaml(), unmet);

@@ -5,11 +5,11 @@
 
 use qbm::{Assessment, Date, Evaluation, MembershipState, Policy};
 
-fn d(s: &str) -> Date {
+pub(crate) fn d(s: &str) -> Date {
     s.parse().unwrap()
 }
 
-fn mmp() -> Policy {
+pub(crate) fn mmp() -> Policy {
     Policy::builtin().unwrap()
 }
 
@@ -25,14 +25,14 @@ fn associate(granted: &str) -> Assessment {
         .holding("associate_partner", d(granted), None)
 }
 
-fn on(p: &Policy, a: &Assessment, date: &str) -> Evaluation {
+pub(crate) fn on(p: &Policy, a: &Assessment, date: &str) -> Evaluation {
     p.evaluator()
         .as_of(d(date))
         .evaluate(a)
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn level(e: &Evaluation) -> Option<&str> {
+pub(crate) fn level(e: &Evaluation) -> Option<&str> {
     e.level.as_ref().map(|l| l.id.as_str())
 }
 

@@ -5,26 +5,9 @@
 //! term that restarts on promotion or runs on, and the dwell-time end date
 //! as the next date that matters.
 
-use qbm::{Assessment, Date, Evaluation, MembershipState, Policy};
+use qbm::{Assessment, MembershipState, Policy};
 
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
-
-fn mmp() -> Policy {
-    Policy::builtin().unwrap()
-}
-
-fn on(p: &Policy, a: &Assessment, date: &str) -> Evaluation {
-    p.evaluator()
-        .as_of(d(date))
-        .evaluate(a)
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn level(e: &Evaluation) -> Option<&str> {
-    e.level.as_ref().map(|l| l.id.as_str())
-}
+use super::time::{d, level, mmp, on};
 
 /// A formal program that meets Associate Partner's other requirements.
 /// Its first match is not asked: the match cycle is a fact of its own
