@@ -49,8 +49,9 @@ struct Barred {
 
 /// Whether a grant of transitional level `l` (limit `limit`) beginning on
 /// `start` is barred by the level's `reentry` rule: the program's history
-/// holds a period of the level that ended by `start`, and the level may
-/// never be held again, or not yet. The latest such period decides.
+/// holds a period of the level that began before `start` (ended by then,
+/// or recorded as overlapping it: either way the time was used), and the
+/// level may never be held again, or not yet. The latest end decides.
 fn barred(
     policy: &Policy,
     l: usize,
@@ -62,7 +63,7 @@ fn barred(
     let last = held?
         .history
         .iter()
-        .filter(|p| &p.level == id && p.until <= start)
+        .filter(|p| &p.level == id && p.from < start)
         .max_by_key(|p| p.until)?;
     let again_from = match limit.reentry {
         Reentry::Never => None,

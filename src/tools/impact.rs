@@ -970,10 +970,34 @@ fn diff<T>(
 /// Whether period `a` ends before period `b` from some start date (month
 /// lengths vary, so a few starts are tried, month ends and a leap day among them).
 fn shorter(a: crate::base::date::Period, b: crate::base::date::Period) -> bool {
-    ["2023-01-31", "2024-02-29", "2024-06-15", "2025-12-31"]
-        .iter()
-        .filter_map(|s| s.parse::<crate::base::date::Date>().ok())
-        .any(|start| matches!((start.add(a), start.add(b)), (Some(x), Some(y)) if x < y))
+    use crate::base::date::{Date, Period};
+    // Exact, not sampled: the Gregorian calendar repeats every 400 years
+    // (146,097 days), and adding a period depends on the start's place in
+    // that cycle alone, so every start of one cycle is tried (12 months
+    // and 365 days differ only from a start that puts a 29 February in
+    // between). A start the calendar cannot hold counts as shorter: a
+    // change not proved is the larger one.
+    const CYCLE: u32 = 146_097;
+    let day = Period {
+        years: 0,
+        months: 0,
+        days: 1,
+    };
+    let Ok(mut start) = "2000-01-01".parse::<Date>() else {
+        return true;
+    };
+    for _ in 0..CYCLE {
+        if let (Some(x), Some(y)) = (start.add(a), start.add(b))
+            && x < y
+        {
+            return true;
+        }
+        match start.add(day) {
+            Some(next) => start = next,
+            None => return true,
+        }
+    }
+    false
 }
 
 /// Whether every value the old type accepts, the new type accepts too.

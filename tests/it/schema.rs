@@ -351,6 +351,7 @@ const LEFT: [(&str, &[&str]); 9] = [
     (
         "the calendar: a window not shorter than its term, a period of no time where a term is due",
         &[
+            "policy-reentry-no-time",
             "policy-level-renewal-window-too-long",
             "policy-renewal-window-too-long",
             "policy-zero-renewal",

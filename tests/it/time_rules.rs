@@ -41,6 +41,31 @@ fn reverted() -> Assessment {
         .held_before("associate_partner", d("2025-11-01"), d("2026-03-01"))
 }
 
+/// A history period of the level that overlaps the grant recorded now
+/// (by a day, or wholly) still used the level's time: a found review
+/// regained Associate Partner with `until` one day after the new grant.
+#[test]
+fn a_history_period_overlapping_the_grant_still_bars_the_level() {
+    let p = mmp();
+    for until in ["2026-10-20", "2026-10-21", "2026-11-01"] {
+        let a = formal("2020-01-01")
+            .holding("associate_partner", d("2026-10-20"), None)
+            .held_before("associate_partner", d("2026-06-01"), d(until));
+        let e = on(&p, &a, "2026-11-01");
+        assert_eq!(level(&e), Some("affiliate"), "until {until}");
+        let bar = e.membership.as_ref().unwrap().reentry.as_ref().unwrap();
+        assert_eq!((bar.from, bar.until), (d("2026-06-01"), d(until)));
+    }
+    // The period recorded now, also listed in history, is not an earlier one.
+    let same = formal("2020-01-01")
+        .holding("associate_partner", d("2026-10-20"), None)
+        .held_before("associate_partner", d("2026-10-20"), d("2026-11-01"));
+    assert_eq!(
+        level(&on(&p, &same, "2026-11-01")),
+        Some("associate_partner")
+    );
+}
+
 #[test]
 fn a_recorded_reversion_does_not_give_the_transitional_level_back() {
     let p = mmp();

@@ -103,6 +103,17 @@ pub(super) fn time_limit(
         );
         return None;
     }
+    if let Some(RawReentry::After(wait)) = t.reentry
+        && wait.is_zero()
+    {
+        b.err(
+            K::InvalidValue,
+            &key_path(&key_path(&path, "reentry"), "after"),
+            "a reentry wait of no time",
+            Some("give `years`, `months` or `days`; to let a program back at once, the level needs no time limit".into()),
+        );
+        return None;
+    }
     let reverts_to_index = match &t.reverts_to {
         None => None,
         Some(to) => Some(reverts_to(
@@ -334,6 +345,10 @@ mod tests {
             (
                 "{id: a, rank: 1, title: A, time_limit: {after: {years: 0}}}",
                 vec!["levels[0].time_limit.after: a time limit of no time"],
+            ),
+            (
+                "{id: a, rank: 1, title: A, time_limit: {after: {years: 1}, reentry: {after: {}}}}",
+                vec!["levels[0].time_limit.reentry.after: a reentry wait of no time"],
             ),
             (
                 "{id: a, rank: 1, title: A}, {id: b, rank: 2, title: B, time_limit: {after: {years: 1}, reverts_to: c}}",
