@@ -113,10 +113,30 @@ pub(crate) fn terms(
             since = grant(level);
         } else {
             reverts_on = start.add(limit.after);
-            if reverts_on.is_some_and(|r| as_of >= r) {
-                reverted = true;
-                level = limit.reverts_to_index;
-                since = reverts_on;
+            if let Some(r) = reverts_on.filter(|r| as_of >= *r) {
+                // Its time ran out in the record: that period is the
+                // history the level's reentry rule reads, as if listed.
+                let again_from = match limit.reentry {
+                    Reentry::Never => None,
+                    Reentry::After(wait) => r.add(wait),
+                };
+                if again_from.is_some_and(|a| as_of >= a) {
+                    // Its wait is over: granted again on the as-of date,
+                    // like any level newly qualified for.
+                    since = Some(as_of);
+                    reverts_on = as_of.add(limit.after);
+                } else {
+                    reverted = true;
+                    level = limit.reverts_to_index;
+                    since = reverts_on;
+                    // When it may be granted again, where it may.
+                    bar = again_from.map(|a| Barred {
+                        level: l,
+                        from: start,
+                        until: r,
+                        again_from: Some(a),
+                    });
+                }
             }
         }
     }

@@ -114,6 +114,41 @@ fn mmp_reentry_after_a_year() -> Policy {
     qbm::Loader::new().policy_str(&text).unwrap()
 }
 
+/// The same facts recorded the other way: the transitional level still
+/// recorded as held, its time run out in the record. The reversion is the
+/// history the reentry rule reads (a review found the two records giving
+/// two levels: Affiliate for this one, forever).
+#[test]
+fn a_level_run_out_in_the_record_comes_back_after_its_wait_too() {
+    let p = mmp_reentry_after_a_year();
+    let a = formal("2020-01-01").holding("associate_partner", d("2025-11-01"), None);
+    let waiting = on(&p, &a, "2027-02-28");
+    assert_eq!(level(&waiting), Some("affiliate"));
+    let m = waiting.membership.as_ref().unwrap();
+    assert!(m.reverted);
+    let bar = m.reentry.as_ref().unwrap();
+    assert_eq!(
+        (bar.from, bar.until, bar.again_from),
+        (d("2025-11-01"), d("2026-03-01"), Some(d("2027-03-01")))
+    );
+    assert_eq!(m.next.as_ref().unwrap().date, d("2027-03-01"));
+    let back = on(&p, &a, "2027-03-01");
+    assert_eq!(level(&back), Some("associate_partner"));
+    let m = back.membership.as_ref().unwrap();
+    assert_eq!(
+        (m.level_since, m.reverts_on),
+        (Some(d("2027-03-01")), Some(d("2027-07-01")))
+    );
+    // Under `never`, the shipped rule, it stays where it reverted to.
+    assert_eq!(level(&on(&mmp(), &a, "2027-06-01")), Some("affiliate"));
+    // The lean decision agrees with the report.
+    let lean = p.evaluator().as_of(d("2027-03-01")).decide(&a).unwrap();
+    assert_eq!(
+        lean.level.map(|l| l.id.to_string()).as_deref(),
+        Some("associate_partner")
+    );
+}
+
 #[test]
 fn reentry_after_a_period_lets_the_program_back_from_then() {
     let p = mmp_reentry_after_a_year();

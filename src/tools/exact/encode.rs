@@ -16,7 +16,7 @@
 use crate::base::date::Period;
 use crate::base::value::Value;
 use crate::model::logic::{self, Bits, Tri};
-use crate::model::policy::{FactType, Policy};
+use crate::model::policy::{FactType, Policy, Reentry};
 use crate::model::requirement::{FactTest, ItemRule, Req, Requirement, WhenNoneApply};
 use crate::tools::exact::cnf::{Cnf, Lit};
 use crate::tools::exact::time::{Atom, DateVar, Op};
@@ -763,7 +763,18 @@ fn after_reversion(
         let r = match (level.time_limit(), d.held_is(level.id().as_str())) {
             (Some(limit), Some(held)) => {
                 let up = d.atom(cnf, DateVar::Granted, Op::PlusReaches(limit.after));
-                cnf.and(&[q, dated, held, up])
+                match limit.reentry {
+                    Reentry::Never => cnf.and(&[q, dated, held, up]),
+                    // Past its wait too, the level is granted again.
+                    Reentry::After(wait) => {
+                        let again = d.atom(
+                            cnf,
+                            DateVar::Granted,
+                            Op::PlusPlusReaches(limit.after, wait),
+                        );
+                        cnf.and(&[q, dated, held, up, !again])
+                    }
+                }
             }
             _ => !cnf.truth(),
         };

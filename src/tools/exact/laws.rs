@@ -432,6 +432,17 @@ fn terms_questions(p: &Policy, x: &Copy, y: &Copy) -> Vec<(Vec<Lit>, String)> {
         "the membership expired as of the first date, and a level applies again as of the later one".to_owned(),
     )];
     for (l, level) in p.levels.iter().enumerate() {
+        // A level whose `reentry` wait ends is granted again on a later
+        // date, anew (from that date, not from the record): the policy's
+        // rule, not a recorded term extended. Its reversion can only end
+        // that way (the reversion's own comparison holds on the later date
+        // too), so it asks nothing.
+        if level
+            .time_limit()
+            .is_some_and(|t| matches!(t.reentry, crate::model::policy::Reentry::After(_)))
+        {
+            continue;
+        }
         let (Some(held), Some(&r1), Some(&q2), Some(&r2)) = (
             x.d.held_is(level.id().as_str()),
             x.c.reverted.get(l),

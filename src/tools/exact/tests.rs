@@ -49,8 +49,13 @@ fn random_policy(rng: &mut TestRng, name_version: &str, items: usize, levels: us
             } else {
                 String::new()
             };
+            let reentry = match rng.below(3) {
+                0 => format!(", reentry: {{after: {{months: {}}}}}", 1 + rng.below(6)),
+                1 => format!(", reentry: {{after: {{days: {}}}}}", 1 + rng.below(200)),
+                _ => String::new(),
+            };
             y.push_str(&format!(
-                "    time_limit: {{after: {{months: {}}}{to}}}\n",
+                "    time_limit: {{after: {{months: {}}}{to}{reentry}}}\n",
                 1 + rng.below(6)
             ));
         }

@@ -32,6 +32,8 @@ pub(crate) enum Op {
     PlusReaches(Period),
     /// `(x + p) - w <= a`: a renewal window opening.
     PlusMinusReaches(Period, Period),
+    /// `(x + p) + w <= a`: a wait after a time limit (reentry) over.
+    PlusPlusReaches(Period, Period),
     /// At least `k` whole months from `x` to `a`.
     MonthsReach(i64),
 }
@@ -64,6 +66,7 @@ impl Op {
         match self {
             Op::PlusReaches(p) => x.add(p).is_some_and(|d| d <= a),
             Op::PlusMinusReaches(p, w) => x.add(p).and_then(|d| d.sub(w)).is_some_and(|d| d <= a),
+            Op::PlusPlusReaches(p, w) => x.add(p).and_then(|d| d.add(w)).is_some_and(|d| d <= a),
             Op::MonthsReach(k) => x <= a && x.months_until(a) >= k,
         }
     }
