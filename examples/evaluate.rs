@@ -72,8 +72,14 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
+    // The file's problems and those against the policy it names, in one
+    // run: the catalog's binding is the check.
+    let against_policy = |a: &qbm::Assessment| match catalog.evaluate(a) {
+        Err(qbm::CatalogError::Eval(e)) => Err(e),
+        _ => Ok(()),
+    };
     let assessment = match &assessment_path {
-        Some(p) => Loader::new().assessment_path(p),
+        Some(p) => Loader::new().assessment_path_checked(p, against_policy),
         None => Loader::new()
             .origin("examples/assessments/near-partner.yaml")
             .assessment_str(SAMPLE),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::base::error::{
-    DiagnosticKind as K, Found, LoadError, quote, shows_nothing, shows_nothing_message,
+    DiagnosticKind as K, EvalError, Found, LoadError, quote, shows_nothing, shows_nothing_message,
 };
 use crate::base::id::{FactId, ItemId, LevelId};
 use crate::base::limits::Limits;
@@ -28,6 +28,32 @@ impl Assessment {
         unread.finish(Self::from_raw(raw, map, limits))
     }
 
+    /// [`Assessment::from_yaml`], with `check` run on what was read (what
+    /// is left once unknown fields and wrong values are left out) and its
+    /// problems reported with the document's own, by position.
+    pub(crate) fn from_yaml_checked(
+        text: &str,
+        origin: &str,
+        limits: &Limits,
+        check: impl FnOnce(&Assessment) -> Result<(), EvalError>,
+    ) -> Result<Self, LoadError> {
+        let (raw, map, unread) =
+            yaml::parse_all::<RawAssessment>(text, origin, limits).map_err(LoadError::Invalid)?;
+        let (built, mut errors) = Self::read(raw, map, limits, true);
+        if let Some(a) = &built
+            && let Err(e) = check(a)
+        {
+            for d in e.diagnostics() {
+                errors.push(d.clone());
+            }
+        }
+        let checked = match built {
+            Some(a) if errors.is_empty() => Ok(a),
+            _ => Err(LoadError::Invalid(errors.finish())),
+        };
+        unread.finish(checked)
+    }
+
     /// Checks what was read and builds the assessment; `map` places its
     /// diagnostics (a policy test suite's inline case passes the map of the
     /// case, so that they name where in the suite).
@@ -36,19 +62,32 @@ impl Assessment {
         map: SourceMap,
         limits: &Limits,
     ) -> Result<Self, LoadError> {
-        // The first `Limits::max_diagnostics`, as found; the rest counted.
-        let mut errors = map.found(false);
+        match Self::read(raw, map, limits, false) {
+            (Some(a), errors) if errors.is_empty() => Ok(a),
+            (_, errors) => Err(LoadError::Invalid(errors.finish())),
+        }
+    }
+
+    /// What [`Assessment::from_raw`] checks, with the assessment built from
+    /// what passed where it can be: an answer refused is left out, while a
+    /// program, size or history refused builds none. The first
+    /// `Limits::max_diagnostics` problems, as found or by `position`; the
+    /// rest counted.
+    fn read(
+        raw: RawAssessment,
+        map: SourceMap,
+        limits: &Limits,
+        position: bool,
+    ) -> (Option<Self>, Found) {
+        let mut errors = map.found(position);
         check_program(&raw.assessment.program, &map, &mut errors);
         check_sizes(&raw, &map, limits, &mut errors);
         check_history(&raw, &map, &mut errors);
         if !errors.is_empty() {
-            return Err(LoadError::Invalid(errors.finish()));
+            return (None, errors);
         }
         let answers = read_answers(&raw.answers, &map, &mut errors);
-        if !errors.is_empty() {
-            return Err(LoadError::Invalid(errors.finish()));
-        }
-        Ok(Self {
+        let built = Self {
             as_of: raw.assessment.as_of,
             membership: raw.assessment.membership.map(|m| HeldMembership {
                 level: LevelId::new(m.level),
@@ -74,7 +113,8 @@ impl Assessment {
                 .collect(),
             answers,
             source: map,
-        })
+        };
+        (Some(built), errors)
     }
 
     /// Writes the assessment as YAML that loads to the same assessment.

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::str::FromStr;
 
-use crate::base::error::LoadError;
+use crate::base::error::{EvalError, LoadError};
 use crate::base::limits::{Limits, read_text, text_of};
 use crate::load::builder::Builder;
 use crate::load::raw::RawPolicy;
@@ -226,6 +226,55 @@ impl Loader {
     /// [`Loader::assessment_bytes`].
     pub fn assessment_path(&self, path: impl AsRef<Path>) -> Result<Assessment, LoadError> {
         self.path_with(path.as_ref(), Assessment::from_yaml)
+    }
+
+    /// Loads an assessment from YAML text and checks it with `check`, such
+    /// as binding it to the policy that will evaluate it, so that one run
+    /// reports every problem: the document's own (unknown fields, wrong
+    /// values, its checks) and the check's (an answer to an item the
+    /// policy does not have, an unknown fact, a value a fact does not
+    /// take), all by position. `check` sees what was read, with what was
+    /// refused left out.
+    ///
+    /// # Errors
+    ///
+    /// As [`Loader::assessment_str`], with the check's problems among them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let policy = qbm::Policy::builtin()?;
+    /// let text = "assessment: {program: Riverside, colour: blue}\n\
+    ///             facts: {formal_program: maybe}\nanswers: {B.1.9: met}\n";
+    /// let err = qbm::Loader::new()
+    ///     .assessment_str_checked(text, |a| policy.evaluator().decide(a).map(drop))
+    ///     .unwrap_err();
+    /// // The unknown field, the fact's value and the unknown item, in one run.
+    /// assert_eq!(err.diagnostics().len(), 3, "{err}");
+    /// # Ok::<(), qbm::LoadError>(())
+    /// ```
+    pub fn assessment_str_checked(
+        &self,
+        text: &str,
+        check: impl FnOnce(&Assessment) -> Result<(), EvalError>,
+    ) -> Result<Assessment, LoadError> {
+        Assessment::from_yaml_checked(text, self.text_origin(), &self.limits, check)
+    }
+
+    /// [`Loader::assessment_str_checked`] for a file, read as
+    /// [`Loader::assessment_path`] reads it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Loader::assessment_path`], with the check's problems among them.
+    pub fn assessment_path_checked(
+        &self,
+        path: impl AsRef<Path>,
+        check: impl FnOnce(&Assessment) -> Result<(), EvalError>,
+    ) -> Result<Assessment, LoadError> {
+        let origin = self.path_origin(path.as_ref());
+        let text = read_text(path.as_ref(), &origin, &self.limits)?;
+        Assessment::from_yaml_checked(&text, &origin, &self.limits, check)
     }
 
     /// Bytes as they arrive, checked for size and UTF-8, then read by `load`.

@@ -160,6 +160,46 @@ fn a_suite_reports_its_own_problems_with_its_format_problems() {
     assert!(got[1].starts_with("cases[1].name: "), "{err}");
 }
 
+/// The file's own problems and those against the policy, in one run, by
+/// position: a review counted 6, then 5 more on a second run.
+#[test]
+fn an_assessment_checked_against_its_policy_gives_every_problem_in_one_run() {
+    let policy = qbm::Policy::builtin().unwrap();
+    let check = |a: &qbm::Assessment| policy.evaluator().decide(a).map(drop);
+    let text = "assessment:\n  program: Mistakes\n  colour: blue\n  as_of: 2026-11-01\n  \
+                membership: {level: affiliat, granted_on: 2026-01-01}\n\
+                facts:\n  formal_program: maybe\n  months_operating: nine\n  unknown_fact: 3\n\
+                answers:\n  B.1.1: yes\n  B.9.9: met\n";
+    let err = qbm::Loader::new()
+        .assessment_str_checked(text, check)
+        .unwrap_err();
+    let lines: Vec<usize> = err
+        .diagnostics()
+        .iter()
+        .map(|d| d.position.unwrap().line)
+        .collect();
+    assert_eq!(lines, [3, 5, 7, 8, 9, 11, 12], "{err}");
+    let got = messages(&err);
+    assert!(got[1].contains("unknown level `affiliat`"), "{err}");
+    assert!(got[6].contains("unknown item `B.9.9`"), "{err}");
+    // Without format problems the check's are still reported; a clean
+    // file loads.
+    let bound_only = "assessment: {program: P}\nfacts: {unknown_fact: 3}\n";
+    let err = qbm::Loader::new()
+        .assessment_str_checked(bound_only, check)
+        .unwrap_err();
+    assert_eq!(
+        messages(&err),
+        ["facts.unknown_fact: unknown fact `unknown_fact`"]
+    );
+    let clean = "assessment: {program: P}\nanswers: {B.1.1: met}\n";
+    assert!(
+        qbm::Loader::new()
+            .assessment_str_checked(clean, check)
+            .is_ok()
+    );
+}
+
 /// A policy with `mistakes` unknown fields, one per level of `levels`.
 fn mistaken(levels: usize, mistakes: usize) -> String {
     let mut text = String::from("policy: {name: p, version: 1.0.0, title: P}\nlevels:\n");
