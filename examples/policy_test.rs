@@ -74,16 +74,34 @@ fn run() -> Result<bool, String> {
     let Some(args) = args()? else {
         return Ok(true);
     };
-    let suite = Loader::new()
-        .suite_path(&args.suite)
-        .map_err(|e| e.to_string())?;
-    let policy = match &args.policy {
-        Some(p) => Loader::new().policy_path(p).map_err(|e| e.to_string())?,
-        None => find(&suite, &args.catalogs)?,
+    let given = match &args.policy {
+        Some(p) => Some(Loader::new().policy_path(p).map_err(|e| e.to_string())?),
+        None => None,
     };
-    suite
-        .check(&policy)
-        .map_err(|e| format!("the suite does not fit {policy}, so no case was run:\n{e}"))?;
+    // The suite's own problems and those against its policy, in one run:
+    // the policy is found (or given) and the suite checked against it as
+    // it loads.
+    let mut found: Option<Result<Policy, String>> = None;
+    let loaded = Loader::new().suite_path_checked(&args.suite, |suite| {
+        let policy = match &given {
+            Some(p) => Ok(p.clone()),
+            None => find(suite, &args.catalogs),
+        };
+        let checked = match &policy {
+            Ok(p) => suite.check(p),
+            Err(_) => Ok(()),
+        };
+        found = Some(policy);
+        checked
+    });
+    let suite = loaded.map_err(|e| {
+        let policy = match &found {
+            Some(Ok(p)) => p.to_string(),
+            _ => "its policy".to_owned(),
+        };
+        format!("the suite does not load or does not fit {policy}, so no case was run:\n{e}")
+    })?;
+    let policy = found.ok_or("the suite was not checked")??;
     let result = suite.run(&policy);
     emit(&result)?;
     Ok(result.passed())

@@ -240,18 +240,25 @@ impl fmt::Display for SuiteResult {
 impl PolicySuite {
     /// Loads a suite from its text named `origin`, within `limits`;
     /// `read` loads a case's assessment file, named as the suite names it:
-    /// the text half of [`Loader::suite_path`](crate::Loader::suite_path).
+    /// the text half of [`Loader::suite_path`](crate::Loader::suite_path);
+    /// `check` (such as [`PolicySuite::check`] against its policy) runs on
+    /// what was read.
     fn from_yaml(
         text: &str,
         origin: &str,
         limits: &Limits,
         read: &dyn Fn(&str) -> Result<Assessment, LoadError>,
+        check: &mut dyn FnMut(&PolicySuite) -> Result<(), EvalError>,
     ) -> Result<Self, LoadError> {
         let (raw, map, unread) =
             yaml::parse_all::<RawSuite>(text, origin, limits).map_err(LoadError::Invalid)?;
-        // Every problem in one run: the cases' own with the unknown fields
-        // and wrong values found on the way.
-        unread.finish(Self::build(raw, map, origin, limits, read))
+        // Every problem in one run: the cases' own and the check's with the
+        // unknown fields and wrong values found on the way.
+        let built = Self::build(raw, map, origin, limits, read).and_then(|s| match check(&s) {
+            Ok(()) => Ok(s),
+            Err(e) => Err(LoadError::Invalid(Diagnostics(e.diagnostics().to_vec()))),
+        });
+        unread.finish(built)
     }
 
     /// The suite from its raw form: each case checked and loaded.
@@ -757,17 +764,51 @@ impl Loader {
     /// with a blank name, or an assessment file or inline assessment that
     /// does not load.
     pub fn suite_path(&self, path: impl AsRef<Path>) -> Result<PolicySuite, LoadError> {
+        self.suite_path_checked(path, |_| Ok(()))
+    }
+
+    /// [`Loader::suite_path`], with `check` run on the suite read (such as
+    /// [`PolicySuite::check`] against the policy it names), so that one run
+    /// reports the suite's own problems and the check's, by position. It
+    /// runs on what was read once unknown fields and wrong values were left
+    /// out, and not when a case does not load.
+    ///
+    /// # Errors
+    ///
+    /// As [`Loader::suite_path`], with the check's problems among them.
+    pub fn suite_path_checked(
+        &self,
+        path: impl AsRef<Path>,
+        check: impl FnOnce(&PolicySuite) -> Result<(), EvalError>,
+    ) -> Result<PolicySuite, LoadError> {
         let path = path.as_ref();
         let origin = self.path_origin(path);
         let text = read_text(path, &origin, self.read_limits())?;
-        self.suite(&text, &origin, path.parent().unwrap_or(Path::new("")))
+        let folder = path.parent().unwrap_or(Path::new(""));
+        self.suite_checked(&text, &origin, folder, check)
     }
 
     /// A suite from its text, its assessment files read from `folder`.
     fn suite(&self, text: &str, origin: &str, folder: &Path) -> Result<PolicySuite, LoadError> {
+        self.suite_checked(text, origin, folder, |_| Ok(()))
+    }
+
+    /// [`Loader::suite`], checked by `check`.
+    fn suite_checked(
+        &self,
+        text: &str,
+        origin: &str,
+        folder: &Path,
+        check: impl FnOnce(&PolicySuite) -> Result<(), EvalError>,
+    ) -> Result<PolicySuite, LoadError> {
         let each = self.unnamed();
-        PolicySuite::from_yaml(text, origin, self.read_limits(), &|file| {
-            each.assessment_path(folder.join(file))
-        })
+        let mut once = Some(check);
+        PolicySuite::from_yaml(
+            text,
+            origin,
+            self.read_limits(),
+            &|file| each.assessment_path(folder.join(file)),
+            &mut |s| once.take().map_or(Ok(()), |c| c(s)),
+        )
     }
 }

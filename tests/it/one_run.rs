@@ -200,6 +200,32 @@ fn an_assessment_checked_against_its_policy_gives_every_problem_in_one_run() {
     );
 }
 
+/// A suite's format problems and its problems against the policy, in one
+/// run: a misspelled state word no longer hides a misspelled benefit.
+#[test]
+fn a_suite_checked_against_its_policy_gives_every_problem_in_one_run() {
+    let dir = std::env::temp_dir().join(format!("qbm-one-run-suite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("s.tests.yaml");
+    std::fs::write(
+        &path,
+        "policy: mmp-qbm\ncases:\n  - name: one\n    as_of: 2026-11-01\n    \
+         expect: {level: none, state: actve}\n  - name: two\n    \
+         expect: {level: parnter, benefits: [listng]}\n",
+    )
+    .unwrap();
+    let policy = qbm::Policy::builtin().unwrap();
+    let err = qbm::Loader::new()
+        .suite_path_checked(&path, |s| s.check(&policy))
+        .unwrap_err();
+    let got = messages(&err);
+    assert_eq!(got.len(), 3, "{err}");
+    assert!(got[0].starts_with("cases[0].expect.state: "), "{err}");
+    assert!(got[1].contains("unknown level `parnter`"), "{err}");
+    assert!(got[2].contains("`listng`"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// A policy with `mistakes` unknown fields, one per level of `levels`.
 fn mistaken(levels: usize, mistakes: usize) -> String {
     let mut text = String::from("policy: {name: p, version: 1.0.0, title: P}\nlevels:\n");

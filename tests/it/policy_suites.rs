@@ -427,7 +427,7 @@ fn policy_test_says_how_it_finds_a_policy_and_exits_by_the_shared_codes() {
     assert_eq!((code, out.as_str()), (Some(2), ""), "{err}");
     assert_eq!(
         err,
-        "error: the suite does not fit peer-scheme 0.3.0, so no case was run:\n\
+        "error: the suite does not load or does not fit peer-scheme 0.3.0, so no case was run:\n\
          typo.tests.yaml:5:14: cases[0].expect.level: unknown level `exprt` (hint: did you mean `expert`?)\n"
     );
     std::fs::remove_dir_all(&dir).unwrap();
