@@ -275,6 +275,21 @@ pub(crate) fn cut_path(path: &str) -> std::borrow::Cow<'_, str> {
     shown(path, 2 * QUOTE_LIMIT)
 }
 
+/// `text` cut to `max` characters, the last one `…` when cut: the one
+/// cutter behind report columns and requirements shown in results.
+pub(crate) fn cut_chars(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some(_) => {
+            let end = text
+                .char_indices()
+                .nth(max.saturating_sub(1))
+                .map_or(text.len(), |(i, _)| i);
+            format!("{}…", text.get(..end).unwrap_or_default()).into()
+        }
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use proptest::prelude::*;

@@ -90,18 +90,7 @@ impl Requirement {
 /// How a requirement reads in results: its label, or else its text, cut to
 /// [`Requirement::MAX_SHOWN_CHARS`] characters (the last one `…`).
 pub(crate) fn shown(label: Option<&str>, text: &str) -> Arc<str> {
-    let whole = label.unwrap_or(text);
-    match whole.char_indices().nth(Requirement::MAX_SHOWN_CHARS) {
-        None => whole.into(),
-        Some(_) => {
-            let keep = Requirement::MAX_SHOWN_CHARS.saturating_sub(1);
-            let end = whole
-                .char_indices()
-                .nth(keep)
-                .map_or(whole.len(), |(i, _)| i);
-            format!("{}…", whole.get(..end).unwrap_or_default()).into()
-        }
-    }
+    crate::base::text::cut_chars(label.unwrap_or(text), Requirement::MAX_SHOWN_CHARS).into()
 }
 
 impl fmt::Display for Requirement {

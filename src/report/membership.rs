@@ -43,6 +43,19 @@ pub enum MembershipState {
     Expired,
 }
 
+impl MembershipState {
+    /// The state in a report's words: `not a member`, `active`, `due for
+    /// renewal`, `expired`.
+    pub(crate) fn words(self) -> &'static str {
+        match self {
+            MembershipState::NotMember => "not a member",
+            MembershipState::Active => "active",
+            MembershipState::DueForRenewal => "due for renewal",
+            MembershipState::Expired => "expired",
+        }
+    }
+}
+
 /// The next date on which something changes, and what.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NextDate {

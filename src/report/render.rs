@@ -2,23 +2,19 @@
 
 use std::fmt;
 
+use crate::base::text::cut_chars as cut_to;
 use crate::model::requirement::Status;
 use crate::report::evaluation::{
     AnswerState, Evaluation, GrantedBenefit, ImprovementPlan, StandardScore,
 };
-use crate::report::membership::{LevelSummary, Membership, MembershipState};
+use crate::report::membership::{LevelSummary, Membership};
 
 fn write_membership(f: &mut fmt::Formatter<'_>, m: &Membership) -> fmt::Result {
     let title = |l: &Option<LevelSummary>| {
         l.as_ref()
             .map_or("no level".to_owned(), |l| l.title.to_string())
     };
-    let state = match m.state {
-        MembershipState::NotMember => "not a member",
-        MembershipState::Active => "active",
-        MembershipState::DueForRenewal => "due for renewal",
-        MembershipState::Expired => "expired",
-    };
+    let state = m.state.words();
     writeln!(f, "Membership as of {}: {state}", m.as_of)?;
     if m.held.is_some() && m.held != m.level {
         writeln!(
@@ -176,20 +172,6 @@ fn write_benefits(f: &mut fmt::Formatter<'_>, benefits: &[GrantedBenefit]) -> fm
 /// The widest a standard's title is shown in the scorecard, in characters;
 /// a longer one is cut, its last character `…` (the JSON has it whole).
 const MAX_TITLE_CHARS: usize = 40;
-
-/// `text` cut to `max` characters, the last one `…` when cut.
-fn cut_to(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
-    match text.char_indices().nth(max) {
-        None => text.into(),
-        Some(_) => {
-            let end = text
-                .char_indices()
-                .nth(max.saturating_sub(1))
-                .map_or(text.len(), |(i, _)| i);
-            format!("{}…", text.get(..end).unwrap_or_default()).into()
-        }
-    }
-}
 
 /// The scorecard: a row per standard with an answer, its title in a
 /// column as wide as the widest title shown (at most [`MAX_TITLE_CHARS`]

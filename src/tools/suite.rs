@@ -616,16 +616,6 @@ fn differences<'a>(
     (!parts.is_empty()).then(|| format!("{what}: {}", parts.join("; ")))
 }
 
-/// A membership state in words, as the report writes it.
-fn state_words(state: MembershipState) -> &'static str {
-    match state {
-        MembershipState::NotMember => "not a member",
-        MembershipState::Active => "active",
-        MembershipState::DueForRenewal => "due for renewal",
-        MembershipState::Expired => "expired",
-    }
-}
-
 /// The level a case expects or got, in the policy's words: `Partner
 /// (partner)`, or `no level`.
 fn level_words(policy: &Policy, id: Option<&str>) -> String {
@@ -713,8 +703,11 @@ fn failures(policy: &Policy, case: &Case, evaluation: &Evaluation) -> Vec<String
     if let Some(want) = case.expect.state {
         let got = evaluation.membership.as_ref().map(|m| m.state);
         if got != Some(want) {
-            let got = got.map_or("no membership state (the case is not dated)", state_words);
-            let mut line = format!("expected state {}, got {got}", state_words(want));
+            let got = got.map_or(
+                "no membership state (the case is not dated)",
+                MembershipState::words,
+            );
+            let mut line = format!("expected state {}, got {got}", want.words());
             if let (None, Some(as_of)) = (&case.assessment.membership, case.assessment.as_of) {
                 line.push_str(&format!(
                     " (no membership is given: the program holds no level, \
